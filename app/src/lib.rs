@@ -1,0 +1,1 @@
+//! retort: the command-line application, as a library

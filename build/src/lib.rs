@@ -1,0 +1,1 @@
+//! retort: compiles a migrations folder into a binary (for build.rs)

@@ -1,0 +1,1 @@
+//! retort: the pure schema differ

@@ -1,0 +1,1 @@
+//! retort: reads a live database into the neutral schema model

@@ -1,0 +1,1 @@
+//! retort: `#[derive(Table)]` and `#[derive(DbEnum)]`

@@ -1,0 +1,1 @@
+//! retort: the revision graph, identifiers and script headers

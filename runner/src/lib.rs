@@ -1,0 +1,1 @@
+//! retort: runs migrations: connection, lock, version table, transactions, offline SQL

@@ -1,0 +1,1 @@
+//! retort: Alembic for Rust

@@ -1,0 +1,281 @@
+use std::fmt;
+
+use crate::SqlType;
+
+/// A possibly schema-qualified name (`users`, `audit.events`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct QName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl QName {
+    pub fn new(name: impl Into<String>) -> Self {
+        QName { schema: None, name: name.into() }
+    }
+
+    pub fn with_schema(schema: Option<String>, name: impl Into<String>) -> Self {
+        QName { schema, name: name.into() }
+    }
+
+    /// Parses `name` or `schema.name` (no quoting: names with dots use [`QName::with_schema`]).
+    pub fn parse(s: &str) -> Self {
+        match s.split_once('.') {
+            Some((schema, name)) => QName { schema: Some(schema.to_string()), name: name.to_string() },
+            None => QName::new(s),
+        }
+    }
+}
+
+impl From<&str> for QName {
+    fn from(s: &str) -> Self {
+        QName::parse(s)
+    }
+}
+
+impl From<String> for QName {
+    fn from(s: String) -> Self {
+        QName::parse(&s)
+    }
+}
+
+impl fmt::Display for QName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(s) => write!(f, "{s}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A whole database schema: what the models want, what the database has, or what the
+/// migration history produces.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Schema {
+    /// Tables in a deterministic order (models: sorted by name; introspection: sorted by name).
+    pub tables: Vec<Table>,
+    /// Named enum types (PostgreSQL `CREATE TYPE .. AS ENUM`). On other dialects enums live
+    /// inline in the column type and this list is still filled from the columns, so that the
+    /// differ sees the same thing everywhere.
+    pub enums: Vec<EnumType>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &QName) -> Option<&Table> {
+        self.tables.iter().find(|t| &t.qname() == name)
+    }
+
+    pub fn table_mut(&mut self, name: &QName) -> Option<&mut Table> {
+        self.tables.iter_mut().find(|t| &t.qname() == name)
+    }
+
+    pub fn enum_type(&self, name: &QName) -> Option<&EnumType> {
+        self.enums.iter().find(|e| &e.qname() == name)
+    }
+
+    /// Sorts tables, enums and every table's indexes and constraints by name, so that two
+    /// schemas with the same content compare equal.
+    pub fn normalize_order(&mut self) {
+        self.tables.sort_by(|a, b| a.qname().cmp(&b.qname()));
+        self.enums.sort_by(|a, b| a.qname().cmp(&b.qname()));
+        for t in &mut self.tables {
+            t.normalize_order();
+        }
+    }
+
+    /// Collects the enum types used by columns into [`Schema::enums`] (deduplicated by name).
+    pub fn collect_enums_from_columns(&mut self) {
+        for t in &self.tables {
+            for c in &t.columns {
+                if let SqlType::Enum { name, values } = &c.ty {
+                    let q = QName::with_schema(t.schema.clone(), name.clone());
+                    if !self.enums.iter().any(|e| e.qname() == q) {
+                        self.enums.push(EnumType { schema: t.schema.clone(), name: name.clone(), values: values.clone() });
+                    }
+                }
+            }
+        }
+        self.enums.sort_by(|a, b| a.qname().cmp(&b.qname()));
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Table {
+    pub schema: Option<String>,
+    pub name: String,
+    pub comment: Option<String>,
+    /// Columns in declaration order.
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub indexes: Vec<Index>,
+    pub uniques: Vec<Unique>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+    /// Earlier names of this table (`#[table(renamed_from = "..")]`): a hint for the differ.
+    pub renamed_from: Vec<String>,
+}
+
+impl Table {
+    pub fn new(name: impl Into<String>) -> Self {
+        Table {
+            schema: None,
+            name: name.into(),
+            comment: None,
+            columns: Vec::new(),
+            primary_key: None,
+            indexes: Vec::new(),
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            renamed_from: Vec::new(),
+        }
+    }
+
+    pub fn qname(&self) -> QName {
+        QName::with_schema(self.schema.clone(), self.name.clone())
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    pub fn normalize_order(&mut self) {
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Whether `column` is (part of) the primary key.
+    pub fn is_pk_column(&self, column: &str) -> bool {
+        self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub ty: SqlType,
+    pub nullable: bool,
+    /// Raw SQL expression, as the database should see it (`CURRENT_TIMESTAMP`, `0`, `'draft'`).
+    pub default: Option<String>,
+    /// Auto-increment / identity.
+    pub autoincrement: bool,
+    pub comment: Option<String>,
+    /// Earlier names of this column (`#[column(renamed_from = "..")]`): a hint for the differ.
+    pub renamed_from: Vec<String>,
+}
+
+impl Column {
+    pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+            nullable: false,
+            default: None,
+            autoincrement: false,
+            comment: None,
+            renamed_from: Vec::new(),
+        }
+    }
+
+    pub fn nullable(mut self, nullable: bool) -> Self {
+        self.nullable = nullable;
+        self
+    }
+
+    pub fn default(mut self, expr: impl Into<String>) -> Self {
+        self.default = Some(expr.into());
+        self
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PrimaryKey {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+    /// Partial index predicate (PostgreSQL and SQLite).
+    pub predicate: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Unique {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum FkAction {
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    /// Parses `cascade`, `set null`, `set default`, `restrict`, `no action` (any case,
+    /// `_` or space).
+    pub fn parse(s: &str) -> Option<FkAction> {
+        match s.trim().to_ascii_lowercase().replace('_', " ").as_str() {
+            "cascade" => Some(FkAction::Cascade),
+            "set null" => Some(FkAction::SetNull),
+            "set default" => Some(FkAction::SetDefault),
+            "restrict" => Some(FkAction::Restrict),
+            "no action" => Some(FkAction::NoAction),
+            _ => None,
+        }
+    }
+
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: QName,
+    pub ref_columns: Vec<String>,
+    /// `None` means the database default (NO ACTION).
+    pub on_delete: Option<FkAction>,
+    pub on_update: Option<FkAction>,
+    pub deferrable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Check {
+    pub name: String,
+    pub expr: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EnumType {
+    pub schema: Option<String>,
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+impl EnumType {
+    pub fn qname(&self) -> QName {
+        QName::with_schema(self.schema.clone(), self.name.clone())
+    }
+}

@@ -1,0 +1,93 @@
+//! The fixed naming convention for indexes and constraints (DESIGN.md section 2):
+//! `pk_<table>`, `uq_<table>_<cols>`, `ix_<table>_<cols>`, `fk_<table>_<cols>_<reftable>`,
+//! `ck_<table>_<name>`. Names longer than `max_len` are shortened with a stable hash, so the
+//! same model always produces the same name and a generated downgrade can drop what its
+//! upgrade created.
+
+/// The longest name that is safe on every supported database (PostgreSQL keeps 63 bytes).
+pub const MAX_LEN: usize = 63;
+
+pub fn primary_key(table: &str) -> String {
+    fit(format!("pk_{table}"))
+}
+
+pub fn unique(table: &str, columns: &[impl AsRef<str>]) -> String {
+    fit(format!("uq_{table}_{}", join(columns)))
+}
+
+pub fn index(table: &str, columns: &[impl AsRef<str>]) -> String {
+    fit(format!("ix_{table}_{}", join(columns)))
+}
+
+pub fn foreign_key(table: &str, columns: &[impl AsRef<str>], ref_table: &str) -> String {
+    fit(format!("fk_{table}_{}_{ref_table}", join(columns)))
+}
+
+pub fn check(table: &str, name: &str) -> String {
+    fit(format!("ck_{table}_{name}"))
+}
+
+fn join(columns: &[impl AsRef<str>]) -> String {
+    columns.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join("_")
+}
+
+/// Shortens `name` to at most [`MAX_LEN`] bytes: a prefix, `_`, and 8 hex digits of a stable
+/// hash of the whole name. Names that fit are returned unchanged.
+pub fn fit(name: String) -> String {
+    shorten(name, MAX_LEN)
+}
+
+pub fn shorten(name: String, max_len: usize) -> String {
+    if name.len() <= max_len {
+        return name;
+    }
+    let hash = format!("{:08x}", fnv1a(name.as_bytes()) as u32);
+    let mut cut = max_len - hash.len() - 1;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", &name[..cut])
+}
+
+/// FNV-1a, 64 bit: stable across platforms and Rust versions (unlike `DefaultHasher`).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_follow_the_convention() {
+        assert_eq!(primary_key("users"), "pk_users");
+        assert_eq!(unique("users", &["org_id", "email"]), "uq_users_org_id_email");
+        assert_eq!(index("posts", &["author_id"]), "ix_posts_author_id");
+        assert_eq!(foreign_key("posts", &["author_id"], "users"), "fk_posts_author_id_users");
+        assert_eq!(check("users", "age"), "ck_users_age");
+    }
+
+    #[test]
+    fn long_names_are_shortened_stably() {
+        let cols = ["a_really_long_column_name_number_one", "a_really_long_column_name_number_two"];
+        let a = index("a_table_with_a_long_name", &cols);
+        let b = index("a_table_with_a_long_name", &cols);
+        assert_eq!(a, b);
+        assert!(a.len() <= MAX_LEN, "{a} is {} bytes", a.len());
+        assert!(a.starts_with("ix_a_table_with_a_long_name_"));
+        let other = index("a_table_with_a_long_name", &["a_really_long_column_name_number_one", "x"]);
+        assert_ne!(a, other);
+    }
+
+    #[test]
+    fn shortening_respects_char_boundaries() {
+        let name = format!("ix_{}", "é".repeat(40));
+        let short = shorten(name, 63);
+        assert!(short.len() <= 63);
+    }
+}

@@ -1,0 +1,1 @@
+//! retort: per-dialect SQL rendering (pure)
