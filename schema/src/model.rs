@@ -3,7 +3,18 @@ use std::fmt;
 use crate::SqlType;
 
 /// A possibly schema-qualified name (`users`, `audit.events`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct QName {
     pub schema: Option<String>,
     pub name: String,
@@ -11,17 +22,26 @@ pub struct QName {
 
 impl QName {
     pub fn new(name: impl Into<String>) -> Self {
-        QName { schema: None, name: name.into() }
+        QName {
+            schema: None,
+            name: name.into(),
+        }
     }
 
     pub fn with_schema(schema: Option<String>, name: impl Into<String>) -> Self {
-        QName { schema, name: name.into() }
+        QName {
+            schema,
+            name: name.into(),
+        }
     }
 
     /// Parses `name` or `schema.name` (no quoting: names with dots use [`QName::with_schema`]).
     pub fn parse(s: &str) -> Self {
         match s.split_once('.') {
-            Some((schema, name)) => QName { schema: Some(schema.to_string()), name: name.to_string() },
+            Some((schema, name)) => QName {
+                schema: Some(schema.to_string()),
+                name: name.to_string(),
+            },
             None => QName::new(s),
         }
     }
@@ -90,7 +110,11 @@ impl Schema {
                 if let SqlType::Enum { name, values } = &c.ty {
                     let q = QName::with_schema(t.schema.clone(), name.clone());
                     if !self.enums.iter().any(|e| e.qname() == q) {
-                        self.enums.push(EnumType { schema: t.schema.clone(), name: name.clone(), values: values.clone() });
+                        self.enums.push(EnumType {
+                            schema: t.schema.clone(),
+                            name: name.clone(),
+                            values: values.clone(),
+                        });
                     }
                 }
             }
@@ -152,7 +176,9 @@ impl Table {
 
     /// Whether `column` is (part of) the primary key.
     pub fn is_pk_column(&self, column: &str) -> bool {
-        self.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+        self.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
     }
 }
 

@@ -28,7 +28,11 @@ pub fn check(table: &str, name: &str) -> String {
 }
 
 fn join(columns: &[impl AsRef<str>]) -> String {
-    columns.iter().map(|c| c.as_ref()).collect::<Vec<_>>().join("_")
+    columns
+        .iter()
+        .map(|c| c.as_ref())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Shortens `name` to at most [`MAX_LEN`] bytes: a prefix, `_`, and 8 hex digits of a stable
@@ -66,21 +70,33 @@ mod tests {
     #[test]
     fn short_names_follow_the_convention() {
         assert_eq!(primary_key("users"), "pk_users");
-        assert_eq!(unique("users", &["org_id", "email"]), "uq_users_org_id_email");
+        assert_eq!(
+            unique("users", &["org_id", "email"]),
+            "uq_users_org_id_email"
+        );
         assert_eq!(index("posts", &["author_id"]), "ix_posts_author_id");
-        assert_eq!(foreign_key("posts", &["author_id"], "users"), "fk_posts_author_id_users");
+        assert_eq!(
+            foreign_key("posts", &["author_id"], "users"),
+            "fk_posts_author_id_users"
+        );
         assert_eq!(check("users", "age"), "ck_users_age");
     }
 
     #[test]
     fn long_names_are_shortened_stably() {
-        let cols = ["a_really_long_column_name_number_one", "a_really_long_column_name_number_two"];
+        let cols = [
+            "a_really_long_column_name_number_one",
+            "a_really_long_column_name_number_two",
+        ];
         let a = index("a_table_with_a_long_name", &cols);
         let b = index("a_table_with_a_long_name", &cols);
         assert_eq!(a, b);
         assert!(a.len() <= MAX_LEN, "{a} is {} bytes", a.len());
         assert!(a.starts_with("ix_a_table_with_a_long_name_"));
-        let other = index("a_table_with_a_long_name", &["a_really_long_column_name_number_one", "x"]);
+        let other = index(
+            "a_table_with_a_long_name",
+            &["a_really_long_column_name_number_one", "x"],
+        );
         assert_ne!(a, other);
     }
 

@@ -7,38 +7,97 @@
 //! SQLite rebuilds or MySQL `MODIFY`); [`Op::reverse`] gives the operations that undo it, given
 //! the schema as it was before (used to write a downgrade from an upgrade).
 
-use crate::{Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QName, Schema, SqlType, Table, Unique};
+use crate::{
+    Check, Column, EnumType, ForeignKey, Index, PrimaryKey, QName, Schema, SqlType, Table, Unique,
+};
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     CreateTable(Table),
-    DropTable { table: QName },
+    DropTable {
+        table: QName,
+    },
     /// Renames a table within its schema.
-    RenameTable { table: QName, new_name: String },
-    AddColumn { table: QName, column: Column },
-    DropColumn { table: QName, column: String },
+    RenameTable {
+        table: QName,
+        new_name: String,
+    },
+    AddColumn {
+        table: QName,
+        column: Column,
+    },
+    DropColumn {
+        table: QName,
+        column: String,
+    },
     AlterColumn(AlterColumn),
-    CreateIndex { table: QName, index: Index },
-    DropIndex { table: QName, name: String },
-    AddUnique { table: QName, unique: Unique },
-    DropUnique { table: QName, name: String },
-    AddForeignKey { table: QName, foreign_key: ForeignKey },
-    DropForeignKey { table: QName, name: String },
-    AddCheck { table: QName, check: Check },
-    DropCheck { table: QName, name: String },
-    AddPrimaryKey { table: QName, primary_key: PrimaryKey },
-    DropPrimaryKey { table: QName, name: String },
-    SetTableComment { table: QName, comment: Option<String> },
+    CreateIndex {
+        table: QName,
+        index: Index,
+    },
+    DropIndex {
+        table: QName,
+        name: String,
+    },
+    AddUnique {
+        table: QName,
+        unique: Unique,
+    },
+    DropUnique {
+        table: QName,
+        name: String,
+    },
+    AddForeignKey {
+        table: QName,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: QName,
+        name: String,
+    },
+    AddCheck {
+        table: QName,
+        check: Check,
+    },
+    DropCheck {
+        table: QName,
+        name: String,
+    },
+    AddPrimaryKey {
+        table: QName,
+        primary_key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: QName,
+        name: String,
+    },
+    SetTableComment {
+        table: QName,
+        comment: Option<String>,
+    },
     CreateEnum(EnumType),
-    DropEnum { name: QName },
+    DropEnum {
+        name: QName,
+    },
     /// Appends `value` (or inserts it before `before`).
-    AddEnumValue { name: QName, value: String, before: Option<String> },
+    AddEnumValue {
+        name: QName,
+        value: String,
+        before: Option<String>,
+    },
     /// Replaces the whole list of values (values removed or reordered): a rewrite of every
     /// column that uses the type.
-    SetEnumValues { name: QName, values: Vec<String> },
+    SetEnumValues {
+        name: QName,
+        values: Vec<String>,
+    },
     /// Raw SQL, optionally with a variant per dialect. Opaque to [`Op::apply`].
     Sql(RawSql),
-    BulkInsert { table: QName, columns: Vec<String>, rows: Vec<Vec<Value>> },
+    BulkInsert {
+        table: QName,
+        columns: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    },
 }
 
 /// `ALTER COLUMN`: every field that is `Some` changes.
@@ -59,7 +118,11 @@ pub struct AlterColumn {
 
 impl AlterColumn {
     pub fn new(table: impl Into<QName>, column: impl Into<String>) -> Self {
-        AlterColumn { table: table.into(), column: column.into(), ..Default::default() }
+        AlterColumn {
+            table: table.into(),
+            column: column.into(),
+            ..Default::default()
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -114,9 +177,17 @@ pub enum ApplyError {
     #[error("column `{table}.{column}` already exists")]
     ColumnExists { table: QName, column: String },
     #[error("{kind} `{name}` does not exist on table `{table}`")]
-    NoConstraint { table: QName, kind: &'static str, name: String },
+    NoConstraint {
+        table: QName,
+        kind: &'static str,
+        name: String,
+    },
     #[error("{kind} `{name}` already exists on table `{table}`")]
-    ConstraintExists { table: QName, kind: &'static str, name: String },
+    ConstraintExists {
+        table: QName,
+        kind: &'static str,
+        name: String,
+    },
     #[error("enum type `{0}` does not exist")]
     NoEnum(QName),
     #[error("enum type `{0}` already exists")]
@@ -139,13 +210,17 @@ impl Op {
             Op::AlterColumn(a) => format!("alter column {}.{}", a.table, a.column),
             Op::CreateIndex { table, index } => format!("create index {} on {table}", index.name),
             Op::DropIndex { table, name } => format!("drop index {name} on {table}"),
-            Op::AddUnique { table, unique } => format!("add unique constraint {} on {table}", unique.name),
+            Op::AddUnique { table, unique } => {
+                format!("add unique constraint {} on {table}", unique.name)
+            }
             Op::DropUnique { table, name } => format!("drop unique constraint {name} on {table}"),
             Op::AddForeignKey { table, foreign_key } => {
                 format!("add foreign key {} on {table}", foreign_key.name)
             }
             Op::DropForeignKey { table, name } => format!("drop foreign key {name} on {table}"),
-            Op::AddCheck { table, check } => format!("add check constraint {} on {table}", check.name),
+            Op::AddCheck { table, check } => {
+                format!("add check constraint {} on {table}", check.name)
+            }
             Op::DropCheck { table, name } => format!("drop check constraint {name} on {table}"),
             Op::AddPrimaryKey { table, primary_key } => {
                 format!("add primary key {} on {table}", primary_key.name)
@@ -154,10 +229,14 @@ impl Op {
             Op::SetTableComment { table, .. } => format!("set comment on table {table}"),
             Op::CreateEnum(e) => format!("create enum type {}", e.qname()),
             Op::DropEnum { name } => format!("drop enum type {name}"),
-            Op::AddEnumValue { name, value, .. } => format!("add value '{value}' to enum type {name}"),
+            Op::AddEnumValue { name, value, .. } => {
+                format!("add value '{value}' to enum type {name}")
+            }
             Op::SetEnumValues { name, .. } => format!("rewrite enum type {name}"),
             Op::Sql(_) => "execute SQL".to_string(),
-            Op::BulkInsert { table, rows, .. } => format!("insert {} rows into {table}", rows.len()),
+            Op::BulkInsert { table, rows, .. } => {
+                format!("insert {} rows into {table}", rows.len())
+            }
         }
     }
 
@@ -226,7 +305,10 @@ impl Op {
             Op::AddColumn { table, column } => {
                 let t = table_mut(schema, table)?;
                 if t.column(&column.name).is_some() {
-                    return Err(ApplyError::ColumnExists { table: table.clone(), column: column.name.clone() });
+                    return Err(ApplyError::ColumnExists {
+                        table: table.clone(),
+                        column: column.name.clone(),
+                    });
                 }
                 t.columns.push(column.clone());
             }
@@ -237,8 +319,12 @@ impl Op {
                 // Whatever only covered this column goes with it, as on every database.
                 t.indexes.retain(|i| !i.columns.iter().any(|c| c == column));
                 t.uniques.retain(|u| !u.columns.iter().any(|c| c == column));
-                t.foreign_keys.retain(|f| !f.columns.iter().any(|c| c == column));
-                if t.primary_key.as_ref().is_some_and(|pk| pk.columns.iter().any(|c| c == column)) {
+                t.foreign_keys
+                    .retain(|f| !f.columns.iter().any(|c| c == column));
+                if t.primary_key
+                    .as_ref()
+                    .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+                {
                     t.primary_key = None;
                 }
             }
@@ -247,7 +333,10 @@ impl Op {
                 let pos = column_pos(t, &a.table, &a.column)?;
                 if let Some(new) = &a.new_name {
                     if new != &a.column && t.column(new).is_some() {
-                        return Err(ApplyError::ColumnExists { table: a.table.clone(), column: new.clone() });
+                        return Err(ApplyError::ColumnExists {
+                            table: a.table.clone(),
+                            column: new.clone(),
+                        });
                     }
                 }
                 let col = &mut t.columns[pos];
@@ -289,7 +378,8 @@ impl Op {
             }
             Op::DropIndex { table, name } => {
                 let t = table_mut(schema, table)?;
-                remove_named(&mut t.indexes, |i| &i.name, name).ok_or_else(|| missing(table, "index", name))?;
+                remove_named(&mut t.indexes, |i| &i.name, name)
+                    .ok_or_else(|| missing(table, "index", name))?;
             }
             Op::AddUnique { table, unique } => {
                 let t = table_mut(schema, table)?;
@@ -358,14 +448,19 @@ impl Op {
                     return Err(ApplyError::NoEnum(name.clone()));
                 }
             }
-            Op::AddEnumValue { name, value, before } => {
+            Op::AddEnumValue {
+                name,
+                value,
+                before,
+            } => {
                 let e = enum_mut(schema, name)?;
                 let pos = match before {
-                    Some(b) => e
-                        .values
-                        .iter()
-                        .position(|v| v == b)
-                        .ok_or_else(|| ApplyError::NoEnumValue { name: name.clone(), value: b.clone() })?,
+                    Some(b) => e.values.iter().position(|v| v == b).ok_or_else(|| {
+                        ApplyError::NoEnumValue {
+                            name: name.clone(),
+                            value: b.clone(),
+                        }
+                    })?,
                     None => e.values.len(),
                 };
                 e.values.insert(pos, value.clone());
@@ -391,36 +486,59 @@ impl Op {
                 new_name: table.name.clone(),
             }],
             Op::AddColumn { table, column } => {
-                vec![Op::DropColumn { table: table.clone(), column: column.name.clone() }]
+                vec![Op::DropColumn {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                }]
             }
             Op::DropColumn { table, column } => {
                 let t = table_ref(before, table)?;
-                let col = t
-                    .column(column)
-                    .ok_or_else(|| ApplyError::NoColumn { table: table.clone(), column: column.clone() })?;
-                let mut ops = vec![Op::AddColumn { table: table.clone(), column: col.clone() }];
+                let col = t.column(column).ok_or_else(|| ApplyError::NoColumn {
+                    table: table.clone(),
+                    column: column.clone(),
+                })?;
+                let mut ops = vec![Op::AddColumn {
+                    table: table.clone(),
+                    column: col.clone(),
+                }];
                 // Restore what went away with the column.
                 let uses = |cols: &[String]| cols.iter().any(|c| c == column);
                 if let Some(pk) = t.primary_key.as_ref().filter(|pk| uses(&pk.columns)) {
-                    ops.push(Op::AddPrimaryKey { table: table.clone(), primary_key: pk.clone() });
+                    ops.push(Op::AddPrimaryKey {
+                        table: table.clone(),
+                        primary_key: pk.clone(),
+                    });
                 }
                 for u in t.uniques.iter().filter(|u| uses(&u.columns)) {
-                    ops.push(Op::AddUnique { table: table.clone(), unique: u.clone() });
+                    ops.push(Op::AddUnique {
+                        table: table.clone(),
+                        unique: u.clone(),
+                    });
                 }
                 for i in t.indexes.iter().filter(|i| uses(&i.columns)) {
-                    ops.push(Op::CreateIndex { table: table.clone(), index: i.clone() });
+                    ops.push(Op::CreateIndex {
+                        table: table.clone(),
+                        index: i.clone(),
+                    });
                 }
                 for f in t.foreign_keys.iter().filter(|f| uses(&f.columns)) {
-                    ops.push(Op::AddForeignKey { table: table.clone(), foreign_key: f.clone() });
+                    ops.push(Op::AddForeignKey {
+                        table: table.clone(),
+                        foreign_key: f.clone(),
+                    });
                 }
                 ops
             }
             Op::AlterColumn(a) => {
                 let t = table_ref(before, &a.table)?;
-                let col = t
-                    .column(&a.column)
-                    .ok_or_else(|| ApplyError::NoColumn { table: a.table.clone(), column: a.column.clone() })?;
-                let mut back = AlterColumn::new(a.table.clone(), a.new_name.clone().unwrap_or_else(|| a.column.clone()));
+                let col = t.column(&a.column).ok_or_else(|| ApplyError::NoColumn {
+                    table: a.table.clone(),
+                    column: a.column.clone(),
+                })?;
+                let mut back = AlterColumn::new(
+                    a.table.clone(),
+                    a.new_name.clone().unwrap_or_else(|| a.column.clone()),
+                );
                 if a.new_name.as_ref().is_some_and(|n| n != &a.column) {
                     back.new_name = Some(a.column.clone());
                 }
@@ -442,13 +560,26 @@ impl Op {
                     vec![Op::AlterColumn(back)]
                 }
             }
-            Op::CreateIndex { table, index } => vec![Op::DropIndex { table: table.clone(), name: index.name.clone() }],
+            Op::CreateIndex { table, index } => vec![Op::DropIndex {
+                table: table.clone(),
+                name: index.name.clone(),
+            }],
             Op::DropIndex { table, name } => {
                 let t = table_ref(before, table)?;
-                let i = t.indexes.iter().find(|i| &i.name == name).ok_or_else(|| missing(table, "index", name))?;
-                vec![Op::CreateIndex { table: table.clone(), index: i.clone() }]
+                let i = t
+                    .indexes
+                    .iter()
+                    .find(|i| &i.name == name)
+                    .ok_or_else(|| missing(table, "index", name))?;
+                vec![Op::CreateIndex {
+                    table: table.clone(),
+                    index: i.clone(),
+                }]
             }
-            Op::AddUnique { table, unique } => vec![Op::DropUnique { table: table.clone(), name: unique.name.clone() }],
+            Op::AddUnique { table, unique } => vec![Op::DropUnique {
+                table: table.clone(),
+                name: unique.name.clone(),
+            }],
             Op::DropUnique { table, name } => {
                 let t = table_ref(before, table)?;
                 let u = t
@@ -456,10 +587,16 @@ impl Op {
                     .iter()
                     .find(|u| &u.name == name)
                     .ok_or_else(|| missing(table, "unique constraint", name))?;
-                vec![Op::AddUnique { table: table.clone(), unique: u.clone() }]
+                vec![Op::AddUnique {
+                    table: table.clone(),
+                    unique: u.clone(),
+                }]
             }
             Op::AddForeignKey { table, foreign_key } => {
-                vec![Op::DropForeignKey { table: table.clone(), name: foreign_key.name.clone() }]
+                vec![Op::DropForeignKey {
+                    table: table.clone(),
+                    name: foreign_key.name.clone(),
+                }]
             }
             Op::DropForeignKey { table, name } => {
                 let t = table_ref(before, table)?;
@@ -468,9 +605,15 @@ impl Op {
                     .iter()
                     .find(|f| &f.name == name)
                     .ok_or_else(|| missing(table, "foreign key", name))?;
-                vec![Op::AddForeignKey { table: table.clone(), foreign_key: f.clone() }]
+                vec![Op::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: f.clone(),
+                }]
             }
-            Op::AddCheck { table, check } => vec![Op::DropCheck { table: table.clone(), name: check.name.clone() }],
+            Op::AddCheck { table, check } => vec![Op::DropCheck {
+                table: table.clone(),
+                name: check.name.clone(),
+            }],
             Op::DropCheck { table, name } => {
                 let t = table_ref(before, table)?;
                 let c = t
@@ -478,10 +621,16 @@ impl Op {
                     .iter()
                     .find(|c| &c.name == name)
                     .ok_or_else(|| missing(table, "check constraint", name))?;
-                vec![Op::AddCheck { table: table.clone(), check: c.clone() }]
+                vec![Op::AddCheck {
+                    table: table.clone(),
+                    check: c.clone(),
+                }]
             }
             Op::AddPrimaryKey { table, primary_key } => {
-                vec![Op::DropPrimaryKey { table: table.clone(), name: primary_key.name.clone() }]
+                vec![Op::DropPrimaryKey {
+                    table: table.clone(),
+                    name: primary_key.name.clone(),
+                }]
             }
             Op::DropPrimaryKey { table, name } => {
                 let t = table_ref(before, table)?;
@@ -490,21 +639,34 @@ impl Op {
                     .as_ref()
                     .filter(|pk| &pk.name == name)
                     .ok_or_else(|| missing(table, "primary key", name))?;
-                vec![Op::AddPrimaryKey { table: table.clone(), primary_key: pk.clone() }]
+                vec![Op::AddPrimaryKey {
+                    table: table.clone(),
+                    primary_key: pk.clone(),
+                }]
             }
             Op::SetTableComment { table, .. } => {
                 let t = table_ref(before, table)?;
-                vec![Op::SetTableComment { table: table.clone(), comment: t.comment.clone() }]
+                vec![Op::SetTableComment {
+                    table: table.clone(),
+                    comment: t.comment.clone(),
+                }]
             }
             Op::CreateEnum(e) => vec![Op::DropEnum { name: e.qname() }],
             Op::DropEnum { name } => {
-                let e = before.enum_type(name).ok_or_else(|| ApplyError::NoEnum(name.clone()))?;
+                let e = before
+                    .enum_type(name)
+                    .ok_or_else(|| ApplyError::NoEnum(name.clone()))?;
                 vec![Op::CreateEnum(e.clone())]
             }
             Op::AddEnumValue { name, .. } | Op::SetEnumValues { name, .. } => {
                 // No database can drop an enum value in place: going back is a rewrite.
-                let e = before.enum_type(name).ok_or_else(|| ApplyError::NoEnum(name.clone()))?;
-                vec![Op::SetEnumValues { name: name.clone(), values: e.values.clone() }]
+                let e = before
+                    .enum_type(name)
+                    .ok_or_else(|| ApplyError::NoEnum(name.clone()))?;
+                vec![Op::SetEnumValues {
+                    name: name.clone(),
+                    values: e.values.clone(),
+                }]
             }
             Op::Sql(_) => return Err(ApplyError::Irreversible("raw SQL")),
             Op::BulkInsert { .. } => return Err(ApplyError::Irreversible("a bulk insert")),
@@ -537,30 +699,49 @@ impl Schema {
 }
 
 fn table_mut<'a>(schema: &'a mut Schema, name: &QName) -> Result<&'a mut Table, ApplyError> {
-    schema.table_mut(name).ok_or_else(|| ApplyError::NoTable(name.clone()))
+    schema
+        .table_mut(name)
+        .ok_or_else(|| ApplyError::NoTable(name.clone()))
 }
 
 fn table_ref<'a>(schema: &'a Schema, name: &QName) -> Result<&'a Table, ApplyError> {
-    schema.table(name).ok_or_else(|| ApplyError::NoTable(name.clone()))
+    schema
+        .table(name)
+        .ok_or_else(|| ApplyError::NoTable(name.clone()))
 }
 
 fn enum_mut<'a>(schema: &'a mut Schema, name: &QName) -> Result<&'a mut EnumType, ApplyError> {
-    schema.enums.iter_mut().find(|e| &e.qname() == name).ok_or_else(|| ApplyError::NoEnum(name.clone()))
+    schema
+        .enums
+        .iter_mut()
+        .find(|e| &e.qname() == name)
+        .ok_or_else(|| ApplyError::NoEnum(name.clone()))
 }
 
 fn column_pos(t: &Table, table: &QName, column: &str) -> Result<usize, ApplyError> {
     t.columns
         .iter()
         .position(|c| c.name == column)
-        .ok_or_else(|| ApplyError::NoColumn { table: table.clone(), column: column.to_string() })
+        .ok_or_else(|| ApplyError::NoColumn {
+            table: table.clone(),
+            column: column.to_string(),
+        })
 }
 
 fn exists(table: &QName, kind: &'static str, name: &str) -> ApplyError {
-    ApplyError::ConstraintExists { table: table.clone(), kind, name: name.to_string() }
+    ApplyError::ConstraintExists {
+        table: table.clone(),
+        kind,
+        name: name.to_string(),
+    }
 }
 
 fn missing(table: &QName, kind: &'static str, name: &str) -> ApplyError {
-    ApplyError::NoConstraint { table: table.clone(), kind, name: name.to_string() }
+    ApplyError::NoConstraint {
+        table: table.clone(),
+        kind,
+        name: name.to_string(),
+    }
 }
 
 fn remove_named<T>(items: &mut Vec<T>, name_of: impl Fn(&T) -> &String, name: &str) -> Option<T> {
@@ -605,23 +786,48 @@ mod tests {
         let mut t = Table::new("users");
         t.columns.push(Column::new("id", SqlType::BigInt));
         t.columns.push(Column::new("email", SqlType::Varchar(320)));
-        t.primary_key = Some(PrimaryKey { name: "pk_users".into(), columns: vec!["id".into()] });
-        t.uniques.push(Unique { name: "uq_users_email".into(), columns: vec!["email".into()] });
+        t.primary_key = Some(PrimaryKey {
+            name: "pk_users".into(),
+            columns: vec!["id".into()],
+        });
+        t.uniques.push(Unique {
+            name: "uq_users_email".into(),
+            columns: vec!["email".into()],
+        });
         t
     }
 
     #[test]
     fn reverse_of_a_plan_restores_the_schema() {
-        let start = Schema { tables: vec![users()], enums: vec![] };
+        let start = Schema {
+            tables: vec![users()],
+            enums: vec![],
+        };
         let ops = vec![
-            Op::AddColumn { table: "users".into(), column: Column::new("age", SqlType::Integer).nullable(true) },
-            Op::AlterColumn(AlterColumn { new_name: Some("mail".into()), ..AlterColumn::new("users", "email") }),
-            Op::DropColumn { table: "users".into(), column: "mail".into() },
-            Op::RenameTable { table: "users".into(), new_name: "people".into() },
+            Op::AddColumn {
+                table: "users".into(),
+                column: Column::new("age", SqlType::Integer).nullable(true),
+            },
+            Op::AlterColumn(AlterColumn {
+                new_name: Some("mail".into()),
+                ..AlterColumn::new("users", "email")
+            }),
+            Op::DropColumn {
+                table: "users".into(),
+                column: "mail".into(),
+            },
+            Op::RenameTable {
+                table: "users".into(),
+                new_name: "people".into(),
+            },
         ];
         let mut end = start.clone();
         end.apply_all(&ops).unwrap();
-        assert!(end.table(&"people".into()).unwrap().column("mail").is_none());
+        assert!(end
+            .table(&"people".into())
+            .unwrap()
+            .column("mail")
+            .is_none());
         let down = reverse_all(&start, &ops).unwrap();
         end.apply_all(&down).unwrap();
         assert_eq!(end, start);
@@ -629,10 +835,22 @@ mod tests {
 
     #[test]
     fn errors_name_the_object() {
-        let mut s = Schema { tables: vec![users()], enums: vec![] };
-        let err = Op::DropColumn { table: "users".into(), column: "nope".into() }.apply(&mut s).unwrap_err();
+        let mut s = Schema {
+            tables: vec![users()],
+            enums: vec![],
+        };
+        let err = Op::DropColumn {
+            table: "users".into(),
+            column: "nope".into(),
+        }
+        .apply(&mut s)
+        .unwrap_err();
         assert_eq!(err.to_string(), "column `users.nope` does not exist");
-        let err = Op::DropTable { table: "ghosts".into() }.apply(&mut s).unwrap_err();
+        let err = Op::DropTable {
+            table: "ghosts".into(),
+        }
+        .apply(&mut s)
+        .unwrap_err();
         assert_eq!(err.to_string(), "table `ghosts` does not exist");
     }
 }

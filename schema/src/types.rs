@@ -21,15 +21,25 @@ pub enum SqlType {
     /// Bytes (`Vec<u8>`).
     Blob,
     /// `NUMERIC(p, s)`; both optional.
-    Decimal { precision: Option<u32>, scale: Option<u32> },
+    Decimal {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
     Date,
     Time,
-    Timestamp { with_time_zone: bool },
+    Timestamp {
+        with_time_zone: bool,
+    },
     Uuid,
     /// JSON; `binary` selects JSONB on PostgreSQL.
-    Json { binary: bool },
+    Json {
+        binary: bool,
+    },
     /// A named enumeration: a PostgreSQL enum type, a MySQL `ENUM(..)`, a CHECK on SQLite.
-    Enum { name: String, values: Vec<String> },
+    Enum {
+        name: String,
+        values: Vec<String>,
+    },
     /// Verbatim SQL type text, used as written on every dialect.
     Custom(String),
 }
@@ -65,13 +75,23 @@ impl fmt::Display for SqlType {
             SqlType::Text => f.write_str("text"),
             SqlType::Varchar(n) => write!(f, "varchar({n})"),
             SqlType::Blob => f.write_str("blob"),
-            SqlType::Decimal { precision: Some(p), scale: Some(s) } => write!(f, "decimal({p}, {s})"),
-            SqlType::Decimal { precision: Some(p), scale: None } => write!(f, "decimal({p})"),
+            SqlType::Decimal {
+                precision: Some(p),
+                scale: Some(s),
+            } => write!(f, "decimal({p}, {s})"),
+            SqlType::Decimal {
+                precision: Some(p),
+                scale: None,
+            } => write!(f, "decimal({p})"),
             SqlType::Decimal { .. } => f.write_str("decimal"),
             SqlType::Date => f.write_str("date"),
             SqlType::Time => f.write_str("time"),
-            SqlType::Timestamp { with_time_zone: false } => f.write_str("timestamp"),
-            SqlType::Timestamp { with_time_zone: true } => f.write_str("timestamptz"),
+            SqlType::Timestamp {
+                with_time_zone: false,
+            } => f.write_str("timestamp"),
+            SqlType::Timestamp {
+                with_time_zone: true,
+            } => f.write_str("timestamptz"),
             SqlType::Uuid => f.write_str("uuid"),
             SqlType::Json { binary: false } => f.write_str("json"),
             SqlType::Json { binary: true } => f.write_str("jsonb"),
