@@ -449,3 +449,121 @@ mod tests {
         assert_eq!(render_default("'x'", &SqlType::Varchar(3), Mysql), "'x'");
     }
 }
+
+/// Rewrites references to column `old` in a raw SQL expression (a CHECK or an index predicate)
+/// to `new`, quoted for `d`. String literals are left alone; a bare word matches `old` without
+/// regard to ASCII case, a quoted identifier matches exactly; a word followed by `(` is a
+/// function name and is kept.
+pub fn rename_column_in_expr(expr: &str, old: &str, new: &str, d: Dialect) -> String {
+    let chars: Vec<char> = expr.chars().collect();
+    let mut out = String::with_capacity(expr.len());
+    let mut i = 0;
+    let next_is_paren = |mut j: usize| {
+        while j < chars.len() && chars[j].is_whitespace() {
+            j += 1;
+        }
+        chars.get(j) == Some(&'(')
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            let start = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+            out.extend(&chars[start..i]);
+        } else if c == '"' || c == '`' {
+            let start = i;
+            let mut name = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == c {
+                    if chars.get(i + 1) == Some(&c) {
+                        name.push(c);
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                name.push(chars[i]);
+                i += 1;
+            }
+            if name == old {
+                out.push_str(&quote_ident(new, d));
+            } else {
+                out.extend(&chars[start..i]);
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            let word: String = chars[start..i].iter().collect();
+            if word.eq_ignore_ascii_case(old) && !next_is_paren(i) {
+                out.push_str(&quote_ident(new, d));
+            } else {
+                out.push_str(&word);
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// After a column rename, the table's CHECK expressions and index predicates name the new
+/// column (as the databases themselves rewrite them).
+pub(crate) fn follow_column_rename(t: &mut Table, old: &str, new: &str, d: Dialect) {
+    for c in &mut t.checks {
+        c.expr = rename_column_in_expr(&c.expr, old, new, d);
+    }
+    for i in &mut t.indexes {
+        if let Some(p) = &mut i.predicate {
+            *p = rename_column_in_expr(p, old, new, d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod rename_tests {
+    use super::*;
+
+    #[test]
+    fn renames_only_the_column() {
+        let d = Dialect::Sqlite;
+        assert_eq!(
+            rename_column_in_expr(
+                "code IS NOT NULL AND code <> 'code'",
+                "code",
+                "Code Name",
+                d
+            ),
+            r#""Code Name" IS NOT NULL AND "Code Name" <> 'code'"#
+        );
+        assert_eq!(
+            rename_column_in_expr(r#"length("code") > 0 AND codes = 1"#, "code", "c", d),
+            r#"length("c") > 0 AND codes = 1"#
+        );
+        assert_eq!(
+            rename_column_in_expr("length(length) > 0", "length", "n", d),
+            r#"length("n") > 0"#
+        );
+        assert_eq!(
+            rename_column_in_expr("`a` > 0", "a", "b", Dialect::Mysql),
+            "`b` > 0"
+        );
+    }
+}

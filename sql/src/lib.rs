@@ -154,7 +154,7 @@ use std::collections::HashSet;
 use retort_schema::{ApplyError, Dialect, Op, QName, Schema};
 
 pub use autocommit::needs_autocommit;
-pub use ddl::{sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
+pub use ddl::{rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
 pub use quote::{quote_ident, quote_qname, quote_string, render_literal};
 pub use sqlite::REBUILD_PREFIX;
 pub use types::render_type;
@@ -211,10 +211,7 @@ pub enum RenderError {
 /// (from replaying the migration history or from introspection).
 pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>, RenderError> {
     let mut after = before.clone();
-    op.apply(&mut after).map_err(|source| RenderError::State {
-        op: op.describe(),
-        source,
-    })?;
+    apply(op, d, &mut after)?;
     let cx = ops::Ctx {
         op,
         d,
@@ -235,12 +232,26 @@ pub fn render_ops(ops: &[Op], d: Dialect, start: &Schema) -> Result<Vec<Statemen
     let mut out = Vec::new();
     for op in ops {
         out.extend(render_op(op, d, &state)?);
-        op.apply(&mut state).map_err(|source| RenderError::State {
-            op: op.describe(),
-            source,
-        })?;
+        apply(op, d, &mut state)?;
     }
     Ok(out)
+}
+
+/// [`Op::apply`], plus what the databases do on a column rename and the neutral model does
+/// not: CHECK expressions and index predicates follow the new name.
+fn apply(op: &Op, d: Dialect, schema: &mut Schema) -> Result<(), RenderError> {
+    op.apply(schema).map_err(|source| RenderError::State {
+        op: op.describe(),
+        source,
+    })?;
+    if let Op::AlterColumn(a) = op {
+        if let Some(new) = a.new_name.as_ref().filter(|n| **n != a.column) {
+            if let Some(t) = schema.table_mut(&a.table) {
+                ddl::follow_column_rename(t, &a.column, new, d);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The full `CREATE` script of `schema`: PostgreSQL enum types first, then tables in
