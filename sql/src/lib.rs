@@ -86,7 +86,20 @@
 //! # Operations
 //!
 //! [`render_op`] first applies the operation to a copy of `before` ([`Op::apply`]); an error
-//! there (unknown table, column, constraint, enum) is [`RenderError::State`].
+//! there (unknown table, column, constraint, enum) is [`RenderError::State`]. After a column
+//! rename, the CHECK expressions and index predicates of the state name the new column
+//! ([`rename_column_in_expr`]), as the databases rewrite them; [`render_ops`] carries that
+//! forward (a `before` replayed with plain [`Op::apply`] does not, and a later SQLite rebuild
+//! would recreate the old text).
+//!
+//! Known limits:
+//! - PostgreSQL `CreateTable` does not create the enum types its columns use: a `CreateEnum`
+//!   comes first ([`create_schema`] does that itself).
+//! - PostgreSQL `SetEnumValues` restores column defaults around the type swap, but a CHECK or
+//!   index predicate comparing the column with an enum literal is bound to the old type and
+//!   makes the `ALTER COLUMN .. TYPE` fail: drop and recreate it around the change.
+//! - MySQL `DropPrimaryKey` fails while the key's column is `AUTO_INCREMENT` (MySQL requires
+//!   an auto-increment column to be a key).
 //!
 //! - PostgreSQL: `ALTER TABLE` for everything. A type change is `ALTER COLUMN .. TYPE ..
 //!   USING "col"::newtype` (`"col"::text::newtype` to or from an enum; `AlterColumn::using`

@@ -278,6 +278,8 @@ fn rich_schema() -> Schema {
         col("c", SqlType::Varchar(20)),
         col("d", SqlType::Integer),
         col("order_id", SqlType::Integer).nullable(true),
+        col("se\"le`ct", SqlType::Integer).nullable(true),
+        col("select", SqlType::Varchar(5)).default("'it''s'"),
     ];
     mixed.primary_key = pk("pk_Mixed Case", &["a", "b"]);
     mixed.uniques.push(Unique {
@@ -616,6 +618,14 @@ macro_rules! check_final_data {
             .await
             .unwrap();
         assert_eq!(n, 2, "Mixed Case");
+        let sel: String = sqlx::query_scalar(&format!(
+            "SELECT {q}select{q} FROM {q}Mixed Case{q} WHERE a = 2",
+            q = $q
+        ))
+        .fetch_one(&mut *$conn)
+        .await
+        .unwrap();
+        assert_eq!(sel, "it's", "default of a column named select");
         let name: String = sqlx::query_scalar(&format!(
             "SELECT {q}Full Name{q} FROM customers WHERE id = 1",
             q = $q
