@@ -13,7 +13,7 @@
 //!
 //! # Types
 //!
-//! | [`SqlType`] | PostgreSQL | MySQL / MariaDB | SQLite |
+//! | [`SqlType`](retort_schema::SqlType) | PostgreSQL | MySQL / MariaDB | SQLite |
 //! |---|---|---|---|
 //! | `Boolean` | `BOOLEAN` | `BOOLEAN` (= `TINYINT(1)`) | `BOOLEAN` |
 //! | `SmallInt` | `SMALLINT` | `SMALLINT` | `SMALLINT` |
