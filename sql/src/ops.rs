@@ -96,11 +96,10 @@ pub(crate) fn bulk_insert(
         }
     }
     if columns.is_empty() && !rows.is_empty() {
-        return Err(RenderError::RowLength {
-            table: table.clone(),
-            row: 0,
-            expected: 0,
-            got: 0,
+        return Err(RenderError::Unsupported {
+            op: format!("insert {} rows into {table}", rows.len()),
+            dialect: d,
+            reason: "a bulk insert needs at least one column; list the columns to fill".into(),
         });
     }
     Ok(rows

@@ -52,7 +52,8 @@ pub fn quote_string(s: &str, d: Dialect) -> String {
 /// - floats use the shortest representation that reads back to the same value; infinities and
 ///   NaN are `'Infinity'`, `'-Infinity'`, `'NaN'` on PostgreSQL, `9e999`/`-9e999`/`NULL` on
 ///   SQLite, and `NULL` on MySQL (which cannot store them);
-/// - bytes: `'\x0a0b'::bytea` on PostgreSQL, `X'0A0B'` elsewhere.
+/// - bytes: `'\x0A0B'::bytea` on PostgreSQL (read as hex with `standard_conforming_strings`
+///   on, the default since PostgreSQL 9.1), `X'0A0B'` elsewhere.
 pub fn render_literal(v: &Value, d: Dialect) -> String {
     match v {
         Value::Null => "NULL".to_string(),

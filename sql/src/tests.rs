@@ -819,6 +819,15 @@ fn raw_sql_and_bulk_insert() {
         columns: vec!["id".into(), "title".into()],
         rows: vec![vec![Value::Int(1)]],
     };
+    let no_columns = Op::BulkInsert {
+        table: "posts".into(),
+        columns: vec![],
+        rows: vec![vec![]],
+    };
+    let msg = render_op(&no_columns, Postgres, &schema())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("needs at least one column"), "{msg}");
     let err = render_op(&bad, Postgres, &schema()).unwrap_err();
     assert_eq!(
         err.to_string(),
