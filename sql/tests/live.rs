@@ -703,11 +703,13 @@ async fn postgres_rich_schema_and_migrations() {
         .await
         .unwrap();
         assert_eq!(labels, vec!["low", "mid", "high"]);
-        let old: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM pg_type WHERE typname = 'order_status__old'")
-                .fetch_one(&mut *conn)
-                .await
-                .unwrap();
+        let old: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+                 WHERE t.typname = 'order_status__old' AND n.nspname = current_schema()",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
         assert_eq!(old, 0, "the old enum type is dropped");
     }
     pg_done(conn, schema).await;
