@@ -7,6 +7,7 @@
 //! Everything here is plain data: no I/O, no database, no inventory.
 
 mod dialect;
+pub mod expr;
 mod model;
 pub mod naming;
 mod ops;

@@ -763,6 +763,16 @@ fn rename_column_refs(t: &mut Table, old: &str, new: &str) {
     t.indexes.iter_mut().for_each(|i| fix(&mut i.columns));
     t.uniques.iter_mut().for_each(|u| fix(&mut u.columns));
     t.foreign_keys.iter_mut().for_each(|f| fix(&mut f.columns));
+    // The databases rewrite CHECK expressions and index predicates on a rename; so does the model.
+    let quote = &crate::expr::neutral_quote;
+    for c in &mut t.checks {
+        c.expr = crate::expr::rename_column_in_expr(&c.expr, old, new, quote);
+    }
+    for i in &mut t.indexes {
+        if let Some(p) = &mut i.predicate {
+            *p = crate::expr::rename_column_in_expr(p, old, new, quote);
+        }
+    }
 }
 
 fn set_enum_columns(schema: &mut Schema, name: &QName, values: &[String]) {

@@ -455,73 +455,7 @@ mod tests {
 /// regard to ASCII case, a quoted identifier matches exactly; a word followed by `(` is a
 /// function name and is kept.
 pub fn rename_column_in_expr(expr: &str, old: &str, new: &str, d: Dialect) -> String {
-    let chars: Vec<char> = expr.chars().collect();
-    let mut out = String::with_capacity(expr.len());
-    let mut i = 0;
-    let next_is_paren = |mut j: usize| {
-        while j < chars.len() && chars[j].is_whitespace() {
-            j += 1;
-        }
-        chars.get(j) == Some(&'(')
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            let start = i;
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                i += 1;
-            }
-            out.extend(&chars[start..i]);
-        } else if c == '"' || c == '`' {
-            let start = i;
-            let mut name = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == c {
-                    if chars.get(i + 1) == Some(&c) {
-                        name.push(c);
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                name.push(chars[i]);
-                i += 1;
-            }
-            if name == old {
-                out.push_str(&quote_ident(new, d));
-            } else {
-                out.extend(&chars[start..i]);
-            }
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            if word.eq_ignore_ascii_case(old) && !next_is_paren(i) {
-                out.push_str(&quote_ident(new, d));
-            } else {
-                out.push_str(&word);
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
+    retort_schema::expr::rename_column_in_expr(expr, old, new, &|name| quote_ident(name, d))
 }
 
 /// After a column rename, the table's CHECK expressions and index predicates name the new
