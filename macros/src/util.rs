@@ -1,0 +1,144 @@
+//! Small helpers: error collection, suggestions, names.
+
+use proc_macro2::Span;
+use quote::ToTokens;
+
+/// Collects every error of one derive, so the user sees them all at once.
+#[derive(Default)]
+pub struct Errors(Vec<syn::Error>);
+
+impl Errors {
+    pub fn push(&mut self, e: syn::Error) {
+        self.0.push(e);
+    }
+
+    pub fn at(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.0.push(syn::Error::new(span, msg));
+    }
+
+    pub fn on(&mut self, tokens: impl ToTokens, msg: impl std::fmt::Display) {
+        self.0.push(syn::Error::new_spanned(tokens, msg));
+    }
+
+    /// All errors combined into one, or `None`.
+    pub fn combined(self) -> Option<syn::Error> {
+        let mut it = self.0.into_iter();
+        let mut first = it.next()?;
+        for e in it {
+            first.combine(e);
+        }
+        Some(first)
+    }
+}
+
+/// ` (did you mean `x`?)` when a candidate is close to `word`, else empty.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match closest(word, candidates) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (word.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    // Optimal string alignment: edits plus transpositions of neighbours (`emial` -> `email`).
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// `PostTag` -> `post_tag`, `HTTPRequest` -> `http_request`.
+pub fn snake_case(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                if prev != '_'
+                    && (prev.is_lowercase()
+                        || prev.is_ascii_digit()
+                        || (prev.is_uppercase() && next_lower))
+                {
+                    out.push('_');
+                }
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A type as the user wrote it, without the token spacing (`Option<Vec<u8>>`).
+pub fn type_name(ty: &syn::Type) -> String {
+    ty.to_token_stream()
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake() {
+        assert_eq!(snake_case("User"), "user");
+        assert_eq!(snake_case("PostTag"), "post_tag");
+        assert_eq!(snake_case("HTTPRequest"), "http_request");
+        assert_eq!(snake_case("InReview"), "in_review");
+        assert_eq!(snake_case("Version2Item"), "version2_item");
+        assert_eq!(snake_case("already_snake"), "already_snake");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest("lenght", ["length", "name"]), Some("length"));
+        assert_eq!(closest("xyz", ["length", "name"]), None);
+        assert_eq!(closest("primary", ["primary_key"]), None);
+        assert_eq!(closest("primarykey", ["primary_key"]), Some("primary_key"));
+    }
+
+    #[test]
+    fn type_names() {
+        let ty: syn::Type = syn::parse_quote!(Option<Vec<u8>>);
+        assert_eq!(type_name(&ty), "Option<Vec<u8>>");
+        let ty: syn::Type = syn::parse_quote!(chrono::DateTime<chrono::Utc>);
+        assert_eq!(type_name(&ty), "chrono::DateTime<chrono::Utc>");
+    }
+}
