@@ -1,0 +1,1035 @@
+//! SQLite: `sqlite_schema` plus the table-valued pragma functions, one query per kind of
+//! object (4 queries), then pure parsing of the rows and of the `CREATE` statements.
+
+use std::collections::{BTreeMap, HashMap};
+
+use retort_schema::{
+    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, QName, Schema, SqlType, Table,
+    Unique,
+};
+use sqlx::{Row, SqliteConnection};
+
+use crate::common::{
+    decimal, finish, matching_paren, query_err, split_top_level, split_type, string_list, text_of,
+    tokenize, visible, Counter, Tok, Token,
+};
+use crate::{IntrospectError, Introspection, Options};
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+const Q_MASTER: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+     WHERE type IN ('table', 'index') ORDER BY name";
+
+const Q_COLUMNS: &str = "SELECT m.name AS tbl, p.cid, p.name, p.type, p.\"notnull\", \
+     p.dflt_value, p.pk, p.hidden \
+     FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
+     WHERE m.type = 'table' ORDER BY m.name, p.cid";
+
+const Q_INDEXES: &str = "SELECT m.name AS tbl, il.name AS idx, il.\"unique\", il.origin, \
+     il.partial, ii.seqno, ii.cid, ii.name AS col \
+     FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
+     JOIN pragma_index_info(il.name) ii \
+     WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno";
+
+const Q_FOREIGN_KEYS: &str = "SELECT m.name AS tbl, f.id, f.seq, f.\"table\" AS ref_table, \
+     f.\"from\" AS col, f.\"to\" AS ref_col, f.on_update, f.on_delete \
+     FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
+     WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
+
+/// Reads the `main` schema of a SQLite database (4 queries).
+pub async fn sqlite(
+    conn: &mut SqliteConnection,
+    opts: &Options,
+) -> Result<Introspection, IntrospectError> {
+    if let Some(s) = opts.schemas.iter().find(|s| s.as_str() != "main") {
+        return Err(IntrospectError::Unsupported(format!(
+            "SQLite introspection reads only the `main` schema, not `{s}`: remove it from the schemas to read"
+        )));
+    }
+    let mut n = Counter::default();
+
+    n.bump();
+    let rows = sqlx::query(Q_MASTER)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err("sqlite_schema"))?;
+    let master = rows
+        .iter()
+        .map(|r| {
+            Ok(MasterRow {
+                kind: r.try_get("type")?,
+                name: r.try_get("name")?,
+                tbl_name: r.try_get("tbl_name")?,
+                sql: r.try_get("sql")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(query_err("sqlite_schema"))?;
+
+    n.bump();
+    let rows = sqlx::query(Q_COLUMNS)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err("pragma_table_xinfo"))?;
+    let columns = rows
+        .iter()
+        .map(|r| {
+            Ok(ColumnRow {
+                table: r.try_get("tbl")?,
+                cid: r.try_get("cid")?,
+                name: r.try_get("name")?,
+                decl_type: r.try_get::<Option<String>, _>("type")?.unwrap_or_default(),
+                notnull: r.try_get::<i64, _>("notnull")? != 0,
+                default: r.try_get("dflt_value")?,
+                pk: r.try_get("pk")?,
+                hidden: r.try_get("hidden")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(query_err("pragma_table_xinfo"))?;
+
+    n.bump();
+    let rows = sqlx::query(Q_INDEXES)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err("pragma_index_list"))?;
+    let indexes = rows
+        .iter()
+        .map(|r| {
+            Ok(IndexRow {
+                table: r.try_get("tbl")?,
+                index: r.try_get("idx")?,
+                unique: r.try_get::<i64, _>("unique")? != 0,
+                origin: r.try_get("origin")?,
+                partial: r.try_get::<i64, _>("partial")? != 0,
+                seqno: r.try_get("seqno")?,
+                cid: r.try_get("cid")?,
+                column: r.try_get("col")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(query_err("pragma_index_list"))?;
+
+    n.bump();
+    let rows = sqlx::query(Q_FOREIGN_KEYS)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(query_err("pragma_foreign_key_list"))?;
+    let fks = rows
+        .iter()
+        .map(|r| {
+            Ok(FkRow {
+                table: r.try_get("tbl")?,
+                id: r.try_get("id")?,
+                seq: r.try_get("seq")?,
+                ref_table: r.try_get("ref_table")?,
+                column: r.try_get("col")?,
+                ref_column: r.try_get("ref_col")?,
+                on_update: r.try_get("on_update")?,
+                on_delete: r.try_get("on_delete")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(query_err("pragma_foreign_key_list"))?;
+
+    let schema = build(&master, &columns, &indexes, &fks, opts)?;
+    Ok(Introspection {
+        schema,
+        queries: n.0,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+#[derive(Clone, Debug)]
+pub(crate) struct MasterRow {
+    pub(crate) kind: String,
+    pub(crate) name: String,
+    pub(crate) tbl_name: String,
+    pub(crate) sql: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnRow {
+    pub(crate) table: String,
+    pub(crate) cid: i64,
+    pub(crate) name: String,
+    pub(crate) decl_type: String,
+    pub(crate) notnull: bool,
+    pub(crate) default: Option<String>,
+    /// 1-based position in the primary key, 0 if not part of it.
+    pub(crate) pk: i64,
+    /// 0 normal, 1 hidden (virtual tables), 2/3 generated.
+    pub(crate) hidden: i64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct IndexRow {
+    pub(crate) table: String,
+    pub(crate) index: String,
+    pub(crate) unique: bool,
+    /// `c` CREATE INDEX, `u` UNIQUE constraint, `pk` PRIMARY KEY.
+    pub(crate) origin: String,
+    pub(crate) partial: bool,
+    pub(crate) seqno: i64,
+    /// -2 for an expression, -1 for the rowid.
+    pub(crate) cid: i64,
+    pub(crate) column: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FkRow {
+    pub(crate) table: String,
+    pub(crate) id: i64,
+    pub(crate) seq: i64,
+    pub(crate) ref_table: String,
+    pub(crate) column: String,
+    /// NULL when the foreign key names only the parent table (its primary key is meant).
+    pub(crate) ref_column: Option<String>,
+    pub(crate) on_update: String,
+    pub(crate) on_delete: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure parsing
+
+/// A declared SQLite type as [`SqlType`] (see the crate documentation).
+pub(crate) fn parse_type(decl: &str) -> SqlType {
+    let custom = || SqlType::Custom(decl.trim().to_string());
+    let Some((base, args, rest)) = split_type(decl) else {
+        return custom();
+    };
+    if !rest.is_empty() {
+        return custom();
+    }
+    let ty = match (base.as_str(), args.as_slice()) {
+        ("boolean" | "bool", []) => SqlType::Boolean,
+        ("smallint", []) => SqlType::SmallInt,
+        ("integer" | "int", []) => SqlType::Integer,
+        ("bigint", []) => SqlType::BigInt,
+        ("real" | "float", []) => SqlType::Real,
+        ("double" | "double precision", []) => SqlType::Double,
+        ("text", []) => SqlType::Text,
+        ("varchar" | "character varying", [n]) => SqlType::Varchar(*n),
+        ("blob", []) => SqlType::Blob,
+        ("numeric" | "decimal", a) => match decimal(a) {
+            Some(t) => t,
+            None => return custom(),
+        },
+        ("date", []) => SqlType::Date,
+        ("time", []) => SqlType::Time,
+        ("timestamp" | "datetime", []) => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        ("timestamptz", []) => SqlType::Timestamp {
+            with_time_zone: true,
+        },
+        ("uuid", []) => SqlType::Uuid,
+        ("json", []) => SqlType::Json { binary: false },
+        ("jsonb", []) => SqlType::Json { binary: true },
+        _ => return custom(),
+    };
+    ty
+}
+
+/// A foreign key as written in `CREATE TABLE`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ParsedFk {
+    pub(crate) name: Option<String>,
+    pub(crate) columns: Vec<String>,
+    pub(crate) ref_table: String,
+    pub(crate) ref_columns: Vec<String>,
+    pub(crate) deferrable: bool,
+}
+
+/// What `CREATE TABLE` tells that the pragmas do not: constraint names, CHECKs,
+/// `AUTOINCREMENT`, `WITHOUT ROWID`, deferrable foreign keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ParsedTable {
+    pub(crate) pk_name: Option<String>,
+    pub(crate) autoincrement: bool,
+    pub(crate) without_rowid: bool,
+    pub(crate) uniques: Vec<(Option<String>, Vec<String>)>,
+    pub(crate) checks: Vec<(Option<String>, String)>,
+    pub(crate) fks: Vec<ParsedFk>,
+}
+
+/// Names (or expression texts) of an index's or constraint's column list (`toks` inside the
+/// parentheses): `"a" COLLATE NOCASE DESC, lower(b)` -> [a, lower(b)].
+fn column_list(sql: &str, toks: &[Token]) -> Vec<String> {
+    split_top_level(toks)
+        .into_iter()
+        .map(|item| {
+            let plain = item.len() == 1
+                || (item.len() > 1
+                    && (item[1].is_kw("COLLATE") || item[1].is_kw("ASC") || item[1].is_kw("DESC")));
+            match item.first().and_then(|t| t.ident()) {
+                Some(name) if plain && !matches!(item[0].tok, Tok::Str(_)) => name,
+                _ => text_of(sql, item).to_string(),
+            }
+        })
+        .collect()
+}
+
+/// `( cols )` starting at `toks[at]`; returns the columns and the index after `)`.
+fn paren_columns(sql: &str, toks: &[Token], at: usize) -> Option<(Vec<String>, usize)> {
+    if !toks.get(at)?.is_punct('(') {
+        return None;
+    }
+    let close = matching_paren(toks, at)?;
+    Some((column_list(sql, &toks[at + 1..close]), close + 1))
+}
+
+/// `REFERENCES t [(cols)] [ON DELETE ..] [ON UPDATE ..] [MATCH x] [[NOT] DEFERRABLE ..]` at
+/// `toks[at]` (the REFERENCES keyword); returns the parsed target and the index after it.
+fn references(sql: &str, toks: &[Token], at: usize) -> (ParsedFk, usize) {
+    let mut fk = ParsedFk::default();
+    let mut j = at + 1;
+    if let Some(t) = toks.get(j).and_then(|t| t.ident()) {
+        fk.ref_table = t;
+        j += 1;
+    }
+    if let Some((cols, next)) = paren_columns(sql, toks, j) {
+        fk.ref_columns = cols;
+        j = next;
+    }
+    while let Some(t) = toks.get(j) {
+        if t.is_kw("ON") {
+            // ON DELETE|UPDATE <action words>
+            j += 2;
+            while let Some(w) = toks.get(j) {
+                if [
+                    "SET", "NULL", "DEFAULT", "CASCADE", "RESTRICT", "NO", "ACTION",
+                ]
+                .iter()
+                .any(|k| w.is_kw(k))
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+        } else if t.is_kw("MATCH")
+            || t.is_kw("INITIALLY")
+            || (t.is_kw("NOT") && toks.get(j + 1).is_some_and(|x| x.is_kw("DEFERRABLE")))
+        {
+            // MATCH <name>, INITIALLY DEFERRED|IMMEDIATE, NOT DEFERRABLE
+            j += 2;
+        } else if t.is_kw("DEFERRABLE") {
+            fk.deferrable = true;
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    (fk, j)
+}
+
+/// Parses the parts of a `CREATE TABLE` statement that the pragmas do not report.
+pub(crate) fn parse_create_table(sql: &str) -> ParsedTable {
+    let toks = tokenize(sql, false);
+    let mut out = ParsedTable::default();
+    let Some(open) = toks.iter().position(|t| t.is_punct('(')) else {
+        return out; // CREATE TABLE .. AS SELECT: nothing declared.
+    };
+    let Some(close) = matching_paren(&toks, open) else {
+        return out;
+    };
+    let tail = &toks[close + 1..];
+    out.without_rowid = tail
+        .windows(2)
+        .any(|w| w[0].is_kw("WITHOUT") && w[1].is_kw("ROWID"));
+    for item in split_top_level(&toks[open + 1..close]) {
+        if item.is_empty() {
+            continue;
+        }
+        let table_level = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
+            .iter()
+            .any(|k| item[0].is_kw(k));
+        if table_level {
+            table_constraint(sql, item, &mut out);
+        } else {
+            column_constraints(sql, item, &mut out);
+        }
+    }
+    out
+}
+
+fn table_constraint(sql: &str, item: &[Token], out: &mut ParsedTable) {
+    let mut j = 0;
+    let mut name = None;
+    if item[0].is_kw("CONSTRAINT") {
+        name = item.get(1).and_then(|t| t.ident());
+        j = 2;
+    }
+    let Some(kind) = item.get(j) else { return };
+    if kind.is_kw("PRIMARY") {
+        out.pk_name = name;
+        out.autoincrement |= item.iter().any(|t| t.is_kw("AUTOINCREMENT"));
+    } else if kind.is_kw("UNIQUE") {
+        if let Some((cols, _)) = paren_columns(sql, item, j + 1) {
+            out.uniques.push((name, cols));
+        }
+    } else if kind.is_kw("CHECK") {
+        if item.get(j + 1).is_some_and(|t| t.is_punct('(')) {
+            if let Some(c) = matching_paren(item, j + 1) {
+                out.checks
+                    .push((name, text_of(sql, &item[j + 2..c]).trim().to_string()));
+            }
+        }
+    } else if kind.is_kw("FOREIGN") {
+        // FOREIGN KEY (cols) REFERENCES ...
+        if let Some((cols, next)) = paren_columns(sql, item, j + 2) {
+            if item.get(next).is_some_and(|t| t.is_kw("REFERENCES")) {
+                let (mut fk, _) = references(sql, item, next);
+                fk.name = name;
+                fk.columns = cols;
+                out.fks.push(fk);
+            }
+        }
+    }
+}
+
+fn column_constraints(sql: &str, item: &[Token], out: &mut ParsedTable) {
+    let Some(column) = item[0].ident() else {
+        return;
+    };
+    let mut pending: Option<String> = None;
+    let mut j = 1;
+    while j < item.len() {
+        let t = &item[j];
+        if t.is_kw("CONSTRAINT") {
+            pending = item.get(j + 1).and_then(|t| t.ident());
+            j += 2;
+            continue;
+        }
+        if t.is_kw("PRIMARY") {
+            out.pk_name = pending.take();
+        } else if t.is_kw("AUTOINCREMENT") {
+            out.autoincrement = true;
+        } else if t.is_kw("UNIQUE") {
+            out.uniques.push((pending.take(), vec![column.clone()]));
+        } else if t.is_kw("CHECK") && item.get(j + 1).is_some_and(|x| x.is_punct('(')) {
+            if let Some(c) = matching_paren(item, j + 1) {
+                out.checks.push((
+                    pending.take(),
+                    text_of(sql, &item[j + 2..c]).trim().to_string(),
+                ));
+                j = c + 1;
+                continue;
+            }
+        } else if t.is_kw("REFERENCES") {
+            let (mut fk, next) = references(sql, item, j);
+            fk.name = pending.take();
+            fk.columns = vec![column.clone()];
+            out.fks.push(fk);
+            j = next;
+            continue;
+        } else if t.is_punct('(') {
+            j = matching_paren(item, j).map_or(item.len(), |c| c + 1);
+            continue;
+        } else if ["NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"]
+            .iter()
+            .any(|k| t.is_kw(k))
+        {
+            pending = None;
+        }
+        j += 1;
+    }
+}
+
+/// From `CREATE [UNIQUE] INDEX .. ON t (cols) [WHERE pred]`: the column texts and the
+/// predicate.
+pub(crate) fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
+    let toks = tokenize(sql, false);
+    let Some(on) = toks.iter().position(|t| t.is_kw("ON")) else {
+        return (Vec::new(), None);
+    };
+    let Some(open) = toks[on..]
+        .iter()
+        .position(|t| t.is_punct('('))
+        .map(|i| i + on)
+    else {
+        return (Vec::new(), None);
+    };
+    let Some((cols, next)) = paren_columns(sql, &toks, open) else {
+        return (Vec::new(), None);
+    };
+    let predicate = match toks.get(next) {
+        Some(w) if w.is_kw("WHERE") && next + 1 < toks.len() => {
+            Some(text_of(sql, &toks[next + 1..]).trim().to_string())
+        }
+        _ => None,
+    };
+    (cols, predicate)
+}
+
+/// `"col" IN ('a', 'b')` (the CHECK that stands for an enum) -> the values, if `expr` is
+/// exactly that for `column`.
+pub(crate) fn enum_check_values(expr: &str, column: &str) -> Option<Vec<String>> {
+    let toks = tokenize(expr, false);
+    if toks.len() < 4 || toks[0].ident().as_deref() != Some(column) || !toks[1].is_kw("IN") {
+        return None;
+    }
+    if matches!(toks[0].tok, Tok::Str(_)) {
+        return None;
+    }
+    string_list(&toks[2..])
+}
+
+fn fk_action(s: &str) -> Option<FkAction> {
+    match FkAction::parse(s) {
+        Some(FkAction::NoAction) | None => None,
+        a => a,
+    }
+}
+
+fn is_internal(name: &str) -> bool {
+    name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_")
+}
+
+/// Builds the schema from the rows of the four queries.
+pub(crate) fn build(
+    master: &[MasterRow],
+    columns: &[ColumnRow],
+    indexes: &[IndexRow],
+    fks: &[FkRow],
+    opts: &Options,
+) -> Result<Schema, IntrospectError> {
+    let index_sql: HashMap<&str, &str> = master
+        .iter()
+        .filter(|m| m.kind == "index")
+        .filter_map(|m| Some((m.name.as_str(), m.sql.as_deref()?)))
+        .collect();
+    // Primary key columns of every table (visible or not), for foreign keys that name only the
+    // parent table.
+    let mut pk_cols: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+    for c in columns.iter().filter(|c| c.pk > 0) {
+        pk_cols
+            .entry(c.table.as_str())
+            .or_default()
+            .push((c.pk, c.name.as_str()));
+    }
+
+    let mut tables: BTreeMap<&str, (Table, ParsedTable)> = BTreeMap::new();
+    for m in master.iter().filter(|m| m.kind == "table") {
+        if is_internal(&m.name) || !visible(opts, "main", &m.name) {
+            continue;
+        }
+        let parsed = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
+        debug_assert_eq!(m.name, m.tbl_name);
+        tables.insert(m.name.as_str(), (Table::new(m.name.clone()), parsed));
+    }
+
+    // Columns and primary keys.
+    for c in columns {
+        let Some((t, _)) = tables.get_mut(c.table.as_str()) else {
+            continue;
+        };
+        if c.hidden == 1 {
+            continue;
+        }
+        let mut col = Column::new(c.name.clone(), parse_type(&c.decl_type));
+        col.nullable = !c.notnull;
+        col.default = c.default.clone();
+        t.columns.push(col);
+        let _ = c.cid;
+    }
+    for (name, (t, parsed)) in tables.iter_mut() {
+        let Some(cols) = pk_cols.get(name) else {
+            continue;
+        };
+        let mut cols = cols.clone();
+        cols.sort();
+        let cols: Vec<String> = cols.into_iter().map(|(_, c)| c.to_string()).collect();
+        if cols.len() == 1 && !parsed.without_rowid {
+            if let Some(c) = t.column_mut(&cols[0]) {
+                let declared_integer = columns
+                    .iter()
+                    .find(|r| r.table == *name && r.name == c.name)
+                    .is_some_and(|r| r.decl_type.trim().eq_ignore_ascii_case("INTEGER"));
+                if declared_integer {
+                    // A rowid alias: auto-assigned, never NULL.
+                    c.autoincrement = true;
+                    c.nullable = false;
+                }
+            }
+        }
+        t.primary_key = Some(PrimaryKey {
+            name: parsed
+                .pk_name
+                .clone()
+                .unwrap_or_else(|| naming::primary_key(name)),
+            columns: cols,
+        });
+    }
+
+    // Checks, and enum columns.
+    for (name, (t, parsed)) in tables.iter_mut() {
+        let mut unnamed = 0;
+        for (cname, expr) in &parsed.checks {
+            let cname = match cname {
+                Some(n) => n.clone(),
+                None => {
+                    unnamed += 1;
+                    naming::check(name, &unnamed.to_string())
+                }
+            };
+            t.checks.push(Check {
+                name: cname,
+                expr: expr.clone(),
+            });
+        }
+        let checks = t.checks.clone();
+        for col in &mut t.columns {
+            if col.ty != SqlType::Text {
+                continue;
+            }
+            let ck = naming::check(name, &format!("{}_enum", col.name));
+            if let Some(values) = checks
+                .iter()
+                .find(|c| c.name == ck)
+                .and_then(|c| enum_check_values(&c.expr, &col.name))
+            {
+                col.ty = SqlType::Enum {
+                    name: format!("{name}_{}", col.name),
+                    values,
+                };
+            }
+        }
+    }
+
+    // Indexes and UNIQUE constraints.
+    let mut grouped: BTreeMap<(&str, &str), Vec<&IndexRow>> = BTreeMap::new();
+    for r in indexes {
+        grouped
+            .entry((r.table.as_str(), r.index.as_str()))
+            .or_default()
+            .push(r);
+    }
+    for ((table, index), mut rows) in grouped {
+        let Some((t, parsed)) = tables.get_mut(table) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.seqno);
+        let first = rows[0];
+        let (sql_cols, predicate) = index_sql
+            .get(index)
+            .map(|s| parse_create_index(s))
+            .unwrap_or_default();
+        let cols: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| match &r.column {
+                Some(c) => c.clone(),
+                None => sql_cols
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| format!("<expression {}>", r.cid)),
+            })
+            .collect();
+        match first.origin.as_str() {
+            "pk" => {}
+            "u" => {
+                let name = parsed
+                    .uniques
+                    .iter()
+                    .find(|(_, c)| *c == cols)
+                    .and_then(|(n, _)| n.clone())
+                    .unwrap_or_else(|| naming::unique(table, &cols));
+                t.uniques.push(Unique {
+                    name,
+                    columns: cols,
+                });
+            }
+            _ => t.indexes.push(Index {
+                name: index.to_string(),
+                columns: cols,
+                unique: first.unique,
+                predicate: if first.partial { predicate } else { None },
+            }),
+        }
+    }
+
+    // Foreign keys.
+    let mut grouped: BTreeMap<(&str, i64), Vec<&FkRow>> = BTreeMap::new();
+    for r in fks {
+        grouped.entry((r.table.as_str(), r.id)).or_default().push(r);
+    }
+    for ((table, _), mut rows) in grouped {
+        let Some((t, parsed)) = tables.get_mut(table) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.seq);
+        let first = rows[0];
+        let cols: Vec<String> = rows.iter().map(|r| r.column.clone()).collect();
+        let mut ref_cols: Vec<String> = Vec::new();
+        for r in &rows {
+            match &r.ref_column {
+                Some(c) => ref_cols.push(c.clone()),
+                None => {
+                    let mut pk = pk_cols
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(&first.ref_table))
+                        .map(|(_, v)| v.clone())
+                        .ok_or_else(|| IntrospectError::Parse {
+                            table: table.to_string(),
+                            what: "a foreign key",
+                            message: format!(
+                                "it references table `{}` without naming columns, and that table has no primary key",
+                                first.ref_table
+                            ),
+                        })?;
+                    pk.sort();
+                    ref_cols = pk.into_iter().map(|(_, c)| c.to_string()).collect();
+                    break;
+                }
+            }
+        }
+        let written = parsed
+            .fks
+            .iter()
+            .find(|f| f.columns == cols && f.ref_table.eq_ignore_ascii_case(&first.ref_table));
+        let name = written
+            .and_then(|f| f.name.clone())
+            .unwrap_or_else(|| naming::foreign_key(table, &cols, &first.ref_table));
+        t.foreign_keys.push(ForeignKey {
+            name,
+            columns: cols,
+            ref_table: QName::new(first.ref_table.clone()),
+            ref_columns: ref_cols,
+            on_delete: fk_action(&first.on_delete),
+            on_update: fk_action(&first.on_update),
+            deferrable: written.is_some_and(|f| f.deferrable),
+        });
+    }
+
+    let schema = Schema {
+        tables: tables.into_values().map(|(t, _)| t).collect(),
+        enums: Vec::new(),
+    };
+    Ok(finish(schema, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_types() {
+        let cases: Vec<(&str, SqlType)> = vec![
+            ("BOOLEAN", SqlType::Boolean),
+            ("SMALLINT", SqlType::SmallInt),
+            ("INTEGER", SqlType::Integer),
+            ("integer", SqlType::Integer),
+            ("BIGINT", SqlType::BigInt),
+            ("REAL", SqlType::Real),
+            ("DOUBLE", SqlType::Double),
+            ("TEXT", SqlType::Text),
+            ("VARCHAR(320)", SqlType::Varchar(320)),
+            ("BLOB", SqlType::Blob),
+            (
+                "NUMERIC(10, 2)",
+                SqlType::Decimal {
+                    precision: Some(10),
+                    scale: Some(2),
+                },
+            ),
+            (
+                "NUMERIC(8)",
+                SqlType::Decimal {
+                    precision: Some(8),
+                    scale: None,
+                },
+            ),
+            (
+                "NUMERIC",
+                SqlType::Decimal {
+                    precision: None,
+                    scale: None,
+                },
+            ),
+            ("DATE", SqlType::Date),
+            ("TIME", SqlType::Time),
+            (
+                "TIMESTAMP",
+                SqlType::Timestamp {
+                    with_time_zone: false,
+                },
+            ),
+            (
+                "TIMESTAMPTZ",
+                SqlType::Timestamp {
+                    with_time_zone: true,
+                },
+            ),
+            ("UUID", SqlType::Uuid),
+            ("JSON", SqlType::Json { binary: false }),
+            ("CITEXT", SqlType::Custom("CITEXT".into())),
+            (
+                "UNSIGNED BIG INT",
+                SqlType::Custom("UNSIGNED BIG INT".into()),
+            ),
+            ("VARCHAR(a)", SqlType::Custom("VARCHAR(a)".into())),
+            ("", SqlType::Custom("".into())),
+        ];
+        for (decl, want) in cases {
+            assert_eq!(parse_type(decl), want, "{decl}");
+        }
+    }
+
+    #[test]
+    fn create_table_constraints_are_parsed() {
+        let sql = r#"CREATE TABLE "order" (
+    "id" INTEGER NOT NULL CONSTRAINT "pk_order" PRIMARY KEY AUTOINCREMENT,
+    "status" TEXT NOT NULL DEFAULT 'new' CONSTRAINT "ck_order_status_enum" CHECK ("status" IN ('new', 'it''s')),
+    "user_id" BIGINT CONSTRAINT fk_inline REFERENCES users(id) ON DELETE CASCADE,
+    "Mixed Case" VARCHAR(10) UNIQUE CHECK (length("Mixed Case") > 1),
+    note TEXT DEFAULT ('a,b'),
+    CONSTRAINT "uq_order_a_b" UNIQUE ("status", "Mixed Case"),
+    CONSTRAINT "ck_order_pos" CHECK (id > 0 AND (note <> ')')),
+    CHECK (1 = 1),
+    CONSTRAINT "fk_order_x" FOREIGN KEY ("user_id", "note") REFERENCES "users" ("id", "n") ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED
+)"#;
+        let p = parse_create_table(sql);
+        assert_eq!(p.pk_name.as_deref(), Some("pk_order"));
+        assert!(p.autoincrement);
+        assert!(!p.without_rowid);
+        assert_eq!(
+            p.uniques,
+            vec![
+                (None, vec!["Mixed Case".to_string()]),
+                (
+                    Some("uq_order_a_b".to_string()),
+                    vec!["status".to_string(), "Mixed Case".to_string()]
+                )
+            ]
+        );
+        assert_eq!(
+            p.checks,
+            vec![
+                (
+                    Some("ck_order_status_enum".to_string()),
+                    r#""status" IN ('new', 'it''s')"#.to_string()
+                ),
+                (None, r#"length("Mixed Case") > 1"#.to_string()),
+                (
+                    Some("ck_order_pos".to_string()),
+                    "id > 0 AND (note <> ')')".to_string()
+                ),
+                (None, "1 = 1".to_string()),
+            ]
+        );
+        assert_eq!(
+            p.fks,
+            vec![
+                ParsedFk {
+                    name: Some("fk_inline".into()),
+                    columns: vec!["user_id".into()],
+                    ref_table: "users".into(),
+                    ref_columns: vec!["id".into()],
+                    deferrable: false,
+                },
+                ParsedFk {
+                    name: Some("fk_order_x".into()),
+                    columns: vec!["user_id".into(), "note".into()],
+                    ref_table: "users".into(),
+                    ref_columns: vec!["id".into(), "n".into()],
+                    deferrable: true,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn without_rowid_and_table_level_pk() {
+        let p = parse_create_table(
+            "CREATE TABLE t (a INT, b INT, CONSTRAINT pk_t PRIMARY KEY (a, b)) WITHOUT ROWID",
+        );
+        assert!(p.without_rowid);
+        assert_eq!(p.pk_name.as_deref(), Some("pk_t"));
+        assert!(!p.autoincrement);
+        assert_eq!(
+            parse_create_table("CREATE TABLE t AS SELECT 1"),
+            ParsedTable::default()
+        );
+    }
+
+    #[test]
+    fn index_predicates_and_expressions() {
+        assert_eq!(
+            parse_create_index(
+                r#"CREATE INDEX "ix_a" ON "t" ("b" DESC, lower(c), "d e") WHERE "b" IS NOT NULL AND c = 'x'"#
+            ),
+            (
+                vec!["b".to_string(), "lower(c)".to_string(), "d e".to_string()],
+                Some(r#""b" IS NOT NULL AND c = 'x'"#.to_string())
+            )
+        );
+        assert_eq!(
+            parse_create_index("CREATE UNIQUE INDEX ix ON t(a)"),
+            (vec!["a".to_string()], None)
+        );
+    }
+
+    #[test]
+    fn enum_checks() {
+        assert_eq!(
+            enum_check_values(r#""status" IN ('a', 'b''c')"#, "status"),
+            Some(vec!["a".to_string(), "b'c".to_string()])
+        );
+        assert_eq!(
+            enum_check_values("status IN ('a')", "status").map(|v| v.len()),
+            Some(1)
+        );
+        assert_eq!(enum_check_values(r#""other" IN ('a')"#, "status"), None);
+        assert_eq!(enum_check_values(r#""status" IN ('a', 1)"#, "status"), None);
+        assert_eq!(enum_check_values(r#""status" = 'a'"#, "status"), None);
+    }
+
+    fn col(table: &str, cid: i64, name: &str, ty: &str, notnull: bool, pk: i64) -> ColumnRow {
+        ColumnRow {
+            table: table.into(),
+            cid,
+            name: name.into(),
+            decl_type: ty.into(),
+            notnull,
+            default: None,
+            pk,
+            hidden: 0,
+        }
+    }
+
+    #[test]
+    fn rows_become_a_schema() {
+        let master = vec![
+            MasterRow {
+                kind: "table".into(),
+                name: "users".into(),
+                tbl_name: "users".into(),
+                sql: Some("CREATE TABLE users (id INTEGER PRIMARY KEY, mood TEXT NOT NULL CONSTRAINT ck_users_mood_enum CHECK (mood IN ('ok','meh')), email VARCHAR(10) UNIQUE)".into()),
+            },
+            MasterRow {
+                kind: "table".into(),
+                name: "posts".into(),
+                tbl_name: "posts".into(),
+                sql: Some("CREATE TABLE posts (id BIGINT NOT NULL, user_id INTEGER REFERENCES users ON DELETE SET NULL, CONSTRAINT pk_posts PRIMARY KEY (id))".into()),
+            },
+            MasterRow {
+                kind: "table".into(),
+                name: "legacy_x".into(),
+                tbl_name: "legacy_x".into(),
+                sql: Some("CREATE TABLE legacy_x (a INT)".into()),
+            },
+            MasterRow {
+                kind: "table".into(),
+                name: "sqlite_sequence".into(),
+                tbl_name: "sqlite_sequence".into(),
+                sql: Some("CREATE TABLE sqlite_sequence(name,seq)".into()),
+            },
+            MasterRow {
+                kind: "index".into(),
+                name: "ix_posts_user".into(),
+                tbl_name: "posts".into(),
+                sql: Some("CREATE INDEX ix_posts_user ON posts (user_id) WHERE user_id > 0".into()),
+            },
+        ];
+        let mut users_id = col("users", 0, "id", "INTEGER", false, 1);
+        users_id.default = None;
+        let columns = vec![
+            users_id,
+            col("users", 1, "mood", "TEXT", true, 0),
+            col("users", 2, "email", "VARCHAR(10)", false, 0),
+            col("posts", 0, "id", "BIGINT", true, 1),
+            col("posts", 1, "user_id", "INTEGER", false, 0),
+            col("legacy_x", 0, "a", "INT", false, 0),
+        ];
+        let indexes = vec![
+            IndexRow {
+                table: "users".into(),
+                index: "sqlite_autoindex_users_1".into(),
+                unique: true,
+                origin: "u".into(),
+                partial: false,
+                seqno: 0,
+                cid: 2,
+                column: Some("email".into()),
+            },
+            IndexRow {
+                table: "posts".into(),
+                index: "ix_posts_user".into(),
+                unique: false,
+                origin: "c".into(),
+                partial: true,
+                seqno: 0,
+                cid: 1,
+                column: Some("user_id".into()),
+            },
+        ];
+        let fks = vec![FkRow {
+            table: "posts".into(),
+            id: 0,
+            seq: 0,
+            ref_table: "users".into(),
+            column: "user_id".into(),
+            ref_column: None,
+            on_update: "NO ACTION".into(),
+            on_delete: "SET NULL".into(),
+        }];
+        let opts = Options {
+            exclude_tables: vec!["legacy_*".into()],
+            ..Options::default()
+        };
+        let s = build(&master, &columns, &indexes, &fks, &opts).unwrap();
+        let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["posts", "users"]);
+        let users = &s.tables[1];
+        let id = users.column("id").unwrap();
+        assert!(id.autoincrement);
+        assert!(!id.nullable);
+        assert_eq!(users.primary_key.as_ref().unwrap().name, "pk_users");
+        assert_eq!(
+            users.column("mood").unwrap().ty,
+            SqlType::Enum {
+                name: "users_mood".into(),
+                values: vec!["ok".into(), "meh".into()]
+            }
+        );
+        assert_eq!(users.checks.len(), 1);
+        assert_eq!(
+            users.uniques,
+            vec![Unique {
+                name: "uq_users_email".into(),
+                columns: vec!["email".into()]
+            }]
+        );
+        let posts = &s.tables[0];
+        assert!(!posts.column("id").unwrap().autoincrement);
+        assert_eq!(posts.primary_key.as_ref().unwrap().name, "pk_posts");
+        assert_eq!(
+            posts.indexes,
+            vec![Index {
+                name: "ix_posts_user".into(),
+                columns: vec!["user_id".into()],
+                unique: false,
+                predicate: Some("user_id > 0".into()),
+            }]
+        );
+        assert_eq!(
+            posts.foreign_keys,
+            vec![ForeignKey {
+                name: "fk_posts_user_id_users".into(),
+                columns: vec!["user_id".into()],
+                ref_table: QName::new("users"),
+                ref_columns: vec!["id".into()],
+                on_delete: Some(FkAction::SetNull),
+                on_update: None,
+                deferrable: false,
+            }]
+        );
+        assert_eq!(s.enums.len(), 1);
+        assert_eq!(s.enums[0].name, "users_mood");
+    }
+}
