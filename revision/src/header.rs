@@ -1,0 +1,655 @@
+//! The `//!` header block of a migration script, file names, revision ids and file hashes.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Longest accepted revision id: the version table's `version_num` is `VARCHAR(255)`.
+pub const MAX_REVISION_ID_LEN: usize = 255;
+
+const KEY_REVISION: &str = "Revision ID";
+const KEY_REVISES: &str = "Revises";
+const KEY_LABELS: &str = "Branch labels";
+const KEY_DEPENDS: &str = "Depends on";
+const KEY_DATE: &str = "Create date";
+const KEYS: [&str; 5] = [KEY_REVISION, KEY_REVISES, KEY_LABELS, KEY_DEPENDS, KEY_DATE];
+
+/// Symbols that can never be a revision id or a branch label.
+const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
+
+/// The metadata of one migration script, as written in its `//!` header block.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Header {
+    /// The revision id (`Revision ID:`).
+    pub revision: String,
+    /// The parent revisions (`Revises:`): empty for a base, several for a merge.
+    pub down_revisions: Vec<String>,
+    /// Branch labels declared by this revision (`Branch labels:`).
+    pub branch_labels: Vec<String>,
+    /// Revisions (or branch labels) this one depends on without being their child
+    /// (`Depends on:`).
+    pub depends_on: Vec<String>,
+    /// The message: the header's first line(s).
+    pub message: String,
+    /// `Create date:` as written (free text, e.g. `2026-11-25 08:00:00 UTC`).
+    pub create_date: String,
+}
+
+/// A header that cannot be read. Line numbers are 1-based lines of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// The file does not start with a `//!` block.
+    #[error(
+        "the file does not start with a `//!` header block (message, then `Revision ID:`, \
+         `Revises:`, `Branch labels:`, `Depends on:`, `Create date:` lines)"
+    )]
+    NoHeader,
+    /// A line of the header is malformed.
+    #[error("line {line}: {message}")]
+    Line {
+        /// 1-based line number in the file.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A required key is absent.
+    #[error(
+        "the header has no `{key}:` line; add one (`Revises:` stays empty for a base revision)"
+    )]
+    MissingKey {
+        /// The missing key.
+        key: &'static str,
+    },
+}
+
+fn line_err(line: usize, message: impl Into<String>) -> HeaderError {
+    HeaderError::Line {
+        line,
+        message: message.into(),
+    }
+}
+
+/// The leading `//!` lines of a script, verbatim (each with its line break), or `""` if the
+/// file has none. This is the text `retort-build` compiles in next to each script.
+pub fn header_block(source: &str) -> &str {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut end = 0;
+    for line in source.split_inclusive('\n') {
+        if line.trim_start().starts_with("//!") {
+            end += line.len();
+        } else {
+            break;
+        }
+    }
+    &source[..end]
+}
+
+/// Parses the `//!` header block at the top of a migration script.
+///
+/// The block is: the message (one or more lines), then `Key: value` lines. `Revision ID:` and
+/// `Revises:` are required; `Branch labels:`, `Depends on:` and `Create date:` are optional.
+/// Lists are comma-separated. Lines after the block are ignored.
+pub fn parse_header(source: &str) -> Result<Header, HeaderError> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    for (i, raw) in source.lines().enumerate() {
+        let t = raw.trim_start();
+        match t.strip_prefix("//!") {
+            Some(rest) => lines.push((i + 1, rest.strip_prefix(' ').unwrap_or(rest).trim_end())),
+            None => break,
+        }
+    }
+    if lines.is_empty() {
+        return Err(HeaderError::NoHeader);
+    }
+    let first_key = lines.iter().position(|(_, l)| split_key(l).is_some());
+    let Some(first_key) = first_key else {
+        return Err(HeaderError::MissingKey { key: KEY_REVISION });
+    };
+    let message_lines: Vec<&str> = lines[..first_key].iter().map(|(_, l)| *l).collect();
+    let mut h = Header {
+        message: normalize_message(&message_lines.join("\n")),
+        ..Header::default()
+    };
+    let mut seen: [Option<usize>; 5] = [None; 5];
+    for &(line, text) in &lines[first_key..] {
+        if text.is_empty() {
+            continue;
+        }
+        let Some((key_index, value)) = split_key(text) else {
+            let looks_like_key = text
+                .split_once(':')
+                .map(|(k, _)| !k.is_empty() && k.len() < 30 && !k.contains('`'))
+                .unwrap_or(false);
+            let what = if looks_like_key {
+                "unknown header key"
+            } else {
+                "expected a `Key: value` line"
+            };
+            return Err(line_err(
+                line,
+                format!(
+                    "{what} `{text}`; the keys are {} (the message goes above them)",
+                    KEYS.map(|k| format!("`{k}:`")).join(", ")
+                ),
+            ));
+        };
+        let key = KEYS[key_index];
+        if let Some(prev) = seen[key_index] {
+            return Err(line_err(
+                line,
+                format!("`{key}:` appears twice (first on line {prev})"),
+            ));
+        }
+        seen[key_index] = Some(line);
+        match key {
+            KEY_REVISION => {
+                if value.is_empty() {
+                    return Err(line_err(line, "`Revision ID:` is empty"));
+                }
+                validate_revision_id(value)
+                    .map_err(|e| line_err(line, format!("`Revision ID:` {e}")))?;
+                h.revision = value.to_string();
+            }
+            KEY_REVISES => {
+                h.down_revisions = parse_list(line, key, value, validate_revision_id)?;
+            }
+            KEY_LABELS => {
+                h.branch_labels = parse_list(line, key, value, validate_branch_label)?;
+            }
+            KEY_DEPENDS => {
+                h.depends_on = parse_list(line, key, value, validate_revision_id)?;
+            }
+            _ => h.create_date = value.to_string(),
+        }
+    }
+    if seen[0].is_none() {
+        return Err(HeaderError::MissingKey { key: KEY_REVISION });
+    }
+    if seen[1].is_none() {
+        return Err(HeaderError::MissingKey { key: KEY_REVISES });
+    }
+    Ok(h)
+}
+
+/// `Some((key index, trimmed value))` if `text` is one of the known `Key: value` lines
+/// (key matched case-insensitively).
+fn split_key(text: &str) -> Option<(usize, &str)> {
+    let (k, v) = text.split_once(':')?;
+    let k = k.trim();
+    KEYS.iter()
+        .position(|key| key.eq_ignore_ascii_case(k))
+        .map(|i| (i, v.trim()))
+}
+
+fn parse_list(
+    line: usize,
+    key: &str,
+    value: &str,
+    check: fn(&str) -> Result<(), String>,
+) -> Result<Vec<String>, HeaderError> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in value.split(',') {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err(line_err(
+                line,
+                format!("`{key}:` has an empty item in `{value}`; separate items with `, `"),
+            ));
+        }
+        check(item).map_err(|e| line_err(line, format!("`{key}:` {e}")))?;
+        if out.iter().any(|o| o == item) {
+            return Err(line_err(line, format!("`{key}:` lists `{item}` twice")));
+        }
+        out.push(item.to_string());
+    }
+    Ok(out)
+}
+
+fn normalize_message(message: &str) -> String {
+    let lines: Vec<&str> = message.lines().map(str::trim_end).collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
+    lines[start..end].join("\n")
+}
+
+/// Renders the `//!` header block (ending with a line break). Round-trips with
+/// [`parse_header`] (the message is normalized: trailing spaces and surrounding blank lines
+/// are dropped).
+pub fn render_header(h: &Header) -> String {
+    let mut out = String::new();
+    let message = normalize_message(&h.message);
+    if !message.is_empty() {
+        for line in message.lines() {
+            push_doc_line(&mut out, line);
+        }
+        out.push_str("//!\n");
+    }
+    push_doc_line(&mut out, &format!("{KEY_REVISION}: {}", h.revision));
+    push_doc_line(
+        &mut out,
+        &format!("{KEY_REVISES}: {}", h.down_revisions.join(", ")),
+    );
+    push_doc_line(
+        &mut out,
+        &format!("{KEY_LABELS}: {}", h.branch_labels.join(", ")),
+    );
+    push_doc_line(
+        &mut out,
+        &format!("{KEY_DEPENDS}: {}", h.depends_on.join(", ")),
+    );
+    push_doc_line(&mut out, &format!("{KEY_DATE}: {}", h.create_date.trim()));
+    out
+}
+
+fn push_doc_line(out: &mut String, text: &str) {
+    let text = text.trim_end();
+    if text.is_empty() {
+        out.push_str("//!\n");
+    } else {
+        out.push_str("//! ");
+        out.push_str(text);
+        out.push('\n');
+    }
+}
+
+/// Renders a whole migration script: header, prelude import, `upgrade` and `downgrade`.
+///
+/// The bodies are Rust statements, already formatted as rustfmt would at column 0; this
+/// function indents them. An empty body gives an empty function (`{}`). The result is what
+/// `rustfmt --edition 2021` would produce, provided the bodies are rustfmt-clean.
+pub fn render_script(h: &Header, upgrade_body: &str, downgrade_body: &str) -> String {
+    let mut out = render_header(h);
+    out.push('\n');
+    out.push_str("use retort::migration::prelude::*;\n");
+    push_fn(&mut out, "upgrade", upgrade_body);
+    push_fn(&mut out, "downgrade", downgrade_body);
+    out
+}
+
+fn push_fn(out: &mut String, name: &str, body: &str) {
+    out.push('\n');
+    out.push_str("pub fn ");
+    out.push_str(name);
+    out.push_str("(m: &mut Migration) {");
+    let lines: Vec<&str> = body.lines().map(str::trim_end).collect();
+    let start = lines.iter().position(|l| !l.is_empty());
+    let Some(start) = start else {
+        out.push_str("}\n");
+        return;
+    };
+    let end = lines.iter().rposition(|l| !l.is_empty()).unwrap_or(start) + 1;
+    out.push('\n');
+    let mut previous_blank = false;
+    for line in &lines[start..end] {
+        if line.is_empty() {
+            // rustfmt keeps at most one blank line in a row.
+            if !previous_blank {
+                out.push('\n');
+            }
+            previous_blank = true;
+            continue;
+        }
+        previous_blank = false;
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("}\n");
+}
+
+/// A fresh revision id: 12 lowercase hex characters.
+///
+/// Mixes the time, the process id, a per-process counter and the thread id through the
+/// standard library's randomly seeded hasher.
+pub fn new_revision_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u128(nanos);
+    hasher.write_u32(std::process::id());
+    hasher.write_u64(count);
+    hasher.write(format!("{:?}", std::thread::current().id()).as_bytes());
+    let value = hasher.finish() & 0xffff_ffff_ffff;
+    format!("{value:012x}")
+}
+
+/// The slug of a message for a file name: lowercase ASCII letters, digits and `_`, words
+/// joined by `_`, cut at a word boundary to at most 40 characters.
+pub fn slug(message: &str) -> String {
+    const MAX: usize = 40;
+    let first_line = message.lines().next().unwrap_or("");
+    let words: Vec<String> = first_line
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut out = String::new();
+    for w in words {
+        let extra = if out.is_empty() { w.len() } else { w.len() + 1 };
+        if out.len() + extra > MAX {
+            if out.is_empty() {
+                out.push_str(&w[..MAX]);
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&w);
+    }
+    out
+}
+
+/// The file name of a new script: `<rev>_<slug>.rs`, or `<rev>.rs` if the message has no
+/// usable characters. The revision id must have passed [`validate_revision_id`].
+pub fn file_name(rev: &str, message: &str) -> String {
+    let s = slug(message);
+    if s.is_empty() {
+        format!("{rev}.rs")
+    } else {
+        format!("{rev}_{s}.rs")
+    }
+}
+
+/// Checks a revision id: ASCII letters, digits and `_`, 1 to 255 characters, not one of the
+/// symbols `head`, `heads`, `base`, `current`. The id becomes part of a file name and of a Rust
+/// module name, and fits the version table's `VARCHAR(255)`.
+pub fn validate_revision_id(id: &str) -> Result<(), String> {
+    validate_word(id, "revision id")
+}
+
+/// Checks a branch label: same rules as a revision id (so `label@head` and `label@-1` are
+/// never ambiguous).
+pub fn validate_branch_label(label: &str) -> Result<(), String> {
+    validate_word(label, "branch label")
+}
+
+fn validate_word(id: &str, what: &str) -> Result<(), String> {
+    if id.is_empty() {
+        return Err(format!("empty {what}"));
+    }
+    if id.len() > MAX_REVISION_ID_LEN {
+        return Err(format!(
+            "{what} `{id}` is {} characters long; the limit is {MAX_REVISION_ID_LEN}",
+            id.len()
+        ));
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(format!(
+            "{what} `{id}` contains `{c}`; only ASCII letters, digits and `_` are allowed"
+        ));
+    }
+    if RESERVED.contains(&id) {
+        return Err(format!(
+            "{what} `{id}` is a reserved symbol (head, heads, base, current); choose another"
+        ));
+    }
+    Ok(())
+}
+
+/// FNV-1a, 64 bits: the hash of a script's bytes compiled into the binary.
+pub fn file_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Header {
+        Header {
+            revision: "3f2a9c1b7d4e".into(),
+            down_revisions: vec!["1a2b3c4d5e6f".into()],
+            branch_labels: vec!["auth".into()],
+            depends_on: vec![],
+            message: "Create users".into(),
+            create_date: "2026-11-25 08:00:00 UTC".into(),
+        }
+    }
+
+    const SAMPLE: &str = "//! Create users
+//!
+//! Revision ID: 3f2a9c1b7d4e
+//! Revises: 1a2b3c4d5e6f
+//! Branch labels: auth
+//! Depends on:
+//! Create date: 2026-11-25 08:00:00 UTC
+
+use retort::migration::prelude::*;
+";
+
+    #[test]
+    fn parses_the_documented_example() {
+        assert_eq!(parse_header(SAMPLE).unwrap(), sample());
+    }
+
+    #[test]
+    fn render_is_the_documented_text_and_round_trips() {
+        let text = render_header(&sample());
+        assert_eq!(
+            text,
+            SAMPLE.split("\nuse").next().unwrap().trim_end().to_string() + "\n"
+        );
+        assert_eq!(parse_header(&text).unwrap(), sample());
+    }
+
+    #[test]
+    fn round_trip_merge_multi_line_message_and_empty_message() {
+        let h = Header {
+            revision: "m1".into(),
+            down_revisions: vec!["a1".into(), "b1".into()],
+            branch_labels: vec!["x".into(), "y_2".into()],
+            depends_on: vec!["c1".into(), "net".into()],
+            message: "merge heads\n\nsecond paragraph: with a colon".into(),
+            create_date: String::new(),
+        };
+        let text = render_header(&h);
+        assert!(text.contains("//! Revises: a1, b1\n"));
+        assert!(!text.lines().any(|l| l.ends_with(' ')), "{text}");
+        assert_eq!(parse_header(&text).unwrap(), h);
+        let empty = Header {
+            message: String::new(),
+            down_revisions: vec![],
+            ..h
+        };
+        let text = render_header(&empty);
+        assert!(text.starts_with("//! Revision ID: m1\n"));
+        assert_eq!(parse_header(&text).unwrap(), empty);
+    }
+
+    #[test]
+    fn header_block_is_the_leading_doc_lines() {
+        assert_eq!(header_block(SAMPLE), render_header(&sample()));
+        assert_eq!(header_block("fn main() {}\n"), "");
+    }
+
+    #[test]
+    fn optional_keys_may_be_missing_and_keys_are_case_insensitive() {
+        let h =
+            parse_header("//! msg\n//!\n//! revision id: abcd\n//! REVISES:\nfn x(){}\n").unwrap();
+        assert_eq!(h.revision, "abcd");
+        assert!(h.down_revisions.is_empty() && h.branch_labels.is_empty());
+        assert_eq!(h.message, "msg");
+    }
+
+    fn line_of(e: HeaderError) -> (usize, String) {
+        match e {
+            HeaderError::Line { line, message } => (line, message),
+            other => panic!("expected a line error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_errors_name_the_line_and_the_problem() {
+        assert_eq!(parse_header("use x;\n").unwrap_err(), HeaderError::NoHeader);
+        assert_eq!(
+            parse_header("//! just a message\n").unwrap_err(),
+            HeaderError::MissingKey { key: "Revision ID" }
+        );
+        assert_eq!(
+            parse_header("//! m\n//! Revision ID: a1\n").unwrap_err(),
+            HeaderError::MissingKey { key: "Revises" }
+        );
+        let (line, msg) =
+            line_of(parse_header("//! m\n//!\n//! Revision ID: a-1\n//! Revises:\n").unwrap_err());
+        assert_eq!(line, 3);
+        assert!(msg.contains("`a-1` contains `-`"), "{msg}");
+        let (line, msg) =
+            line_of(parse_header("//! m\n//! Revision ID: a1\n//! Revises: b1,,c1\n").unwrap_err());
+        assert_eq!(line, 3);
+        assert!(msg.contains("empty item"), "{msg}");
+        let (line, msg) = line_of(
+            parse_header("//! m\n//! Revision ID: a1\n//! Revises:\n//! Author: me\n").unwrap_err(),
+        );
+        assert_eq!(line, 4);
+        assert!(msg.contains("unknown header key `Author: me`"), "{msg}");
+        let (line, msg) = line_of(
+            parse_header("//! m\n//! Revision ID: a1\n//! Revises:\n//! Revision ID: a2\n")
+                .unwrap_err(),
+        );
+        assert_eq!(line, 4);
+        assert!(msg.contains("appears twice (first on line 2)"), "{msg}");
+        let (_, msg) = line_of(
+            parse_header("//! m\n//! Revision ID: a1\n//! Revises:\n//! Branch labels: head\n")
+                .unwrap_err(),
+        );
+        assert!(msg.contains("reserved"), "{msg}");
+        let (_, msg) =
+            line_of(parse_header("//! m\n//! Revision ID: a1\n//! Revises: b1, b1\n").unwrap_err());
+        assert!(msg.contains("lists `b1` twice"), "{msg}");
+        let (line, msg) =
+            line_of(parse_header("//! m\n//! Revision ID:\n//! Revises:\n").unwrap_err());
+        assert_eq!((line, msg.as_str()), (2, "`Revision ID:` is empty"));
+        let text = parse_header("//! m\n//! Revision ID: a1\n//! Revises:\n//! some prose\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with("line 4: expected a `Key: value` line"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn revision_ids_are_validated() {
+        assert!(validate_revision_id("3f2a9c1b7d4e").is_ok());
+        assert!(validate_revision_id("Add_Users_2").is_ok());
+        assert!(validate_revision_id("").is_err());
+        assert!(validate_revision_id("a b").is_err());
+        assert!(validate_revision_id("a@b").is_err());
+        assert!(validate_revision_id("a.b").is_err());
+        assert!(validate_revision_id("heads").is_err());
+        assert!(validate_revision_id(&"a".repeat(255)).is_ok());
+        let e = validate_revision_id(&"a".repeat(256)).unwrap_err();
+        assert!(e.contains("256 characters"), "{e}");
+    }
+
+    #[test]
+    fn file_names_and_slugs() {
+        assert_eq!(file_name("ab12", "Create users"), "ab12_create_users.rs");
+        assert_eq!(
+            file_name("ab12", "  add e-mail (unique)!  "),
+            "ab12_add_e_mail_unique.rs"
+        );
+        assert_eq!(file_name("ab12", "Über äpfel"), "ab12_ber_pfel.rs");
+        assert_eq!(file_name("ab12", "!!!"), "ab12.rs");
+        assert_eq!(file_name("ab12", ""), "ab12.rs");
+        let long = "add a very long column name to the users table for testing";
+        let s = slug(long);
+        assert!(s.len() <= 40, "{s}");
+        assert_eq!(s, "add_a_very_long_column_name_to_the_users");
+        assert_eq!(slug(&"x".repeat(50)), "x".repeat(40));
+        assert_eq!(slug("first line\nsecond line"), "first_line");
+    }
+
+    #[test]
+    fn revision_ids_are_12_hex_and_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..1000 {
+            let id = new_revision_id();
+            assert_eq!(id.len(), 12);
+            assert!(id
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            assert!(validate_revision_id(&id).is_ok());
+            assert!(seen.insert(id));
+        }
+    }
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(file_hash(b""), 0xcbf29ce484222325);
+        assert_eq!(file_hash(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(file_hash(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn render_script_shape() {
+        let s = render_script(&sample(), "m.drop_table(\"users\");", "");
+        assert!(s.contains(
+            "\nuse retort::migration::prelude::*;\n\npub fn upgrade(m: &mut Migration) {\n    m.drop_table(\"users\");\n}\n"
+        ));
+        assert!(s.ends_with("\npub fn downgrade(m: &mut Migration) {}\n"));
+        assert_eq!(parse_header(&s).unwrap(), sample());
+    }
+
+    fn rustfmt_check(source: &str) {
+        let dir = std::env::temp_dir().join(format!("retort-revision-fmt-{}", new_revision_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("script.rs");
+        std::fs::write(&path, source).unwrap();
+        let out = std::process::Command::new("rustfmt")
+            .args(["--edition", "2021", "--check"])
+            .arg(&path)
+            .output()
+            .expect("rustfmt runs");
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            out.status.success(),
+            "rustfmt would change the script:\n{}\n--- script ---\n{source}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+
+    #[test]
+    fn render_script_is_rustfmt_clean() {
+        let up = "m.create_table(\n    Table::new(\"users\")\n        .column(Column::new(\"id\", SqlType::BigInt).autoincrement())\n        .primary_key(\"pk_users\", [\"id\"]),\n);\n\n\nm.execute(\"UPDATE users SET x = 1\");\n";
+        let down = "m.drop_table(\"users\");";
+        rustfmt_check(&render_script(&sample(), up, down));
+        rustfmt_check(&render_script(&sample(), "", ""));
+        let merge = Header {
+            revision: "m1".into(),
+            down_revisions: vec!["a1".into(), "b1".into()],
+            message: "merge heads\n\nwith a second paragraph".into(),
+            ..Header::default()
+        };
+        rustfmt_check(&render_script(&merge, "", "\n"));
+        let unnamed = Header {
+            revision: "m2".into(),
+            ..Header::default()
+        };
+        rustfmt_check(&render_script(&unnamed, "m.execute(\"SELECT 1\");", ""));
+    }
+}
