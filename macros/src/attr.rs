@@ -37,6 +37,7 @@ impl StrList {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[allow(clippy::enum_variant_names)] // `NoAction` is the SQL name
 pub enum Action {
     Cascade,
     SetNull,
@@ -68,6 +69,8 @@ pub struct TableRef {
 
 pub struct IndexAttr {
     pub span: Span,
+    /// An error was already reported inside it: do not add "missing .." errors.
+    pub reported: bool,
     pub name: Option<LitStr>,
     pub columns: Option<StrList>,
     pub unique: bool,
@@ -76,18 +79,24 @@ pub struct IndexAttr {
 
 pub struct UniqueAttr {
     pub span: Span,
+    /// An error was already reported inside it: do not add "missing .." errors.
+    pub reported: bool,
     pub name: Option<LitStr>,
     pub columns: Option<StrList>,
 }
 
 pub struct CheckAttr {
     pub span: Span,
+    /// An error was already reported inside it: do not add "missing .." errors.
+    pub reported: bool,
     pub name: Option<LitStr>,
     pub expr: Option<LitStr>,
 }
 
 pub struct ForeignKeyAttr {
     pub span: Span,
+    /// An error was already reported inside it: do not add "missing .." errors.
+    pub reported: bool,
     pub name: Option<LitStr>,
     pub columns: Option<StrList>,
     pub references: Option<TableRef>,
@@ -546,10 +555,16 @@ fn table_ref(lit: LitStr, errs: &mut Errors) -> Option<TableRef> {
             columns,
         }),
         None => {
+            let hint = match v.rsplit_once('.') {
+                Some((t, c)) if !v.contains('(') && valid_ident(c) && valid_ident(t) => {
+                    format!(" (write `\"{t}({c})\"`)")
+                }
+                _ => String::new(),
+            };
             errs.on(
                 &lit,
                 format!(
-                    "malformed `references = \"{v}\"`: expected `table(column, ..)` or `schema.table(column, ..)`, e.g. `references = \"users(org_id, id)\"`"
+                    "malformed `references = \"{v}\"`: expected `table(column, ..)` or `schema.table(column, ..)`, e.g. `references = \"users(org_id, id)\"`{hint}"
                 ),
             );
             None
@@ -620,8 +635,10 @@ fn index(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<IndexA
     if !nested(meta, INDEX, errs)? {
         return Ok(None);
     }
+    let before = errs.len();
     let mut out = IndexAttr {
         span,
+        reported: false,
         name: None,
         columns: None,
         unique: false,
@@ -644,6 +661,7 @@ fn index(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<IndexA
         }
         Ok(())
     })?;
+    out.reported = errs.len() > before;
     Ok(Some(out))
 }
 
@@ -652,8 +670,10 @@ fn unique(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<Uniqu
     if !nested(meta, UNIQUE, errs)? {
         return Ok(None);
     }
+    let before = errs.len();
     let mut out = UniqueAttr {
         span,
+        reported: false,
         name: None,
         columns: None,
     };
@@ -672,6 +692,7 @@ fn unique(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<Uniqu
         }
         Ok(())
     })?;
+    out.reported = errs.len() > before;
     Ok(Some(out))
 }
 
@@ -685,8 +706,10 @@ fn check(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<CheckA
         skip_value(meta)?;
         return Ok(None);
     }
+    let before = errs.len();
     let mut out = CheckAttr {
         span,
+        reported: false,
         name: None,
         expr: None,
     };
@@ -705,6 +728,7 @@ fn check(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<CheckA
         }
         Ok(())
     })?;
+    out.reported = errs.len() > before;
     Ok(Some(out))
 }
 
@@ -713,8 +737,10 @@ fn foreign_key(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<
     if !nested(meta, FOREIGN_KEY, errs)? {
         return Ok(None);
     }
+    let before = errs.len();
     let mut out = ForeignKeyAttr {
         span,
+        reported: false,
         name: None,
         columns: None,
         references: None,
@@ -744,6 +770,7 @@ fn foreign_key(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<
         }
         Ok(())
     })?;
+    out.reported = errs.len() > before;
     Ok(Some(out))
 }
 

@@ -202,6 +202,7 @@ fn table_level(c: &Container, errs: &mut Errors) {
     for ix in &c.attrs.indexes {
         match &ix.columns {
             Some(list) => check_list(list, "index(columns = ..)", errs),
+            None if ix.reported => {}
             None => errs.at(
                 ix.span,
                 "`index(..)` needs the columns it covers: `index(columns = [\"a\", \"b\"])`",
@@ -211,6 +212,7 @@ fn table_level(c: &Container, errs: &mut Errors) {
     for u in &c.attrs.uniques {
         match &u.columns {
             Some(list) => check_list(list, "unique(columns = ..)", errs),
+            None if u.reported => {}
             None => errs.at(
                 u.span,
                 "`unique(..)` needs the columns it covers: `unique(columns = [\"a\", \"b\"])`",
@@ -218,7 +220,7 @@ fn table_level(c: &Container, errs: &mut Errors) {
         }
     }
     for ck in &c.attrs.checks {
-        if ck.expr.is_none() {
+        if ck.expr.is_none() && !ck.reported {
             errs.at(
                 ck.span,
                 "`check(..)` needs the SQL condition: `check(expr = \"price >= 0\")`",
@@ -228,6 +230,7 @@ fn table_level(c: &Container, errs: &mut Errors) {
     for fk in &c.attrs.foreign_keys {
         match &fk.columns {
             Some(list) => check_list(list, "foreign_key(columns = ..)", errs),
+            None if fk.reported => {}
             None => errs.at(
                 fk.span,
                 "`foreign_key(..)` needs its local columns: `foreign_key(columns = [\"a\"], references = \"table(col)\")`",
@@ -250,6 +253,7 @@ fn table_level(c: &Container, errs: &mut Errors) {
                     }
                 }
             }
+            None if fk.reported => {}
             None => errs.at(
                 fk.span,
                 "`foreign_key(..)` needs `references = \"table(column, ..)\"`",

@@ -20,6 +20,10 @@ impl Errors {
         self.0.push(syn::Error::new_spanned(tokens, msg));
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// All errors combined into one, or `None`.
     pub fn combined(self) -> Option<syn::Error> {
         let mut it = self.0.into_iter();
@@ -57,8 +61,8 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {

@@ -1,0 +1,9 @@
+#[derive(retort::Table)]
+struct Post {
+    #[column(primary_key)]
+    id: i64,
+    #[column(references = "users")]
+    author_id: i64,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[derive(retort::DbEnum)]
+struct Status {
+    label: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(retort::DbEnum)]
+enum Shape {
+    Circle(f64),
+    Square,
+}
+
+fn main() {}

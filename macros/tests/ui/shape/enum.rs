@@ -1,0 +1,7 @@
+#[derive(retort::Table)]
+enum Status {
+    Active,
+    Banned,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(retort::Table)]
+struct User(i64, String);
+
+fn main() {}
