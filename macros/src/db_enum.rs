@@ -152,7 +152,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 fn sql_type(_: &#r::TypeArgs) -> #r::SqlType {
                     #r::SqlType::Enum {
                         name: ::std::string::String::from(#type_name),
-                        values: ::std::vec![#(::std::string::String::from(#labels)),*],
+                        values: ::std::vec::Vec::from([#(::std::string::String::from(#labels)),*]),
                     }
                 }
             }

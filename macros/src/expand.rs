@@ -78,11 +78,11 @@ fn opt_string(s: Option<&LitStr>) -> TokenStream {
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let items = items.into_iter();
-    quote!(::std::vec![#(::std::string::String::from(#items)),*])
+    quote!(::std::vec::Vec::from([#(::std::string::String::from(#items)),*]))
 }
 
 fn lits(items: &[LitStr]) -> TokenStream {
-    quote!(::std::vec![#(::std::string::String::from(#items)),*])
+    quote!(::std::vec::Vec::from([#(::std::string::String::from(#items)),*]))
 }
 
 fn action(a: Option<&ActionAttr>) -> TokenStream {
@@ -196,13 +196,13 @@ fn generate(c: &Container) -> TokenStream {
         if a.unique.is_some_and(|u| u.value) {
             uniques.push(quote!(#r::Unique {
                 name: #r::naming::unique(#table, &[#col]),
-                columns: ::std::vec![::std::string::String::from(#col)],
+                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
             }));
         }
         if a.index.is_some_and(|u| u.value) {
             indexes.push(quote!(#r::Index {
                 name: #r::naming::index(#table, &[#col]),
-                columns: ::std::vec![::std::string::String::from(#col)],
+                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
                 unique: false,
                 predicate: ::core::option::Option::None,
             }));
@@ -220,9 +220,9 @@ fn generate(c: &Container) -> TokenStream {
             let on_update = action(a.on_update.as_ref());
             fks.push(quote!(#r::ForeignKey {
                 name: #r::naming::foreign_key(#table, &[#col], #ref_table),
-                columns: ::std::vec![::std::string::String::from(#col)],
+                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
                 ref_table: #r::QName::with_schema(#ref_schema, #ref_table),
-                ref_columns: ::std::vec![::std::string::String::from(#ref_col)],
+                ref_columns: ::std::vec::Vec::from([::std::string::String::from(#ref_col)]),
                 on_delete: #on_delete,
                 on_update: #on_update,
                 deferrable: false,
@@ -320,12 +320,12 @@ fn generate(c: &Container) -> TokenStream {
                     __table.schema = #schema;
                     __table.comment = #comment;
                     __table.renamed_from = #renamed;
-                    __table.columns = ::std::vec![#(#columns),*];
+                    __table.columns = ::std::vec::Vec::from([#(#columns),*]);
                     __table.primary_key = #primary_key;
-                    __table.indexes = ::std::vec![#(#indexes),*];
-                    __table.uniques = ::std::vec![#(#uniques),*];
-                    __table.foreign_keys = ::std::vec![#(#fks),*];
-                    __table.checks = ::std::vec![#(#checks),*];
+                    __table.indexes = ::std::vec::Vec::from([#(#indexes),*]);
+                    __table.uniques = ::std::vec::Vec::from([#(#uniques),*]);
+                    __table.foreign_keys = ::std::vec::Vec::from([#(#fks),*]);
+                    __table.checks = ::std::vec::Vec::from([#(#checks),*]);
                     __table
                 }
             }
@@ -377,6 +377,33 @@ mod tests {
         );
         assert!(text.contains("Table::new(\"users\")"), "{text}");
         assert!(text.contains("(\"email\", \"email\")"), "{text}");
+    }
+
+    /// The generated code for a representative struct, for review.
+    #[test]
+    fn expansion_snapshot() {
+        let out = expand(quote! {
+            #[table(name = "posts", comment = "articles")]
+            #[table(unique(columns = ["author_id", "slug"]), check(expr = "tip >= 0"))]
+            #[table(foreign_key(columns = ["author_id"], references = "users(id)", on_delete = "cascade"))]
+            pub struct Post {
+                #[column(primary_key)]
+                pub id: i64,
+                #[column(index)]
+                pub author_id: i64,
+                #[column(length = 200, renamed_from = "name")]
+                pub slug: String,
+                #[column(precision = 10, scale = 2, server_default = "0")]
+                pub tip: rust_decimal::Decimal,
+                #[column(sql_type = "CITEXT")]
+                pub search: Option<String>,
+                #[column(skip)]
+                pub cache: Vec<u8>,
+            }
+        })
+        .unwrap();
+        let file: syn::File = syn::parse2(out).unwrap();
+        insta::assert_snapshot!(prettyplease::unparse(&file));
     }
 
     #[test]

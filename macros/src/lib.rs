@@ -2,8 +2,8 @@
 //! which documents the attributes; the generated code reaches the runtime only through
 //! `::retort::__private`.
 //!
-//! Layout (after serde_derive): [`attr`] parses attributes into a small AST, [`ast`] the struct,
-//! [`check`] validates what needs the whole struct, [`expand`] generates code. Every problem is
+//! Layout (after serde_derive): `attr` parses attributes into a small AST, `ast` the struct,
+//! `check` validates what needs the whole struct, `expand` generates code. Every problem is
 //! reported at once, on the token that caused it; nothing here panics.
 
 mod ast;
