@@ -735,15 +735,17 @@ mod tests {
     }
 
     #[test]
-    fn integer_widths_are_compatible() {
-        build_schema(vec![
+    fn integer_widths_must_match_across_a_foreign_key() {
+        // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
+        let p = problems(vec![
             entry(
                 "Post",
                 posts(fk(&["author_id"], "users", &["id"]), SqlType::Integer),
             ),
             entry("User", users()),
-        ])
-        .unwrap();
+        ]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("Post.author_id:"), "{p:?}");
     }
 
     #[test]

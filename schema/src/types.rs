@@ -53,12 +53,11 @@ impl SqlType {
         matches!(self, SqlType::Text | SqlType::Varchar(_))
     }
 
-    /// Types that can hold each other's values across a foreign key.
+    /// Types that every supported database accepts on the two ends of a foreign key: the same
+    /// type, or two string types (MySQL/MariaDB insist on the same integer width, so `i32`
+    /// referencing a `BIGINT` key is not compatible).
     pub fn compatible_for_fk(&self, other: &SqlType) -> bool {
-        if self == other {
-            return true;
-        }
-        (self.is_integer() && other.is_integer()) || (self.is_string() && other.is_string())
+        self == other || (self.is_string() && other.is_string())
     }
 }
 
