@@ -91,7 +91,10 @@ pub enum ResolveError {
         label: String,
     },
     /// A prefix matches several revisions.
-    #[error("Multiple revisions start with '{prefix}': {}; give more characters", candidates.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", "))]
+    #[error(
+        "Multiple revisions start with '{prefix}': {}; give more characters",
+        list_some(candidates)
+    )]
     AmbiguousPrefix {
         /// The prefix as given.
         prefix: String,
@@ -196,6 +199,19 @@ pub enum ResolveError {
         /// What is wrong.
         reason: String,
     },
+}
+
+/// `'a', 'b', 'c'`, at most ten, then `... (N more)`.
+fn list_some(candidates: &[String]) -> String {
+    let mut out: Vec<String> = candidates
+        .iter()
+        .take(10)
+        .map(|c| format!("'{c}'"))
+        .collect();
+    if candidates.len() > 10 {
+        out.push(format!("... ({} more)", candidates.len() - 10));
+    }
+    out.join(", ")
 }
 
 pub(crate) struct Node {
@@ -1172,6 +1188,8 @@ fn topological_sort(nodes: &[Node]) -> Result<Vec<usize>, GraphError> {
     let mut starts: Vec<usize> = (0..n)
         .filter(|&i| nodes[i].children.is_empty() && nodes[i].dependents.is_empty())
         .collect();
+    // Independent of the order of the headers: heads by id, parents in declared order.
+    starts.sort_by(|&a, &b| nodes[a].header.revision.cmp(&nodes[b].header.revision));
     starts.extend(0..n);
     // (node, next edge index)
     let mut stack: Vec<(usize, usize)> = Vec::new();

@@ -1,0 +1,104 @@
+//! Prints how long the revision graph takes on large histories.
+//!
+//! `cargo run --release -p retort-revision --example bench_graph`
+
+use std::time::Instant;
+
+use retort_revision::{Header, RevisionMap};
+
+fn h(rev: String, down: Vec<String>) -> Header {
+    Header {
+        message: format!("revision {rev}"),
+        revision: rev,
+        down_revisions: down,
+        ..Header::default()
+    }
+}
+
+fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    println!(
+        "{what:<48} {:>9.3} ms",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+    out
+}
+
+fn main() {
+    let n = 10_000;
+    let chain: Vec<Header> = (0..n)
+        .map(|i| {
+            let down = if i == 0 {
+                vec![]
+            } else {
+                vec![format!("{:012x}", i - 1)]
+            };
+            h(format!("{i:012x}"), down)
+        })
+        .collect();
+    println!("linear chain of {n} revisions");
+    let m = time("  build map", || RevisionMap::new(chain.clone()).unwrap());
+    time("  heads", || m.heads().len());
+    time("  history (all)", || m.history(None, &[]).unwrap().len());
+    time("  history -r <middle>:", || {
+        m.history(Some(&format!("{:012x}:", n / 2)), &[])
+            .unwrap()
+            .len()
+    });
+    time("  resolve head-9000", || {
+        m.resolve("head-9000", &[]).unwrap()
+    });
+    time("  resolve full id", || {
+        m.resolve("000000001234", &[]).unwrap()
+    });
+    time("  resolve ambiguous prefix (error)", || {
+        m.resolve("0000000012", &[]).is_err()
+    });
+    time("  upgrade plan base -> head", || {
+        m.upgrade_plan(&[], "head").unwrap().len()
+    });
+    let head = vec![format!("{:012x}", n - 1)];
+    time("  downgrade plan head -> base", || {
+        m.downgrade_plan(&head, "base").unwrap().len()
+    });
+
+    let branches = 100;
+    let per = 100;
+    let mut wide = vec![h("base0".into(), vec![])];
+    let mut tips = Vec::new();
+    for b in 0..branches {
+        let mut prev = "base0".to_string();
+        for i in 0..per {
+            let id = format!("b{b}_{i}");
+            wide.push(h(id.clone(), vec![prev]));
+            prev = id;
+        }
+        tips.push(prev);
+    }
+    println!(
+        "{branches} branches of {per} revisions ({} revisions, {branches} heads)",
+        wide.len()
+    );
+    let m = time("  build map", || RevisionMap::new(wide.clone()).unwrap());
+    time("  heads", || m.heads().len());
+    time("  history (all)", || m.history(None, &[]).unwrap().len());
+    time("  upgrade plan base -> heads", || {
+        m.upgrade_plan(&[], "heads").unwrap().len()
+    });
+    time("  downgrade plan heads -> base", || {
+        m.downgrade_plan(&tips, "base").unwrap().len()
+    });
+    wide.push(h("merge_all".into(), tips.clone()));
+    let m = time("  build map (+ merge of all heads)", || {
+        RevisionMap::new(wide).unwrap()
+    });
+    time("  upgrade plan base -> merge", || {
+        m.upgrade_plan(&[], "head").unwrap().len()
+    });
+    time("  downgrade plan merge -> base", || {
+        m.downgrade_plan(&["merge_all".to_string()], "base")
+            .unwrap()
+            .len()
+    });
+}
