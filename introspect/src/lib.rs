@@ -66,8 +66,9 @@
 //!   foreign key) is not reported (DESIGN.md: it is the database's business).
 //! - Non-unique index columns with a prefix length are reported by name (the prefix is the
 //!   renderer's business).
-//! - Foreign keys have no `deferrable` (MySQL has none); `NO ACTION` and `RESTRICT` are kept
-//!   apart as the catalog spells them (`None` for `NO ACTION`).
+//! - Foreign keys have no `deferrable` (MySQL has none). `NO ACTION` and `RESTRICT` are both
+//!   `None`: InnoDB treats them alike and MariaDB reports an unspecified rule as `RESTRICT`
+//!   (the differ should treat `Restrict`, `NoAction` and `None` as equal on MySQL).
 //!
 //! SQLite:
 //! - Declared types are parsed as written: `BOOLEAN`, `SMALLINT`, `INTEGER`/`INT`, `BIGINT`,

@@ -1,1 +1,731 @@
-//! MySQL / MariaDB (written next).
+//! MySQL / MariaDB: `information_schema` (`TABLES`, `COLUMNS`, `STATISTICS`,
+//! `KEY_COLUMN_USAGE` + `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS` (+ `TABLE_CONSTRAINTS` on
+//! MySQL)), one query per kind of object (6 queries), then pure parsing of the rows.
+
+use std::collections::BTreeMap;
+
+use retort_schema::{
+    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table, Unique,
+};
+use sqlx::{MySqlConnection, Row};
+
+use crate::common::{
+    decimal, finish, qname, qualify, query_err, split_type, string_list, tokenize, visible, Counter,
+};
+use crate::{IntrospectError, Introspection, Options};
+
+// ---------------------------------------------------------------------------------------------
+// Queries. `{in}` is replaced by one `?` per schema read.
+
+const Q_META: &str = "SELECT DATABASE() AS db, VERSION() AS version";
+
+const Q_TABLES: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS name, TABLE_COMMENT AS comment \
+     FROM information_schema.TABLES \
+     WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN ({in}) ORDER BY 1, 2";
+
+const Q_COLUMNS: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS tbl, COLUMN_NAME AS name, \
+     DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, \
+     COLUMN_DEFAULT AS dflt, EXTRA AS extra, COLUMN_COMMENT AS comment \
+     FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ({in}) \
+     ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
+
+const Q_INDEXES: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS tbl, INDEX_NAME AS name, \
+     CAST(NON_UNIQUE AS SIGNED) AS non_unique, CAST(SEQ_IN_INDEX AS SIGNED) AS seq, \
+     COLUMN_NAME AS col, CAST(SUB_PART AS SIGNED) AS sub_part \
+     FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN ({in}) \
+     ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const Q_FOREIGN_KEYS: &str = "SELECT k.TABLE_SCHEMA AS s, k.TABLE_NAME AS tbl, \
+     k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, \
+     CAST(k.ORDINAL_POSITION AS SIGNED) AS seq, k.REFERENCED_TABLE_SCHEMA AS ref_schema, \
+     k.REFERENCED_TABLE_NAME AS ref_table, k.REFERENCED_COLUMN_NAME AS ref_col, \
+     r.UPDATE_RULE AS on_update, r.DELETE_RULE AS on_delete \
+     FROM information_schema.KEY_COLUMN_USAGE k \
+     JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
+       ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
+       AND r.TABLE_NAME = k.TABLE_NAME \
+     WHERE k.TABLE_SCHEMA IN ({in}) AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+     ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION";
+
+/// MariaDB: check constraint names are unique per table, and `CHECK_CONSTRAINTS` has the table.
+const Q_CHECKS_MARIADB: &str = "SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS tbl, \
+     CONSTRAINT_NAME AS name, CHECK_CLAUSE AS clause \
+     FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA IN ({in}) \
+     ORDER BY 1, 2, 3";
+
+/// MySQL: names are unique per schema; the table comes from `TABLE_CONSTRAINTS`.
+const Q_CHECKS_MYSQL: &str = "SELECT tc.TABLE_SCHEMA AS s, tc.TABLE_NAME AS tbl, \
+     cc.CONSTRAINT_NAME AS name, cc.CHECK_CLAUSE AS clause \
+     FROM information_schema.TABLE_CONSTRAINTS tc \
+     JOIN information_schema.CHECK_CONSTRAINTS cc \
+       ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
+     WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA IN ({in}) \
+     ORDER BY 1, 2, 3";
+
+/// Reads the databases in `opts.schemas` (default: the connection's database) of a MySQL or
+/// MariaDB server (6 queries).
+pub async fn mysql(
+    conn: &mut MySqlConnection,
+    opts: &Options,
+) -> Result<Introspection, IntrospectError> {
+    let mut n = Counter::default();
+
+    n.bump();
+    let (db, version): (Option<String>, String) = sqlx::query(Q_META)
+        .fetch_one(&mut *conn)
+        .await
+        .and_then(|r| Ok((r.try_get("db")?, r.try_get("version")?)))
+        .map_err(query_err("DATABASE(), VERSION()"))?;
+    let schemas: Vec<String> = if opts.schemas.is_empty() {
+        vec![db.clone().ok_or(IntrospectError::NoDatabase)?]
+    } else {
+        opts.schemas.clone()
+    };
+    // The connection's database is the default; without one, the first schema listed.
+    let default_schema = db.unwrap_or_else(|| schemas[0].clone());
+    let flavor = if version.contains("MariaDB") {
+        Flavor::MariaDb
+    } else {
+        Flavor::MySql
+    };
+    let placeholders = vec!["?"; schemas.len()].join(", ");
+    let sql = |q: &str| q.replace("{in}", &placeholders);
+
+    macro_rules! fetch {
+        ($q:expr, $what:literal, |$r:ident| $row:expr) => {{
+            n.bump();
+            let text = sql($q);
+            let mut query = sqlx::query(&text);
+            for s in &schemas {
+                query = query.bind(s);
+            }
+            query
+                .fetch_all(&mut *conn)
+                .await
+                .and_then(|rows| {
+                    rows.iter()
+                        .map(|$r| Ok($row))
+                        .collect::<Result<Vec<_>, sqlx::Error>>()
+                })
+                .map_err(query_err($what))?
+        }};
+    }
+
+    let tables = fetch!(Q_TABLES, "information_schema.TABLES", |r| TableRow {
+        schema: r.try_get("s")?,
+        name: r.try_get("name")?,
+        comment: r
+            .try_get::<Option<String>, _>("comment")?
+            .unwrap_or_default(),
+    });
+    let columns = fetch!(Q_COLUMNS, "information_schema.COLUMNS", |r| ColumnRow {
+        schema: r.try_get("s")?,
+        table: r.try_get("tbl")?,
+        name: r.try_get("name")?,
+        data_type: r.try_get("data_type")?,
+        column_type: r.try_get("column_type")?,
+        nullable: r.try_get::<String, _>("nullable")? == "YES",
+        default: r.try_get("dflt")?,
+        extra: r.try_get::<Option<String>, _>("extra")?.unwrap_or_default(),
+        comment: r
+            .try_get::<Option<String>, _>("comment")?
+            .unwrap_or_default(),
+    });
+    let indexes = fetch!(Q_INDEXES, "information_schema.STATISTICS", |r| IndexRow {
+        schema: r.try_get("s")?,
+        table: r.try_get("tbl")?,
+        name: r.try_get("name")?,
+        non_unique: r.try_get::<i64, _>("non_unique")? != 0,
+        seq: r.try_get("seq")?,
+        column: r.try_get("col")?,
+        sub_part: r.try_get("sub_part")?,
+    });
+    let fks = fetch!(Q_FOREIGN_KEYS, "information_schema.KEY_COLUMN_USAGE", |r| {
+        FkRow {
+            schema: r.try_get("s")?,
+            table: r.try_get("tbl")?,
+            name: r.try_get("name")?,
+            column: r.try_get("col")?,
+            seq: r.try_get("seq")?,
+            ref_schema: r.try_get("ref_schema")?,
+            ref_table: r.try_get("ref_table")?,
+            ref_column: r.try_get("ref_col")?,
+            on_update: r.try_get("on_update")?,
+            on_delete: r.try_get("on_delete")?,
+        }
+    });
+    let checks_query = match flavor {
+        Flavor::MariaDb => Q_CHECKS_MARIADB,
+        Flavor::MySql => Q_CHECKS_MYSQL,
+    };
+    let checks = fetch!(checks_query, "information_schema.CHECK_CONSTRAINTS", |r| {
+        CheckRow {
+            schema: r.try_get("s")?,
+            table: r.try_get("tbl")?,
+            name: r.try_get("name")?,
+            clause: r.try_get("clause")?,
+        }
+    });
+
+    let schema = build(
+        flavor,
+        &default_schema,
+        &tables,
+        &columns,
+        &indexes,
+        &fks,
+        &checks,
+        opts,
+    );
+    Ok(Introspection {
+        schema,
+        queries: n.0,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    MariaDb,
+    MySql,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TableRow {
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    pub(crate) comment: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ColumnRow {
+    pub(crate) schema: String,
+    pub(crate) table: String,
+    pub(crate) name: String,
+    pub(crate) data_type: String,
+    pub(crate) column_type: String,
+    pub(crate) nullable: bool,
+    pub(crate) default: Option<String>,
+    pub(crate) extra: String,
+    pub(crate) comment: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct IndexRow {
+    pub(crate) schema: String,
+    pub(crate) table: String,
+    pub(crate) name: String,
+    pub(crate) non_unique: bool,
+    pub(crate) seq: i64,
+    /// NULL for a functional index part (MySQL 8).
+    pub(crate) column: Option<String>,
+    pub(crate) sub_part: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FkRow {
+    pub(crate) schema: String,
+    pub(crate) table: String,
+    pub(crate) name: String,
+    pub(crate) column: String,
+    pub(crate) seq: i64,
+    pub(crate) ref_schema: String,
+    pub(crate) ref_table: String,
+    pub(crate) ref_column: String,
+    pub(crate) on_update: String,
+    pub(crate) on_delete: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CheckRow {
+    pub(crate) schema: String,
+    pub(crate) table: String,
+    pub(crate) name: String,
+    pub(crate) clause: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure parsing
+
+/// `COLUMN_TYPE` as [`SqlType`]; an `ENUM` is named `<table>_<column>`.
+pub(crate) fn parse_type(column_type: &str, table: &str, column: &str) -> SqlType {
+    let custom = || SqlType::Custom(column_type.to_string());
+    let trimmed = column_type.trim();
+    if trimmed.len() > 4 && trimmed[..4].eq_ignore_ascii_case("enum") {
+        let toks = tokenize(&trimmed[4..], true);
+        return match string_list(&toks) {
+            Some(values) => SqlType::Enum {
+                name: format!("{table}_{column}"),
+                values,
+            },
+            None => custom(),
+        };
+    }
+    let Some((base, args, rest)) = split_type(trimmed) else {
+        return custom();
+    };
+    if !rest.is_empty() {
+        return custom(); // unsigned, zerofill, ...
+    }
+    let ty = match (base.as_str(), args.as_slice()) {
+        ("tinyint", [1]) | ("boolean" | "bool", []) => SqlType::Boolean,
+        ("smallint", _) => SqlType::SmallInt,
+        ("int" | "integer", _) => SqlType::Integer,
+        ("bigint", _) => SqlType::BigInt,
+        ("float", []) => SqlType::Real,
+        ("double" | "double precision", []) => SqlType::Double,
+        ("text" | "mediumtext" | "longtext", []) => SqlType::Text,
+        ("varchar", [n]) => SqlType::Varchar(*n),
+        ("blob" | "mediumblob" | "longblob", []) => SqlType::Blob,
+        ("decimal" | "numeric", a) => match decimal(a) {
+            Some(t) => t,
+            None => return custom(),
+        },
+        ("date", []) => SqlType::Date,
+        ("time", [] | [_]) => SqlType::Time,
+        ("datetime" | "timestamp", [] | [_]) => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        ("char", [36]) => SqlType::Uuid,
+        ("json", []) => SqlType::Json { binary: false },
+        _ => return custom(),
+    };
+    ty
+}
+
+/// The server default as the database spells it. MariaDB reports literals quoted and
+/// expressions as written, and `NULL` both for "no default" on a nullable column and for
+/// `DEFAULT NULL`: that is no default. MySQL reports literals unquoted: they are quoted back
+/// unless numeric or generated (`DEFAULT_GENERATED`).
+pub(crate) fn parse_default(
+    flavor: Flavor,
+    raw: Option<&str>,
+    extra: &str,
+    ty: &SqlType,
+) -> Option<String> {
+    let raw = raw?;
+    match flavor {
+        Flavor::MariaDb => (raw != "NULL").then(|| raw.to_string()),
+        Flavor::MySql => {
+            let generated = extra.to_ascii_uppercase().contains("DEFAULT_GENERATED");
+            let numeric = ty.is_integer()
+                || matches!(
+                    ty,
+                    SqlType::Boolean | SqlType::Real | SqlType::Double | SqlType::Decimal { .. }
+                );
+            if generated || numeric {
+                Some(raw.to_string())
+            } else {
+                Some(format!("'{}'", raw.replace('\'', "''")))
+            }
+        }
+    }
+}
+
+/// A referential rule as an action. InnoDB treats `RESTRICT` and `NO ACTION` alike, and
+/// MariaDB reports an unspecified rule as `RESTRICT`: both are `None`.
+pub(crate) fn fk_action(rule: &str) -> Option<FkAction> {
+    match FkAction::parse(rule) {
+        Some(FkAction::NoAction | FkAction::Restrict) | None => None,
+        a => a,
+    }
+}
+
+/// Builds the schema from the rows of the queries. Tables of `default_schema` are unqualified.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build(
+    flavor: Flavor,
+    default_schema: &str,
+    tables: &[TableRow],
+    columns: &[ColumnRow],
+    indexes: &[IndexRow],
+    fks: &[FkRow],
+    checks: &[CheckRow],
+    opts: &Options,
+) -> Schema {
+    let key = |s: &str, t: &str| (s.to_string(), t.to_string());
+    let mut out: BTreeMap<(String, String), Table> = BTreeMap::new();
+    for t in tables {
+        if !visible(opts, &t.schema, &t.name) {
+            continue;
+        }
+        let mut table = Table::new(t.name.clone());
+        table.schema = qualify(&t.schema, default_schema);
+        table.comment = (!t.comment.is_empty()).then(|| t.comment.clone());
+        out.insert(key(&t.schema, &t.name), table);
+    }
+
+    // MariaDB's automatic `json_valid(col)` CHECK on a JSON column (named after the column).
+    let is_json_check = |c: &CheckRow, col: &ColumnRow| {
+        c.name == col.name
+            && c.clause.replace(' ', "").eq_ignore_ascii_case(&format!(
+                "json_valid(`{}`)",
+                col.name.replace('`', "``").replace(' ', "")
+            ))
+    };
+    let mut json_checks: Vec<(String, String, String)> = Vec::new();
+
+    for c in columns {
+        let Some(t) = out.get_mut(&key(&c.schema, &c.table)) else {
+            continue;
+        };
+        let mut ty = parse_type(&c.column_type, &c.table, &c.name);
+        if flavor == Flavor::MariaDb && c.data_type.eq_ignore_ascii_case("longtext") {
+            if let Some(ck) = checks
+                .iter()
+                .find(|k| k.schema == c.schema && k.table == c.table && is_json_check(k, c))
+            {
+                ty = SqlType::Json { binary: false };
+                json_checks.push((ck.schema.clone(), ck.table.clone(), ck.name.clone()));
+            }
+        }
+        let mut col = Column::new(c.name.clone(), ty);
+        col.nullable = c.nullable;
+        col.autoincrement = c.extra.to_ascii_lowercase().contains("auto_increment");
+        if !col.autoincrement {
+            col.default = parse_default(flavor, c.default.as_deref(), &c.extra, &col.ty);
+        }
+        col.comment = (!c.comment.is_empty()).then(|| c.comment.clone());
+        t.columns.push(col);
+    }
+
+    for c in checks {
+        if json_checks
+            .iter()
+            .any(|(s, t, n)| *s == c.schema && *t == c.table && *n == c.name)
+        {
+            continue;
+        }
+        let Some(t) = out.get_mut(&key(&c.schema, &c.table)) else {
+            continue;
+        };
+        t.checks.push(Check {
+            name: c.name.clone(),
+            expr: c.clause.clone(),
+        });
+    }
+
+    let mut fk_groups: BTreeMap<(String, String, String), Vec<&FkRow>> = BTreeMap::new();
+    for r in fks {
+        fk_groups
+            .entry((r.schema.clone(), r.table.clone(), r.name.clone()))
+            .or_default()
+            .push(r);
+    }
+    for ((schema, table, name), mut rows) in fk_groups {
+        let Some(t) = out.get_mut(&key(&schema, &table)) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.seq);
+        let first = rows[0];
+        t.foreign_keys.push(ForeignKey {
+            name,
+            columns: rows.iter().map(|r| r.column.clone()).collect(),
+            ref_table: qname(&first.ref_schema, &first.ref_table, default_schema),
+            ref_columns: rows.iter().map(|r| r.ref_column.clone()).collect(),
+            on_delete: fk_action(&first.on_delete),
+            on_update: fk_action(&first.on_update),
+            deferrable: false,
+        });
+    }
+
+    let mut ix_groups: BTreeMap<(String, String, String), Vec<&IndexRow>> = BTreeMap::new();
+    for r in indexes {
+        ix_groups
+            .entry((r.schema.clone(), r.table.clone(), r.name.clone()))
+            .or_default()
+            .push(r);
+    }
+    for ((schema, table, name), mut rows) in ix_groups {
+        let Some(t) = out.get_mut(&key(&schema, &table)) else {
+            continue;
+        };
+        rows.sort_by_key(|r| r.seq);
+        let cols: Vec<String> = rows
+            .iter()
+            .map(|r| r.column.clone().unwrap_or_else(|| "<expression>".into()))
+            .collect();
+        let unique = !rows[0].non_unique;
+        let prefixed = rows.iter().any(|r| r.sub_part.is_some());
+        if name == "PRIMARY" {
+            t.primary_key = Some(PrimaryKey {
+                name: naming::primary_key(&table),
+                columns: cols,
+            });
+        } else if unique && !prefixed {
+            t.uniques.push(Unique {
+                name,
+                columns: cols,
+            });
+        } else {
+            let fk_backing = !unique
+                && t.foreign_keys
+                    .iter()
+                    .any(|f| f.name == name && f.columns == cols);
+            if !fk_backing {
+                t.indexes.push(Index {
+                    name,
+                    columns: cols,
+                    unique,
+                    predicate: None,
+                });
+            }
+        }
+    }
+
+    let schema = Schema {
+        tables: out.into_values().collect(),
+        enums: Vec::new(),
+    };
+    finish(schema, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use retort_schema::{EnumType, QName};
+
+    #[test]
+    fn column_types() {
+        let dec = |p, s| SqlType::Decimal {
+            precision: p,
+            scale: s,
+        };
+        let ts = SqlType::Timestamp {
+            with_time_zone: false,
+        };
+        let cases: Vec<(&str, SqlType)> = vec![
+            ("tinyint(1)", SqlType::Boolean),
+            ("smallint(6)", SqlType::SmallInt),
+            ("smallint", SqlType::SmallInt),
+            ("int(11)", SqlType::Integer),
+            ("int", SqlType::Integer),
+            ("bigint(20)", SqlType::BigInt),
+            ("float", SqlType::Real),
+            ("double", SqlType::Double),
+            ("longtext", SqlType::Text),
+            ("text", SqlType::Text),
+            ("mediumtext", SqlType::Text),
+            ("varchar(320)", SqlType::Varchar(320)),
+            ("longblob", SqlType::Blob),
+            ("blob", SqlType::Blob),
+            ("decimal(10,2)", dec(Some(10), Some(2))),
+            ("decimal(8,0)", dec(Some(8), None)),
+            ("date", SqlType::Date),
+            ("time(6)", SqlType::Time),
+            ("time", SqlType::Time),
+            ("datetime(6)", ts.clone()),
+            ("datetime", ts.clone()),
+            ("timestamp", ts.clone()),
+            ("char(36)", SqlType::Uuid),
+            ("json", SqlType::Json { binary: false }),
+            (
+                "bigint(20) unsigned",
+                SqlType::Custom("bigint(20) unsigned".into()),
+            ),
+            ("tinyint(4)", SqlType::Custom("tinyint(4)".into())),
+            ("char(2)", SqlType::Custom("char(2)".into())),
+            ("tinytext", SqlType::Custom("tinytext".into())),
+            ("set('a','b')", SqlType::Custom("set('a','b')".into())),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_type(text, "t", "c"), want, "{text}");
+        }
+        assert_eq!(
+            parse_type(r"enum('a','it''s','b\\c')", "order", "status"),
+            SqlType::Enum {
+                name: "order_status".into(),
+                values: vec!["a".into(), "it's".into(), "b\\c".into()]
+            }
+        );
+    }
+
+    #[test]
+    fn rules() {
+        assert_eq!(fk_action("RESTRICT"), None);
+        assert_eq!(fk_action("NO ACTION"), None);
+        assert_eq!(fk_action("CASCADE"), Some(FkAction::Cascade));
+        assert_eq!(fk_action("SET NULL"), Some(FkAction::SetNull));
+        assert_eq!(fk_action("SET DEFAULT"), Some(FkAction::SetDefault));
+    }
+
+    #[test]
+    fn defaults() {
+        use Flavor::*;
+        let text = SqlType::Text;
+        assert_eq!(
+            parse_default(MariaDb, Some("'x'"), "", &text),
+            Some("'x'".into())
+        );
+        assert_eq!(parse_default(MariaDb, Some("NULL"), "", &text), None);
+        assert_eq!(parse_default(MariaDb, None, "", &text), None);
+        assert_eq!(
+            parse_default(MariaDb, Some("current_timestamp(6)"), "", &text),
+            Some("current_timestamp(6)".into())
+        );
+        assert_eq!(
+            parse_default(MySql, Some("it's"), "", &text),
+            Some("'it''s'".into())
+        );
+        assert_eq!(
+            parse_default(MySql, Some("0"), "", &SqlType::Integer),
+            Some("0".into())
+        );
+        assert_eq!(
+            parse_default(
+                MySql,
+                Some("CURRENT_TIMESTAMP(6)"),
+                "DEFAULT_GENERATED",
+                &text
+            ),
+            Some("CURRENT_TIMESTAMP(6)".into())
+        );
+    }
+
+    fn column(table: &str, name: &str, data_type: &str, column_type: &str) -> ColumnRow {
+        ColumnRow {
+            schema: "app".into(),
+            table: table.into(),
+            name: name.into(),
+            data_type: data_type.into(),
+            column_type: column_type.into(),
+            nullable: false,
+            default: None,
+            extra: String::new(),
+            comment: String::new(),
+        }
+    }
+
+    fn index(table: &str, name: &str, non_unique: bool, seq: i64, col: &str) -> IndexRow {
+        IndexRow {
+            schema: "app".into(),
+            table: table.into(),
+            name: name.into(),
+            non_unique,
+            seq,
+            column: Some(col.into()),
+            sub_part: None,
+        }
+    }
+
+    #[test]
+    fn rows_become_a_schema() {
+        let tables = vec![
+            TableRow {
+                schema: "app".into(),
+                name: "users".into(),
+                comment: "people".into(),
+            },
+            TableRow {
+                schema: "app".into(),
+                name: "posts".into(),
+                comment: String::new(),
+            },
+            TableRow {
+                schema: "other".into(),
+                name: "x".into(),
+                comment: String::new(),
+            },
+        ];
+        let mut id = column("users", "id", "bigint", "bigint(20)");
+        id.extra = "auto_increment".into();
+        let mut data = column("users", "data", "longtext", "longtext");
+        data.nullable = true;
+        data.default = Some("NULL".into());
+        let mood = column("users", "mood", "enum", "enum('ok','sad')");
+        let columns = vec![
+            id,
+            data,
+            mood,
+            column("users", "email", "varchar", "varchar(320)"),
+            column("users", "bio", "longtext", "longtext"),
+            column("posts", "id", "int", "int(11)"),
+            column("posts", "user_id", "bigint", "bigint(20)"),
+            column("posts", "title", "longtext", "longtext"),
+        ];
+        let mut prefixed = index("posts", "ix_posts_title", false, 1, "title");
+        prefixed.sub_part = Some(255);
+        let mut prefixed_unique = index("users", "ix_users_bio", false, 1, "bio");
+        prefixed_unique.sub_part = Some(10);
+        let indexes = vec![
+            index("users", "PRIMARY", false, 1, "id"),
+            index("users", "uq_users_email", false, 1, "email"),
+            prefixed_unique,
+            index("posts", "PRIMARY", false, 1, "id"),
+            index("posts", "fk_posts_user", true, 1, "user_id"),
+            prefixed,
+        ];
+        let fks = vec![FkRow {
+            schema: "app".into(),
+            table: "posts".into(),
+            name: "fk_posts_user".into(),
+            column: "user_id".into(),
+            seq: 1,
+            ref_schema: "app".into(),
+            ref_table: "users".into(),
+            ref_column: "id".into(),
+            on_update: "NO ACTION".into(),
+            on_delete: "CASCADE".into(),
+        }];
+        let checks = vec![
+            CheckRow {
+                schema: "app".into(),
+                table: "users".into(),
+                name: "data".into(),
+                clause: "json_valid(`data`)".into(),
+            },
+            CheckRow {
+                schema: "app".into(),
+                table: "users".into(),
+                name: "ck_users_email".into(),
+                clause: "`email` <> ''".into(),
+            },
+        ];
+        let s = build(
+            Flavor::MariaDb,
+            "app",
+            &tables,
+            &columns,
+            &indexes,
+            &fks,
+            &checks,
+            &Options::default(),
+        );
+        let names: Vec<String> = s.tables.iter().map(|t| t.qname().to_string()).collect();
+        assert_eq!(names, ["posts", "users", "other.x"]);
+        let users = s.table(&QName::new("users")).unwrap();
+        assert_eq!(users.comment.as_deref(), Some("people"));
+        assert!(users.columns[0].autoincrement);
+        assert_eq!(users.columns[1].ty, SqlType::Json { binary: false });
+        assert_eq!(users.columns[1].default, None);
+        assert_eq!(
+            users.checks,
+            vec![Check {
+                name: "ck_users_email".into(),
+                expr: "`email` <> ''".into()
+            }]
+        );
+        assert_eq!(users.primary_key.as_ref().unwrap().name, "pk_users");
+        assert_eq!(users.uniques.len(), 1);
+        assert_eq!(users.uniques[0].name, "uq_users_email");
+        assert_eq!(users.indexes.len(), 1);
+        assert!(users.indexes[0].unique);
+        let posts = s.table(&QName::new("posts")).unwrap();
+        // The index InnoDB made for the foreign key is not reported; the prefixed one is.
+        assert_eq!(posts.indexes.len(), 1);
+        assert_eq!(posts.indexes[0].name, "ix_posts_title");
+        assert_eq!(posts.foreign_keys[0].on_delete, Some(FkAction::Cascade));
+        assert_eq!(posts.foreign_keys[0].on_update, None);
+        assert_eq!(posts.foreign_keys[0].ref_table, QName::new("users"));
+        assert_eq!(
+            s.enums,
+            vec![EnumType {
+                schema: None,
+                name: "users_mood".into(),
+                values: vec!["ok".into(), "sad".into()]
+            }]
+        );
+    }
+}

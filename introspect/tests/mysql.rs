@@ -1,0 +1,374 @@
+//! Live MariaDB/MySQL introspection: hand-written DDL in a database of its own, read back field
+//! by field.
+#![cfg(feature = "mysql")]
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use retort_introspect::{mysql, Options};
+use retort_schema::{
+    Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType, Table, Unique,
+};
+use sqlx::{Connection, Executor, MySqlConnection};
+
+fn suffix() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{:x}{:x}{}",
+        std::process::id(),
+        nanos,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A connection using a fresh database `retort_i_<random>`, or `None` (test skipped).
+async fn my(test: &str) -> Option<(MySqlConnection, String)> {
+    let url = std::env::var("RETORT_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
+    let mut conn = match MySqlConnection::connect(&url).await {
+        Ok(c) => c,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("cannot reach MariaDB/MySQL at {url} ({e}) and CI=true: {test}");
+            }
+            eprintln!("SKIPPED (no MariaDB/MySQL at {url}): {test}");
+            return None;
+        }
+    };
+    let db = format!("retort_i_{}", suffix());
+    exec(&mut conn, &format!("CREATE DATABASE `{db}`")).await;
+    exec(&mut conn, &format!("USE `{db}`")).await;
+    Some((conn, db))
+}
+
+async fn done(mut conn: MySqlConnection, db: &str) {
+    exec(&mut conn, &format!("DROP DATABASE `{db}`")).await;
+}
+
+async fn exec(conn: &mut MySqlConnection, sql: &str) {
+    for stmt in sql.split(";\n").map(str::trim).filter(|s| !s.is_empty()) {
+        conn.execute(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{e}\n{stmt}"));
+    }
+}
+
+fn col(name: &str, ty: SqlType) -> Column {
+    Column::new(name, ty).nullable(true)
+}
+
+const RICH: &str = r#"
+CREATE TABLE `order` (
+    id BIGINT NOT NULL AUTO_INCREMENT,
+    b BOOLEAN NOT NULL DEFAULT TRUE,
+    s SMALLINT,
+    i INT,
+    bi BIGINT NOT NULL DEFAULT 0,
+    r FLOAT,
+    d DOUBLE,
+    t LONGTEXT DEFAULT ('it''s'),
+    v VARCHAR(320) NOT NULL COMMENT 'the v',
+    bl LONGBLOB,
+    n DECIMAL(10, 2),
+    n8 DECIMAL(8),
+    dt DATE,
+    tm TIME(6),
+    ts DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    u CHAR(36),
+    j JSON,
+    `Mixed Case` VARCHAR(50),
+    status ENUM('new', 'paid', 'it''s') NOT NULL DEFAULT 'new',
+    c MEDIUMINT,
+    PRIMARY KEY (id),
+    CONSTRAINT ck_order_bi CHECK (bi >= 0)
+) COMMENT = 'orders, placed';
+CREATE TABLE orgs (
+    id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    CONSTRAINT uq_orgs_name UNIQUE (name)
+);
+CREATE TABLE memberships (
+    org_id INT NOT NULL,
+    user_id BIGINT NOT NULL,
+    role VARCHAR(20),
+    order_id BIGINT,
+    PRIMARY KEY (org_id, user_id),
+    CONSTRAINT uq_memberships_user_role UNIQUE (user_id, role),
+    CONSTRAINT fk_memberships_org FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE,
+    CONSTRAINT fk_memberships_order FOREIGN KEY (order_id) REFERENCES `order` (id)
+        ON DELETE SET NULL ON UPDATE CASCADE
+);
+CREATE INDEX ix_order_v_ts ON `order` (v, ts);
+CREATE UNIQUE INDEX ix_order_mixed ON `order` (`Mixed Case`);
+CREATE INDEX ix_order_t ON `order` (t(255));
+CREATE INDEX ix_memberships_role_org ON memberships (role DESC, org_id);
+CREATE TABLE legacy_stuff (a INT);
+CREATE TABLE retort_version (version_num VARCHAR(255) NOT NULL PRIMARY KEY);
+CREATE TABLE x (a INT);
+"#;
+
+#[tokio::test]
+async fn rich_schema_is_read_field_by_field() {
+    let Some((mut conn, db)) = my("rich_schema_is_read_field_by_field").await else {
+        return;
+    };
+    exec(&mut conn, RICH).await;
+    let opts = Options {
+        exclude_tables: vec!["legacy_*".into(), "?".into()],
+        ..Options::default()
+    };
+    let got = mysql(&mut conn, &opts).await.unwrap();
+    assert_eq!(got.queries, 6);
+    let s = got.schema;
+    let names: Vec<String> = s.tables.iter().map(|t| t.qname().to_string()).collect();
+    assert_eq!(names, ["memberships", "order", "orgs"]);
+
+    let status = SqlType::Enum {
+        name: "order_status".into(),
+        values: vec!["new".into(), "paid".into(), "it's".into()],
+    };
+    let mut order = Table::new("order");
+    order.comment = Some("orders, placed".into());
+    order.columns = vec![
+        {
+            let mut c = Column::new("id", SqlType::BigInt);
+            c.autoincrement = true;
+            c
+        },
+        Column::new("b", SqlType::Boolean).default("1"),
+        col("s", SqlType::SmallInt),
+        col("i", SqlType::Integer),
+        Column::new("bi", SqlType::BigInt).default("0"),
+        col("r", SqlType::Real),
+        col("d", SqlType::Double),
+        // MariaDB's own spelling of the literal (raw: normalizing is the differ's job).
+        col("t", SqlType::Text).default(r"'it\'s'"),
+        {
+            let mut c = Column::new("v", SqlType::Varchar(320));
+            c.comment = Some("the v".into());
+            c
+        },
+        col("bl", SqlType::Blob),
+        col(
+            "n",
+            SqlType::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+        ),
+        col(
+            "n8",
+            SqlType::Decimal {
+                precision: Some(8),
+                scale: None,
+            },
+        ),
+        col("dt", SqlType::Date),
+        col("tm", SqlType::Time),
+        Column::new(
+            "ts",
+            SqlType::Timestamp {
+                with_time_zone: false,
+            },
+        )
+        .default("current_timestamp(6)"),
+        col("u", SqlType::Uuid),
+        col("j", SqlType::Json { binary: false }),
+        col("Mixed Case", SqlType::Varchar(50)),
+        Column::new("status", status.clone()).default("'new'"),
+        col("c", SqlType::Custom("mediumint(9)".into())),
+    ];
+    order.primary_key = Some(PrimaryKey {
+        name: "pk_order".into(),
+        columns: vec!["id".into()],
+    });
+    order.checks = vec![Check {
+        name: "ck_order_bi".into(),
+        expr: "`bi` >= 0".into(),
+    }];
+    // MariaDB stores UNIQUE constraints as unique indexes: a unique index is a `Unique`.
+    order.uniques = vec![Unique {
+        name: "ix_order_mixed".into(),
+        columns: vec!["Mixed Case".into()],
+    }];
+    order.indexes = vec![
+        Index {
+            name: "ix_order_t".into(),
+            columns: vec!["t".into()],
+            unique: false,
+            predicate: None,
+        },
+        Index {
+            name: "ix_order_v_ts".into(),
+            columns: vec!["v".into(), "ts".into()],
+            unique: false,
+            predicate: None,
+        },
+    ];
+    let got_order = s.table(&QName::new("order")).unwrap();
+    for (g, w) in got_order.columns.iter().zip(&order.columns) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got_order, &order);
+
+    let mut orgs = Table::new("orgs");
+    orgs.columns = vec![
+        {
+            let mut c = Column::new("id", SqlType::Integer);
+            c.autoincrement = true;
+            c
+        },
+        Column::new("name", SqlType::Varchar(100)),
+    ];
+    orgs.primary_key = Some(PrimaryKey {
+        name: "pk_orgs".into(),
+        columns: vec!["id".into()],
+    });
+    orgs.uniques = vec![Unique {
+        name: "uq_orgs_name".into(),
+        columns: vec!["name".into()],
+    }];
+    assert_eq!(s.table(&QName::new("orgs")).unwrap(), &orgs);
+
+    // The index InnoDB creates for fk_memberships_order is not reported.
+    let mut m = Table::new("memberships");
+    m.columns = vec![
+        Column::new("org_id", SqlType::Integer),
+        Column::new("user_id", SqlType::BigInt),
+        col("role", SqlType::Varchar(20)),
+        col("order_id", SqlType::BigInt),
+    ];
+    m.primary_key = Some(PrimaryKey {
+        name: "pk_memberships".into(),
+        columns: vec!["org_id".into(), "user_id".into()],
+    });
+    m.uniques = vec![Unique {
+        name: "uq_memberships_user_role".into(),
+        columns: vec!["user_id".into(), "role".into()],
+    }];
+    m.foreign_keys = vec![
+        ForeignKey {
+            name: "fk_memberships_order".into(),
+            columns: vec!["order_id".into()],
+            ref_table: QName::new("order"),
+            ref_columns: vec!["id".into()],
+            on_delete: Some(FkAction::SetNull),
+            on_update: Some(FkAction::Cascade),
+            deferrable: false,
+        },
+        ForeignKey {
+            name: "fk_memberships_org".into(),
+            columns: vec!["org_id".into()],
+            ref_table: QName::new("orgs"),
+            ref_columns: vec!["id".into()],
+            on_delete: Some(FkAction::Cascade),
+            on_update: None,
+            deferrable: false,
+        },
+    ];
+    m.indexes = vec![Index {
+        name: "ix_memberships_role_org".into(),
+        columns: vec!["role".into(), "org_id".into()],
+        unique: false,
+        predicate: None,
+    }];
+    assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);
+
+    assert_eq!(
+        s.enums,
+        vec![EnumType {
+            schema: None,
+            name: "order_status".into(),
+            values: vec!["new".into(), "paid".into(), "it's".into()],
+        }]
+    );
+    done(conn, &db).await;
+}
+
+#[tokio::test]
+async fn query_count_does_not_grow_with_tables() {
+    let Some((mut conn, db)) = my("query_count_does_not_grow_with_tables").await else {
+        return;
+    };
+    let create = |from: usize, to: usize| {
+        (from..to)
+            .map(|i| {
+                format!(
+                    "CREATE TABLE t{i} (id BIGINT AUTO_INCREMENT PRIMARY KEY, p BIGINT, \
+                     v VARCHAR(20) UNIQUE, CONSTRAINT ck_t{i}_v CHECK (v <> ''), \
+                     CONSTRAINT fk_t{i}_p FOREIGN KEY (p) REFERENCES t0 (id));\n\
+                     CREATE INDEX ix_t{i}_v ON t{i} (v, id);\n"
+                )
+            })
+            .collect::<String>()
+    };
+    exec(&mut conn, &create(0, 5)).await;
+    let a = mysql(&mut conn, &Options::default()).await.unwrap();
+    assert_eq!(a.schema.tables.len(), 5);
+    exec(&mut conn, &create(5, 55)).await;
+    let b = mysql(&mut conn, &Options::default()).await.unwrap();
+    assert_eq!(b.schema.tables.len(), 55);
+    assert_eq!(a.queries, b.queries);
+    assert!(b.queries <= 10, "{} queries", b.queries);
+    let t54 = b.schema.table(&QName::new("t54")).unwrap();
+    assert_eq!(t54.indexes.len(), 1);
+    assert_eq!(t54.uniques.len(), 1);
+    assert_eq!(t54.checks.len(), 1);
+    assert_eq!(t54.foreign_keys[0].ref_table, QName::new("t0"));
+    done(conn, &db).await;
+}
+
+#[tokio::test]
+async fn excluded_and_version_tables_are_invisible_and_other_databases_are_qualified() {
+    let test = "excluded_and_version_tables_are_invisible_and_other_databases_are_qualified";
+    let Some((mut conn, db)) = my(test).await else {
+        return;
+    };
+    let Some((mut other_conn, other)) = my(test).await else {
+        return;
+    };
+    exec(
+        &mut conn,
+        "CREATE TABLE keep (id INT PRIMARY KEY);
+         CREATE TABLE legacy_a (id INT PRIMARY KEY);
+         CREATE TABLE tmp_1 (id INT);
+         CREATE TABLE tmp_22 (id INT);
+         CREATE TABLE my_version (version_num TEXT);
+         CREATE TABLE retort_version (version_num TEXT);",
+    )
+    .await;
+    exec(
+        &mut other_conn,
+        "CREATE TABLE elsewhere (id INT PRIMARY KEY);",
+    )
+    .await;
+    let o = Options {
+        schemas: vec![],
+        exclude_tables: vec!["legacy_*".into(), "tmp_?".into()],
+        version_table: "my_version".into(),
+    };
+    let s = mysql(&mut conn, &o).await.unwrap().schema;
+    let names: Vec<String> = s.tables.iter().map(|t| t.qname().to_string()).collect();
+    assert_eq!(names, ["keep", "retort_version", "tmp_22"]);
+
+    let o = Options {
+        schemas: vec![db.clone(), other.clone()],
+        exclude_tables: vec!["legacy_*".into(), "tmp_*".into()],
+        ..Options::default()
+    };
+    let s = mysql(&mut conn, &o).await.unwrap().schema;
+    let names: Vec<String> = s.tables.iter().map(|t| t.qname().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "keep".to_string(),
+            "my_version".to_string(),
+            format!("{other}.elsewhere")
+        ]
+    );
+    done(other_conn, &other).await;
+    done(conn, &db).await;
+}
