@@ -1,1 +1,575 @@
-//! retort: compiles a migrations folder into a binary (for build.rs)
+//! retort: compiles a migrations folder into a binary (for `build.rs`).
+//!
+//! ```no_run
+//! // build.rs of the crate whose binary runs the migrations
+//! fn main() {
+//!     retort_build::migrations("../migrations").unwrap();
+//! }
+//! ```
+//!
+//! and in that crate: `retort::include_migrations!();`, which defines
+//! `fn migrations() -> retort::runner::MigrationSet`.
+//!
+//! [`migrations`] scans `<dir>/versions/*.rs`, parses every script's `//!` header, checks
+//! that each file name starts with its revision id, builds the revision graph (duplicate ids,
+//! missing parents, cycles... fail the build), tells cargo to re-run when the folder changes,
+//! and writes `$OUT_DIR/retort_migrations.rs`. Every error names the file (and line) and what
+//! to do; `.unwrap()` prints it readably because [`BuildError`]'s `Debug` is its message.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use retort_revision::{
+    file_hash, header_block, parse_header, version_files, GraphError, Header, HeaderError,
+    RevisionMap,
+};
+
+/// The name of the generated file in `$OUT_DIR`.
+pub const OUTPUT_FILE: &str = "retort_migrations.rs";
+
+/// Why the migrations cannot be compiled in.
+#[non_exhaustive]
+pub enum BuildError {
+    /// The folder or a file cannot be read or written.
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A script is not UTF-8.
+    NotUtf8 {
+        /// The script.
+        path: PathBuf,
+    },
+    /// A script's header cannot be read.
+    Header {
+        /// The script.
+        path: PathBuf,
+        /// What is wrong (with its line).
+        error: HeaderError,
+    },
+    /// A script's file name does not start with its revision id.
+    FileName {
+        /// The script.
+        path: PathBuf,
+        /// The revision id in its header.
+        revision: String,
+    },
+    /// The scripts do not form a valid revision graph.
+    Graph {
+        /// The versions folder.
+        versions: PathBuf,
+        /// What is wrong.
+        error: GraphError,
+    },
+    /// `OUT_DIR` is not set: [`migrations`] was called outside a build script.
+    NoOutDir,
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Io { path, source } => {
+                write!(
+                    f,
+                    "retort: cannot read or write {}: {source}",
+                    path.display()
+                )?;
+                if source.kind() == std::io::ErrorKind::NotFound
+                    && path.file_name().is_some_and(|n| n == "versions")
+                {
+                    write!(
+                        f,
+                        " (the migrations folder needs a `versions` subfolder; `init` creates it)"
+                    )?;
+                }
+                Ok(())
+            }
+            BuildError::NotUtf8 { path } => write!(
+                f,
+                "retort: migration script {} is not valid UTF-8",
+                path.display()
+            ),
+            BuildError::Header { path, error } => {
+                write!(f, "retort: migration script {}: {error}", path.display())
+            }
+            BuildError::FileName { path, revision } => write!(
+                f,
+                "retort: migration script {} has `Revision ID: {revision}`, but its file name \
+                 does not start with `{revision}`; rename it to `{revision}_<slug>.rs`",
+                path.display()
+            ),
+            BuildError::Graph { versions, error } => {
+                write!(f, "retort: migrations in {}: {error}", versions.display())
+            }
+            BuildError::NoOutDir => write!(
+                f,
+                "retort: OUT_DIR is not set; call retort_build::migrations from a build.rs"
+            ),
+        }
+    }
+}
+
+/// The message, so that `build.rs` can simply `.unwrap()`.
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Io { source, .. } => Some(source),
+            BuildError::Header { error, .. } => Some(error),
+            BuildError::Graph { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// One script found by [`scan`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedScript {
+    /// Absolute path of the file.
+    pub path: PathBuf,
+    /// Its file name (`<rev>_<slug>.rs`).
+    pub file_name: String,
+    /// The parsed header.
+    pub header: Header,
+    /// The `//!` block verbatim.
+    pub header_text: String,
+    /// [`file_hash`] of the file's bytes.
+    pub hash: u64,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Reads and checks every script of `<dir>/versions` (sorted by file name), and checks that
+/// they form a valid revision graph.
+pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<ScannedScript>, BuildError> {
+    let dir = dir.as_ref();
+    let dir = std::fs::canonicalize(dir).map_err(io(dir))?;
+    let versions = dir.join("versions");
+    let files = version_files(&dir).map_err(io(&versions))?;
+    let mut scripts = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let text =
+            std::str::from_utf8(&bytes).map_err(|_| BuildError::NotUtf8 { path: path.clone() })?;
+        let header = parse_header(text).map_err(|error| BuildError::Header {
+            path: path.clone(),
+            error,
+        })?;
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| BuildError::NotUtf8 { path: path.clone() })?
+            .to_string();
+        let stem = file_name.trim_end_matches(".rs");
+        let rev = header.revision.as_str();
+        if !(stem == rev || stem.strip_prefix(rev).is_some_and(|r| r.starts_with('_'))) {
+            return Err(BuildError::FileName {
+                path: path.clone(),
+                revision: header.revision.clone(),
+            });
+        }
+        scripts.push(ScannedScript {
+            header_text: header_block(text).to_string(),
+            hash: file_hash(&bytes),
+            file_name,
+            header,
+            path,
+        });
+    }
+    RevisionMap::new(scripts.iter().map(|s| s.header.clone()).collect())
+        .map_err(|error| BuildError::Graph { versions, error })?;
+    Ok(scripts)
+}
+
+/// The Rust source of `$OUT_DIR/retort_migrations.rs` for the migrations folder `dir`.
+pub fn generate(dir: &Path) -> Result<String, BuildError> {
+    let scripts = scan(dir)?;
+    let abs_dir = std::fs::canonicalize(dir).map_err(io(dir))?;
+    Ok(render(&abs_dir, &scripts))
+}
+
+fn render(abs_dir: &Path, scripts: &[ScannedScript]) -> String {
+    let mut out = String::new();
+    out.push_str("// @generated by retort-build from ");
+    out.push_str(&abs_dir.display().to_string().replace('\n', " "));
+    out.push_str(". Do not edit.\n\n");
+    out.push_str("#[doc(hidden)]\n");
+    out.push_str(
+        "#[allow(\n    dead_code,\n    unused_imports,\n    unused_variables,\n    unused_mut,\n    \
+         missing_docs,\n    non_snake_case,\n    clippy::all\n)]\n",
+    );
+    out.push_str("mod __retort_migrations {\n");
+    for s in scripts {
+        out.push_str(&format!(
+            "    #[path = {:?}]\n    pub mod m_{};\n",
+            path_str(&s.path),
+            s.header.revision
+        ));
+    }
+    out.push_str("}\n\n");
+    out.push_str("/// The migration scripts compiled into this binary.\n");
+    out.push_str("#[allow(dead_code, missing_docs)]\n");
+    out.push_str("pub fn migrations() -> ::retort::runner::MigrationSet {\n");
+    out.push_str("    ::retort::runner::MigrationSet::new(\n");
+    out.push_str(&format!("        {:?},\n", path_str(abs_dir)));
+    out.push_str("        ::std::vec![\n");
+    for s in scripts {
+        let m = format!("__retort_migrations::m_{}", s.header.revision);
+        out.push_str(&format!(
+            "            ::retort::runner::Script::new(\n                {:?},\n                {:?},\n                0x{:016x}u64,\n                {m}::upgrade,\n                {m}::downgrade,\n            ),\n",
+            s.file_name, s.header_text, s.hash
+        ));
+    }
+    out.push_str("        ],\n");
+    out.push_str("    )\n");
+    out.push_str("}\n");
+    out
+}
+
+fn path_str(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// For `build.rs`: checks the scripts of `dir` (the `script_location` folder, relative to the
+/// package being built), prints `cargo:rerun-if-changed` for the `versions` folder and every
+/// script, and writes `$OUT_DIR/retort_migrations.rs` (only when its content changes).
+///
+/// On error nothing is written and the error says which file and line is wrong; `.unwrap()`
+/// it (its `Debug` is the message) or print it and exit with a non-zero code.
+pub fn migrations(dir: impl AsRef<Path>) -> Result<(), BuildError> {
+    let dir = dir.as_ref();
+    // Re-run when the folder changes even if it is broken now.
+    println!("cargo:rerun-if-changed={}", dir.join("versions").display());
+    let out_dir = std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?;
+    let scripts = scan(dir)?;
+    let abs_dir = std::fs::canonicalize(dir).map_err(io(dir))?;
+    for s in &scripts {
+        println!("cargo:rerun-if-changed={}", s.path.display());
+    }
+    let source = render(&abs_dir, &scripts);
+    let out = PathBuf::from(out_dir).join(OUTPUT_FILE);
+    if std::fs::read_to_string(&out).ok().as_deref() != Some(source.as_str()) {
+        std::fs::write(&out, source).map_err(io(&out))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use retort_revision::{new_revision_id, render_script};
+
+    struct TempDir(PathBuf);
+
+    impl TempDir {
+        fn new() -> Self {
+            let p = std::env::temp_dir().join(format!("retort-build-{}", new_revision_id()));
+            std::fs::create_dir_all(p.join("versions")).unwrap();
+            TempDir(p)
+        }
+        fn write(&self, name: &str, text: &str) -> PathBuf {
+            let p = self.0.join("versions").join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn script(rev: &str, down: &[&str], message: &str) -> String {
+        let h = Header {
+            revision: rev.into(),
+            down_revisions: down.iter().map(|s| s.to_string()).collect(),
+            message: message.into(),
+            create_date: "2026-11-25 08:00:00 UTC".into(),
+            ..Header::default()
+        };
+        render_script(&h, "m.execute(\"SELECT 1\");", "")
+    }
+
+    #[test]
+    fn generates_modules_and_the_migration_set_for_three_scripts() {
+        let d = TempDir::new();
+        let a = script("aaaa00000001", &[], "create users");
+        let b = script("bbbb00000002", &["aaaa00000001"], "add email \"quoted\"");
+        let c = script("cccc00000003", &["bbbb00000002"], "drop stuff");
+        d.write("aaaa00000001_create_users.rs", &a);
+        d.write("bbbb00000002_add_email.rs", &b);
+        d.write("cccc00000003.rs", &c);
+        d.write("README.md", "not a script");
+        let src = generate(&d.0).unwrap();
+        let abs = std::fs::canonicalize(&d.0).unwrap();
+        let abs_versions = abs.join("versions");
+        for (rev, file, text) in [
+            ("aaaa00000001", "aaaa00000001_create_users.rs", &a),
+            ("bbbb00000002", "bbbb00000002_add_email.rs", &b),
+            ("cccc00000003", "cccc00000003.rs", &c),
+        ] {
+            let path = abs_versions.join(file);
+            assert!(
+                src.contains(&format!(
+                    "    #[path = {:?}]\n    pub mod m_{rev};\n",
+                    path.to_string_lossy()
+                )),
+                "{src}"
+            );
+            assert!(src.contains(&format!(
+                "            ::retort::runner::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            ),\n",
+                header_block(text),
+                file_hash(text.as_bytes())
+            )), "{src}");
+        }
+        assert!(src.contains(&format!(
+            "pub fn migrations() -> ::retort::runner::MigrationSet {{\n    ::retort::runner::MigrationSet::new(\n        {:?},\n",
+            abs.to_string_lossy()
+        )));
+        // Sorted by file name, and the header literal escapes quotes.
+        let pa = src.find("m_aaaa00000001::upgrade").unwrap();
+        let pb = src.find("m_bbbb00000002::upgrade").unwrap();
+        let pc = src.find("m_cccc00000003::upgrade").unwrap();
+        assert!(pa < pb && pb < pc);
+        assert!(src.contains(r#"//! add email \"quoted\"\n"#), "{src}");
+        assert!(!src.contains("README"));
+
+        let scanned = scan(&d.0).unwrap();
+        assert_eq!(scanned.len(), 3);
+        assert_eq!(scanned[1].header.down_revisions, ["aaaa00000001"]);
+        assert_eq!(scanned[1].hash, file_hash(b.as_bytes()));
+    }
+
+    #[test]
+    fn generated_source_is_rustfmt_clean() {
+        let d = TempDir::new();
+        d.write("aaaa00000001_x.rs", &script("aaaa00000001", &[], "x"));
+        d.write(
+            "bbbb00000002_y.rs",
+            &script("bbbb00000002", &["aaaa00000001"], "y"),
+        );
+        let src = generate(&d.0).unwrap();
+        let path = d.0.join("generated.rs");
+        std::fs::write(&path, &src).unwrap();
+        let out = std::process::Command::new("rustfmt")
+            .args(["--edition", "2021", "--check"])
+            .arg(&path)
+            .output()
+            .expect("rustfmt runs");
+        assert!(
+            out.status.success(),
+            "{}\n{src}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+
+    #[test]
+    fn header_errors_name_the_file_and_line() {
+        let d = TempDir::new();
+        d.write("aaaa00000001_x.rs", &script("aaaa00000001", &[], "x"));
+        let bad = d.write(
+            "bbbb00000002_y.rs",
+            "//! y\n//!\n//! Revision ID: bbbb00000002\n//! Revises: aaaa00000001\n//! Colour: blue\n",
+        );
+        let e = generate(&d.0).unwrap_err();
+        let text = format!("{e:?}");
+        assert!(matches!(e, BuildError::Header { .. }));
+        assert!(text.contains("bbbb00000002_y.rs"), "{text}");
+        assert!(
+            text.contains("line 5: unknown header key `Colour: blue`"),
+            "{text}"
+        );
+        std::fs::remove_file(bad).unwrap();
+        assert!(generate(&d.0).is_ok());
+    }
+
+    #[test]
+    fn file_name_must_start_with_the_revision_id() {
+        let d = TempDir::new();
+        d.write("aaaa_x.rs", &script("aaaa00000001", &[], "x"));
+        let e = scan(&d.0).unwrap_err();
+        assert!(matches!(e, BuildError::FileName { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .contains("rename it to `aaaa00000001_<slug>.rs`"),
+            "{e}"
+        );
+        let d = TempDir::new();
+        // A longer id that merely starts with the revision id is not accepted either.
+        d.write("aaaa00000001x.rs", &script("aaaa00000001", &[], "x"));
+        assert!(matches!(
+            scan(&d.0).unwrap_err(),
+            BuildError::FileName { .. }
+        ));
+    }
+
+    #[test]
+    fn graph_errors_fail_the_build() {
+        let d = TempDir::new();
+        d.write(
+            "aaaa00000001_x.rs",
+            &script("aaaa00000001", &["ffff00000000"], "x"),
+        );
+        let e = scan(&d.0).unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, BuildError::Graph { .. }));
+        assert!(
+            text.contains("Revision aaaa00000001 revises ffff00000000, which is not present"),
+            "{text}"
+        );
+        let d = TempDir::new();
+        d.write("aaaa00000001_x.rs", &script("aaaa00000001", &[], "x"));
+        d.write("aaaa00000001_y.rs", &script("aaaa00000001", &[], "y"));
+        assert!(scan(&d.0)
+            .unwrap_err()
+            .to_string()
+            .contains("Revision aaaa00000001 is present more than once"));
+    }
+
+    #[test]
+    fn missing_folder_and_missing_out_dir() {
+        let p = std::env::temp_dir().join(format!("retort-build-none-{}", new_revision_id()));
+        std::fs::create_dir_all(&p).unwrap();
+        let e = scan(&p).unwrap_err();
+        assert!(
+            e.to_string().contains("needs a `versions` subfolder"),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&p);
+        let d = TempDir::new();
+        if std::env::var_os("OUT_DIR").is_none() {
+            assert!(matches!(
+                migrations(&d.0).unwrap_err(),
+                BuildError::NoOutDir
+            ));
+        }
+    }
+
+    #[test]
+    fn empty_versions_folder_gives_an_empty_set() {
+        let d = TempDir::new();
+        let src = generate(&d.0).unwrap();
+        assert!(src.contains("::std::vec![\n        ],\n"), "{src}");
+        assert!(src.contains("mod __retort_migrations {\n}\n"), "{src}");
+    }
+
+    /// The generated file, included by a binary, compiles without warnings against a stub
+    /// `retort` crate with the runner's constructor shapes, and runs the scripts' functions.
+    #[test]
+    fn generated_source_compiles_and_runs() {
+        let d = TempDir::new();
+        d.write("aaaa00000001_x.rs", &script("aaaa00000001", &[], "x"));
+        d.write(
+            "bbbb00000002_y.rs",
+            &script("bbbb00000002", &["aaaa00000001"], "y"),
+        );
+        let gen = d.0.join("retort_migrations.rs");
+        std::fs::write(&gen, generate(&d.0).unwrap()).unwrap();
+        let stub = d.0.join("stub.rs");
+        std::fs::write(
+            &stub,
+            r#"
+pub mod migration {
+    pub mod prelude {
+        pub use crate::runner::Migration;
+    }
+}
+pub mod runner {
+    pub struct Migration {
+        pub sql: Vec<String>,
+    }
+    impl Migration {
+        pub fn execute(&mut self, s: &str) {
+            self.sql.push(s.to_string());
+        }
+    }
+    pub type Fun = fn(&mut Migration);
+    pub struct Script {
+        pub file: &'static str,
+        pub header: &'static str,
+        pub hash: u64,
+        pub up: Fun,
+        pub down: Fun,
+    }
+    impl Script {
+        pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
+            Script { file, header, hash, up, down }
+        }
+    }
+    pub struct MigrationSet {
+        pub dir: &'static str,
+        pub scripts: Vec<Script>,
+    }
+    impl MigrationSet {
+        pub fn new(dir: &'static str, scripts: Vec<Script>) -> Self {
+            MigrationSet { dir, scripts }
+        }
+    }
+}
+"#,
+        )
+        .unwrap();
+        let main = d.0.join("main.rs");
+        std::fs::write(
+            &main,
+            format!(
+                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::runner::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count());\n    }}\n}}\n",
+                gen.to_string_lossy()
+            ),
+        )
+        .unwrap();
+        let rustc = |args: &[&std::ffi::OsStr]| {
+            let out = std::process::Command::new("rustc")
+                .args(["--edition", "2021", "-D", "warnings"])
+                .args(args)
+                .output()
+                .expect("rustc runs");
+            assert!(
+                out.status.success(),
+                "rustc failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let rlib = d.0.join("libretort.rlib");
+        let exe = d.0.join("main");
+        rustc(&[
+            "--crate-type".as_ref(),
+            "rlib".as_ref(),
+            "--crate-name".as_ref(),
+            "retort".as_ref(),
+            stub.as_os_str(),
+            "-o".as_ref(),
+            rlib.as_os_str(),
+        ]);
+        let extern_arg = format!("retort={}", rlib.display());
+        rustc(&[
+            main.as_os_str(),
+            "--extern".as_ref(),
+            extern_arg.as_ref(),
+            "-o".as_ref(),
+            exe.as_os_str(),
+        ]);
+        let out = std::process::Command::new(&exe).output().unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        let abs = std::fs::canonicalize(&d.0).unwrap();
+        assert_eq!(lines[0], abs.to_string_lossy());
+        let hash_a = file_hash(script("aaaa00000001", &[], "x").as_bytes());
+        assert_eq!(lines[1], format!("aaaa00000001_x.rs {hash_a:x} SELECT 1 7"));
+        assert!(lines[2].starts_with("bbbb00000002_y.rs "), "{stdout}");
+        assert_eq!(lines.len(), 3);
+    }
+}
