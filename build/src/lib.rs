@@ -1,10 +1,9 @@
 //! retort: compiles a migrations folder into a binary (for `build.rs`).
 //!
+//! In the `build.rs` of the crate whose binary runs the migrations:
+//!
 //! ```no_run
-//! // build.rs of the crate whose binary runs the migrations
-//! fn main() {
-//!     retort_build::migrations("../migrations").unwrap();
-//! }
+//! retort_build::migrations("../migrations").unwrap();
 //! ```
 //!
 //! and in that crate: `retort::include_migrations!();`, which defines

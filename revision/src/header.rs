@@ -103,7 +103,16 @@ pub fn parse_header(source: &str) -> Result<Header, HeaderError> {
     if lines.is_empty() {
         return Err(HeaderError::NoHeader);
     }
-    let first_key = lines.iter().position(|(_, l)| split_key(l).is_some());
+    // The keys start at the first key line that opens a paragraph and is followed only by
+    // key lines (so a message paragraph such as "Revises: the users table" stays message);
+    // failing that, at the first key line (then a bad line among the keys is reported).
+    let is_key = |l: &str| split_key(l).is_some();
+    let key_block = (0..lines.len()).find(|&k| {
+        is_key(lines[k].1)
+            && (k == 0 || lines[k - 1].1.is_empty())
+            && lines[k..].iter().all(|(_, l)| l.is_empty() || is_key(l))
+    });
+    let first_key = key_block.or_else(|| lines.iter().position(|(_, l)| is_key(l)));
     let Some(first_key) = first_key else {
         return Err(HeaderError::MissingKey { key: KEY_REVISION });
     };
@@ -463,7 +472,9 @@ use retort::migration::prelude::*;
             down_revisions: vec!["a1".into(), "b1".into()],
             branch_labels: vec!["x".into(), "y_2".into()],
             depends_on: vec!["c1".into(), "net".into()],
-            message: "merge heads\n\nsecond paragraph: with a colon".into(),
+            message:
+                "merge heads\n\nRevises: the way users sign in\n\nsecond paragraph: with a colon"
+                    .into(),
             create_date: String::new(),
         };
         let text = render_header(&h);
@@ -493,6 +504,13 @@ use retort::migration::prelude::*;
         assert_eq!(h.revision, "abcd");
         assert!(h.down_revisions.is_empty() && h.branch_labels.is_empty());
         assert_eq!(h.message, "msg");
+        let h = parse_header("//! msg\n//!\n//! Revision ID: x1\n//!\n//! Revises: y1\n").unwrap();
+        assert_eq!(
+            (h.revision.as_str(), h.down_revisions.as_slice()),
+            ("x1", &["y1".to_string()][..])
+        );
+        let h = parse_header("//! msg\n//! Revision ID: x1\n//! Revises:\n").unwrap();
+        assert_eq!((h.message.as_str(), h.revision.as_str()), ("msg", "x1"));
     }
 
     fn line_of(e: HeaderError) -> (usize, String) {
