@@ -498,10 +498,10 @@ pub(crate) fn build(
     fks: &[FkRow],
     opts: &Options,
 ) -> Result<Schema, IntrospectError> {
-    let index_sql: HashMap<&str, &str> = master
+    let index_sql: HashMap<(&str, &str), &str> = master
         .iter()
         .filter(|m| m.kind == "index")
-        .filter_map(|m| Some((m.name.as_str(), m.sql.as_deref()?)))
+        .filter_map(|m| Some(((m.tbl_name.as_str(), m.name.as_str()), m.sql.as_deref()?)))
         .collect();
     // Primary key columns of every table (visible or not), for foreign keys that name only the
     // parent table.
@@ -519,7 +519,6 @@ pub(crate) fn build(
             continue;
         }
         let parsed = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
-        debug_assert_eq!(m.name, m.tbl_name);
         tables.insert(m.name.as_str(), (Table::new(m.name.clone()), parsed));
     }
 
@@ -616,7 +615,7 @@ pub(crate) fn build(
         rows.sort_by_key(|r| r.seqno);
         let first = rows[0];
         let (sql_cols, predicate) = index_sql
-            .get(index)
+            .get(&(table, index))
             .map(|s| parse_create_index(s))
             .unwrap_or_default();
         let cols: Vec<String> = rows
