@@ -1,0 +1,343 @@
+//! The database connection: one enum over the drivers compiled in.
+
+use std::time::Duration;
+
+use retort_schema::Dialect;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+use sqlx::{Connection, Executor, Row};
+
+use crate::RunError;
+
+/// A live connection to one database. Which variants exist depends on the crate features
+/// (`sqlite`, the default; `postgres`; `mysql`, which also speaks to MariaDB).
+///
+/// Data-migration hooks ([`crate::Migration::run`]) receive the `Db` the migration runs on;
+/// match on it to use sqlx directly, or call [`Db::execute`] / [`Db::query_strings`].
+#[non_exhaustive]
+pub enum Db {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgConnection),
+    #[cfg(feature = "mysql")]
+    Mysql(sqlx::MySqlConnection),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({})", self.dialect())
+    }
+}
+
+/// Runs `$body` with `$c` bound to the driver connection (`&mut`), whatever the variant.
+macro_rules! with_conn {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(ref mut $c) => $body,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(ref mut $c) => $body,
+            #[cfg(feature = "mysql")]
+            Db::Mysql(ref mut $c) => $body,
+        }
+    };
+}
+
+/// Decodes column `$i` of `$row` as text, whatever its SQL type.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+macro_rules! cell_as_string {
+    ($row:expr, $i:expr, [$($extra:ty),*]) => {{
+        let row = $row;
+        let i = $i;
+        if let Ok(v) = row.try_get::<Option<String>, _>(i) {
+            v
+        } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+            v.map(|v| v.to_string())
+        } else if let Ok(v) = row.try_get::<Option<i32>, _>(i) {
+            v.map(|v| v.to_string())
+        } else if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+            v.map(|v| v.to_string())
+        } else if let Ok(v) = row.try_get::<Option<bool>, _>(i) {
+            v.map(|v| v.to_string())
+        } $(else if let Ok(v) = row.try_get::<Option<$extra>, _>(i) {
+            v.map(|v| v.to_string())
+        })* else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+            v.map(|v| String::from_utf8_lossy(&v).into_owned())
+        } else {
+            None
+        }
+    }};
+}
+
+impl Db {
+    /// Connects to `url`: `sqlite:<path>` / `sqlite://<path>` / `sqlite::memory:` (the file
+    /// is created if missing, busy timeout 60 s), `postgres://` / `postgresql://`, `mysql://`
+    /// / `mariadb://`. Error messages never contain the password.
+    pub async fn connect(url: &str) -> Result<Db, RunError> {
+        let dialect = Dialect::from_url(url).ok_or_else(|| RunError::UnsupportedUrl {
+            url: redact_url(url),
+        })?;
+        let connect_err = |e: sqlx::Error| RunError::Connect {
+            url: redact_url(url),
+            message: scrub(&e.to_string(), url),
+        };
+        match dialect {
+            Dialect::Sqlite => {
+                #[cfg(feature = "sqlite")]
+                {
+                    use std::str::FromStr;
+                    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                        .map_err(connect_err)?
+                        .create_if_missing(true)
+                        .busy_timeout(Duration::from_secs(60));
+                    let conn = sqlx::SqliteConnection::connect_with(&opts)
+                        .await
+                        .map_err(connect_err)?;
+                    Ok(Db::Sqlite(conn))
+                }
+                #[cfg(not(feature = "sqlite"))]
+                {
+                    let _ = connect_err;
+                    Err(RunError::DriverNotEnabled {
+                        url: redact_url(url),
+                        feature: "sqlite",
+                    })
+                }
+            }
+            Dialect::Postgres => {
+                #[cfg(feature = "postgres")]
+                {
+                    let conn = sqlx::PgConnection::connect(url)
+                        .await
+                        .map_err(connect_err)?;
+                    Ok(Db::Postgres(conn))
+                }
+                #[cfg(not(feature = "postgres"))]
+                {
+                    let _ = connect_err;
+                    Err(RunError::DriverNotEnabled {
+                        url: redact_url(url),
+                        feature: "postgres",
+                    })
+                }
+            }
+            Dialect::Mysql => {
+                #[cfg(feature = "mysql")]
+                {
+                    let u = match url.strip_prefix("mariadb:") {
+                        Some(rest) => format!("mysql:{rest}"),
+                        None => url.to_string(),
+                    };
+                    let conn = sqlx::MySqlConnection::connect(&u)
+                        .await
+                        .map_err(connect_err)?;
+                    Ok(Db::Mysql(conn))
+                }
+                #[cfg(not(feature = "mysql"))]
+                {
+                    let _ = connect_err;
+                    Err(RunError::DriverNotEnabled {
+                        url: redact_url(url),
+                        feature: "mysql",
+                    })
+                }
+            }
+        }
+    }
+
+    /// The SQL dialect of this connection.
+    pub fn dialect(&self) -> Dialect {
+        match *self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            Db::Mysql(_) => Dialect::Mysql,
+        }
+    }
+
+    /// Runs `sql` (one or more statements, no parameters, text protocol) and returns the
+    /// number of rows affected.
+    pub async fn execute(&mut self, sql: &str) -> Result<u64, RunError> {
+        with_conn!(*self, c => {
+            let r = c
+                .execute(sqlx::raw_sql(sql))
+                .await
+                .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+            Ok(r.rows_affected())
+        })
+    }
+
+    /// Runs a query and returns every row, each column as text (`None` for NULL). Integers,
+    /// floats and booleans are formatted; bytes are read as UTF-8 (lossy).
+    pub async fn query_strings(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, RunError> {
+        match *self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(ref mut c) => {
+                let rows = c
+                    .fetch_all(sqlx::raw_sql(sql))
+                    .await
+                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                Ok(rows
+                    .iter()
+                    .map(|r| (0..r.len()).map(|i| cell_as_string!(r, i, [])).collect())
+                    .collect())
+            }
+            #[cfg(feature = "postgres")]
+            Db::Postgres(ref mut c) => {
+                let rows = c
+                    .fetch_all(sqlx::raw_sql(sql))
+                    .await
+                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                Ok(rows
+                    .iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| cell_as_string!(r, i, [i16, f32]))
+                            .collect()
+                    })
+                    .collect())
+            }
+            #[cfg(feature = "mysql")]
+            Db::Mysql(ref mut c) => {
+                let rows = c
+                    .fetch_all(sqlx::raw_sql(sql))
+                    .await
+                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                Ok(rows
+                    .iter()
+                    .map(|r| {
+                        (0..r.len())
+                            .map(|i| cell_as_string!(r, i, [u64, u32, i16, i8, u8, f32]))
+                            .collect()
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    /// Closes the connection cleanly.
+    pub async fn close(self) -> Result<(), RunError> {
+        let r = match self {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(c) => c.close().await,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(c) => c.close().await,
+            #[cfg(feature = "mysql")]
+            Db::Mysql(c) => c.close().await,
+        };
+        r.map_err(|e| RunError::sql("<close connection>", e))
+    }
+
+    /// The first column of the first row, as text.
+    pub(crate) async fn query_scalar(&mut self, sql: &str) -> Result<Option<String>, RunError> {
+        Ok(self
+            .query_strings(sql)
+            .await?
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .flatten())
+    }
+}
+
+/// The database's own message for a failed statement (without sqlx's prefix).
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub(crate) fn db_error_text(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("{} (code {code})", d.message()),
+            None => d.message().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `url` with its password (in the user info or a `password=` parameter) replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let auth_start = scheme_end + 3;
+        let rest = &out[auth_start..];
+        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..auth_end];
+        if let Some(at) = authority.rfind('@') {
+            let userinfo = &authority[..at];
+            if let Some(colon) = userinfo.find(':') {
+                let start = auth_start + colon + 1;
+                let end = auth_start + at;
+                out.replace_range(start..end, "***");
+            }
+        }
+    }
+    if let Some(q) = out.find('?') {
+        let (base, query) = out.split_at(q + 1);
+        let query = query
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        out = format!("{base}{query}");
+    }
+    out
+}
+
+/// The password of `url` removed from a driver message, should the driver quote it.
+fn scrub(message: &str, url: &str) -> String {
+    let redacted = redact_url(url);
+    let mut m = message.replace(url, &redacted);
+    if let Some(pw) = password_of(url) {
+        if !pw.is_empty() {
+            m = m.replace(&pw, "***");
+        }
+    }
+    m
+}
+
+fn password_of(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    Some(userinfo.split_once(':')?.1.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact_url("postgres://bob:s3cr:et@db.example:5432/app"),
+            "postgres://bob:***@db.example:5432/app"
+        );
+        assert_eq!(
+            redact_url("mysql://root@127.0.0.1:3306/test"),
+            "mysql://root@127.0.0.1:3306/test"
+        );
+        assert_eq!(
+            redact_url("postgres://db/app?user=x&password=hunter2&sslmode=require"),
+            "postgres://db/app?user=x&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact_url("sqlite://app.db?mode=rwc"),
+            "sqlite://app.db?mode=rwc"
+        );
+        assert_eq!(
+            scrub("bad password hunter2 for bob", "postgres://bob:hunter2@h/d"),
+            "bad password *** for bob"
+        );
+    }
+
+    #[tokio::test]
+    async fn unsupported_url_is_an_error_without_password() {
+        let e = Db::connect("oracle://scott:tiger@h/x").await.unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("oracle://scott:***@h/x"), "{m}");
+        assert!(!m.contains("tiger"), "{m}");
+    }
+}

@@ -1,0 +1,169 @@
+//! Offline mode (`--sql`): the complete SQL script of a run, without a connection.
+
+use std::fmt::Write;
+
+use retort_revision::Direction;
+use retort_schema::Dialect;
+
+use crate::render::{create_version_table, render, version_writes};
+use crate::run::direction_word;
+use crate::set::apply_op;
+use crate::{Event, MigrationSet, MigrationStep, RunError, RunOptions};
+
+/// The SQL script of `upgrade`/`downgrade` over `range` for `dialect`, without a database.
+///
+/// `range` is `from:to`, or just `to` for an upgrade from `base`. A downgrade needs `from:to`
+/// (there is no database to read the current revision from), as in Alembic. The script
+/// creates the version table if missing, wraps each migration with its version-table writes
+/// in `BEGIN`/`COMMIT` (PostgreSQL, SQLite; SQLite also `PRAGMA foreign_keys` around it),
+/// precedes every statement with a `-- <operation>` comment, and replaces Rust steps by a
+/// `-- retort: skipped Rust step (offline)` comment. Fed to `psql`, `mariadb` or `sqlite3`,
+/// it leaves the database as the online run would (Rust steps aside).
+pub fn offline(
+    set: &MigrationSet,
+    dialect: Dialect,
+    direction: Direction,
+    range: &str,
+    opts: &RunOptions,
+) -> Result<String, RunError> {
+    offline_with_events(set, dialect, direction, range, opts, &mut |_| {})
+}
+
+/// [`offline`], reporting notes (skipped Rust steps) as [`Event::Note`].
+pub fn offline_with_events(
+    set: &MigrationSet,
+    d: Dialect,
+    direction: Direction,
+    range: &str,
+    opts: &RunOptions,
+    events: &mut dyn FnMut(Event),
+) -> Result<String, RunError> {
+    set.check_fresh()?;
+    let map = set.revision_map()?;
+    let (from, to) = match range.split_once(':') {
+        Some((f, t)) => (f.trim(), t.trim()),
+        None if direction == Direction::Down => {
+            return Err(RunError::Offline(format!(
+                "downgrade with --sql needs a range `from:to` (e.g. `head:{}`): offline there is no database to read the current revision from",
+                range.trim()
+            )))
+        }
+        None => ("base", range.trim()),
+    };
+    let start: Vec<String> = if from.is_empty() || from == "base" {
+        Vec::new()
+    } else {
+        map.resolve(from, &[])
+            .map_err(|e| RunError::Revision(format!("range start `{from}`: {e}")))?
+    };
+    let plan = match direction {
+        Direction::Up => map.upgrade_plan(&start, to),
+        Direction::Down => map.downgrade_plan(&start, to),
+    }
+    .map_err(|e| RunError::Revision(e.to_string()))?;
+    let mut state = set.replay_lenient(&map, &start, d)?;
+
+    let transactional = d.transactional_ddl();
+    let whole_tx = transactional && !opts.transaction_per_migration;
+    let per_tx = transactional && opts.transaction_per_migration;
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "-- retort {} {} --sql ({d})\n",
+        direction_word(direction),
+        range.trim()
+    );
+    let _ = writeln!(w, "{};\n", create_version_table(&opts.version_table, d));
+    let begin = |w: &mut String| {
+        if d == Dialect::Sqlite {
+            w.push_str("PRAGMA foreign_keys = OFF;\n");
+        }
+        w.push_str("BEGIN;\n");
+    };
+    let commit = |w: &mut String| {
+        w.push_str("COMMIT;\n");
+        if d == Dialect::Sqlite {
+            w.push_str("PRAGMA foreign_keys = ON;\n");
+        }
+    };
+    if whole_tx {
+        begin(w);
+        w.push('\n');
+    }
+    let mut rows = start.clone();
+    for step in &plan {
+        let script = set.script(&step.revision)?;
+        let header = script.header()?;
+        let before = if rows.is_empty() {
+            "<base>".to_string()
+        } else {
+            rows.join(", ")
+        };
+        step.version_change
+            .apply(&mut rows)
+            .map_err(|e| RunError::Revision(format!("revision {}: {e}", step.revision)))?;
+        let after = if rows.is_empty() {
+            "<base>".to_string()
+        } else {
+            rows.join(", ")
+        };
+        let _ = writeln!(
+            w,
+            "-- Running {} {before} -> {after}: {}",
+            direction_word(step.direction),
+            one_line(&header.message)
+        );
+        if per_tx {
+            begin(w);
+        }
+        let m = script.migration(step.direction);
+        for s in m.steps() {
+            match s {
+                MigrationStep::Op(op) => {
+                    let stmts = render(op, d, &state).map_err(|source| RunError::Render {
+                        revision: step.revision.clone(),
+                        direction: direction_word(step.direction),
+                        source,
+                    })?;
+                    for st in stmts {
+                        if st.autocommit && transactional {
+                            let _ = writeln!(
+                                w,
+                                "-- retort: the next statement cannot run inside a transaction"
+                            );
+                            commit(w);
+                            let _ = writeln!(w, "-- {}\n{};", one_line(&st.comment), st.sql);
+                            begin(w);
+                        } else {
+                            let _ = writeln!(w, "-- {}\n{};", one_line(&st.comment), st.sql);
+                        }
+                    }
+                    let _ = apply_op(op, &mut state, Some(d));
+                }
+                MigrationStep::Run(_) => {
+                    w.push_str("-- retort: skipped Rust step (offline)\n");
+                    events(Event::Note(format!(
+                        "revision {}: a Rust step was skipped (offline mode cannot run Rust code); run it by hand if it changes data",
+                        step.revision
+                    )));
+                }
+            }
+        }
+        for v in version_writes(&step.version_change, &opts.version_table, d)? {
+            let _ = writeln!(w, "{};", v.sql);
+        }
+        if per_tx {
+            commit(w);
+        }
+        w.push('\n');
+    }
+    if whole_tx {
+        commit(w);
+    }
+    Ok(out)
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

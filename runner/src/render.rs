@@ -1,0 +1,247 @@
+//! Rendering operations against the replayed schema, with a fallback for objects the replay
+//! cannot see, and the version-table SQL.
+
+use retort_revision::VersionChange;
+use retort_schema::{
+    Check, Column, Dialect, EnumType, ForeignKey, Index, Op, PrimaryKey, QName, Schema, SqlType,
+    Table, Unique,
+};
+use retort_sql::{quote_ident, quote_qname, quote_string, render_op, RenderError, Statement};
+
+use crate::RunError;
+
+/// Renders `op` against `state` (the schema before it). If `op` does not fit `state`
+/// (typically: the history made the object with raw SQL, so the replay does not know it) and
+/// the dialect's SQL for this operation needs nothing from the state beyond the operation's
+/// own data, it is rendered anyway against a state completed with placeholders. Otherwise the
+/// state error stands (it names the operation and the table).
+pub(crate) fn render(op: &Op, d: Dialect, state: &Schema) -> Result<Vec<Statement>, RenderError> {
+    match render_op(op, d, state) {
+        Ok(v) => Ok(v),
+        Err(e @ RenderError::State { .. }) => match stub_state(op, d, state) {
+            Some(stub) => render_op(op, d, &stub).map_err(|_| e),
+            None => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the SQL of `op` on `d` is written from the operation alone.
+fn state_free(op: &Op, d: Dialect) -> bool {
+    match op {
+        Op::CreateTable(_)
+        | Op::DropTable { .. }
+        | Op::RenameTable { .. }
+        | Op::CreateIndex { .. }
+        | Op::DropIndex { .. }
+        | Op::Sql(_)
+        | Op::BulkInsert { .. } => true,
+        Op::CreateEnum(_) | Op::DropEnum { .. } => d != Dialect::Mysql,
+        Op::AddEnumValue { .. } => d == Dialect::Postgres,
+        Op::AddColumn { .. }
+        | Op::DropColumn { .. }
+        | Op::AddUnique { .. }
+        | Op::DropUnique { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. }
+        | Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. }
+        | Op::SetTableComment { .. } => d != Dialect::Sqlite,
+        _ => false,
+    }
+}
+
+/// `state` plus placeholders for whatever `op` expects to exist.
+fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
+    if !state_free(op, d) {
+        return None;
+    }
+    let mut s = state.clone();
+    fn table<'a>(s: &'a mut Schema, q: &QName) -> &'a mut Table {
+        if s.table(q).is_none() {
+            let mut t = Table::new(q.name.clone());
+            t.schema = q.schema.clone();
+            s.tables.push(t);
+        }
+        s.table_mut(q).expect("just inserted")
+    }
+    fn columns(t: &mut Table, cols: &[String]) {
+        for c in cols {
+            if t.column(c).is_none() {
+                t.columns
+                    .push(Column::new(c.clone(), SqlType::Text).nullable(true));
+            }
+        }
+    }
+    match op {
+        Op::DropTable { table: q } | Op::RenameTable { table: q, .. } => {
+            table(&mut s, q);
+        }
+        Op::SetTableComment { table: q, .. } | Op::AddColumn { table: q, .. } => {
+            table(&mut s, q);
+        }
+        Op::DropColumn { table: q, column } => columns(table(&mut s, q), &[column.clone()]),
+        Op::CreateIndex { table: q, index } => columns(table(&mut s, q), &index.columns),
+        Op::DropIndex { table: q, name } => {
+            let t = table(&mut s, q);
+            if !t.indexes.iter().any(|i| &i.name == name) {
+                t.indexes.push(Index {
+                    name: name.clone(),
+                    columns: Vec::new(),
+                    unique: false,
+                    predicate: None,
+                });
+            }
+        }
+        Op::AddUnique { table: q, unique } => columns(table(&mut s, q), &unique.columns),
+        Op::DropUnique { table: q, name } => {
+            let t = table(&mut s, q);
+            if !t.uniques.iter().any(|u| &u.name == name) {
+                t.uniques.push(Unique {
+                    name: name.clone(),
+                    columns: Vec::new(),
+                });
+            }
+        }
+        Op::AddForeignKey {
+            table: q,
+            foreign_key,
+        } => {
+            columns(table(&mut s, q), &foreign_key.columns);
+            columns(
+                table(&mut s, &foreign_key.ref_table),
+                &foreign_key.ref_columns,
+            );
+        }
+        Op::DropForeignKey { table: q, name } => {
+            let t = table(&mut s, q);
+            if !t.foreign_keys.iter().any(|f| &f.name == name) {
+                t.foreign_keys.push(ForeignKey {
+                    name: name.clone(),
+                    columns: Vec::new(),
+                    ref_table: q.clone(),
+                    ref_columns: Vec::new(),
+                    on_delete: None,
+                    on_update: None,
+                    deferrable: false,
+                });
+            }
+        }
+        Op::AddCheck { table: q, .. } => {
+            table(&mut s, q);
+        }
+        Op::DropCheck { table: q, name } => {
+            let t = table(&mut s, q);
+            if !t.checks.iter().any(|c| &c.name == name) {
+                t.checks.push(Check {
+                    name: name.clone(),
+                    expr: "TRUE".into(),
+                });
+            }
+        }
+        Op::AddPrimaryKey {
+            table: q,
+            primary_key,
+        } => {
+            let t = table(&mut s, q);
+            t.primary_key = None;
+            columns(t, &primary_key.columns);
+        }
+        Op::DropPrimaryKey { table: q, name } => {
+            let t = table(&mut s, q);
+            if t.primary_key.is_none() {
+                t.primary_key = Some(PrimaryKey {
+                    name: name.clone(),
+                    columns: Vec::new(),
+                });
+            }
+        }
+        Op::DropEnum { name } | Op::AddEnumValue { name, .. } => {
+            if s.enum_type(name).is_none() {
+                s.enums.push(EnumType {
+                    schema: name.schema.clone(),
+                    name: name.name.clone(),
+                    values: Vec::new(),
+                });
+            }
+        }
+        Op::BulkInsert {
+            table: q,
+            columns: c,
+            ..
+        } => columns(table(&mut s, q), c),
+        _ => {}
+    }
+    Some(s)
+}
+
+/// `CREATE TABLE IF NOT EXISTS` of the version table.
+pub(crate) fn create_version_table(vt: &QName, d: Dialect) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
+        quote_qname(vt, d),
+        quote_ident(&format!("{}_pkc", vt.name), d)
+    )
+}
+
+/// One write to the version table; `checked`: must affect exactly one row.
+pub(crate) struct VersionWrite {
+    pub sql: String,
+    pub checked: bool,
+}
+
+/// The SQL of one [`VersionChange`], in order.
+pub(crate) fn version_writes(
+    change: &VersionChange,
+    vt: &QName,
+    d: Dialect,
+) -> Result<Vec<VersionWrite>, RunError> {
+    let t = quote_qname(vt, d);
+    let lit = |s: &str| quote_string(s, d);
+    let insert = |new: &str| VersionWrite {
+        sql: format!("INSERT INTO {t} (version_num) VALUES ({})", lit(new)),
+        checked: false,
+    };
+    let update = |old: &str, new: &str| VersionWrite {
+        sql: format!(
+            "UPDATE {t} SET version_num = {} WHERE version_num = {}",
+            lit(new),
+            lit(old)
+        ),
+        checked: true,
+    };
+    let delete = |old: &str| VersionWrite {
+        sql: format!("DELETE FROM {t} WHERE version_num = {}", lit(old)),
+        checked: true,
+    };
+    Ok(match change {
+        VersionChange::Insert { new } => vec![insert(new)],
+        VersionChange::Update { old, new } => vec![update(old, new)],
+        VersionChange::Delete { old } => vec![delete(old)],
+        VersionChange::MergeUp {
+            delete: gone,
+            update_from,
+            new,
+        } => {
+            let mut v: Vec<VersionWrite> = gone.iter().map(|g| delete(g)).collect();
+            v.push(update(update_from, new));
+            v
+        }
+        VersionChange::Unmerge {
+            old,
+            insert: ins,
+            update_to,
+        } => {
+            let mut v = vec![update(old, update_to)];
+            v.extend(ins.iter().map(|i| insert(i)));
+            v
+        }
+        other => {
+            return Err(RunError::Revision(format!(
+                "this runner does not know the version-table change {other:?}; update retort-runner"
+            )))
+        }
+    })
+}

@@ -1,0 +1,229 @@
+//! The compiled-in migration scripts and the schema their history produces.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use retort_revision::{Direction, Header, RevisionMap};
+use retort_schema::{Dialect, Op, Schema};
+
+use crate::{Migration, RunError};
+
+/// One migration script compiled into the binary (what `retort-build` generates).
+#[derive(Clone, Debug)]
+pub struct Script {
+    file_name: &'static str,
+    header_src: &'static str,
+    hash: u64,
+    upgrade: fn(&mut Migration),
+    downgrade: fn(&mut Migration),
+}
+
+impl Script {
+    /// `file_name`: the script's file name in `versions/`; `header_src`: its `//!` header
+    /// block; `hash`: `retort_revision::file_hash` of the file's bytes.
+    pub fn new(
+        file_name: &'static str,
+        header_src: &'static str,
+        hash: u64,
+        upgrade: fn(&mut Migration),
+        downgrade: fn(&mut Migration),
+    ) -> Script {
+        Script {
+            file_name,
+            header_src,
+            hash,
+            upgrade,
+            downgrade,
+        }
+    }
+
+    pub fn file_name(&self) -> &'static str {
+        self.file_name
+    }
+
+    pub fn header_src(&self) -> &'static str {
+        self.header_src
+    }
+
+    pub fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// The parsed header; an error names the file.
+    pub fn header(&self) -> Result<Header, RunError> {
+        retort_revision::parse_header(self.header_src).map_err(|e| RunError::Script {
+            file: self.file_name.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The plan of `upgrade()` or `downgrade()`.
+    pub fn migration(&self, direction: Direction) -> Migration {
+        let mut m = Migration::new();
+        match direction {
+            Direction::Up => (self.upgrade)(&mut m),
+            Direction::Down => (self.downgrade)(&mut m),
+        }
+        m
+    }
+}
+
+/// Every migration script of an application, compiled in, with the folder they came from.
+#[derive(Clone, Debug)]
+pub struct MigrationSet {
+    dir: &'static str,
+    scripts: Vec<Script>,
+}
+
+impl MigrationSet {
+    /// `dir` is the `script_location` folder (the one holding `versions/`), used by
+    /// [`MigrationSet::check_fresh`]; an empty `dir` means "built in code, no folder".
+    pub fn new(dir: &'static str, scripts: Vec<Script>) -> MigrationSet {
+        MigrationSet { dir, scripts }
+    }
+
+    /// No scripts and no folder.
+    pub fn empty() -> MigrationSet {
+        MigrationSet::new("", Vec::new())
+    }
+
+    pub fn dir(&self) -> &'static str {
+        self.dir
+    }
+
+    pub fn scripts(&self) -> &[Script] {
+        &self.scripts
+    }
+
+    /// The script of revision `id`.
+    pub fn script(&self, id: &str) -> Result<&Script, RunError> {
+        for s in &self.scripts {
+            if s.header()?.revision == id {
+                return Ok(s);
+            }
+        }
+        Err(RunError::Revision(format!(
+            "no migration script has revision id `{id}`"
+        )))
+    }
+
+    /// The revision graph of the compiled-in scripts.
+    pub fn revision_map(&self) -> Result<RevisionMap, RunError> {
+        let headers = self
+            .scripts
+            .iter()
+            .map(Script::header)
+            .collect::<Result<Vec<_>, _>>()?;
+        RevisionMap::new(headers).map_err(|e| RunError::Revision(e.to_string()))
+    }
+
+    /// Stops if the scripts in `<dir>/versions/` are not the compiled-in ones (files added,
+    /// removed or edited since the binary was built). A set without a folder (built in code)
+    /// has nothing to compare and passes.
+    pub fn check_fresh(&self) -> Result<(), RunError> {
+        if self.dir.is_empty() {
+            return Ok(());
+        }
+        let compiled: Vec<(String, u64)> = self
+            .scripts
+            .iter()
+            .map(|s| (s.file_name.to_string(), s.hash))
+            .collect();
+        retort_revision::check_fresh(Path::new(self.dir), &compiled)
+            .map_err(|e| RunError::Stale(e.to_string()))
+    }
+
+    /// The schema the history produces up to `heads` (revision ids; empty = base): every
+    /// revision at or below them (through `Revises:` and `Depends on:`), in topological order,
+    /// each one's `upgrade()` operations applied with [`Op::apply`].
+    ///
+    /// Raw SQL ([`Op::Sql`]), bulk inserts and Rust steps are opaque: whatever they create is
+    /// not in the result. An operation that does not apply (often: it changes an object made
+    /// by raw SQL) is an error naming the revision and the operation.
+    pub fn replay(&self, heads: &[String]) -> Result<Schema, RunError> {
+        let map = self.revision_map()?;
+        let mut schema = Schema::default();
+        for rev in self.ancestry(&map, heads)? {
+            let m = self.script(&rev)?.migration(Direction::Up);
+            for op in m.ops() {
+                apply_op(op, &mut schema, None).map_err(|source| RunError::Replay {
+                    revision: rev.clone(),
+                    op: op.describe(),
+                    source,
+                })?;
+            }
+        }
+        Ok(schema)
+    }
+
+    /// Like [`MigrationSet::replay`], but an operation that does not apply is skipped (the
+    /// renderer falls back for it, see `render`).
+    pub(crate) fn replay_lenient(
+        &self,
+        map: &RevisionMap,
+        heads: &[String],
+        d: Dialect,
+    ) -> Result<Schema, RunError> {
+        let mut schema = Schema::default();
+        for rev in self.ancestry(map, heads)? {
+            let m = self.script(&rev)?.migration(Direction::Up);
+            for op in m.ops() {
+                let _ = apply_op(op, &mut schema, Some(d));
+            }
+        }
+        Ok(schema)
+    }
+
+    /// `heads` and everything below them, in topological order.
+    fn ancestry(&self, map: &RevisionMap, heads: &[String]) -> Result<Vec<String>, RunError> {
+        let mut below: HashSet<String> = HashSet::new();
+        let mut stack: Vec<String> = heads.to_vec();
+        while let Some(id) = stack.pop() {
+            let Some(h) = map.get(&id) else {
+                return Err(RunError::Revision(format!(
+                    "revision `{id}` is not among the migration scripts (the version table names a revision this binary does not have; `stamp --purge` rewrites it)"
+                )));
+            };
+            if !below.insert(id.clone()) {
+                continue;
+            }
+            stack.extend(h.down_revisions.iter().cloned());
+            stack.extend(map.dependencies(&id).into_iter().map(str::to_string));
+        }
+        Ok(map
+            .topological()
+            .into_iter()
+            .filter(|id| below.contains(*id))
+            .map(str::to_string)
+            .collect())
+    }
+}
+
+/// [`Op::apply`], plus, for a dialect, CHECK expressions and index predicates spelling a
+/// renamed column the way that database does (as `retort-sql` does internally).
+pub(crate) fn apply_op(
+    op: &Op,
+    schema: &mut Schema,
+    d: Option<Dialect>,
+) -> Result<(), retort_schema::ApplyError> {
+    op.apply(schema)?;
+    // Op::apply already rewrites them in the neutral spelling; the dialect's spelling is what
+    // the database shows and what a SQLite rebuild writes back.
+    let Some(d) = d else { return Ok(()) };
+    if let Op::AlterColumn(a) = op {
+        if let Some(new) = a.new_name.as_ref().filter(|n| **n != a.column) {
+            if let Some(t) = schema.table_mut(&a.table) {
+                let rename = |e: &str| retort_sql::rename_column_in_expr(e, &a.column, new, d);
+                for c in &mut t.checks {
+                    c.expr = rename(&c.expr);
+                }
+                for i in &mut t.indexes {
+                    if let Some(p) = &mut i.predicate {
+                        *p = rename(p);
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
