@@ -1,0 +1,537 @@
+//! Scenarios ported from Alembic's tests/test_version_traversal.py: the steps an upgrade or
+//! downgrade runs and the version-table rows afterwards must match Alembic's.
+
+use retort_revision::{Header, RevisionMap, Step, VersionChange};
+
+fn hd(rev: &str, down: &[&str], labels: &[&str], deps: &[&str]) -> Header {
+    Header {
+        revision: rev.into(),
+        down_revisions: down.iter().map(|s| s.to_string()).collect(),
+        branch_labels: labels.iter().map(|s| s.to_string()).collect(),
+        depends_on: deps.iter().map(|s| s.to_string()).collect(),
+        message: rev.into(),
+        create_date: String::new(),
+    }
+}
+
+fn h(rev: &str, down: &[&str]) -> Header {
+    hd(rev, down, &[], &[])
+}
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+/// Runs the plan's version-table changes over `rows`; returns the revisions stepped through
+/// and the final rows (sorted).
+fn play(rows: &[&str], steps: &[Step]) -> (Vec<String>, Vec<String>) {
+    let mut rows = s(rows);
+    for st in steps {
+        st.version_change
+            .apply(&mut rows)
+            .unwrap_or_else(|e| panic!("{st:?} does not fit {rows:?}: {e}"));
+    }
+    rows.sort();
+    (steps.iter().map(|s| s.revision.clone()).collect(), rows)
+}
+
+#[track_caller]
+fn assert_up(m: &RevisionMap, target: &str, from: &[&str], revs: &[&str], heads: &[&str]) {
+    let plan = m
+        .upgrade_plan(&s(from), target)
+        .unwrap_or_else(|e| panic!("upgrade {target} from {from:?}: {e}"));
+    let (got, rows) = play(from, &plan);
+    assert_eq!(got, s(revs), "upgrade {target} from {from:?}: steps");
+    let mut heads = s(heads);
+    heads.sort();
+    assert_eq!(rows, heads, "upgrade {target} from {from:?}: rows");
+}
+
+#[track_caller]
+fn assert_down(m: &RevisionMap, target: &str, from: &[&str], revs: &[&str], heads: &[&str]) {
+    let plan = m
+        .downgrade_plan(&s(from), target)
+        .unwrap_or_else(|e| panic!("downgrade {target} from {from:?}: {e}"));
+    let (got, rows) = play(from, &plan);
+    assert_eq!(got, s(revs), "downgrade {target} from {from:?}: steps");
+    let mut heads = s(heads);
+    heads.sort();
+    assert_eq!(rows, heads, "downgrade {target} from {from:?}: rows");
+}
+
+fn stamp(m: &RevisionMap, target: &str, from: &[&str]) -> Vec<VersionChange> {
+    m.stamp_plan(&s(from), &[target], false).unwrap().changes
+}
+
+fn merge(delete: &[&str], from: &str, new: &str) -> VersionChange {
+    VersionChange::MergeUp {
+        delete: s(delete),
+        update_from: from.into(),
+        new: new.into(),
+    }
+}
+
+fn upd(old: &str, new: &str) -> VersionChange {
+    VersionChange::Update {
+        old: old.into(),
+        new: new.into(),
+    }
+}
+
+// RevisionPathTest -------------------------------------------------------------------------
+
+fn path() -> RevisionMap {
+    RevisionMap::new(vec![
+        h("a", &[]),
+        h("b", &["a"]),
+        h("c", &["b"]),
+        h("d", &["c"]),
+        h("e", &["d"]),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn revision_path() {
+    let m = path();
+    assert_down(&m, "base", &[], &[], &[]);
+    assert_down(&m, "a", &["a"], &[], &["a"]);
+    assert_down(&m, "e", &["e"], &[], &["e"]);
+    assert_up(&m, "e", &["c"], &["d", "e"], &["e"]);
+    assert_up(&m, "c", &[], &["a", "b", "c"], &["c"]);
+    assert_up(&m, "+2", &["a"], &["b", "c"], &["c"]);
+    assert_up(&m, "+1", &["a"], &["b"], &["b"]);
+    assert_up(&m, "+3", &["b"], &["c", "d", "e"], &["e"]);
+    assert_up(&m, "b+2", &["a"], &["b", "c", "d"], &["d"]);
+    assert_up(&m, "d-2", &["a"], &["b"], &["b"]);
+    assert_down(&m, "c", &["e"], &["e", "d"], &["c"]);
+    assert_down(&m, "base", &["c"], &["c", "b", "a"], &[]);
+    assert_down(&m, "-1", &["c"], &["c"], &["b"]);
+    assert_down(&m, "-3", &["e"], &["e", "d", "c"], &["b"]);
+    assert_down(&m, "a+2", &["d"], &["d"], &["c"]);
+    assert_down(&m, "c-2", &["d"], &["d", "c", "b"], &["a"]);
+    assert!(m
+        .upgrade_plan(&s(&["b"]), "-2")
+        .unwrap_err()
+        .to_string()
+        .contains("Relative revision -2 didn't produce 2 migrations"));
+    assert_eq!(
+        m.upgrade_plan(&s(&["b"]), "+5").unwrap_err().to_string(),
+        "Relative revision +5 didn't produce 5 migrations"
+    );
+    assert_eq!(
+        m.downgrade_plan(&s(&["b"]), "-5").unwrap_err().to_string(),
+        "Relative revision -5 didn't produce 5 migrations"
+    );
+    assert!(m
+        .downgrade_plan(&[], "b")
+        .unwrap_err()
+        .to_string()
+        .starts_with("Destination b is not a valid downgrade target from current head(s)"));
+    assert!(m
+        .downgrade_plan(&s(&["b"]), "c")
+        .unwrap_err()
+        .to_string()
+        .starts_with("Destination c is not a valid downgrade target from current head(s) (b)"));
+    assert_eq!(
+        stamp(&m, "base", &["d"]),
+        vec![VersionChange::Delete { old: "d".into() }]
+    );
+}
+
+// BranchedPathTest -------------------------------------------------------------------------
+
+fn branched_path() -> RevisionMap {
+    RevisionMap::new(vec![
+        h("a", &[]),
+        h("b", &["a"]),
+        hd("c1", &["b"], &["c1branch"], &[]),
+        h("d1", &["c1"]),
+        hd("c2", &["b"], &["c2branch"], &[]),
+        h("d2", &["c2"]),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn branched_path_stamps() {
+    let m = branched_path();
+    assert_eq!(stamp(&m, "b", &["d1", "c2"]), vec![merge(&["d1"], "c2", "b")]);
+    assert_eq!(
+        stamp(&m, "c1branch@base", &["d1", "c2"]),
+        vec![VersionChange::Delete { old: "d1".into() }]
+    );
+    assert_eq!(stamp(&m, "c2branch@head", &["d1", "c2"]), vec![upd("c2", "d2")]);
+}
+
+#[test]
+fn branched_path_upgrades() {
+    let m = branched_path();
+    assert_up(&m, "d1", &["b"], &["c1", "d1"], &["d1"]);
+    assert_up(&m, "heads", &["a"], &["b", "c1", "d1", "c2", "d2"], &["d1", "d2"]);
+    assert_up(&m, "c2branch@head-1", &["b"], &["c2"], &["c2"]);
+    assert_up(&m, "c2branch@+1", &["c1"], &["c2"], &["c1", "c2"]);
+    assert_up(&m, "c2branch@+1", &["c1", "c2"], &["d2"], &["c1", "d2"]);
+    assert!(m
+        .upgrade_plan(&s(&["c1", "c2"]), "+1")
+        .unwrap_err()
+        .to_string()
+        .starts_with("Ambiguous upgrade from multiple current revisions"));
+    assert_up(&m, "base+1", &[], &["a"], &["a"]);
+    assert_up(&m, "+1", &[], &["a"], &["a"]);
+}
+
+#[test]
+fn branched_path_downgrades() {
+    let m = branched_path();
+    assert_down(&m, "a", &["d1", "d2"], &["d2", "c2", "d1", "c1", "b"], &["a"]);
+    assert_down(&m, "base+2", &["d2", "d1"], &["d2", "c2", "d1", "c1"], &["b"]);
+    assert_down(&m, "c2branch@base+2", &["d2", "d1"], &["d2", "c2"], &["d1"]);
+    assert_down(&m, "c2", &["d2", "d1"], &["d2"], &["d1", "c2"]);
+    assert_down(&m, "c2branch@base+3", &["d2", "d1"], &["d2"], &["d1", "c2"]);
+    assert_down(&m, "c1branch@-1", &["d1", "d2"], &["d1"], &["c1", "d2"]);
+    assert_down(&m, "d2-1", &["d2", "c1"], &["d2"], &["c1", "c2"]);
+    assert_down(&m, "d2-1", &["c1", "d2"], &["d2"], &["c1", "c2"]);
+    assert_down(&m, "c1branch@b", &["c1", "d2"], &["c1"], &["d2"]);
+    assert_down(&m, "c2branch@b", &["c1", "d2"], &["d2", "c2"], &["c1"]);
+    assert_down(&m, "c2@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
+    assert_down(&m, "d1@b", &["d1", "d2"], &["d1", "c1"], &["d2"]);
+    assert_down(&m, "c1branch@head-1", &["d1", "d2"], &["d1"], &["c1", "d2"]);
+    assert_down(&m, "-1", &["a"], &["a"], &[]);
+    assert_eq!(
+        m.downgrade_plan(&[], "-1").unwrap_err().to_string(),
+        "Relative revision -1 didn't produce 1 migrations"
+    );
+    assert_down(&m, "c2", &["d1", "c2"], &[], &["d1", "c2"]);
+    assert_down(&m, "d1", &["d1", "c2"], &[], &["d1", "c2"]);
+    // Alembic only warns for `-1` from several heads (and picks the first); retort refuses.
+    assert!(m.downgrade_plan(&s(&["d2", "d1"]), "-1").is_err());
+}
+
+// BranchFromMergepointTest / BranchFrom3WayMergepointTest ------------------------------------
+
+#[test]
+fn branch_from_mergepoint() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("b1", &["a1"]),
+        h("c1", &["b1"]),
+        h("a2", &[]),
+        h("b2", &["a2"]),
+        h("c2", &["b2"]),
+        h("d1", &["c1", "c2"]),
+        h("d2", &["c2"]),
+    ])
+    .unwrap();
+    assert_up(&m, "d1", &["d2", "b1"], &["c1", "d1"], &["d2", "d1"]);
+    assert_down(&m, "b1", &["d2", "d1"], &["d1", "c1"], &["d2", "b1"]);
+}
+
+#[test]
+fn branch_from_3way_mergepoint() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("b1", &["a1"]),
+        h("c1", &["b1"]),
+        h("a2", &[]),
+        h("b2", &["a2"]),
+        h("c2", &["b2"]),
+        h("a3", &[]),
+        h("b3", &["a3"]),
+        h("c3", &["b3"]),
+        h("d1", &["c1", "c2", "c3"]),
+        h("d2", &["c2"]),
+        h("d3", &["c3"]),
+    ])
+    .unwrap();
+    assert_up(&m, "d1", &["d3", "d2", "b1"], &["c1", "d1"], &["d3", "d2", "d1"]);
+    assert_down(&m, "b1", &["d3", "d2", "d1"], &["d1", "c1"], &["d3", "d2", "b1"]);
+    assert_up(&m, "d1", &["d3", "b2", "b1"], &["c1", "c2", "d1"], &["d3", "d1"]);
+    assert_up(&m, "d2", &["d3", "d1"], &["d2"], &["d3", "d2", "d1"]);
+}
+
+// TwinMergeTest / NotQuiteTwinMergeTest ------------------------------------------------------
+
+#[track_caller]
+fn walk_heads(m: &RevisionMap, start: &[&str], steps: &[(&str, &[&str])]) {
+    let mut rows = s(start);
+    for (target, expect) in steps {
+        let plan = m.upgrade_plan(&rows, target).unwrap();
+        assert_eq!(plan.len(), 1, "upgrade {target} from {rows:?}: {plan:?}");
+        plan[0].version_change.apply(&mut rows).unwrap();
+        rows.sort();
+        let mut expect = s(expect);
+        expect.sort();
+        assert_eq!(rows, expect, "after {target}");
+    }
+}
+
+#[test]
+fn twin_merge() {
+    let m = RevisionMap::new(vec![
+        h("a", &[]),
+        h("b1", &["a"]),
+        h("b2", &["a"]),
+        h("b3", &["a"]),
+        h("c1", &["b1", "b2", "b3"]),
+        h("c2", &["b1", "b2", "b3"]),
+        h("d1", &["c1"]),
+        h("d2", &["c2"]),
+    ])
+    .unwrap();
+    walk_heads(
+        &m,
+        &["a"],
+        &[
+            ("b3", &["b3"]),
+            ("b1", &["b1", "b3"]),
+            ("b2", &["b1", "b2", "b3"]),
+            ("c2", &["c2"]),
+            ("d2", &["d2"]),
+            ("c1", &["c1", "d2"]),
+            ("d1", &["d1", "d2"]),
+        ],
+    );
+}
+
+#[test]
+fn not_quite_twin_merge() {
+    let m = RevisionMap::new(vec![
+        h("a", &[]),
+        h("b1", &["a"]),
+        h("b2", &["a"]),
+        h("b3", &["a"]),
+        h("c1", &["b1", "b2"]),
+        h("c2", &["b2", "b3"]),
+        h("d1", &["c1"]),
+        h("d2", &["c2"]),
+    ])
+    .unwrap();
+    walk_heads(
+        &m,
+        &["a"],
+        &[
+            ("b2", &["b2"]),
+            ("b3", &["b2", "b3"]),
+            ("c2", &["c2"]),
+            ("d2", &["d2"]),
+            ("b1", &["b1", "d2"]),
+            ("c1", &["c1", "d2"]),
+            ("d1", &["d1", "d2"]),
+        ],
+    );
+}
+
+// DependsOn* ---------------------------------------------------------------------------------
+
+#[test]
+fn depends_on_branch_one() {
+    let m = RevisionMap::new(vec![
+        hd("a1", &[], &["lib1"], &[]),
+        h("b1", &["a1"]),
+        h("c1", &["b1"]),
+        h("a2", &[]),
+        h("b2", &["a2"]),
+        hd("c2", &["b2"], &[], &["c1"]),
+        h("d1", &["c1"]),
+        h("e1", &["d1"]),
+        h("f1", &["e1"]),
+    ])
+    .unwrap();
+    // Downgrading d1 leaves c1 implied by c2.
+    assert_down(&m, "c1", &["c2", "d1"], &["d1"], &["c2"]);
+    let changes = stamp(&m, "b1", &["e1", "c2"]);
+    let mut rows = s(&["e1", "c2"]);
+    for c in &changes {
+        c.apply(&mut rows).unwrap();
+    }
+    assert_eq!(rows, ["b1"]);
+}
+
+#[test]
+fn depends_on_branch_two_kaboom() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("a2", &[]),
+        h("a3", &[]),
+        h("amerge", &["a1", "a2", "a3"]),
+        h("b1", &[]),
+        h("b2", &[]),
+        h("bmerge", &["b1", "b2"]),
+        h("c1", &[]),
+        h("c2", &[]),
+        h("c3", &[]),
+        h("cmerge", &["c1", "c2", "c3"]),
+        hd("d1", &[], &[], &["a3", "b2", "c1"]),
+    ])
+    .unwrap();
+    assert_down(
+        &m,
+        "b2",
+        &["amerge", "bmerge", "cmerge", "d1"],
+        &["bmerge"],
+        &["amerge", "b1", "cmerge", "d1"],
+    );
+    // b2 has to be INSERTed, because it was implied by d1.
+    assert_down(
+        &m,
+        "d1@base",
+        &["amerge", "d1", "b1", "cmerge"],
+        &["d1"],
+        &["amerge", "b1", "b2", "cmerge"],
+    );
+    let plan = m
+        .downgrade_plan(&s(&["amerge", "b1", "b2", "cmerge"]), "base")
+        .unwrap();
+    assert_eq!(plan.len(), 10);
+    let (_, rows) = play(&["amerge", "b1", "b2", "cmerge"], &plan);
+    assert!(rows.is_empty());
+}
+
+#[test]
+fn depends_on_branch_three_crisscross() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("a2", &["a1"]),
+        h("b1", &[]),
+        hd("b2", &["b1"], &[], &["a2"]),
+        h("b3", &["b2"]),
+        hd("a3", &["a2"], &[], &["b1"]),
+    ])
+    .unwrap();
+    assert_down(&m, "b1", &["a3", "b2"], &["b2"], &["a3"]);
+}
+
+#[test]
+fn depends_on_own_down_revision() {
+    let m = RevisionMap::new(vec![h("a1", &[]), hd("a2", &["a1"], &[], &["a1"])]).unwrap();
+    assert_up(&m, "a2", &[], &["a1", "a2"], &["a2"]);
+    assert_down(&m, "a1", &["a2"], &["a2"], &["a1"]);
+}
+
+#[test]
+fn depends_on_branch_four_normalized() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("a2", &["a1"]),
+        h("a3", &["a2"]),
+        h("b1", &[]),
+        hd("b2", &["b1"], &[], &["a3"]),
+        h("b3", &["b2"]),
+        hd("b4", &["b3"], &[], &["a3"]),
+    ])
+    .unwrap();
+    assert_down(&m, "b3", &["b4"], &["b4"], &["b3"]);
+}
+
+#[test]
+fn depends_on_branch_five() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        hd("b1", &[], &[], &["a1"]),
+        h("bmerge", &["a1", "b1"]),
+    ])
+    .unwrap();
+    assert_up(&m, "b1", &["a1"], &["b1"], &["b1"]);
+    assert_up(&m, "bmerge", &["b1"], &["bmerge"], &["bmerge"]);
+    assert_down(&m, "a1", &["bmerge"], &["bmerge"], &["b1"]);
+    assert_down(&m, "b1", &["bmerge"], &["bmerge"], &["b1"]);
+}
+
+#[test]
+fn depends_on_branch_label() {
+    let m = RevisionMap::new(vec![
+        hd("a1", &[], &["lib1"], &[]),
+        h("b1", &["a1"]),
+        hd("c1", &["b1"], &["c1lib"], &[]),
+        h("a2", &[]),
+        h("b2", &["a2"]),
+        hd("c2", &["b2"], &[], &["c1lib"]),
+        h("d1", &["c1"]),
+        h("e1", &["d1"]),
+        h("f1", &["e1"]),
+    ])
+    .unwrap();
+    assert_up(&m, "c2", &["a2"], &["b2", "a1", "b1", "c1", "c2"], &["c2"]);
+}
+
+// ForestTest / MergedPathTest / BranchedPathTestCrossDependencies ----------------------------
+
+#[test]
+fn forest() {
+    let m = RevisionMap::new(vec![
+        h("a1", &[]),
+        h("b1", &["a1"]),
+        h("a2", &[]),
+        h("b2", &["a2"]),
+    ])
+    .unwrap();
+    assert_up(&m, "heads", &[], &["a1", "b1", "a2", "b2"], &["b1", "b2"]);
+    assert_eq!(stamp(&m, "heads", &[]).len(), 2);
+    assert!(stamp(&m, "heads", &["b1", "b2"]).is_empty());
+}
+
+#[test]
+fn merged_path() {
+    let m = RevisionMap::new(vec![
+        h("a", &[]),
+        h("b", &["a"]),
+        h("c1", &["b"]),
+        h("d1", &["c1"]),
+        hd("c2", &["b"], &["c2branch"], &[]),
+        h("d2", &["c2"]),
+        h("e", &["d1", "d2"]),
+        h("f", &["e"]),
+    ])
+    .unwrap();
+    assert_eq!(stamp(&m, "c2", &["e"]), vec![upd("e", "c2")]);
+    assert_eq!(stamp(&m, "a", &["e"]), vec![upd("e", "a")]);
+    assert_eq!(stamp(&m, "e", &["c2"]), vec![upd("c2", "e")]);
+    assert_eq!(
+        stamp(&m, "c2branch@head", &["d1", "c2"]),
+        vec![merge(&["d1"], "c2", "f")]
+    );
+    assert_eq!(stamp(&m, "e", &["d1", "c2"]), vec![merge(&["d1"], "c2", "e")]);
+    assert_eq!(stamp(&m, "e", &["b"]), vec![upd("b", "e")]);
+    let plan = m.upgrade_plan(&s(&["b"]), "f").unwrap();
+    let (revs, rows) = play(&["b"], &plan);
+    assert_eq!(revs, ["c1", "d1", "c2", "d2", "e", "f"]);
+    assert_eq!(rows, ["f"]);
+    assert_eq!(plan[2].version_change, VersionChange::Insert { new: "c2".into() });
+    assert_eq!(plan[4].version_change, merge(&["d1"], "d2", "e"));
+    let plan = m.downgrade_plan(&s(&["f"]), "b").unwrap();
+    let (revs, rows) = play(&["f"], &plan);
+    assert_eq!(revs, ["f", "e", "d2", "c2", "d1", "c1"]);
+    assert_eq!(rows, ["b"]);
+    assert_eq!(
+        plan[1].version_change,
+        VersionChange::Unmerge {
+            old: "e".into(),
+            insert: s(&["d1"]),
+            update_to: "d2".into()
+        }
+    );
+    assert_eq!(plan[3].version_change, VersionChange::Delete { old: "c2".into() });
+}
+
+#[test]
+fn branched_path_cross_dependencies() {
+    let m = RevisionMap::new(vec![
+        h("a", &[]),
+        h("b", &["a"]),
+        hd("c1", &["b"], &["c1branch"], &[]),
+        h("d1", &["c1"]),
+        hd("c2", &["b"], &["c2branch"], &[]),
+        hd("d2", &["c2"], &[], &["c1"]),
+    ])
+    .unwrap();
+    assert_down(&m, "c2branch@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
+    let plan = m.downgrade_plan(&s(&["d1", "d2"]), "c1branch@b").unwrap();
+    let (revs, rows) = play(&["d1", "d2"], &plan);
+    let mut sorted = revs.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["c1", "d1", "d2"]);
+    let pos = |r: &str| revs.iter().position(|x| x == r).unwrap();
+    assert!(pos("d1") < pos("c1") && pos("d2") < pos("c1"));
+    assert_eq!(rows, ["c2"]);
+}
