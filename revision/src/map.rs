@@ -176,7 +176,7 @@ pub enum ResolveError {
         id: String,
     },
     /// A history range without `:`.
-    #[error("History range requires [start]:[end], [start]:, or :[end]; got '{range}'")]
+    #[error("Range requires [start]:[end], [start]:, or :[end]; got '{range}'")]
     InvalidRange {
         /// The range as given.
         range: String,

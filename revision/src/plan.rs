@@ -204,6 +204,39 @@ impl RevisionMap {
         self.simulate(&cur, &set, Direction::Down)
     }
 
+    /// `upgrade FROM:TO` (offline `--sql` mode): the plan from the revision(s) `FROM`
+    /// resolves to (empty or `base`: nothing applied) up to `TO`.
+    pub fn upgrade_range_plan(&self, range: &str) -> Result<Vec<Step>, ResolveError> {
+        let (from, to) = self.split_range(range)?;
+        self.upgrade_plan(&from, to)
+    }
+
+    /// `downgrade FROM:TO` (offline `--sql` mode; Alembic requires the range there).
+    pub fn downgrade_range_plan(&self, range: &str) -> Result<Vec<Step>, ResolveError> {
+        let (from, to) = self.split_range(range)?;
+        self.downgrade_plan(&from, to)
+    }
+
+    fn split_range<'a>(&self, range: &'a str) -> Result<(Vec<String>, &'a str), ResolveError> {
+        let Some((from, to)) = range.trim().split_once(':') else {
+            return Err(ResolveError::InvalidRange {
+                range: range.to_string(),
+            });
+        };
+        let (from, to) = (from.trim(), to.trim());
+        if to.is_empty() {
+            return Err(ResolveError::InvalidRange {
+                range: range.to_string(),
+            });
+        }
+        let from = if from.is_empty() {
+            Vec::new()
+        } else {
+            self.resolve(from, &[])?
+        };
+        Ok((from, to))
+    }
+
     /// The version-table writes of `stamp <targets...> [--purge]`: no migration runs. With
     /// `purge`, the current rows are ignored (they may name revisions that no longer exist)
     /// and the table is emptied first.

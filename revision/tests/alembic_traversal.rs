@@ -156,19 +156,31 @@ fn branched_path() -> RevisionMap {
 #[test]
 fn branched_path_stamps() {
     let m = branched_path();
-    assert_eq!(stamp(&m, "b", &["d1", "c2"]), vec![merge(&["d1"], "c2", "b")]);
+    assert_eq!(
+        stamp(&m, "b", &["d1", "c2"]),
+        vec![merge(&["d1"], "c2", "b")]
+    );
     assert_eq!(
         stamp(&m, "c1branch@base", &["d1", "c2"]),
         vec![VersionChange::Delete { old: "d1".into() }]
     );
-    assert_eq!(stamp(&m, "c2branch@head", &["d1", "c2"]), vec![upd("c2", "d2")]);
+    assert_eq!(
+        stamp(&m, "c2branch@head", &["d1", "c2"]),
+        vec![upd("c2", "d2")]
+    );
 }
 
 #[test]
 fn branched_path_upgrades() {
     let m = branched_path();
     assert_up(&m, "d1", &["b"], &["c1", "d1"], &["d1"]);
-    assert_up(&m, "heads", &["a"], &["b", "c1", "d1", "c2", "d2"], &["d1", "d2"]);
+    assert_up(
+        &m,
+        "heads",
+        &["a"],
+        &["b", "c1", "d1", "c2", "d2"],
+        &["d1", "d2"],
+    );
     assert_up(&m, "c2branch@head-1", &["b"], &["c2"], &["c2"]);
     assert_up(&m, "c2branch@+1", &["c1"], &["c2"], &["c1", "c2"]);
     assert_up(&m, "c2branch@+1", &["c1", "c2"], &["d2"], &["c1", "d2"]);
@@ -184,8 +196,20 @@ fn branched_path_upgrades() {
 #[test]
 fn branched_path_downgrades() {
     let m = branched_path();
-    assert_down(&m, "a", &["d1", "d2"], &["d2", "c2", "d1", "c1", "b"], &["a"]);
-    assert_down(&m, "base+2", &["d2", "d1"], &["d2", "c2", "d1", "c1"], &["b"]);
+    assert_down(
+        &m,
+        "a",
+        &["d1", "d2"],
+        &["d2", "c2", "d1", "c1", "b"],
+        &["a"],
+    );
+    assert_down(
+        &m,
+        "base+2",
+        &["d2", "d1"],
+        &["d2", "c2", "d1", "c1"],
+        &["b"],
+    );
     assert_down(&m, "c2branch@base+2", &["d2", "d1"], &["d2", "c2"], &["d1"]);
     assert_down(&m, "c2", &["d2", "d1"], &["d2"], &["d1", "c2"]);
     assert_down(&m, "c2branch@base+3", &["d2", "d1"], &["d2"], &["d1", "c2"]);
@@ -244,9 +268,27 @@ fn branch_from_3way_mergepoint() {
         h("d3", &["c3"]),
     ])
     .unwrap();
-    assert_up(&m, "d1", &["d3", "d2", "b1"], &["c1", "d1"], &["d3", "d2", "d1"]);
-    assert_down(&m, "b1", &["d3", "d2", "d1"], &["d1", "c1"], &["d3", "d2", "b1"]);
-    assert_up(&m, "d1", &["d3", "b2", "b1"], &["c1", "c2", "d1"], &["d3", "d1"]);
+    assert_up(
+        &m,
+        "d1",
+        &["d3", "d2", "b1"],
+        &["c1", "d1"],
+        &["d3", "d2", "d1"],
+    );
+    assert_down(
+        &m,
+        "b1",
+        &["d3", "d2", "d1"],
+        &["d1", "c1"],
+        &["d3", "d2", "b1"],
+    );
+    assert_up(
+        &m,
+        "d1",
+        &["d3", "b2", "b1"],
+        &["c1", "c2", "d1"],
+        &["d3", "d1"],
+    );
     assert_up(&m, "d2", &["d3", "d1"], &["d2"], &["d3", "d2", "d1"]);
 }
 
@@ -491,13 +533,19 @@ fn merged_path() {
         stamp(&m, "c2branch@head", &["d1", "c2"]),
         vec![merge(&["d1"], "c2", "f")]
     );
-    assert_eq!(stamp(&m, "e", &["d1", "c2"]), vec![merge(&["d1"], "c2", "e")]);
+    assert_eq!(
+        stamp(&m, "e", &["d1", "c2"]),
+        vec![merge(&["d1"], "c2", "e")]
+    );
     assert_eq!(stamp(&m, "e", &["b"]), vec![upd("b", "e")]);
     let plan = m.upgrade_plan(&s(&["b"]), "f").unwrap();
     let (revs, rows) = play(&["b"], &plan);
     assert_eq!(revs, ["c1", "d1", "c2", "d2", "e", "f"]);
     assert_eq!(rows, ["f"]);
-    assert_eq!(plan[2].version_change, VersionChange::Insert { new: "c2".into() });
+    assert_eq!(
+        plan[2].version_change,
+        VersionChange::Insert { new: "c2".into() }
+    );
     assert_eq!(plan[4].version_change, merge(&["d1"], "d2", "e"));
     let plan = m.downgrade_plan(&s(&["f"]), "b").unwrap();
     let (revs, rows) = play(&["f"], &plan);
@@ -511,7 +559,10 @@ fn merged_path() {
             update_to: "d2".into()
         }
     );
-    assert_eq!(plan[3].version_change, VersionChange::Delete { old: "c2".into() });
+    assert_eq!(
+        plan[3].version_change,
+        VersionChange::Delete { old: "c2".into() }
+    );
 }
 
 #[test]

@@ -809,7 +809,7 @@ fn history_ranges() {
     );
     assert_eq!(
         m.history(Some("bogus"), &[]).unwrap_err().to_string(),
-        "History range requires [start]:[end], [start]:, or :[end]; got 'bogus'"
+        "Range requires [start]:[end], [start]:, or :[end]; got 'bogus'"
     );
     let b = RevisionMap::new(branched()).unwrap();
     assert_eq!(
@@ -995,4 +995,25 @@ fn large_graphs_build_and_plan() {
     assert_eq!(plan.len(), 10_002);
     assert_eq!(run(&[], &plan), ["merge_all"]);
     assert_eq!(m.history(None, &[]).unwrap().len(), 10_002);
+}
+
+#[test]
+fn offline_ranges() {
+    let m = linear();
+    assert_eq!(revs(&m.upgrade_range_plan("b:d").unwrap()), ["c", "d"]);
+    assert_eq!(revs(&m.upgrade_range_plan(":b").unwrap()), ["a", "b"]);
+    assert_eq!(revs(&m.upgrade_range_plan("base:b").unwrap()), ["a", "b"]);
+    assert_eq!(revs(&m.downgrade_range_plan("head:c").unwrap()), ["e", "d"]);
+    assert_eq!(
+        revs(&m.downgrade_range_plan("d:base").unwrap()),
+        ["d", "c", "b", "a"]
+    );
+    assert!(matches!(
+        m.upgrade_range_plan("head").unwrap_err(),
+        ResolveError::InvalidRange { .. }
+    ));
+    assert!(matches!(
+        m.downgrade_range_plan("c:").unwrap_err(),
+        ResolveError::InvalidRange { .. }
+    ));
 }
