@@ -62,6 +62,47 @@ pub use registry::{target_schema, Models, RegistryError};
 pub use types::Json;
 pub use types::{ColumnType, TypeArgs};
 
+pub use retort_revision as revision;
+pub use retort_runner as runner;
+pub use retort_runner::{migrate_to_head, Db, MigrationSet};
+
+/// What migration scripts import: `use retort::migration::prelude::*;`.
+pub mod migration {
+    pub use retort_runner::prelude;
+    pub use retort_runner::{Migration, MigrationSet, Script};
+}
+
+/// Compiles in the migration scripts found by `retort_build::migrations(..)` in `build.rs`:
+/// defines `fn migrations() -> retort::MigrationSet`.
+///
+/// ```ignore
+/// // build.rs
+/// fn main() { retort_build::migrations("../migrations").unwrap(); }
+/// // src/main.rs
+/// retort::include_migrations!();
+/// ```
+#[macro_export]
+macro_rules! include_migrations {
+    () => {
+        include!(concat!(env!("OUT_DIR"), "/retort_migrations.rs"));
+    };
+}
+
+/// The command-line application for a workspace's `cli` binary (feature `cli`).
+#[cfg(feature = "cli")]
+pub mod cli {
+    /// Runs retort's command line with the compiled-in migrations and the registered models;
+    /// exits the process with 0 (success), 1 (failure, or differences for `check`) or 2
+    /// (usage error).
+    pub fn main(migrations: crate::MigrationSet) -> ! {
+        retort_app::main(migrations, || {
+            crate::registry::target_schema().map_err(|e| e.to_string())
+        })
+    }
+
+    pub use retort_app::{run, Context};
+}
+
 /// `#[derive(Table)]`: a struct that maps to a table.
 ///
 /// Table attributes (`#[table(..)]`, possibly split over several attributes): `name` (default:
