@@ -1,6 +1,9 @@
 //! The database connection: one enum over the drivers compiled in.
-
-use std::time::Duration;
+// Without any driver feature `Db` has no variant and most of this is unreachable.
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused_variables, unreachable_code, unused_imports)
+)]
 
 use retort_schema::Dialect;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
@@ -61,7 +64,10 @@ macro_rules! cell_as_string {
             v.map(|v| v.to_string())
         } $(else if let Ok(v) = row.try_get::<Option<$extra>, _>(i) {
             v.map(|v| v.to_string())
-        })* else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
+        })* else if let Ok(v) = row.try_get_unchecked::<Option<String>, _>(i) {
+            // Text protocol (raw SQL): DECIMAL and friends arrive as text.
+            v
+        } else if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(i) {
             v.map(|v| String::from_utf8_lossy(&v).into_owned())
         } else {
             None
@@ -89,7 +95,7 @@ impl Db {
                     let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                         .map_err(connect_err)?
                         .create_if_missing(true)
-                        .busy_timeout(Duration::from_secs(60));
+                        .busy_timeout(std::time::Duration::from_secs(60));
                     let conn = sqlx::SqliteConnection::connect_with(&opts)
                         .await
                         .map_err(connect_err)?;
@@ -219,7 +225,7 @@ impl Db {
 
     /// Closes the connection cleanly.
     pub async fn close(self) -> Result<(), RunError> {
-        let r = match self {
+        let r: Result<(), sqlx::Error> = match self {
             #[cfg(feature = "sqlite")]
             Db::Sqlite(c) => c.close().await,
             #[cfg(feature = "postgres")]

@@ -90,7 +90,7 @@ pub async fn upgrade(
     set: &MigrationSet,
     target: &str,
     opts: &RunOptions,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Report, RunError> {
     run_command(
         db,
@@ -109,7 +109,7 @@ pub async fn downgrade(
     set: &MigrationSet,
     target: &str,
     opts: &RunOptions,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Report, RunError> {
     run_command(
         db,
@@ -129,7 +129,7 @@ pub async fn stamp(
     targets: &[String],
     purge: bool,
     opts: &RunOptions,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Report, RunError> {
     run_command(db, set, opts, events, Command::Stamp(targets, purge)).await
 }
@@ -154,7 +154,7 @@ async fn run_command(
     db: &mut Db,
     set: &MigrationSet,
     opts: &RunOptions,
-    events: &mut dyn FnMut(Event),
+    events: &mut (dyn FnMut(Event) + Send),
     cmd: Command<'_>,
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
@@ -340,7 +340,7 @@ struct Exec<'a> {
     set: &'a MigrationSet,
     map: &'a RevisionMap,
     opts: &'a RunOptions,
-    events: &'a mut dyn FnMut(Event),
+    events: &'a mut (dyn FnMut(Event) + Send),
     d: Dialect,
     in_tx: bool,
     /// The schema as the statements run so far leave it (replayed, then carried forward).
@@ -355,11 +355,28 @@ impl Exec<'_> {
     async fn locked(&mut self, cmd: Command<'_>) -> Result<Report, RunError> {
         if !version_table_exists(self.db, &self.opts.version_table).await? {
             let sql = create_version_table(&self.opts.version_table, self.d);
-            self.db.execute(&sql).await?;
+            if let Err(e) = self.db.execute(&sql).await {
+                return Err(self.busy_is_lock_timeout(e));
+            }
         }
         match cmd {
             Command::Migrate(dir, target) => self.migrate(dir, target).await,
             Command::Stamp(targets, purge) => self.stamp(targets, purge).await,
+        }
+    }
+
+    /// SQLite answers "database is locked" once `busy_timeout` (= `lock_timeout`) is over.
+    fn busy_is_lock_timeout(&self, e: RunError) -> RunError {
+        let busy = self.d == Dialect::Sqlite
+            && e.db_message()
+                .is_some_and(|m| m.contains("database is locked") || m.contains("(code 5)"));
+        if busy {
+            RunError::LockTimeout {
+                db: "the SQLite database".into(),
+                waited: self.opts.lock_timeout,
+            }
+        } else {
+            e
         }
     }
 
@@ -371,15 +388,7 @@ impl Exec<'_> {
             self.db.execute("PRAGMA foreign_keys = OFF").await?;
             if let Err(e) = self.db.execute("BEGIN IMMEDIATE").await {
                 let _ = self.db.execute("PRAGMA foreign_keys = ON").await;
-                if e.db_message()
-                    .is_some_and(|m| m.contains("locked") || m.contains("busy"))
-                {
-                    return Err(RunError::LockTimeout {
-                        db: "the SQLite database".into(),
-                        waited: self.opts.lock_timeout,
-                    });
-                }
-                return Err(e);
+                return Err(self.busy_is_lock_timeout(e));
             }
         } else {
             self.db.execute("BEGIN").await?;

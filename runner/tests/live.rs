@@ -1,0 +1,694 @@
+//! The runner against real databases: SQLite always; PostgreSQL and MariaDB with the
+//! `postgres` / `mysql` features (`cargo test -p retort-runner --all-features`).
+
+mod common;
+
+use common::*;
+use retort_runner::prelude::*;
+use retort_runner::{
+    downgrade, offline, offline_with_events, pg_lock_key, stamp, upgrade, Direction, Event,
+    MigrationSet, RunError, RunOptions,
+};
+use retort_schema::ForeignKey;
+
+/// One test function per dialect.
+macro_rules! per_dialect {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use retort_runner::prelude::Dialect;
+            #[cfg(feature = "sqlite")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name(Dialect::Sqlite).await
+            }
+            #[cfg(feature = "postgres")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$name(Dialect::Postgres).await
+            }
+            #[cfg(feature = "mysql")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn mariadb() {
+                super::$name(Dialect::Mysql).await
+            }
+        }
+    )*};
+}
+
+per_dialect!(
+    linear_upgrade_and_downgrade,
+    branches_and_merge,
+    stamp_and_purge,
+    failing_migration,
+    data_migration_hook,
+    offline_script_matches_online_run,
+    concurrent_upgrades_apply_each_migration_once,
+    lock_timeout_is_reported,
+);
+
+async fn count(db: &mut Db, sql: &str) -> i64 {
+    db.query_strings(sql).await.unwrap()[0][0]
+        .as_deref()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+// ----- a linear history -----------------------------------------------------------------
+
+fn l1_up(m: &mut Migration) {
+    m.create_table(table(
+        "authors",
+        vec![
+            col("id", SqlType::Integer),
+            col("name", SqlType::Varchar(100)),
+        ],
+        &["id"],
+    ));
+}
+fn l1_down(m: &mut Migration) {
+    m.drop_table("authors");
+}
+fn l2_up(m: &mut Migration) {
+    let mut t = table(
+        "posts",
+        vec![
+            col("id", SqlType::Integer),
+            col("author_id", SqlType::Integer),
+            col("title", SqlType::Varchar(200)).nullable(true),
+        ],
+        &["id"],
+    );
+    t.foreign_keys.push(ForeignKey {
+        name: "fk_posts_author_id_authors".into(),
+        columns: s(&["author_id"]),
+        ref_table: "authors".into(),
+        ref_columns: s(&["id"]),
+        on_delete: Some(FkAction::Cascade),
+        on_update: None,
+        deferrable: false,
+    });
+    m.create_table(t);
+    m.create_index(
+        "posts",
+        Index {
+            name: "ix_posts_author_id".into(),
+            columns: s(&["author_id"]),
+            unique: false,
+            predicate: None,
+        },
+    );
+}
+fn l2_down(m: &mut Migration) {
+    // (MySQL refuses to drop an index a foreign key needs: drop the table with it.)
+    m.drop_table("posts");
+}
+fn l3_up(m: &mut Migration) {
+    m.add_column(
+        "posts",
+        col("views", SqlType::Integer).nullable(true).default("0"),
+    );
+    m.alter_column(AlterColumn {
+        nullable: Some(true),
+        ..AlterColumn::new("authors", "name")
+    });
+    m.bulk_insert(
+        "authors",
+        ["id", "name"],
+        vec![
+            vec![Value::Int(1), Value::Text("Ann".into())],
+            vec![Value::Int(2), Value::Text("O'Brien".into())],
+        ],
+    );
+}
+fn l3_down(m: &mut Migration) {
+    m.execute("DELETE FROM authors");
+    m.alter_column(AlterColumn {
+        nullable: Some(false),
+        ..AlterColumn::new("authors", "name")
+    });
+    m.drop_column("posts", "views");
+}
+
+fn linear_set() -> MigrationSet {
+    set(vec![
+        script("l1", &[], None, l1_up, l1_down),
+        script("l2", &["l1"], None, l2_up, l2_down),
+        script("l3", &["l2"], None, l3_up, l3_down),
+    ])
+}
+
+async fn linear_upgrade_and_downgrade(d: Dialect) {
+    let Some(t) = TestDb::new(d, "linear_upgrade_and_downgrade").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = linear_set();
+    assert!(versions(&mut db).await.is_empty());
+    assert!(
+        !has_table(&mut db, "retort_version").await,
+        "`current` must not create the version table"
+    );
+
+    let mut seen = Vec::new();
+    let r = upgrade(&mut db, &set, "head", &opts(), &mut |e| seen.push(e))
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l1", "l2", "l3"]));
+    assert_eq!(versions(&mut db).await, s(&["l3"]));
+    assert!(has_table(&mut db, "posts").await);
+    assert_eq!(count(&mut db, "SELECT COUNT(*) FROM authors").await, 2);
+    assert!(seen
+        .iter()
+        .any(|e| matches!(e, Event::Applied { revision, .. } if revision == "l2")));
+    assert!(seen.iter().any(
+        |e| matches!(e, Event::Statement { comment, .. } if comment == "add column posts.views")
+    ));
+
+    // Nothing more to do.
+    let r = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    assert!(r.applied.is_empty());
+
+    let r = downgrade(&mut db, &set, "-1", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l3"]));
+    assert_eq!(versions(&mut db).await, s(&["l2"]));
+    let cat = catalog(&mut db).await;
+    assert!(!cat
+        .iter()
+        .any(|r| r[0].as_deref() == Some("posts") && r[1].as_deref() == Some("views")));
+    assert_eq!(count(&mut db, "SELECT COUNT(*) FROM authors").await, 0);
+
+    upgrade(&mut db, &set, "+1", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["l3"]));
+
+    let r = downgrade(&mut db, &set, "base", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l3", "l2", "l1"]));
+    assert!(versions(&mut db).await.is_empty());
+    assert_eq!(table_names(&mut db).await, s(&["retort_version"]));
+
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- branches and a merge -------------------------------------------------------------
+
+fn mk(m: &mut Migration, name: &str) {
+    m.create_table(table(name, vec![col("id", SqlType::Integer)], &["id"]));
+}
+fn a_up(m: &mut Migration) {
+    mk(m, "ta");
+}
+fn a_down(m: &mut Migration) {
+    m.drop_table("ta");
+}
+fn b1_up(m: &mut Migration) {
+    mk(m, "tb1");
+}
+fn b1_down(m: &mut Migration) {
+    m.drop_table("tb1");
+}
+fn b2_up(m: &mut Migration) {
+    mk(m, "tb2");
+}
+fn b2_down(m: &mut Migration) {
+    m.drop_table("tb2");
+}
+fn nothing(_: &mut Migration) {}
+
+fn branched_set() -> MigrationSet {
+    set(vec![
+        script("ra00", &[], None, a_up, a_down),
+        script("rb01", &["ra00"], None, b1_up, b1_down),
+        script("rb02", &["ra00"], Some("feature"), b2_up, b2_down),
+        script("rm03", &["rb01", "rb02"], None, nothing, nothing),
+    ])
+}
+
+async fn branches_and_merge(d: Dialect) {
+    let Some(t) = TestDb::new(d, "branches_and_merge").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = branched_set();
+    let o = opts();
+
+    upgrade(&mut db, &set, "rb01", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["rb01"]));
+    // A second branch: INSERT.
+    upgrade(&mut db, &set, "rb02", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
+    assert!(has_table(&mut db, "tb2").await);
+    // The merge: DELETE + UPDATE.
+    let r = upgrade(&mut db, &set, "heads", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["rm03"]));
+    assert_eq!(versions(&mut db).await, s(&["rm03"]));
+    // Downgrading the merge brings both branch heads back.
+    downgrade(&mut db, &set, "rb02", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
+    // Below the branch point: one row left, both branch tables gone.
+    downgrade(&mut db, &set, "ra00", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["ra00"]));
+    assert!(!has_table(&mut db, "tb1").await && !has_table(&mut db, "tb2").await);
+    assert!(has_table(&mut db, "ta").await);
+    // `head` is ambiguous on a branched history without the merge, but fine with it.
+    upgrade(&mut db, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["rm03"]));
+    downgrade(&mut db, &set, "base", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert!(versions(&mut db).await.is_empty());
+
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- stamp ----------------------------------------------------------------------------
+
+async fn stamp_and_purge(d: Dialect) {
+    let Some(t) = TestDb::new(d, "stamp_and_purge").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = linear_set();
+    let o = opts();
+    let r = stamp(&mut db, &set, &s(&["head"]), false, &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l3"]));
+    assert_eq!(versions(&mut db).await, s(&["l3"]));
+    assert!(
+        !has_table(&mut db, "authors").await,
+        "stamp runs no migration"
+    );
+
+    // A row naming a revision this binary does not know: only --purge gets out of it.
+    db.execute("INSERT INTO retort_version (version_num) VALUES ('gone1234')")
+        .await
+        .unwrap();
+    let e = stamp(&mut db, &set, &s(&["l1"]), false, &o, &mut no_events())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("gone1234"), "{e}");
+    stamp(&mut db, &set, &s(&["l1"]), true, &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["l1"]));
+    // Stamped at l1: upgrading runs l2 and l3 only (l1's table was never made, and l2
+    // references it, so make it by hand as a real "adopted" database would have it).
+    l1_table(&mut db, d).await;
+    let r = upgrade(&mut db, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l2", "l3"]));
+    stamp(&mut db, &set, &s(&["base"]), false, &o, &mut no_events())
+        .await
+        .unwrap();
+    assert!(versions(&mut db).await.is_empty());
+
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+async fn l1_table(db: &mut Db, d: Dialect) {
+    let stmts = retort_sql::render_ops(
+        &linear_set().scripts()[0]
+            .migration(Direction::Up)
+            .ops()
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>(),
+        d,
+        &Default::default(),
+    )
+    .unwrap();
+    for st in stmts {
+        db.execute(&st.sql).await.unwrap();
+    }
+}
+
+// ----- failure half-way -----------------------------------------------------------------
+
+fn f1_up(m: &mut Migration) {
+    mk(m, "keep");
+}
+fn f1_down(m: &mut Migration) {
+    m.drop_table("keep");
+}
+fn f2_up(m: &mut Migration) {
+    mk(m, "half");
+    m.execute("INSERT INTO half (id) VALUES (1)");
+    m.execute("INSERT INTO no_such_table (id) VALUES (1)");
+}
+fn f2_down(m: &mut Migration) {
+    m.drop_table("half");
+}
+
+async fn failing_migration(d: Dialect) {
+    let Some(t) = TestDb::new(d, "failing_migration").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("f1", &[], None, f1_up, f1_down),
+        script("f2", &["f1"], None, f2_up, f2_down),
+    ]);
+    let e = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("f2"), "{msg}");
+    assert!(
+        msg.contains("INSERT INTO no_such_table (id) VALUES (1)"),
+        "{msg}"
+    );
+    let db_says = match d {
+        Dialect::Sqlite => "no such table",
+        Dialect::Postgres => "does not exist",
+        Dialect::Mysql => "doesn't exist",
+    };
+    assert!(msg.contains(db_says), "{msg}");
+    // f1 committed on its own.
+    assert_eq!(versions(&mut db).await, s(&["f1"]));
+    assert!(has_table(&mut db, "keep").await);
+    match d {
+        Dialect::Mysql => {
+            let RunError::PartiallyApplied {
+                applied, version, ..
+            } = &e
+            else {
+                panic!("expected PartiallyApplied, got {e:?}")
+            };
+            assert_eq!(applied.len(), 2, "{applied:?}");
+            assert!(applied[0].starts_with("CREATE TABLE `half`"), "{applied:?}");
+            assert_eq!(applied[1], "INSERT INTO half (id) VALUES (1)");
+            assert_eq!(version, &s(&["f1"]));
+            assert!(msg.contains("stay applied"), "{msg}");
+            assert!(
+                msg.contains("version table stays at the previous revision (f1)"),
+                "{msg}"
+            );
+            assert!(has_table(&mut db, "half").await);
+        }
+        _ => {
+            assert!(matches!(e, RunError::Statement { .. }), "{e:?}");
+            assert!(msg.contains("rolled back"), "{msg}");
+            assert!(!has_table(&mut db, "half").await, "f2 must be rolled back");
+        }
+    }
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- data-migration hooks -------------------------------------------------------------
+
+fn h1_up(m: &mut Migration) {
+    m.create_table(table(
+        "items",
+        vec![col("id", SqlType::Integer), col("price", SqlType::Integer)],
+        &["id"],
+    ));
+    m.bulk_insert(
+        "items",
+        ["id", "price"],
+        vec![
+            vec![Value::Int(1), Value::Int(5)],
+            vec![Value::Int(2), Value::Int(7)],
+        ],
+    );
+    m.run(|db| {
+        Box::pin(async move {
+            db.execute("UPDATE items SET price = price * 10").await?;
+            Ok(())
+        })
+    });
+    m.add_column("items", col("note", SqlType::Text).nullable(true));
+}
+fn h1_down(m: &mut Migration) {
+    m.drop_table("items");
+}
+fn h2_up(m: &mut Migration) {
+    mk(m, "h2tab");
+    m.run(|db| {
+        Box::pin(async move {
+            db.execute("UPDATE items SET price = 0").await?;
+            Err("boom: refusing to continue".into())
+        })
+    });
+}
+
+async fn data_migration_hook(d: Dialect) {
+    let Some(t) = TestDb::new(d, "data_migration_hook").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("h1", &[], None, h1_up, h1_down),
+        script("h2", &["h1"], None, h2_up, nothing),
+    ]);
+    upgrade(&mut db, &set, "h1", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(count(&mut db, "SELECT SUM(price) FROM items").await, 120);
+
+    let e = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, RunError::Hook { .. }), "{e:?}");
+    assert!(msg.contains("h2") && msg.contains("boom"), "{msg}");
+    assert_eq!(versions(&mut db).await, s(&["h1"]));
+    if d == Dialect::Mysql {
+        // No transactional DDL: the table stays, and the hook's UPDATE committed.
+        assert!(has_table(&mut db, "h2tab").await);
+        assert!(msg.contains("stay applied"), "{msg}");
+    } else {
+        // The hook ran inside the migration's transaction: its UPDATE is rolled back too.
+        assert!(!has_table(&mut db, "h2tab").await);
+        assert_eq!(count(&mut db, "SELECT SUM(price) FROM items").await, 120);
+    }
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- offline --------------------------------------------------------------------------
+
+async fn offline_script_matches_online_run(d: Dialect) {
+    let Some(online) = TestDb::new(d, "offline_script_matches_online_run").await else {
+        return;
+    };
+    let off = online.sibling("offline_script_matches_online_run").await;
+    let set = linear_set();
+    let o = opts();
+    let mut a = online.connect().await;
+    let mut b = off.connect().await;
+
+    upgrade(&mut a, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap();
+    let sql = offline(&set, d, Direction::Up, "head", &o).unwrap();
+    assert!(sql.contains("CREATE TABLE IF NOT EXISTS"), "{sql}");
+    assert!(sql.contains("-- create table authors"), "{sql}");
+    if d != Dialect::Mysql {
+        assert!(sql.contains("BEGIN;") && sql.contains("COMMIT;"), "{sql}");
+    }
+    off.run_client(&sql);
+    assert_eq!(catalog(&mut a).await, catalog(&mut b).await);
+    assert_eq!(versions(&mut b).await, s(&["l3"]));
+    assert_eq!(count(&mut b, "SELECT COUNT(*) FROM authors").await, 2);
+
+    // A partial downgrade, same way.
+    downgrade(&mut a, &set, "l1", &o, &mut no_events())
+        .await
+        .unwrap();
+    let sql = offline(&set, d, Direction::Down, "l3:l1", &o).unwrap();
+    off.run_client(&sql);
+    assert_eq!(catalog(&mut a).await, catalog(&mut b).await);
+    assert_eq!(versions(&mut b).await, s(&["l1"]));
+
+    // An upgrade range from there.
+    let sql = offline(&set, d, Direction::Up, "l1:l2", &o).unwrap();
+    off.run_client(&sql);
+    assert_eq!(versions(&mut b).await, s(&["l2"]));
+
+    // Downgrade needs a range.
+    let e = offline(&set, d, Direction::Down, "base", &o).unwrap_err();
+    assert!(e.to_string().contains("from:to"), "{e}");
+
+    // Rust steps are skipped with a comment and a note.
+    let hooks = common::set(vec![script("h1", &[], None, h1_up, h1_down)]);
+    let mut notes = Vec::new();
+    let sql = offline_with_events(&hooks, d, Direction::Up, "head", &o, &mut |e| {
+        if let Event::Note(n) = e {
+            notes.push(n)
+        }
+    })
+    .unwrap();
+    assert!(
+        sql.contains("-- retort: skipped Rust step (offline)"),
+        "{sql}"
+    );
+    assert_eq!(notes.len(), 1);
+
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+    online.drop().await;
+    off.drop().await;
+}
+
+// ----- concurrency ----------------------------------------------------------------------
+
+fn chain_up<const N: usize>(m: &mut Migration) {
+    if N == 0 {
+        m.create_table(table("mlog", vec![col("rev", SqlType::Varchar(20))], &[]));
+    }
+    m.execute(format!("INSERT INTO mlog (rev) VALUES ('c{N:02}')"));
+}
+fn chain_down<const N: usize>(m: &mut Migration) {
+    m.execute(format!("DELETE FROM mlog WHERE rev = 'c{N:02}'"));
+    if N == 0 {
+        m.drop_table("mlog");
+    }
+}
+
+macro_rules! chain {
+    ($($n:literal),*) => {
+        vec![$(script(
+            &format!("c{:02}", $n),
+            &(if $n == 0 { vec![] } else { vec![format!("c{:02}", $n - 1)] })
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            None,
+            chain_up::<$n>,
+            chain_down::<$n>,
+        )),*]
+    };
+}
+
+fn chain_set() -> MigrationSet {
+    set(chain![
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19
+    ])
+}
+
+async fn concurrent_upgrades_apply_each_migration_once(d: Dialect) {
+    let Some(t) = TestDb::new(d, "concurrent_upgrades_apply_each_migration_once").await else {
+        return;
+    };
+    let url = t.url.clone();
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let url = url.clone();
+        tasks.push(tokio::spawn(async move {
+            let set = chain_set();
+            let mut db = retort_runner::Db::connect(&url).await.unwrap();
+            let r = upgrade(&mut db, &set, "head", &RunOptions::default(), &mut |_| {}).await;
+            db.close().await.unwrap();
+            r
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        let r = task.await.unwrap();
+        let r = r.unwrap_or_else(|e| panic!("a concurrent upgrade failed: {e}"));
+        total += r.applied.len();
+    }
+    assert_eq!(total, 20, "each migration applied by exactly one process");
+    let mut db = t.connect().await;
+    let rows = db
+        .query_strings("SELECT rev, COUNT(*) FROM mlog GROUP BY rev ORDER BY rev")
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 20);
+    for r in &rows {
+        assert_eq!(r[1].as_deref(), Some("1"), "{r:?} applied more than once");
+    }
+    assert_eq!(versions(&mut db).await, s(&["c19"]));
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- lock timeout ---------------------------------------------------------------------
+
+async fn lock_timeout_is_reported(d: Dialect) {
+    let Some(t) = TestDb::new(d, "lock_timeout_is_reported").await else {
+        return;
+    };
+    let mut holder = t.connect().await;
+    let mut db = t.connect().await;
+    let o = RunOptions {
+        lock_timeout: std::time::Duration::from_millis(700),
+        ..RunOptions::default()
+    };
+    // Someone else holds the lock.
+    match d {
+        Dialect::Sqlite => {
+            holder
+                .execute("CREATE TABLE other (id INTEGER)")
+                .await
+                .unwrap();
+            holder.execute("BEGIN IMMEDIATE").await.unwrap();
+        }
+        Dialect::Postgres => {
+            let key = pg_lock_key(&o.version_table);
+            holder
+                .execute(&format!("SELECT pg_advisory_lock({key})"))
+                .await
+                .unwrap();
+        }
+        Dialect::Mysql => {
+            holder
+                .execute("SELECT GET_LOCK(CONCAT('retort:', DATABASE(), '.retort_version'), 0)")
+                .await
+                .unwrap();
+        }
+    }
+    let start = std::time::Instant::now();
+    let e = upgrade(&mut db, &linear_set(), "head", &o, &mut no_events())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, RunError::LockTimeout { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("another retort process holds the migration lock"),
+        "{e}"
+    );
+    assert!(start.elapsed() >= std::time::Duration::from_millis(500));
+    // The lock holder lets go: the upgrade goes through.
+    match d {
+        Dialect::Sqlite => {
+            holder.execute("COMMIT").await.unwrap();
+        }
+        _ => {
+            holder.close().await.unwrap();
+            holder = t.connect().await;
+        }
+    }
+    upgrade(&mut db, &linear_set(), "head", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["l3"]));
+    holder.close().await.unwrap();
+    db.close().await.unwrap();
+    t.drop().await;
+}
