@@ -27,7 +27,7 @@ fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
 
 fn main() {
     let n = 10_000;
-    let chain: Vec<Header> = (0..n)
+    let mut chain: Vec<Header> = (0..n)
         .map(|i| {
             let down = if i == 0 {
                 vec![]
@@ -37,7 +37,8 @@ fn main() {
             h(format!("{i:012x}"), down)
         })
         .collect();
-    println!("linear chain of {n} revisions");
+    chain[0].branch_labels = vec!["main".into()];
+    println!("linear chain of {n} revisions (label `main` on the base)");
     let m = time("  build map", || RevisionMap::new(chain.clone()).unwrap());
     time("  heads", || m.heads().len());
     time("  history (all)", || m.history(None, &[]).unwrap().len());
@@ -48,6 +49,9 @@ fn main() {
     });
     time("  resolve head-9000", || {
         m.resolve("head-9000", &[]).unwrap()
+    });
+    time("  resolve main@+9000", || {
+        m.resolve("main@+9000", &[]).unwrap()
     });
     time("  resolve full id", || {
         m.resolve("000000001234", &[]).unwrap()

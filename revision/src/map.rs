@@ -670,6 +670,32 @@ impl RevisionMap {
         false
     }
 
+    /// The applied revisions (below `cur`) in `b`'s lineage that have no applied child in
+    /// that set (through `Revises:` if `versioned`, else through all down revisions). Linear.
+    fn applied_tips_in_lineage(&self, cur: &[usize], b: usize, versioned: bool) -> Vec<usize> {
+        let applied = self.down_closure(cur, false);
+        let below = self.down_closure(&[b], true);
+        let above = self.up_closure(&[b], true);
+        let active: Vec<usize> = self
+            .topo
+            .iter()
+            .copied()
+            .filter(|&i| applied[i] && (below[i] || above[i]))
+            .collect();
+        let mut has_child = vec![false; self.nodes.len()];
+        for &o in &active {
+            let downs = if versioned {
+                &self.nodes[o].parents
+            } else {
+                &self.nodes[o].norm_down
+            };
+            for &d in downs {
+                has_child[d] = true;
+            }
+        }
+        active.into_iter().filter(|&i| !has_child[i]).collect()
+    }
+
     /// Alembic `_shares_lineage` (through `Revises:`): one is an ancestor of the other.
     pub(crate) fn shares_lineage(&self, a: usize, b: usize) -> bool {
         self.is_ancestor_or_self(a, b, true) || self.is_ancestor_or_self(b, a, true)
@@ -835,14 +861,22 @@ impl RevisionMap {
         no_overwalk: bool,
     ) -> Result<Option<Pos>, ResolveError> {
         let mut at = start;
+        // Lineage of the branch, computed once: ancestors and descendants through `Revises:`.
+        let lineage: Option<Vec<bool>> = branch.filter(|_| steps > 0).map(|b| {
+            let mut mask = self.down_closure(&[b], true);
+            for (m, a) in mask.iter_mut().zip(self.up_closure(&[b], true)) {
+                *m |= a;
+            }
+            mask
+        });
         for _ in 0..steps.unsigned_abs() {
             let next: Vec<Pos> = if steps > 0 {
                 let mut up: Vec<usize> = match at {
                     Pos::Base => self.bases.clone(),
                     Pos::Rev(i) => self.nodes[i].children.clone(),
                 };
-                if let Some(b) = branch {
-                    up.retain(|&c| self.shares_lineage(c, b));
+                if let Some(mask) = &lineage {
+                    up.retain(|&c| mask[c]);
                 }
                 up.sort_by_key(|&c| self.topo_pos[c]);
                 up.into_iter().map(Pos::Rev).collect()
@@ -937,17 +971,7 @@ impl RevisionMap {
                         starts = if on.is_empty() {
                             // The branch is not a current head: start from the tips of the
                             // applied part of the branch, or from base.
-                            let applied = self.down_closure(cur, false);
-                            let active: Vec<usize> = (0..self.nodes.len())
-                                .filter(|&i| applied[i] && self.shares_lineage(i, b))
-                                .collect();
-                            let tips: Vec<usize> = active
-                                .iter()
-                                .copied()
-                                .filter(|&i| {
-                                    !active.iter().any(|&o| self.nodes[o].norm_down.contains(&i))
-                                })
-                                .collect();
+                            let tips = self.applied_tips_in_lineage(cur, b, false);
                             if tips.is_empty() {
                                 vec![Pos::Base]
                             } else {
@@ -1049,17 +1073,7 @@ impl RevisionMap {
                         if on.is_empty() {
                             // The branch's head may be applied only as a dependency of
                             // another current head.
-                            let applied = self.down_closure(cur, false);
-                            let active: Vec<usize> = (0..self.nodes.len())
-                                .filter(|&i| applied[i] && self.shares_lineage(i, b))
-                                .collect();
-                            active
-                                .iter()
-                                .copied()
-                                .filter(|&i| {
-                                    !active.iter().any(|&o| self.nodes[o].parents.contains(&i))
-                                })
-                                .collect()
+                            self.applied_tips_in_lineage(cur, b, true)
                         } else {
                             on
                         }
