@@ -82,7 +82,9 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
         Op::SetTableComment { table: q, .. } | Op::AddColumn { table: q, .. } => {
             table(&mut s, q);
         }
-        Op::DropColumn { table: q, column } => columns(table(&mut s, q), &[column.clone()]),
+        Op::DropColumn { table: q, column } => {
+            columns(table(&mut s, q), std::slice::from_ref(column))
+        }
         Op::CreateIndex { table: q, index } => columns(table(&mut s, q), &index.columns),
         Op::DropIndex { table: q, name } => {
             let t = table(&mut s, q);
@@ -158,14 +160,12 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
                 });
             }
         }
-        Op::DropEnum { name } | Op::AddEnumValue { name, .. } => {
-            if s.enum_type(name).is_none() {
-                s.enums.push(EnumType {
-                    schema: name.schema.clone(),
-                    name: name.name.clone(),
-                    values: Vec::new(),
-                });
-            }
+        Op::DropEnum { name } | Op::AddEnumValue { name, .. } if s.enum_type(name).is_none() => {
+            s.enums.push(EnumType {
+                schema: name.schema.clone(),
+                name: name.name.clone(),
+                values: Vec::new(),
+            });
         }
         Op::BulkInsert {
             table: q,

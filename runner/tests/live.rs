@@ -44,6 +44,7 @@ per_dialect!(
     offline_script_matches_online_run,
     concurrent_upgrades_apply_each_migration_once,
     lock_timeout_is_reported,
+    ops_on_objects_made_with_raw_sql,
 );
 
 async fn count(db: &mut Db, sql: &str) -> i64 {
@@ -689,6 +690,141 @@ async fn lock_timeout_is_reported(d: Dialect) {
         .unwrap();
     assert_eq!(versions(&mut db).await, s(&["l3"]));
     holder.close().await.unwrap();
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- objects the replay cannot see ----------------------------------------------------
+
+fn r1_up(m: &mut Migration) {
+    m.execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY)");
+}
+fn r2_up(m: &mut Migration) {
+    m.add_column("legacy", col("note", SqlType::Text).nullable(true));
+}
+
+async fn ops_on_objects_made_with_raw_sql(d: Dialect) {
+    let Some(t) = TestDb::new(d, "ops_on_objects_made_with_raw_sql").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("r1", &[], None, r1_up, nothing),
+        script("r2", &["r1"], None, r2_up, nothing),
+    ]);
+    let r = upgrade(&mut db, &set, "head", &opts(), &mut no_events()).await;
+    if d == Dialect::Sqlite {
+        // SQLite's ADD COLUMN may need a rebuild, which needs the table's shape.
+        let e = r.unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, RunError::Render { .. }), "{e:?}");
+        assert!(
+            msg.contains("add column legacy.note") && msg.contains("r2"),
+            "{msg}"
+        );
+        assert_eq!(versions(&mut db).await, s(&["r1"]));
+    } else {
+        // Elsewhere ADD COLUMN needs nothing but the operation: rendered anyway.
+        r.unwrap();
+        let cat = catalog(&mut db).await;
+        assert!(cat
+            .iter()
+            .any(|r| r[0].as_deref() == Some("legacy") && r[1].as_deref() == Some("note")));
+    }
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- PostgreSQL: statements that cannot run in a transaction ---------------------------
+
+fn ac1_up(m: &mut Migration) {
+    m.create_table(table(
+        "ac",
+        vec![col("id", SqlType::Integer), col("name", SqlType::Text)],
+        &["id"],
+    ));
+    m.create_enum(EnumType {
+        schema: None,
+        name: "mood".into(),
+        values: s(&["happy", "sad"]),
+    });
+}
+fn ac2_up(m: &mut Migration) {
+    mk(m, "ac2");
+    m.execute("CREATE INDEX CONCURRENTLY ix_ac_name ON ac (name)");
+    m.add_enum_value("mood", "calm");
+    m.execute("INSERT INTO ac (id, name) VALUES (1, 'x')");
+}
+fn ac3_up(m: &mut Migration) {
+    m.execute("CREATE INDEX CONCURRENTLY ix_ac2_id ON ac2 (id)");
+    m.execute("INSERT INTO ac (id, name) VALUES (1, 'duplicate key')");
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_autocommit_split() {
+    let Some(t) = TestDb::new(Dialect::Postgres, "postgres_autocommit_split").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("ac1", &[], None, ac1_up, nothing),
+        script("ac2", &["ac1"], None, ac2_up, nothing),
+        script("ac3", &["ac2"], None, ac3_up, nothing),
+    ]);
+    let mut splits = Vec::new();
+    upgrade(&mut db, &set, "ac2", &opts(), &mut |e| {
+        if let Event::AutocommitSplit { revision, sql } = e {
+            splits.push((revision, sql))
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(splits.len(), 2, "{splits:?}");
+    assert!(splits[0].1.starts_with("CREATE INDEX CONCURRENTLY"));
+    assert!(splits[1].1.contains("ADD VALUE"), "{splits:?}");
+    assert_eq!(versions(&mut db).await, s(&["ac2"]));
+    assert!(has_table(&mut db, "ac2").await);
+    assert!(catalog(&mut db)
+        .await
+        .iter()
+        .any(|r| r[1].as_deref() == Some("ix_ac_name")));
+    assert_eq!(
+        db.query_strings("SELECT array_length(enum_range(NULL::mood), 1)")
+            .await
+            .unwrap()[0][0]
+            .as_deref(),
+        Some("3")
+    );
+
+    // A failure after a split: what the split committed stays, and the error says so.
+    let e = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("ac3") && msg.contains("duplicate key"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("committed before a statement that runs outside a transaction"),
+        "{msg}"
+    );
+    assert!(msg.contains("CREATE INDEX CONCURRENTLY ix_ac2_id"), "{msg}");
+    assert_eq!(versions(&mut db).await, s(&["ac2"]));
+    assert!(catalog(&mut db)
+        .await
+        .iter()
+        .any(|r| r[1].as_deref() == Some("ix_ac2_id")));
+
+    // Offline, the split is a COMMIT / statement / BEGIN.
+    let sql = offline(&set, Dialect::Postgres, Direction::Up, "ac1:ac2", &opts()).unwrap();
+    assert!(
+        sql.contains(
+            "COMMIT;\n-- execute SQL\nCREATE INDEX CONCURRENTLY ix_ac_name ON ac (name);\nBEGIN;"
+        ),
+        "{sql}"
+    );
     db.close().await.unwrap();
     t.drop().await;
 }

@@ -1,0 +1,203 @@
+//! Without a database: replay, freshness, offline script shape, the builder.
+
+mod common;
+
+use common::*;
+use retort_runner::prelude::*;
+use retort_runner::{offline, Direction, MigrationSet, RunError, RunOptions, Script};
+
+fn t1_up(m: &mut Migration) {
+    m.create_table(table(
+        "users",
+        vec![col("id", SqlType::Integer), col("email", SqlType::Text)],
+        &["id"],
+    ));
+}
+fn t1_down(m: &mut Migration) {
+    m.drop_table("users");
+}
+fn t2_up(m: &mut Migration) {
+    m.add_column("users", col("age", SqlType::Integer).nullable(true));
+    m.alter_column(AlterColumn {
+        new_name: Some("mail".into()),
+        ..AlterColumn::new("users", "email")
+    });
+    m.run(|db| {
+        Box::pin(async move {
+            db.execute("UPDATE users SET age = 0").await?;
+            Ok(())
+        })
+    });
+}
+fn t2_down(m: &mut Migration) {
+    m.drop_column("users", "age");
+}
+fn raw_up(m: &mut Migration) {
+    m.execute("CREATE TABLE legacy (id INTEGER)");
+    m.drop_column("legacy", "id");
+}
+fn none(_: &mut Migration) {}
+
+fn two() -> MigrationSet {
+    set(vec![
+        script("t1", &[], None, t1_up, t1_down),
+        script("t2", &["t1"], None, t2_up, t2_down),
+    ])
+}
+
+#[test]
+fn replay_produces_the_schema_of_the_history() {
+    let set = two();
+    let s1 = set.replay(&s(&["t1"])).unwrap();
+    let u = s1.table(&"users".into()).unwrap();
+    assert_eq!(
+        u.columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "email"]
+    );
+    let s2 = set.replay(&s(&["t2"])).unwrap();
+    let u = s2.table(&"users".into()).unwrap();
+    assert_eq!(
+        u.columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "mail", "age"]
+    );
+    assert!(set.replay(&[]).unwrap().tables.is_empty());
+}
+
+#[test]
+fn replay_names_the_operation_that_does_not_apply() {
+    let set = set(vec![script("x1", &[], None, raw_up, none)]);
+    let e = set.replay(&s(&["x1"])).unwrap_err();
+    assert!(matches!(e, RunError::Replay { .. }), "{e:?}");
+    let m = e.to_string();
+    assert!(
+        m.contains("x1") && m.contains("drop column legacy.id"),
+        "{m}"
+    );
+    let e = two().replay(&s(&["nope"])).unwrap_err();
+    assert!(e.to_string().contains("nope"), "{e}");
+}
+
+#[test]
+fn builder_collects_ops_and_hooks_in_order() {
+    let mut m = Migration::new();
+    t2_up(&mut m);
+    assert_eq!(m.steps().len(), 3);
+    assert_eq!(m.ops().len(), 2);
+    assert_eq!(m.ops()[0].describe(), "add column users.age");
+}
+
+#[test]
+fn bad_header_names_the_file() {
+    let set = MigrationSet::new(
+        "",
+        vec![Script::new("zz_bad.rs", "no header here", 0, none, none)],
+    );
+    let e = set.revision_map().unwrap_err();
+    assert!(e.to_string().contains("zz_bad.rs"), "{e}");
+}
+
+#[test]
+fn stale_scripts_stop_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
+    std::fs::write(dir.path().join("versions/t1_one.rs"), body).unwrap();
+    let hash = retort_revision::file_hash(body.as_bytes());
+    let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
+    let fresh = MigrationSet::new(
+        path,
+        vec![Script::new("t1_one.rs", body, hash, t1_up, t1_down)],
+    );
+    fresh.check_fresh().unwrap();
+    // Edited on disk since the build.
+    std::fs::write(
+        dir.path().join("versions/t1_one.rs"),
+        format!("{body}\n// edit\n"),
+    )
+    .unwrap();
+    let e = fresh.check_fresh().unwrap_err();
+    assert!(matches!(e, RunError::Stale(_)), "{e:?}");
+    assert!(e.to_string().contains("t1_one.rs"), "{e}");
+    let e = offline(
+        &fresh,
+        Dialect::Sqlite,
+        Direction::Up,
+        "head",
+        &RunOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, RunError::Stale(_)), "{e:?}");
+}
+
+#[test]
+fn offline_sqlite_script_shape() {
+    let sql = offline(
+        &two(),
+        Dialect::Sqlite,
+        Direction::Up,
+        "head",
+        &RunOptions::default(),
+    )
+    .unwrap();
+    let create = sql
+        .find("CREATE TABLE IF NOT EXISTS \"retort_version\"")
+        .unwrap();
+    let off = sql.find("PRAGMA foreign_keys = OFF;\nBEGIN;").unwrap();
+    let insert = sql
+        .find("INSERT INTO \"retort_version\" (version_num) VALUES ('t1');")
+        .unwrap();
+    let update = sql
+        .find("UPDATE \"retort_version\" SET version_num = 't2' WHERE version_num = 't1';")
+        .unwrap();
+    assert!(create < off && off < insert && insert < update, "{sql}");
+    assert!(
+        sql.contains("-- Running upgrade <base> -> t1: Revision t1"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("-- retort: skipped Rust step (offline)"),
+        "{sql}"
+    );
+    assert!(sql.contains("COMMIT;\nPRAGMA foreign_keys = ON;"), "{sql}");
+
+    // One transaction for the whole run when asked.
+    let o = RunOptions {
+        transaction_per_migration: false,
+        ..RunOptions::default()
+    };
+    let sql = offline(&two(), Dialect::Postgres, Direction::Up, "head", &o).unwrap();
+    assert_eq!(sql.matches("BEGIN;").count(), 1, "{sql}");
+    // MySQL: no transactions at all.
+    let sql = offline(
+        &two(),
+        Dialect::Mysql,
+        Direction::Down,
+        "t2:base",
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(!sql.contains("BEGIN;"), "{sql}");
+    assert!(
+        sql.contains("DELETE FROM `retort_version` WHERE version_num = 't1';"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn version_table_name_and_schema_come_from_the_options() {
+    let o = RunOptions {
+        version_table: QName::parse("ops.schema_version"),
+        ..RunOptions::default()
+    };
+    let sql = offline(&two(), Dialect::Postgres, Direction::Up, "t1", &o).unwrap();
+    assert!(
+        sql.contains("CREATE TABLE IF NOT EXISTS \"ops\".\"schema_version\" (version_num VARCHAR(255) NOT NULL, CONSTRAINT \"schema_version_pkc\" PRIMARY KEY (version_num))"),
+        "{sql}"
+    );
+}
