@@ -670,17 +670,26 @@ impl RevisionMap {
         false
     }
 
+    /// Marks `b`, its ancestors and its descendants through `Revises:` (what
+    /// [`Self::shares_lineage`] tests, for many revisions at once).
+    pub(crate) fn lineage_mask(&self, b: usize) -> Vec<bool> {
+        let mut mask = self.down_closure(&[b], true);
+        for (m, a) in mask.iter_mut().zip(self.up_closure(&[b], true)) {
+            *m |= a;
+        }
+        mask
+    }
+
     /// The applied revisions (below `cur`) in `b`'s lineage that have no applied child in
     /// that set (through `Revises:` if `versioned`, else through all down revisions). Linear.
     fn applied_tips_in_lineage(&self, cur: &[usize], b: usize, versioned: bool) -> Vec<usize> {
         let applied = self.down_closure(cur, false);
-        let below = self.down_closure(&[b], true);
-        let above = self.up_closure(&[b], true);
+        let lineage = self.lineage_mask(b);
         let active: Vec<usize> = self
             .topo
             .iter()
             .copied()
-            .filter(|&i| applied[i] && (below[i] || above[i]))
+            .filter(|&i| applied[i] && lineage[i])
             .collect();
         let mut has_child = vec![false; self.nodes.len()];
         for &o in &active {
@@ -861,14 +870,8 @@ impl RevisionMap {
         no_overwalk: bool,
     ) -> Result<Option<Pos>, ResolveError> {
         let mut at = start;
-        // Lineage of the branch, computed once: ancestors and descendants through `Revises:`.
-        let lineage: Option<Vec<bool>> = branch.filter(|_| steps > 0).map(|b| {
-            let mut mask = self.down_closure(&[b], true);
-            for (m, a) in mask.iter_mut().zip(self.up_closure(&[b], true)) {
-                *m |= a;
-            }
-            mask
-        });
+        // Lineage of the branch, computed once.
+        let lineage: Option<Vec<bool>> = branch.filter(|_| steps > 0).map(|b| self.lineage_mask(b));
         for _ in 0..steps.unsigned_abs() {
             let next: Vec<Pos> = if steps > 0 {
                 let mut up: Vec<usize> = match at {
@@ -1132,8 +1135,15 @@ impl RevisionMap {
         };
         let (lower, upper) = (lower.trim(), upper.trim());
         let upper = if upper.is_empty() { "heads" } else { upper };
-        let targets = self.upgrade_targets(&cur, upper, "history")?;
+        let mut targets = self.upgrade_targets(&cur, upper, "history")?;
         let lower_e = parse_expr(lower);
+        if let Some(l) = lower_e.label {
+            // `label@...:heads` walks only the heads of that branch (Alembic filters the
+            // upper targets by the lower end's branch).
+            let b = self.resolve_branch(l)?;
+            let mask = self.lineage_mask(b);
+            targets.retain(|&t| mask[t]);
+        }
         let lows: Vec<usize> = if lower.is_empty() {
             Vec::new()
         } else if let (Some((n, _)), None) = (lower_e.relative, lower_e.symbol) {
@@ -1154,9 +1164,6 @@ impl RevisionMap {
                     })
                 }
             };
-            if let Some(l) = lower_e.label {
-                self.resolve_branch(l)?;
-            }
             match self.walk(start, n, None, false)? {
                 Some(Pos::Rev(i)) => vec![i],
                 _ => Vec::new(),

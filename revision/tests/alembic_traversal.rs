@@ -586,3 +586,149 @@ fn branched_path_cross_dependencies() {
     assert!(pos("d1") < pos("c1") && pos("d2") < pos("c1"));
     assert_eq!(rows, ["c2"]);
 }
+
+// test_revision.py: LabeledBranchTest, MultipleBranchTest, MultipleBranchEffectiveHead ---------
+
+fn labeled() -> RevisionMap {
+    RevisionMap::new(vec![
+        hd("a", &[], &["abranch"], &[]),
+        h("b", &["a"]),
+        h("somelongername", &["b"]),
+        h("c", &["somelongername"]),
+        h("d", &[]),
+        hd("e", &["d"], &["ebranch"], &[]),
+        h("someothername", &["e"]),
+        h("f", &["someothername"]),
+    ])
+    .unwrap()
+}
+
+fn history(m: &RevisionMap, range: &str) -> Vec<String> {
+    m.history(Some(range), &[])
+        .unwrap_or_else(|e| panic!("history {range}: {e}"))
+        .into_iter()
+        .map(|h| h.revision.clone())
+        .collect()
+}
+
+#[test]
+fn labeled_branch_resolution() {
+    let m = labeled();
+    let r = |e: &str| m.resolve(e, &[]);
+    assert_eq!(r("ebranch@head").unwrap(), ["f"]);
+    assert_eq!(r("abranch@head").unwrap(), ["c"]);
+    assert_eq!(r("abranch@heads").unwrap(), ["c"]);
+    assert!(r("abranch@base").unwrap().is_empty());
+    assert_eq!(r("ebranch@d").unwrap(), ["d"]);
+    assert_eq!(r("ebranch@ebranch").unwrap(), ["e"]);
+    assert_eq!(r("abranch").unwrap(), ["a"]);
+    assert_eq!(r("ebranch").unwrap(), ["e"]);
+    assert_eq!(r("e").unwrap(), ["e"]);
+    assert_eq!(r("e@d").unwrap(), ["d"]);
+    assert_eq!(r("someoth@d").unwrap(), ["d"]);
+    assert_eq!(r("ebranch@some").unwrap(), ["someothername"]);
+    assert_eq!(r("abranch@some").unwrap(), ["somelongername"]);
+    assert!(r("some").is_err(), "ambiguous without a branch");
+    assert_eq!(r("ebranch@+2").unwrap(), ["e"]);
+    assert_eq!(
+        r("ebranch@sos").unwrap_err().to_string(),
+        "No such revision or branch 'sos'; please ensure at least four characters are present \
+         for partial revision identifier matches"
+    );
+    assert_eq!(
+        r("abranch@qprstuv").unwrap_err().to_string(),
+        "No such revision or branch 'qprstuv'"
+    );
+    assert_eq!(
+        r("ebranch@b").unwrap_err().to_string(),
+        "Revision b is not a member of branch 'ebranch'"
+    );
+    assert_eq!(
+        r("abranch@d").unwrap_err().to_string(),
+        "Revision d is not a member of branch 'abranch'"
+    );
+    assert_eq!(r("x@d").unwrap_err().to_string(), "No such branch: 'x'");
+}
+
+#[test]
+fn labeled_branch_history() {
+    let m = labeled();
+    assert_eq!(
+        history(&m, "ebranch@base:heads"),
+        ["f", "someothername", "e", "d"]
+    );
+    assert_eq!(
+        history(&m, "abranch@base:heads"),
+        ["c", "somelongername", "b", "a"]
+    );
+    assert_eq!(
+        history(&m, "base:ebranch@head"),
+        ["f", "someothername", "e", "d"]
+    );
+    assert_eq!(history(&m, "ebranch@head:heads"), ["f"]);
+    assert_eq!(
+        history(&m, "ebranch@d:heads"),
+        ["f", "someothername", "e", "d"]
+    );
+    assert_eq!(
+        history(&m, "e@base:heads"),
+        ["f", "someothername", "e", "d"]
+    );
+    assert_eq!(
+        history(&m, "c@base:heads"),
+        ["c", "somelongername", "b", "a"]
+    );
+    assert_eq!(history(&m, "ebranch@-2:heads"), ["f", "someothername", "e"]);
+}
+
+#[test]
+fn multiple_branch_history_errors() {
+    let m = RevisionMap::new(vec![
+        h("a", &[]),
+        h("b1", &["a"]),
+        h("b2", &["a"]),
+        h("cb1", &["b1"]),
+        h("cb2", &["b2"]),
+        h("d1cb1", &["cb1"]),
+        h("d2cb1", &["cb1"]),
+        h("d1cb2", &["cb2"]),
+        h("d2cb2", &["cb2"]),
+        h("d3cb2", &["cb2"]),
+        h("d1d2cb2", &["d1cb2", "d2cb2"]),
+    ])
+    .unwrap();
+    assert_eq!(
+        history(&m, "a:d1d2cb2"),
+        ["d1d2cb2", "d2cb2", "d1cb2", "cb2", "b2", "a"]
+    );
+    assert_eq!(history(&m, "a:d3cb2"), ["d3cb2", "cb2", "b2", "a"]);
+    assert_eq!(history(&m, "base:d3cb2"), ["d3cb2", "cb2", "b2", "a"]);
+    let err = |r: &str| m.history(Some(r), &[]).unwrap_err().to_string();
+    assert_eq!(
+        err("d1cb1:b1"),
+        "Revision d1cb1 is not an ancestor of revision b1"
+    );
+    assert_eq!(
+        err("b1:d2cb2"),
+        "Revision b1 is not an ancestor of revision d2cb2"
+    );
+    assert_eq!(
+        err("d1cb1:base"),
+        "Revision d1cb1 is not an ancestor of revision base"
+    );
+}
+
+#[test]
+fn multiple_branch_effective_head() {
+    let m = RevisionMap::new(vec![
+        hd("y1", &[], &["y"], &[]),
+        hd("x1", &[], &["x"], &[]),
+        hd("y2", &["y1"], &[], &["x1"]),
+        h("x2", &["x1"]),
+    ])
+    .unwrap();
+    // x1 stays applied, implied by y2 (which depends on it): no row of its own.
+    assert_down(&m, "x@-1", &["x2", "y2"], &["x2"], &["y2"]);
+    assert_down(&m, "x@-1", &["x1", "y2"], &["y2", "x1"], &["y1"]);
+    assert_down(&m, "x@-1", &["y2"], &["y2", "x1"], &["y1"]);
+}
