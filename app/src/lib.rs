@@ -1,1 +1,281 @@
-//! retort: the command-line application, as a library
+//! retort: the command-line application, as a library.
+//!
+//! A `cli` binary is three lines (the `retort` crate's `cli` feature wraps this one):
+//!
+//! ```ignore
+//! use my_models as _;
+//! retort::include_migrations!();
+//! fn main() { retort::cli::main(migrations()) }
+//! ```
+//!
+//! [`main`] parses `std::env::args`, runs the command on a tokio runtime, prints
+//! `error: ...` on failure and exits with 0 (success), 1 (failure, or differences found by
+//! `check`) or 2 (usage error). [`run`] is the same thing as a library call that never touches
+//! the process (no exit, no logger, no environment lookup: the [`Context`] carries the working
+//! directory and the environment), which is what tests and embedding tools use.
+
+mod cli;
+mod commands;
+pub mod config;
+mod db;
+mod describe;
+mod graph;
+pub mod init;
+mod tmpdiff;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Parser;
+use retort_runner::MigrationSet;
+use retort_schema::Schema;
+
+pub use config::Config;
+pub use retort_runner::redact_url;
+
+/// Applies every pending migration of `migrations` to the database at `url` (all heads), with
+/// the same lock and version table as the command line (`retort_version`, default options).
+/// For applications that migrate themselves at start-up.
+pub use retort_runner::migrate_to_head as upgrade_to_head;
+pub use retort_runner::{migrate_to_head, MigrationSet as Migrations};
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0
+    Success,
+    /// 1: the command failed, or `check` found differences.
+    Failure,
+    /// 2: the command line or the configuration is wrong.
+    Usage,
+}
+
+impl ExitCode {
+    /// The process exit status.
+    pub fn code(self) -> i32 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::Usage => 2,
+        }
+    }
+}
+
+/// Why a command failed. Messages never contain a database password.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// The command line is wrong (clap's own message, already formatted).
+    #[error("{0}")]
+    Clap(String),
+    /// The command line or a revision expression is wrong.
+    #[error("{0}")]
+    Usage(String),
+    /// `retort.toml` (or `.env`) is wrong.
+    #[error("{}: {message}", path.display())]
+    Config { path: PathBuf, message: String },
+    /// The scripts on disk are not the compiled-in ones.
+    #[error("{0}")]
+    Stale(String),
+    /// The runner failed (connection, SQL, lock, ...).
+    #[error("{0}")]
+    Run(Box<retort_runner::RunError>),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The models' target schema could not be read.
+    #[error("cannot read the models' target schema: {0}")]
+    Target(String),
+    /// Anything else that failed, with a message saying what to do.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<retort_runner::RunError> for AppError {
+    fn from(e: retort_runner::RunError) -> Self {
+        AppError::Run(Box::new(e))
+    }
+}
+
+impl AppError {
+    /// The exit code this error ends the process with.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            AppError::Clap(_) | AppError::Usage(_) | AppError::Config { .. } => ExitCode::Usage,
+            _ => ExitCode::Failure,
+        }
+    }
+}
+
+/// The models' target schema: `Err` when it cannot be read (cross-table errors, or an empty
+/// registry because the models crate was not linked).
+pub type TargetFn = Arc<dyn Fn() -> Result<Schema, String> + Send + Sync>;
+
+/// Everything a command needs besides its arguments.
+#[derive(Clone)]
+pub struct Context {
+    /// The compiled-in migration scripts.
+    pub migrations: MigrationSet,
+    /// Reads the models' target schema.
+    pub target: TargetFn,
+    /// The working directory: `retort.toml`, `.env` and relative paths are looked up here.
+    pub cwd: PathBuf,
+    /// The environment (only `DATABASE_URL` is read).
+    pub env: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("migrations", &self.migrations.scripts().len())
+            .field("cwd", &self.cwd)
+            .finish()
+    }
+}
+
+impl Context {
+    /// A context for the current process: its working directory and environment.
+    pub fn new(
+        migrations: MigrationSet,
+        target: impl Fn() -> Result<Schema, String> + Send + Sync + 'static,
+    ) -> Context {
+        Context {
+            migrations,
+            target: Arc::new(target),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            env: std::env::vars().collect(),
+        }
+    }
+
+    /// A context with an explicit working directory and an empty environment (tests).
+    pub fn isolated(
+        migrations: MigrationSet,
+        target: impl Fn() -> Result<Schema, String> + Send + Sync + 'static,
+        cwd: impl Into<PathBuf>,
+    ) -> Context {
+        Context {
+            migrations,
+            target: Arc::new(target),
+            cwd: cwd.into(),
+            env: BTreeMap::new(),
+        }
+    }
+
+    /// Sets one environment variable of the context.
+    pub fn with_env(mut self, key: &str, value: &str) -> Context {
+        self.env.insert(key.to_string(), value.to_string());
+        self
+    }
+}
+
+/// The process entry point of a `cli` binary: parses `std::env::args`, runs the command,
+/// prints `error: ...` to stderr on failure and exits with 0, 1 or 2.
+pub fn main(migrations: MigrationSet, target: fn() -> Result<Schema, String>) -> ! {
+    let ctx = Context::new(migrations, target);
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = runtime.block_on(run(args, &ctx, &mut out));
+    let _ = out.flush();
+    drop(out);
+    let code = match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprint!("{}", error_text(&e));
+            e.exit_code()
+        }
+    };
+    std::process::exit(code.code())
+}
+
+/// The text `main` prints to stderr for an error (ends with a newline).
+pub fn error_text(e: &AppError) -> String {
+    match e {
+        AppError::Clap(text) => {
+            if text.ends_with('\n') {
+                text.clone()
+            } else {
+                format!("{text}\n")
+            }
+        }
+        other => format!("error: {other}\n"),
+    }
+}
+
+/// Runs one command. `args` is a full argument vector (`args[0]` is the program name).
+/// Output goes to `out`; errors are returned, never printed.
+pub async fn run(
+    args: Vec<String>,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = write!(out, "{}", e.render());
+                    Ok(ExitCode::Success)
+                }
+                _ => Err(AppError::Clap(e.render().to_string())),
+            };
+        }
+    };
+    commands::dispatch(cli, ctx, out).await
+}
+
+/// Writes `bytes` to `path`, which must not exist yet: a temporary file in the same folder,
+/// then a rename, so a reader never sees a half-written file.
+pub(crate) fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    if path.exists() {
+        return Err(AppError::Failed(format!(
+            "{} already exists; refusing to overwrite it",
+            path.display()
+        )));
+    }
+    write_atomic(path, bytes)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| AppError::Io { path: p, source }
+    };
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.sync_all().map_err(io(&tmp))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(AppError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        });
+    }
+    Ok(())
+}

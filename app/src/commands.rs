@@ -1,0 +1,646 @@
+//! The commands.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use retort_revision::{Header, RevisionMap};
+use retort_schema::{Dialect, Schema};
+
+use crate::cli::{Cli, Command, DialectArg, Format};
+use crate::config::{self, Loaded};
+use crate::graph::{self, Line};
+use crate::{db, init, AppError, Context, ExitCode};
+
+/// What every command (but `init`) works with.
+pub(crate) struct Env<'a> {
+    pub ctx: &'a Context,
+    pub cfg: Loaded,
+    pub url_flag: Option<String>,
+    pub quiet: bool,
+    pub map: RevisionMap,
+}
+
+impl Env<'_> {
+    /// The database URL by precedence (`--url`, `DATABASE_URL`, `.env`, `retort.toml`).
+    pub fn url(&self) -> Result<String, AppError> {
+        config::database_url(
+            self.url_flag.as_deref(),
+            &self.ctx.env,
+            &self.ctx.cwd,
+            &self.cfg.config,
+        )
+        .map(|(u, _)| u)
+    }
+
+    /// The path of a script, for display (relative to the working directory when inside it).
+    pub fn script_path(&self, id: &str) -> Option<String> {
+        let script = self.ctx.migrations.script(id).ok()?;
+        Some(display_path(
+            &self.cfg.versions_dir().join(script.file_name()),
+            &self.ctx.cwd,
+        ))
+    }
+}
+
+/// `path` relative to `cwd` if it is inside it.
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+pub(crate) use say;
+
+pub(crate) async fn dispatch(
+    cli: Cli,
+    ctx: &Context,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    if let Command::Init {
+        dir,
+        models_crate,
+        models_path,
+    } = &cli.command
+    {
+        let dir = match dir {
+            Some(d) if d.is_absolute() => d.clone(),
+            Some(d) => ctx.cwd.join(d),
+            None => ctx.cwd.clone(),
+        };
+        init::init(
+            &init::InitOptions {
+                dir,
+                models_crate: models_crate.clone(),
+                models_path: models_path.clone(),
+            },
+            out,
+        )?;
+        return Ok(ExitCode::Success);
+    }
+    let cfg = config::load(&ctx.cwd, cli.config.as_deref())?;
+    ctx.migrations.check_fresh().map_err(|e| match e {
+        retort_runner::RunError::Stale(m) => AppError::Stale(m),
+        other => AppError::from(other),
+    })?;
+    let map = ctx.migrations.revision_map()?;
+    let env = Env {
+        ctx,
+        cfg,
+        url_flag: cli.url.clone(),
+        quiet: cli.quiet,
+        map,
+    };
+    match cli.command {
+        Command::Init { .. } => unreachable_init(),
+        Command::Revision {
+            message,
+            autogenerate,
+            allow_empty,
+            head,
+            splice,
+            branch_label,
+            depends_on,
+            rev_id,
+        } => {
+            revision(
+                &env,
+                RevisionArgs {
+                    message: message.unwrap_or_default(),
+                    autogenerate,
+                    allow_empty,
+                    head,
+                    splice,
+                    branch_label,
+                    depends_on,
+                    rev_id,
+                },
+                out,
+            )
+            .await
+        }
+        Command::Merge {
+            message,
+            branch_label,
+            rev_id,
+            revisions,
+        } => merge(
+            &env,
+            message.unwrap_or_default(),
+            branch_label,
+            rev_id,
+            &revisions,
+            out,
+        ),
+        Command::Upgrade { revision, sql } => db::upgrade(&env, &revision, sql, out).await,
+        Command::Downgrade { revision, sql } => db::downgrade(&env, &revision, sql, out).await,
+        Command::Stamp {
+            revisions,
+            purge,
+            sql,
+        } => db::stamp(&env, &revisions, purge, sql, out).await,
+        Command::Current { verbose } => db::current_cmd(&env, verbose, out).await,
+        Command::History {
+            rev_range,
+            verbose,
+            indicate_current,
+        } => history(&env, rev_range.as_deref(), verbose, indicate_current, out).await,
+        Command::Heads { verbose } => heads(&env, verbose, out),
+        Command::Branches { verbose } => branches(&env, verbose, out),
+        Command::Show { revision } => show(&env, &revision, out).await,
+        Command::Check { format } => db::check(&env, format == Format::Json, out).await,
+        Command::Schema { dialect } => schema_cmd(&env, dialect, out),
+    }
+}
+
+fn unreachable_init() -> Result<ExitCode, AppError> {
+    Err(AppError::Failed(
+        "internal error: init is handled before the configuration is read".to_string(),
+    ))
+}
+
+/// Maps a revision-expression error to a usage error (exit 2).
+pub(crate) fn resolve_err(e: retort_revision::ResolveError) -> AppError {
+    AppError::Usage(e.to_string())
+}
+
+// ----- graph commands -----------------------------------------------------------------------
+
+async fn history(
+    env: &Env<'_>,
+    range: Option<&str>,
+    verbose: bool,
+    indicate_current: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let needs_db = indicate_current || range.is_some_and(|r| r.contains("current"));
+    let current = if needs_db {
+        db::read_current(env).await?
+    } else {
+        Vec::new()
+    };
+    let revs = env.map.history(range, &current).map_err(resolve_err)?;
+    for h in revs {
+        if verbose {
+            let path = env.script_path(&h.revision);
+            say!(
+                out,
+                "{}",
+                graph::log_entry(&env.map, h, path.as_deref(), &current)
+            );
+        } else {
+            say!(
+                out,
+                "{}",
+                graph::head_only(
+                    &env.map,
+                    h,
+                    Line {
+                        include_branches: true,
+                        include_doc: true,
+                        include_parents: true,
+                        tree_indicators: true,
+                        head_indicators: true,
+                    },
+                    &current,
+                )
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+fn heads(env: &Env<'_>, verbose: bool, out: &mut dyn Write) -> Result<ExitCode, AppError> {
+    for id in env.map.heads() {
+        let Some(h) = env.map.get(id) else { continue };
+        if verbose {
+            let path = env.script_path(id);
+            say!(
+                out,
+                "{}",
+                graph::log_entry(&env.map, h, path.as_deref(), &[])
+            );
+        } else {
+            say!(
+                out,
+                "{}",
+                graph::head_only(
+                    &env.map,
+                    h,
+                    Line {
+                        include_branches: true,
+                        head_indicators: true,
+                        ..Line::default()
+                    },
+                    &[],
+                )
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+fn branches(env: &Env<'_>, verbose: bool, out: &mut dyn Write) -> Result<ExitCode, AppError> {
+    let mut points = env.map.branch_points();
+    points.reverse(); // newest first, like history
+    for id in points {
+        let Some(h) = env.map.get(id) else { continue };
+        let path = env.script_path(id);
+        let _ = write!(
+            out,
+            "{}",
+            graph::branch_point(&env.map, h, verbose, path.as_deref())
+        );
+    }
+    Ok(ExitCode::Success)
+}
+
+async fn show(env: &Env<'_>, rev: &str, out: &mut dyn Write) -> Result<ExitCode, AppError> {
+    let current = if rev.contains("current") || rev.starts_with(['+', '-']) {
+        db::read_current(env).await?
+    } else {
+        Vec::new()
+    };
+    let ids = env.map.resolve(rev, &current).map_err(resolve_err)?;
+    if ids.is_empty() {
+        say!(out, "<base>");
+        return Ok(ExitCode::Success);
+    }
+    for id in ids {
+        if let Some(h) = env.map.get(&id) {
+            let path = env.script_path(&id);
+            say!(
+                out,
+                "{}",
+                graph::log_entry(&env.map, h, path.as_deref(), &current)
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+// ----- writing scripts ----------------------------------------------------------------------
+
+pub(crate) struct RevisionArgs {
+    pub message: String,
+    pub autogenerate: bool,
+    pub allow_empty: bool,
+    pub head: Option<String>,
+    pub splice: bool,
+    pub branch_label: Option<String>,
+    pub depends_on: Vec<String>,
+    pub rev_id: Option<String>,
+}
+
+/// A revision id for a new script: `--rev-id` (validated, unused) or a fresh random one.
+fn choose_rev_id(map: &RevisionMap, rev_id: Option<String>) -> Result<String, AppError> {
+    match rev_id {
+        Some(id) => {
+            retort_revision::validate_revision_id(&id)
+                .map_err(|m| AppError::Usage(format!("--rev-id: {m}")))?;
+            if map.get(&id).is_some() {
+                return Err(AppError::Usage(format!(
+                    "--rev-id: revision {id} already exists; choose another id"
+                )));
+            }
+            if map.label_owner(&id).is_some() {
+                return Err(AppError::Usage(format!(
+                    "--rev-id: `{id}` is already a branch label; choose another id"
+                )));
+            }
+            Ok(id)
+        }
+        None => loop {
+            let id = retort_revision::new_revision_id();
+            if map.get(&id).is_none() && map.label_owner(&id).is_none() {
+                return Ok(id);
+            }
+        },
+    }
+}
+
+fn check_new_label(map: &RevisionMap, label: &str) -> Result<(), AppError> {
+    retort_revision::validate_branch_label(label)
+        .map_err(|m| AppError::Usage(format!("--branch-label: {m}")))?;
+    if let Some(owner) = map.label_owner(label) {
+        return Err(AppError::Usage(format!(
+            "Branch name '{label}' is already used by revision {owner}; choose another label"
+        )));
+    }
+    if map.get(label).is_some() {
+        return Err(AppError::Usage(format!(
+            "Branch name '{label}' is also a revision id; choose another label"
+        )));
+    }
+    Ok(())
+}
+
+/// The parents of a new revision (`Revises:`), by Alembic's rules.
+fn parents_for(env: &Env<'_>, args: &RevisionArgs) -> Result<Vec<String>, AppError> {
+    let map = &env.map;
+    match args.head.as_deref() {
+        Some("base") => {
+            if !map.is_empty() && args.branch_label.is_none() {
+                return Err(AppError::Usage(
+                    "--head base starts a new, independent lineage next to the existing history; give it a --branch-label NAME so that it can be addressed as NAME@head".to_string(),
+                ));
+            }
+            Ok(Vec::new())
+        }
+        Some(expr) => {
+            let ids = map.resolve(expr, &[]).map_err(resolve_err)?;
+            match ids.as_slice() {
+                [] => Ok(Vec::new()),
+                [id] => {
+                    if !map.is_head(id) && !args.splice {
+                        return Err(AppError::Usage(format!(
+                            "Revision {id} is not a head revision; please specify --splice to create a new branch from this revision"
+                        )));
+                    }
+                    Ok(vec![id.clone()])
+                }
+                many => Err(AppError::Usage(format!(
+                    "--head {expr} names several revisions ({}); name one of them, or use `merge` to join them",
+                    many.join(", ")
+                ))),
+            }
+        }
+        None => {
+            let heads = map.heads();
+            match heads.as_slice() {
+                [] => Ok(Vec::new()),
+                [one] => Ok(vec![one.to_string()]),
+                many => {
+                    let which = match &args.branch_label {
+                        Some(l) => format!(
+                            "a new branch labelled '{l}' needs --head base (a new independent lineage) or --head <parent revision>"
+                        ),
+                        None => "please specify the head revision on which the new revision should be based with --head (e.g. --head <branchname>@head), or run `merge heads` to merge them first".to_string(),
+                    };
+                    Err(AppError::Usage(format!(
+                        "Multiple heads are present ({}); {which}",
+                        many.join(", ")
+                    )))
+                }
+            }
+        }
+    }
+}
+
+/// `Depends on:` values: labels stay labels, revision expressions become full ids.
+fn resolve_depends(map: &RevisionMap, deps: &[String]) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for d in deps {
+        for part in d.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            if map.label_owner(part).is_some() && map.get(part).is_none() {
+                out.push(part.to_string());
+                continue;
+            }
+            let ids = map.resolve(part, &[]).map_err(resolve_err)?;
+            if ids.is_empty() {
+                return Err(AppError::Usage(format!(
+                    "--depends-on {part}: a revision cannot depend on base"
+                )));
+            }
+            for id in ids {
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for now.
+pub(crate) fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    format_utc(secs)
+}
+
+pub(crate) fn format_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Writes a new script file; returns its path.
+pub(crate) fn write_script(
+    env: &Env<'_>,
+    header: &Header,
+    up: &str,
+    down: &str,
+    out: &mut dyn Write,
+) -> Result<PathBuf, AppError> {
+    let versions = env.cfg.versions_dir();
+    std::fs::create_dir_all(&versions).map_err(|source| AppError::Io {
+        path: versions.clone(),
+        source,
+    })?;
+    let path = versions.join(retort_revision::file_name(
+        &header.revision,
+        &header.message,
+    ));
+    let text = retort_revision::render_script(header, up, down);
+    crate::write_new_file(&path, text.as_bytes())?;
+    let compiled = env.ctx.migrations.dir();
+    if !compiled.is_empty() {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => a == b,
+        };
+        let compiled_dir = env.ctx.cwd.join(compiled);
+        if !same(&compiled_dir, &env.cfg.script_location()) {
+            say!(
+                out,
+                "warning: this binary compiles its migrations from {}, but script_location is {}; the new script will not be compiled in",
+                compiled_dir.display(),
+                env.cfg.script_location().display()
+            );
+        }
+    }
+    say!(
+        out,
+        "Generating {} ... done",
+        display_path(&path, &env.ctx.cwd)
+    );
+    Ok(path)
+}
+
+async fn revision(
+    env: &Env<'_>,
+    args: RevisionArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    if let Some(l) = &args.branch_label {
+        check_new_label(&env.map, l)?;
+    }
+    if args.allow_empty && !args.autogenerate {
+        return Err(AppError::Usage(
+            "--allow-empty only makes sense with --autogenerate".to_string(),
+        ));
+    }
+    let parents = parents_for(env, &args)?;
+    let depends_on = resolve_depends(&env.map, &args.depends_on)?;
+    let rev = choose_rev_id(&env.map, args.rev_id.clone())?;
+    let header = Header {
+        revision: rev,
+        down_revisions: parents,
+        branch_labels: args.branch_label.iter().cloned().collect(),
+        depends_on,
+        message: args.message.clone(),
+        create_date: now_utc(),
+    };
+    let (up, down) = if args.autogenerate {
+        match db::autogenerate(env, out).await? {
+            Some(bodies) => bodies,
+            None if args.allow_empty => (String::new(), String::new()),
+            None => return Ok(ExitCode::Success),
+        }
+    } else {
+        (String::new(), String::new())
+    };
+    write_script(env, &header, &up, &down, out)?;
+    Ok(ExitCode::Success)
+}
+
+fn merge(
+    env: &Env<'_>,
+    message: String,
+    branch_label: Option<String>,
+    rev_id: Option<String>,
+    revisions: &[String],
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    if let Some(l) = &branch_label {
+        check_new_label(&env.map, l)?;
+    }
+    let mut parents: Vec<String> = Vec::new();
+    for r in revisions {
+        for part in r.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            for id in env.map.resolve(part, &[]).map_err(resolve_err)? {
+                if !parents.contains(&id) {
+                    parents.push(id);
+                }
+            }
+        }
+    }
+    if parents.len() < 2 {
+        return Err(AppError::Usage(format!(
+            "merge needs at least two distinct revisions; {} resolve{} to {}",
+            revisions.join(" "),
+            if revisions.len() == 1 { "s" } else { "" },
+            if parents.is_empty() {
+                "base".to_string()
+            } else {
+                parents.join(", ")
+            }
+        )));
+    }
+    // A revision that is an ancestor of another one in the list cannot be merged with it.
+    for a in &parents {
+        for b in &parents {
+            if a != b && is_ancestor(&env.map, a, b) {
+                return Err(AppError::Usage(format!(
+                    "Revision {a} is an ancestor of revision {b}: merging them makes no sense; merge heads instead"
+                )));
+            }
+        }
+    }
+    let rev = choose_rev_id(&env.map, rev_id)?;
+    let header = Header {
+        revision: rev,
+        down_revisions: parents,
+        branch_labels: branch_label.into_iter().collect(),
+        depends_on: Vec::new(),
+        message,
+        create_date: now_utc(),
+    };
+    write_script(env, &header, "", "", out)?;
+    Ok(ExitCode::Success)
+}
+
+/// True if `a` is below `b` through `Revises:`.
+fn is_ancestor(map: &RevisionMap, a: &str, b: &str) -> bool {
+    let mut stack = vec![b.to_string()];
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        if let Some(h) = map.get(&id) {
+            for p in &h.down_revisions {
+                if p == a {
+                    return true;
+                }
+                stack.push(p.clone());
+            }
+        }
+    }
+    false
+}
+
+// ----- schema -------------------------------------------------------------------------------
+
+/// The models' target schema; an empty one is an error (models crate not linked).
+pub(crate) fn target_schema(env: &Env<'_>) -> Result<Schema, AppError> {
+    let s = (env.ctx.target)().map_err(AppError::Target)?;
+    if s.tables.is_empty() && s.enums.is_empty() {
+        return Err(AppError::Target(
+            "no model is registered: the binary sees no #[derive(Table)] struct. Make sure its main.rs names the models crate (`use my_models as _;`), otherwise the linker drops it".to_string(),
+        ));
+    }
+    Ok(s)
+}
+
+fn schema_cmd(
+    env: &Env<'_>,
+    dialect: Option<DialectArg>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let schema = target_schema(env)?;
+    match dialect {
+        Some(d) => {
+            let d = match d {
+                DialectArg::Sqlite => Dialect::Sqlite,
+                DialectArg::Postgres => Dialect::Postgres,
+                DialectArg::Mysql => Dialect::Mysql,
+            };
+            for st in retort_sql::create_schema(&schema, d) {
+                let sql = st.sql.trim_end();
+                let sql = sql.strip_suffix(';').unwrap_or(sql);
+                say!(out, "{sql};");
+            }
+        }
+        None => {
+            let _ = write!(out, "{}", crate::describe::schema(&schema));
+        }
+    }
+    Ok(ExitCode::Success)
+}

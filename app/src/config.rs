@@ -1,0 +1,335 @@
+//! `retort.toml`, `.env` and the database URL.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::AppError;
+
+/// The default configuration file name, looked up in the working directory.
+pub const CONFIG_FILE: &str = "retort.toml";
+
+/// Every key `retort.toml` accepts.
+pub const KNOWN_KEYS: [&str; 9] = [
+    "script_location",
+    "database_url",
+    "version_table",
+    "version_table_schema",
+    "exclude_tables",
+    "include_schemas",
+    "compare_server_default",
+    "transaction_per_migration",
+    "lock_timeout",
+];
+
+/// The contents of `retort.toml` (the alembic.ini of retort), with defaults filled in.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Folder holding `versions/`; relative paths are relative to the config file's folder
+    /// (the working directory when there is no file). Default `migrations`.
+    pub script_location: String,
+    /// Database URL, used when neither `--url` nor `DATABASE_URL` is given.
+    pub database_url: Option<String>,
+    /// Version table name. Default `retort_version`.
+    pub version_table: String,
+    /// Schema of the version table (PostgreSQL schema, MySQL database).
+    pub version_table_schema: Option<String>,
+    /// Globs of tables that are invisible on both sides of a compare.
+    pub exclude_tables: Vec<String>,
+    /// Schemas (PostgreSQL) / databases (MySQL) to compare; empty = the default one.
+    pub include_schemas: Vec<String>,
+    /// Compare server defaults. Default true.
+    pub compare_server_default: bool,
+    /// One transaction per migration (true) or one for the whole run (false). Default true.
+    pub transaction_per_migration: bool,
+    /// Seconds to wait for the migration lock. Default 60.
+    pub lock_timeout: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            script_location: "migrations".to_string(),
+            database_url: None,
+            version_table: "retort_version".to_string(),
+            version_table_schema: None,
+            exclude_tables: Vec::new(),
+            include_schemas: Vec::new(),
+            compare_server_default: true,
+            transaction_per_migration: true,
+            lock_timeout: 60,
+        }
+    }
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file read, if any.
+    pub path: Option<PathBuf>,
+    /// The folder relative paths in the file are resolved against.
+    pub base: PathBuf,
+}
+
+impl Loaded {
+    /// `script_location`, resolved.
+    pub fn script_location(&self) -> PathBuf {
+        let p = Path::new(&self.config.script_location);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    /// `<script_location>/versions`.
+    pub fn versions_dir(&self) -> PathBuf {
+        self.script_location().join("versions")
+    }
+
+    /// The version table as `name` or `schema.name`.
+    pub fn version_table_qualified(&self) -> String {
+        match &self.config.version_table_schema {
+            Some(s) => format!("{s}.{}", self.config.version_table),
+            None => self.config.version_table.clone(),
+        }
+    }
+}
+
+/// Reads the configuration: `explicit` (from `-c`, relative to `cwd`) must exist; otherwise
+/// `retort.toml` in `cwd` is read if present, and the defaults apply if not.
+pub fn load(cwd: &Path, explicit: Option<&Path>) -> Result<Loaded, AppError> {
+    let path = match explicit {
+        Some(p) => {
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            };
+            if !p.is_file() {
+                return Err(AppError::Config {
+                    path: p.clone(),
+                    message: "the file does not exist".to_string(),
+                });
+            }
+            Some(p)
+        }
+        None => {
+            let p = cwd.join(CONFIG_FILE);
+            p.is_file().then_some(p)
+        }
+    };
+    let Some(path) = path else {
+        return Ok(Loaded {
+            config: Config::default(),
+            path: None,
+            base: cwd.to_path_buf(),
+        });
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| AppError::Config {
+        path: path.clone(),
+        message: format!("cannot read it: {e}"),
+    })?;
+    let config = parse(&text).map_err(|message| AppError::Config {
+        path: path.clone(),
+        message,
+    })?;
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.to_path_buf());
+    Ok(Loaded {
+        config,
+        path: Some(path),
+        base,
+    })
+}
+
+/// Parses the text of a `retort.toml`. Unknown keys are an error naming the key.
+pub fn parse(text: &str) -> Result<Config, String> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+    let unknown: Vec<&String> = table
+        .keys()
+        .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<String> = unknown.iter().map(|k| format!("`{k}`")).collect();
+        return Err(format!(
+            "unknown key{} {}; the keys are: {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            names.join(", "),
+            KNOWN_KEYS.join(", ")
+        ));
+    }
+    let config: Config = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| e.to_string().trim().to_string())?;
+    if config.version_table.is_empty() {
+        return Err("`version_table` is empty".to_string());
+    }
+    if config.script_location.is_empty() {
+        return Err("`script_location` is empty".to_string());
+    }
+    Ok(config)
+}
+
+/// Where the database URL came from (for messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Env,
+    DotEnv,
+    Config,
+}
+
+impl std::fmt::Display for UrlSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UrlSource::Flag => "--url",
+            UrlSource::Env => "DATABASE_URL",
+            UrlSource::DotEnv => "DATABASE_URL in .env",
+            UrlSource::Config => "database_url in retort.toml",
+        })
+    }
+}
+
+/// The database URL: `--url`, else `DATABASE_URL` from the environment, else `DATABASE_URL`
+/// from `.env` in `cwd`, else `database_url` from the configuration.
+pub fn database_url(
+    flag: Option<&str>,
+    env: &BTreeMap<String, String>,
+    cwd: &Path,
+    config: &Config,
+) -> Result<(String, UrlSource), AppError> {
+    if let Some(u) = flag.filter(|u| !u.is_empty()) {
+        return Ok((u.to_string(), UrlSource::Flag));
+    }
+    if let Some(u) = env.get("DATABASE_URL").filter(|u| !u.is_empty()) {
+        return Ok((u.clone(), UrlSource::Env));
+    }
+    let dotenv = cwd.join(".env");
+    if dotenv.is_file() {
+        let text = std::fs::read_to_string(&dotenv).map_err(|e| AppError::Config {
+            path: dotenv.clone(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        let vars = parse_dotenv(&text).map_err(|message| AppError::Config {
+            path: dotenv.clone(),
+            message,
+        })?;
+        if let Some(u) = vars.get("DATABASE_URL").filter(|u| !u.is_empty()) {
+            return Ok((u.clone(), UrlSource::DotEnv));
+        }
+    }
+    if let Some(u) = config.database_url.as_ref().filter(|u| !u.is_empty()) {
+        return Ok((u.clone(), UrlSource::Config));
+    }
+    Err(AppError::Usage(
+        "no database URL: pass --url, set DATABASE_URL (in the environment or in .env), or set database_url in retort.toml".to_string(),
+    ))
+}
+
+/// Parses the simple `.env` format: `KEY=VALUE` lines, `#` comments, blank lines, an optional
+/// `export ` prefix, values optionally in single quotes (verbatim) or double quotes (with `\n`,
+/// `\"`, `\\` escapes); an unquoted value ends at ` #`.
+pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").map(str::trim).unwrap_or(line);
+        let Some((key, value)) = line.split_once('=') else {
+            return Err(format!(
+                "line {}: expected KEY=VALUE, got `{}`",
+                n + 1,
+                line.chars().take(40).collect::<String>()
+            ));
+        };
+        let key = key.trim();
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
+            return Err(format!("line {}: invalid variable name `{key}`", n + 1));
+        }
+        let value = value.trim();
+        let value = if let Some(rest) = value.strip_prefix('\'') {
+            match rest.find('\'') {
+                Some(end) => rest[..end].to_string(),
+                None => return Err(format!("line {}: unterminated ' quote", n + 1)),
+            }
+        } else if let Some(rest) = value.strip_prefix('"') {
+            let mut s = String::new();
+            let mut chars = rest.chars();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some('n') => s.push('\n'),
+                        Some(other) => s.push(other),
+                        None => break,
+                    },
+                    c => s.push(c),
+                }
+            }
+            if !closed {
+                return Err(format!("line {}: unterminated \" quote", n + 1));
+            }
+            s
+        } else {
+            match value.find(" #") {
+                Some(i) => value[..i].trim_end().to_string(),
+                None => value.to_string(),
+            }
+        };
+        out.insert(key.to_string(), value);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let c = parse("").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.lock_timeout, 60);
+        assert!(c.compare_server_default);
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = parse("script_location = \"m\"\ndatabase_uri = \"x\"\n").unwrap_err();
+        assert!(e.contains("`database_uri`"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let e = parse("lock_timeout = \"soon\"\n").unwrap_err();
+        assert!(e.contains("lock_timeout"), "{e}");
+    }
+
+    #[test]
+    fn dotenv_forms() {
+        let v = parse_dotenv(
+            "# comment\n\nexport A=1\nB = 'x y' \nC=\"q\\\"z\"\nD=plain # trailing\nE=a#b\n",
+        )
+        .unwrap();
+        assert_eq!(v["A"], "1");
+        assert_eq!(v["B"], "x y");
+        assert_eq!(v["C"], "q\"z");
+        assert_eq!(v["D"], "plain");
+        assert_eq!(v["E"], "a#b");
+        assert!(parse_dotenv("novalue\n").is_err());
+    }
+}

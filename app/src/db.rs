@@ -1,0 +1,591 @@
+//! The commands that talk to a database: `current`, `upgrade`, `downgrade`, `stamp`,
+//! autogenerate and `check`.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crate::tmpdiff as retort_diff;
+use retort_revision::{Direction, VersionChange};
+use retort_runner::{Db, Event, RunError, RunOptions};
+use retort_schema::{Dialect, QName, Schema};
+
+use crate::commands::{resolve_err, say, target_schema, Env};
+use crate::{AppError, ExitCode};
+
+impl Env<'_> {
+    /// The runner's options from `retort.toml`.
+    pub(crate) fn run_options(&self) -> RunOptions {
+        let c = &self.cfg.config;
+        RunOptions {
+            version_table: QName::with_schema(
+                c.version_table_schema.clone(),
+                c.version_table.clone(),
+            ),
+            lock_timeout: Duration::from_secs(c.lock_timeout),
+            transaction_per_migration: c.transaction_per_migration,
+        }
+    }
+}
+
+/// Connects to the configured database.
+pub(crate) async fn connect(env: &Env<'_>) -> Result<Db, AppError> {
+    let url = env.url()?;
+    Ok(Db::connect(&url).await?)
+}
+
+/// The dialect of the configured URL, without connecting (offline mode).
+fn url_dialect(env: &Env<'_>) -> Result<Dialect, AppError> {
+    let url = env.url()?;
+    Dialect::from_url(&url).ok_or_else(|| {
+        AppError::Usage(format!(
+            "unsupported database URL `{}`: use sqlite:, postgres://, postgresql://, mysql:// or mariadb://",
+            retort_runner::redact_url(&url)
+        ))
+    })
+}
+
+async fn close(db: Db) {
+    let _ = db.close().await;
+}
+
+/// The database's current heads (the version table's rows).
+pub(crate) async fn read_current(env: &Env<'_>) -> Result<Vec<String>, AppError> {
+    let mut db = connect(env).await?;
+    let r = retort_runner::current(&mut db, &env.run_options()).await;
+    close(db).await;
+    Ok(r?)
+}
+
+/// Prints a progress event like Alembic's log lines.
+fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
+    if env.quiet {
+        return;
+    }
+    match e {
+        Event::Applying {
+            revision,
+            direction,
+            message,
+        } => {
+            let down = env
+                .map
+                .get(&revision)
+                .map(|h| h.down_revisions.join(", "))
+                .unwrap_or_default();
+            let msg = message.lines().next().unwrap_or("").to_string();
+            match direction {
+                Direction::Up => say!(out, "Running upgrade {down} -> {revision}, {msg}"),
+                Direction::Down => say!(out, "Running downgrade {revision} -> {down}, {msg}"),
+            }
+        }
+        Event::AutocommitSplit { revision, sql } => {
+            let first = sql.lines().next().unwrap_or("");
+            say!(
+                out,
+                "note: {revision}: `{first}` cannot run inside a transaction; what came before it is committed, it runs on its own, then a new transaction begins"
+            );
+        }
+        Event::Note(n) => say!(out, "note: {n}"),
+        _ => {}
+    }
+}
+
+/// Checks a target against the graph before running, so that a bad expression is a usage
+/// error (exit 2) rather than a failure.
+fn validate_plan(
+    env: &Env<'_>,
+    current: &[String],
+    target: &str,
+    direction: Direction,
+) -> Result<(), AppError> {
+    let r = match direction {
+        Direction::Up => env.map.upgrade_plan(current, target),
+        Direction::Down => env.map.downgrade_plan(current, target),
+    };
+    match r {
+        Ok(_) => Ok(()),
+        Err(e @ retort_revision::ResolveError::UnknownCurrent { .. }) => {
+            Err(AppError::Failed(e.to_string()))
+        }
+        Err(e) => Err(resolve_err(e)),
+    }
+}
+
+pub(crate) async fn upgrade(
+    env: &Env<'_>,
+    target: &str,
+    sql: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    migrate(env, target, sql, Direction::Up, out).await
+}
+
+pub(crate) async fn downgrade(
+    env: &Env<'_>,
+    target: &str,
+    sql: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    migrate(env, target, sql, Direction::Down, out).await
+}
+
+async fn migrate(
+    env: &Env<'_>,
+    target: &str,
+    sql: bool,
+    direction: Direction,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let opts = env.run_options();
+    if sql {
+        let d = url_dialect(env)?;
+        let mut notes = Vec::new();
+        let script = retort_runner::offline_with_events(
+            &env.ctx.migrations,
+            d,
+            direction,
+            target,
+            &opts,
+            &mut |e| {
+                if let Event::Note(n) = e {
+                    notes.push(n)
+                }
+            },
+        )
+        .map_err(|e| match e {
+            RunError::Revision(m) | RunError::Offline(m) => AppError::Usage(m),
+            other => AppError::from(other),
+        })?;
+        let _ = write!(out, "{script}");
+        if !script.ends_with('\n') {
+            say!(out, "");
+        }
+        for n in notes {
+            say!(out, "-- note: {n}");
+        }
+        return Ok(ExitCode::Success);
+    }
+    if target.contains(':') {
+        return Err(AppError::Usage(format!(
+            "a range `{target}` is only allowed with --sql (offline mode); online, name the target revision"
+        )));
+    }
+    let mut db = connect(env).await?;
+    let r = async {
+        let current = retort_runner::current(&mut db, &opts).await?;
+        validate_plan(env, &current, target, direction)?;
+        let set = &env.ctx.migrations;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let work = async {
+            let mut events = move |e: Event| {
+                let _ = tx.send(e);
+            };
+            match direction {
+                Direction::Up => {
+                    retort_runner::upgrade(&mut db, set, target, &opts, &mut events).await
+                }
+                Direction::Down => {
+                    retort_runner::downgrade(&mut db, set, target, &opts, &mut events).await
+                }
+            }
+        };
+        // Progress is printed while the run goes on (the sender lives as long as `work`).
+        let drain = async {
+            while let Some(e) = rx.recv().await {
+                print_event(env, out, e);
+            }
+        };
+        let (report, ()) = tokio::join!(work, drain);
+        let report = report?;
+        if report.applied.is_empty() && !env.quiet {
+            let now = retort_runner::current(&mut db, &opts).await?;
+            say!(
+                out,
+                "Nothing to do: the database is at {}",
+                if now.is_empty() {
+                    "<base>".to_string()
+                } else {
+                    now.join(", ")
+                }
+            );
+        }
+        Ok::<_, AppError>(())
+    }
+    .await;
+    close(db).await;
+    r?;
+    Ok(ExitCode::Success)
+}
+
+pub(crate) async fn stamp(
+    env: &Env<'_>,
+    targets: &[String],
+    purge: bool,
+    sql: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let opts = env.run_options();
+    if sql {
+        let d = url_dialect(env)?;
+        let script = offline_stamp(env, d, targets, purge, &opts)?;
+        let _ = write!(out, "{script}");
+        return Ok(ExitCode::Success);
+    }
+    let mut db = connect(env).await?;
+    let r = async {
+        let current = retort_runner::current(&mut db, &opts).await?;
+        let refs: Vec<&str> = targets.iter().map(String::as_str).collect();
+        env.map
+            .stamp_plan(&current, &refs, purge)
+            .map_err(|e| match e {
+                e @ retort_revision::ResolveError::UnknownCurrent { .. } => AppError::Failed(
+                    format!("{e}; `stamp --purge <rev>` rewrites the version table"),
+                ),
+                e => resolve_err(e),
+            })?;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+        let work = async {
+            let mut events = move |e: Event| {
+                let _ = tx.send(e);
+            };
+            retort_runner::stamp(
+                &mut db,
+                &env.ctx.migrations,
+                targets,
+                purge,
+                &opts,
+                &mut events,
+            )
+            .await
+        };
+        let drain = async {
+            while let Some(e) = rx.recv().await {
+                print_event(env, out, e);
+            }
+        };
+        let (report, ()) = tokio::join!(work, drain);
+        Ok::<_, AppError>(report?)
+    }
+    .await;
+    close(db).await;
+    let report = r?;
+    if !env.quiet {
+        say!(
+            out,
+            "Stamped the version table: {}",
+            if report.applied.is_empty() {
+                "<base>".to_string()
+            } else {
+                report.applied.join(", ")
+            }
+        );
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `stamp --sql`: the version-table statements, starting from an empty table (or from the
+/// `from` of a `from:to` target).
+fn offline_stamp(
+    env: &Env<'_>,
+    d: Dialect,
+    targets: &[String],
+    purge: bool,
+    opts: &RunOptions,
+) -> Result<String, AppError> {
+    use retort_sql::{quote_ident, quote_qname, quote_string};
+    let vt = &opts.version_table;
+    let (start, targets): (Vec<String>, Vec<String>) = match targets {
+        [one] if one.contains(':') => {
+            let (from, to) = one.split_once(':').unwrap_or(("", one));
+            let start = if from.trim().is_empty() || from.trim() == "base" {
+                Vec::new()
+            } else {
+                env.map.resolve(from.trim(), &[]).map_err(resolve_err)?
+            };
+            (start, vec![to.trim().to_string()])
+        }
+        _ => (Vec::new(), targets.to_vec()),
+    };
+    let refs: Vec<&str> = targets.iter().map(String::as_str).collect();
+    let plan = env
+        .map
+        .stamp_plan(&start, &refs, purge)
+        .map_err(resolve_err)?;
+    let t = quote_qname(vt, d);
+    let lit = |s: &str| quote_string(s, d);
+    let mut out = format!(
+        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n\n",
+        targets.join(" "),
+        quote_ident(&format!("{}_pkc", vt.name), d)
+    );
+    if plan.purge {
+        out.push_str(&format!("DELETE FROM {t};\n"));
+    }
+    let update = |old: &str, new: &str| {
+        format!(
+            "UPDATE {t} SET version_num = {} WHERE version_num = {};\n",
+            lit(new),
+            lit(old)
+        )
+    };
+    for c in &plan.changes {
+        match c {
+            VersionChange::Insert { new } => {
+                out.push_str(&format!(
+                    "INSERT INTO {t} (version_num) VALUES ({});\n",
+                    lit(new)
+                ));
+            }
+            VersionChange::Update { old, new } => out.push_str(&update(old, new)),
+            VersionChange::Delete { old } => {
+                out.push_str(&format!(
+                    "DELETE FROM {t} WHERE version_num = {};\n",
+                    lit(old)
+                ));
+            }
+            VersionChange::MergeUp {
+                delete,
+                update_from,
+                new,
+            } => {
+                for g in delete {
+                    out.push_str(&format!(
+                        "DELETE FROM {t} WHERE version_num = {};\n",
+                        lit(g)
+                    ));
+                }
+                out.push_str(&update(update_from, new));
+            }
+            VersionChange::Unmerge {
+                old,
+                insert,
+                update_to,
+            } => {
+                out.push_str(&update(old, update_to));
+                for i in insert {
+                    out.push_str(&format!(
+                        "INSERT INTO {t} (version_num) VALUES ({});\n",
+                        lit(i)
+                    ));
+                }
+            }
+            other => {
+                return Err(AppError::Failed(format!(
+                    "stamp --sql cannot render the version-table change {other:?}; run stamp online"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) async fn current_cmd(
+    env: &Env<'_>,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let current = read_current(env).await?;
+    for id in &current {
+        let Some(h) = env.map.get(id) else {
+            return Err(AppError::Failed(
+                retort_revision::ResolveError::UnknownCurrent { id: id.clone() }.to_string(),
+            ));
+        };
+        if verbose {
+            let path = env.script_path(id);
+            say!(
+                out,
+                "{}",
+                crate::graph::log_entry(&env.map, h, path.as_deref(), &current)
+            );
+        } else {
+            say!(
+                out,
+                "{}",
+                crate::graph::head_only(
+                    &env.map,
+                    h,
+                    crate::graph::Line {
+                        include_branches: true,
+                        tree_indicators: true,
+                        head_indicators: true,
+                        ..Default::default()
+                    },
+                    &[],
+                )
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+// ----- compare ------------------------------------------------------------------------------
+
+/// The result of comparing the models with the database.
+pub(crate) struct Comparison {
+    pub db_schema: Schema,
+    pub diff: retort_diff::Diff,
+}
+
+/// Refuses unless the database is at every head, then introspects it and diffs it with the
+/// models' target schema (both seen through `exclude_tables`).
+async fn compare(env: &Env<'_>) -> Result<Comparison, AppError> {
+    // The target first: a missing registry is reported without touching the database.
+    let mut target = target_schema(env)?;
+    let mut db = connect(env).await?;
+    let r = compare_on(env, &mut db, &mut target).await;
+    close(db).await;
+    r
+}
+
+async fn compare_on(
+    env: &Env<'_>,
+    db: &mut Db,
+    target: &mut Schema,
+) -> Result<Comparison, AppError> {
+    let opts = env.run_options();
+    let current = retort_runner::current(db, &opts).await?;
+    let pending: Vec<String> = env
+        .map
+        .upgrade_plan(&current, "heads")
+        .map_err(|e| AppError::Failed(e.to_string()))?
+        .into_iter()
+        .map(|s| s.revision)
+        .collect();
+    if !pending.is_empty() {
+        return Err(AppError::Failed(format!(
+            "Target database is not up to date: pending revisions {} (run `upgrade heads`)",
+            pending.join(", ")
+        )));
+    }
+    let c = &env.cfg.config;
+    let iopts = retort_introspect::Options {
+        schemas: c.include_schemas.clone(),
+        exclude_tables: c.exclude_tables.clone(),
+        version_table: env.cfg.version_table_qualified(),
+    };
+    let dialect = db.dialect();
+    let intro = introspect(db, &iopts).await?;
+    // Tables matching exclude_tables (and the version table) are invisible on both sides.
+    let vt = env.cfg.version_table_qualified();
+    target.tables.retain(|t| {
+        let q = t.qname().to_string();
+        let hidden = c.exclude_tables.iter().any(|g| {
+            retort_introspect::glob_match(g, &t.name) || retort_introspect::glob_match(g, &q)
+        });
+        !hidden && q != vt && t.name != vt
+    });
+    let dopts = retort_diff::Options {
+        dialect,
+        compare_server_default: c.compare_server_default,
+        compare_types: true,
+        compare_comments: true,
+    };
+    let diff = retort_diff::diff(&intro.schema, target, &dopts);
+    Ok(Comparison {
+        db_schema: intro.schema,
+        diff,
+    })
+}
+
+async fn introspect(
+    db: &mut Db,
+    opts: &retort_introspect::Options,
+) -> Result<retort_introspect::Introspection, AppError> {
+    let r = match db {
+        #[cfg(feature = "sqlite")]
+        Db::Sqlite(c) => retort_introspect::sqlite(c, opts).await,
+        #[cfg(feature = "postgres")]
+        Db::Postgres(c) => retort_introspect::postgres(c, opts).await,
+        #[cfg(feature = "mysql")]
+        Db::Mysql(c) => retort_introspect::mysql(c, opts).await,
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(AppError::Failed(format!(
+                "cannot read a {} database: this binary was built without retort's `{}` feature",
+                other.dialect(),
+                other.dialect()
+            )))
+        }
+    };
+    r.map_err(|e| AppError::Failed(e.to_string()))
+}
+
+fn note_lines(diff: &retort_diff::Diff) -> Vec<String> {
+    diff.notes
+        .iter()
+        .map(|n| format!("WARNING {}: {}", n.risk, n.message))
+        .collect()
+}
+
+/// `revision --autogenerate`: `None` when nothing changed, else the upgrade and downgrade
+/// bodies. Prints every operation and every risk note.
+pub(crate) async fn autogenerate(
+    env: &Env<'_>,
+    out: &mut dyn Write,
+) -> Result<Option<(String, String)>, AppError> {
+    let cmp = compare(env).await?;
+    if cmp.diff.ops.is_empty() {
+        say!(out, "No changes detected");
+        return Ok(None);
+    }
+    for op in &cmp.diff.ops {
+        say!(out, "Detected {}", op.describe());
+    }
+    for line in note_lines(&cmp.diff) {
+        say!(out, "{line}");
+    }
+    let up = retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes);
+    let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
+        AppError::Failed(format!(
+            "cannot write the downgrade of the detected changes: {e}"
+        ))
+    })?;
+    let down = retort_diff::render_rust(&down_ops, &[]);
+    Ok(Some((up, down)))
+}
+
+/// `check`: 0 when models and database agree, 1 with the list of differences.
+pub(crate) async fn check(
+    env: &Env<'_>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let cmp = compare(env).await?;
+    let in_sync = cmp.diff.ops.is_empty();
+    if json {
+        let v = serde_json::json!({
+            "in_sync": in_sync,
+            "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
+            "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
+                "op_index": n.op_index,
+                "risk": n.risk.to_string(),
+                "message": n.message,
+            })).collect::<Vec<_>>(),
+        });
+        say!(out, "{v}");
+    } else if in_sync {
+        say!(
+            out,
+            "No differences: models, migrations and database agree."
+        );
+    } else {
+        say!(
+            out,
+            "The models and the database differ ({} operation{}); run `revision --autogenerate -m \"...\"`:",
+            cmp.diff.ops.len(),
+            if cmp.diff.ops.len() == 1 { "" } else { "s" }
+        );
+        for op in &cmp.diff.ops {
+            say!(out, "  {}", op.describe());
+        }
+        for line in note_lines(&cmp.diff) {
+            say!(out, "{line}");
+        }
+    }
+    Ok(if in_sync {
+        ExitCode::Success
+    } else {
+        ExitCode::Failure
+    })
+}

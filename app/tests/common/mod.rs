@@ -1,0 +1,165 @@
+//! Shared fixtures: migration sets built in code, a target schema, a runner for commands.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use retort_app::{run, AppError, Context, ExitCode};
+use retort_runner::{Migration, MigrationSet, Script};
+use retort_schema::{Column, PrimaryKey, Schema, SqlType, Table};
+
+pub const A1: &str = "a1a1a1a1a1a1";
+pub const B2: &str = "b2b2b2b2b2b2";
+pub const C3: &str = "c3c3c3c3c3c3";
+pub const D4: &str = "d4d4d4d4d4d4";
+
+const H_A1: &str = "//! Create users\n//!\n//! Revision ID: a1a1a1a1a1a1\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:00:00 UTC\n";
+const H_B2: &str = "//! Add posts\n//!\n//! Revision ID: b2b2b2b2b2b2\n//! Revises: a1a1a1a1a1a1\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:01:00 UTC\n";
+const H_C3: &str = "//! Add tags\n//!\n//! Revision ID: c3c3c3c3c3c3\n//! Revises: b2b2b2b2b2b2\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:02:00 UTC\n";
+const H_D4: &str = "//! Feature table\n//!\n//! Revision ID: d4d4d4d4d4d4\n//! Revises: b2b2b2b2b2b2\n//! Branch labels: feature\n//! Depends on:\n//! Create date: 2026-11-25 08:03:00 UTC\n";
+
+fn col(name: &str, ty: SqlType) -> Column {
+    Column::new(name, ty)
+}
+
+fn table(name: &str, extra: Vec<Column>) -> Table {
+    let mut t = Table::new(name);
+    let mut id = col("id", SqlType::Integer);
+    id.autoincrement = true;
+    t.columns.push(id);
+    t.columns.extend(extra);
+    t.primary_key = Some(PrimaryKey {
+        name: format!("pk_{name}"),
+        columns: vec!["id".to_string()],
+    });
+    t
+}
+
+pub fn users() -> Table {
+    table("users", vec![col("email", SqlType::Varchar(320))])
+}
+
+pub fn posts() -> Table {
+    table(
+        "posts",
+        vec![
+            col("title", SqlType::Text),
+            col("body", SqlType::Text).nullable(true),
+        ],
+    )
+}
+
+pub fn tags() -> Table {
+    table("tags", vec![col("label", SqlType::Varchar(50))])
+}
+
+pub fn features() -> Table {
+    table("features", vec![col("name", SqlType::Text)])
+}
+
+fn up_a1(m: &mut Migration) {
+    m.create_table(users());
+}
+fn down_a1(m: &mut Migration) {
+    m.drop_table("users");
+}
+fn up_b2(m: &mut Migration) {
+    m.create_table(posts());
+}
+fn down_b2(m: &mut Migration) {
+    m.drop_table("posts");
+}
+fn up_c3(m: &mut Migration) {
+    m.create_table(tags());
+}
+fn down_c3(m: &mut Migration) {
+    m.drop_table("tags");
+}
+fn up_d4(m: &mut Migration) {
+    m.create_table(features());
+}
+fn down_d4(m: &mut Migration) {
+    m.drop_table("features");
+}
+
+pub fn script_a1() -> Script {
+    Script::new("a1a1a1a1a1a1_create_users.rs", H_A1, 1, up_a1, down_a1)
+}
+
+/// a1 -> b2 -> c3 (no folder: freshness is not checked).
+pub fn linear() -> MigrationSet {
+    MigrationSet::new(
+        "",
+        vec![
+            script_a1(),
+            Script::new("b2b2b2b2b2b2_add_posts.rs", H_B2, 2, up_b2, down_b2),
+            Script::new("c3c3c3c3c3c3_add_tags.rs", H_C3, 3, up_c3, down_c3),
+        ],
+    )
+}
+
+/// a1 -> b2 -> c3, and b2 -> d4 (branch label `feature`): two heads.
+pub fn branched() -> MigrationSet {
+    MigrationSet::new(
+        "",
+        vec![
+            script_a1(),
+            Script::new("b2b2b2b2b2b2_add_posts.rs", H_B2, 2, up_b2, down_b2),
+            Script::new("c3c3c3c3c3c3_add_tags.rs", H_C3, 3, up_c3, down_c3),
+            Script::new("d4d4d4d4d4d4_feature_table.rs", H_D4, 4, up_d4, down_d4),
+        ],
+    )
+}
+
+/// The models of the linear history at its head.
+pub fn target_at_head() -> Result<Schema, String> {
+    let mut s = Schema {
+        tables: vec![posts(), tags(), users()],
+        ..Default::default()
+    };
+    s.normalize_order();
+    Ok(s)
+}
+
+/// A fresh temporary directory.
+pub fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn ctx(set: MigrationSet, cwd: &Path) -> Context {
+    Context::isolated(set, target_at_head, cwd)
+}
+
+pub fn sqlite_url(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join(name).display())
+}
+
+/// Runs one command: (exit code, stdout, error text).
+pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String, String) {
+    let mut argv = vec!["retort".to_string()];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    let mut out: Vec<u8> = Vec::new();
+    let r: Result<ExitCode, AppError> = run(argv, ctx, &mut out).await;
+    let out = String::from_utf8(out).unwrap();
+    match r {
+        Ok(code) => (code.code(), out, String::new()),
+        Err(e) => (e.exit_code().code(), out, retort_app::error_text(&e)),
+    }
+}
+
+/// Runs a command that must succeed; returns its output.
+pub async fn ok(ctx: &Context, args: &[&str]) -> String {
+    let (code, out, err) = cmd(ctx, args).await;
+    assert_eq!(code, 0, "{args:?} failed: {err}\n{out}");
+    out
+}
+
+/// The files of `<dir>/migrations/versions`.
+pub fn versions(dir: &Path) -> Vec<PathBuf> {
+    let v = dir.join("migrations/versions");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&v) {
+        Ok(rd) => rd.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
