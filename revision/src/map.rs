@@ -732,6 +732,9 @@ impl RevisionMap {
         ident: &str,
         branch: Option<&str>,
     ) -> Result<usize, ResolveError> {
+        if ident.is_empty() {
+            return Err(ResolveError::NoSuchRevision { id: String::new() });
+        }
         let branch_rev = match branch {
             Some(b) => Some(self.resolve_branch(b)?),
             None => None,

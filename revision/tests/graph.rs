@@ -296,6 +296,14 @@ fn partial_identifiers() {
         r("ffff").unwrap_err().to_string(),
         "No such revision or branch 'ffff'"
     );
+    // An empty identifier is not a prefix of everything.
+    let single = RevisionMap::new(vec![h("abcdef", &[])]).unwrap();
+    assert!(matches!(
+        single.resolve("", &[]).unwrap_err(),
+        ResolveError::NoSuchRevision { .. }
+    ));
+    assert!(single.resolve("@head", &[]).is_err());
+    assert_eq!(single.resolve("abcd", &[]).unwrap(), ["abcdef"]);
 }
 
 // ------------------------------------------------------------------------------------------
