@@ -45,6 +45,7 @@ per_dialect!(
     concurrent_upgrades_apply_each_migration_once,
     lock_timeout_is_reported,
     ops_on_objects_made_with_raw_sql,
+    one_transaction_for_the_whole_run,
 );
 
 async fn count(db: &mut Db, sql: &str) -> i64 {
@@ -826,5 +827,50 @@ async fn postgres_autocommit_split() {
         "{sql}"
     );
     db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- transaction_per_migration = false, migrate_to_head ---------------------------------
+
+async fn one_transaction_for_the_whole_run(d: Dialect) {
+    let Some(t) = TestDb::new(d, "one_transaction_for_the_whole_run").await else {
+        return;
+    };
+    let set = set(vec![
+        script("f1", &[], None, f1_up, f1_down),
+        script("f2", &["f1"], None, f2_up, f2_down),
+    ]);
+    let o = RunOptions {
+        transaction_per_migration: false,
+        ..RunOptions::default()
+    };
+    let mut db = t.connect().await;
+    let e = upgrade(&mut db, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap_err();
+    if d == Dialect::Mysql {
+        // No transactional DDL: f1 stands.
+        assert_eq!(versions(&mut db).await, s(&["f1"]));
+    } else {
+        assert!(e.to_string().contains("whole run was rolled back"), "{e}");
+        assert!(versions(&mut db).await.is_empty());
+        assert!(!has_table(&mut db, "keep").await);
+    }
+    db.close().await.unwrap();
+
+    t.drop().await;
+
+    // The embedded entry point: up to every head, idempotent.
+    let t = TestDb::new(d, "one_transaction_for_the_whole_run")
+        .await
+        .unwrap();
+    let r = retort_runner::migrate_to_head(&t.url, &linear_set())
+        .await
+        .unwrap();
+    assert_eq!(r.applied, s(&["l1", "l2", "l3"]));
+    let r = retort_runner::migrate_to_head(&t.url, &linear_set())
+        .await
+        .unwrap();
+    assert!(r.applied.is_empty());
     t.drop().await;
 }
