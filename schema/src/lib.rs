@@ -6,6 +6,7 @@
 //!
 //! Everything here is plain data: no I/O, no database, no inventory.
 
+mod build;
 mod dialect;
 pub mod expr;
 mod model;
