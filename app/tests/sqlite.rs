@@ -387,3 +387,34 @@ async fn exclude_tables_hides_tables_on_both_sides() {
     let out = ok(&c, &["check"]).await;
     assert!(out.starts_with("No differences"), "{out}");
 }
+
+#[tokio::test]
+async fn first_autogenerate_on_an_empty_history() {
+    let d = tmp();
+    let url = sqlite_url(d.path(), "app.db");
+    let c = ctx(retort_runner::MigrationSet::empty(), d.path());
+    let out = ok(
+        &c,
+        &[
+            "--url",
+            &url,
+            "revision",
+            "--autogenerate",
+            "-m",
+            "initial",
+            "--rev-id",
+            "0000aaaa0000",
+        ],
+    )
+    .await;
+    assert!(out.contains("Generating"), "{out}");
+    let text =
+        std::fs::read_to_string(d.path().join("migrations/versions/0000aaaa0000_initial.rs"))
+            .unwrap();
+    let h = retort_revision::parse_header(&text).unwrap();
+    assert!(h.down_revisions.is_empty());
+    let up = &text[text.find("pub fn upgrade").unwrap()..text.find("pub fn downgrade").unwrap()];
+    for t in ["users", "posts", "tags"] {
+        assert!(up.contains(t), "{t} missing from the upgrade:\n{text}");
+    }
+}

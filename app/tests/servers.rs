@@ -1,0 +1,104 @@
+//! The database commands on PostgreSQL and MariaDB/MySQL (features `postgres`, `mysql`):
+//! `cargo test -p retort-app --all-features`. Each test works in its own database.
+#![cfg(any(feature = "postgres", feature = "mysql"))]
+
+mod common;
+
+use common::*;
+
+fn rand_suffix() -> String {
+    retort_revision::new_revision_id()
+}
+
+/// `url` with its database name replaced.
+fn with_db(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    let mut u = format!("{}/{db}", &base[..path_start]);
+    if let Some(q) = query {
+        u.push('?');
+        u.push_str(q);
+    }
+    u
+}
+
+/// A fresh database on the server at `admin_url`, or `None` (test skipped) if the server is
+/// unreachable outside CI.
+async fn fresh_db(admin_url: &str, what: &str, test: &str) -> Option<(String, String)> {
+    let mut admin = match retort_runner::Db::connect(admin_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("no {what} at {admin_url}: {e}");
+            }
+            eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
+            return None;
+        }
+    };
+    let name = format!("retort_t_{}", rand_suffix());
+    admin
+        .execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let _ = admin.close().await;
+    Some((name.clone(), with_db(admin_url, &name)))
+}
+
+async fn drop_db(admin_url: &str, name: &str) {
+    if let Ok(mut admin) = retort_runner::Db::connect(admin_url).await {
+        let _ = admin.execute(&format!("DROP DATABASE {name}")).await;
+        let _ = admin.close().await;
+    }
+}
+
+async fn round_trip(admin_url: &str, what: &str, test: &str) {
+    let Some((name, url)) = fresh_db(admin_url, what, test).await else {
+        return;
+    };
+    let d = tmp();
+    let c = ctx(linear(), d.path()).with_env("DATABASE_URL", &url);
+    let out = ok(&c, &["upgrade", "head"]).await;
+    assert!(
+        out.contains(&format!("Running upgrade {B2} -> {C3}, Add tags")),
+        "{out}"
+    );
+    assert_eq!(ok(&c, &["current"]).await, format!("{C3} (head)\n"));
+    // The models are what the history made.
+    let (code, out, err) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let out = ok(&c, &["revision", "--autogenerate", "-m", "none"]).await;
+    assert!(out.contains("No changes detected"), "{out}");
+    assert!(versions(d.path()).is_empty());
+
+    ok(&c, &["downgrade", "-2"]).await;
+    assert_eq!(ok(&c, &["current"]).await, format!("{A1}\n"));
+    let (code, _, err) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("not up to date"), "{err}");
+    ok(&c, &["downgrade", "base"]).await;
+    assert_eq!(ok(&c, &["current"]).await, "");
+    drop_db(admin_url, &name).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_round_trip() {
+    let admin = std::env::var("RETORT_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    round_trip(&admin, "PostgreSQL", "postgres_round_trip").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_round_trip() {
+    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
+    round_trip(&admin, "MariaDB", "mysql_round_trip").await;
+}
