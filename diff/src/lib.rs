@@ -1,1 +1,125 @@
-//! retort: the pure schema differ
+//! retort's pure schema differ: two [`Schema`]s in (what the database has, what the models
+//! want), a list of [`Op`]s in dependency order out, with risk [`Note`]s; and the rendering of
+//! operations as Rust source for the body of a migration script ([`render_rust`]).
+//!
+//! No I/O, no database. The `from` side is spelled by the database (introspection), the `to`
+//! side by the models; per-dialect normalization ([`same_type`], [`same_default`],
+//! [`normalize_expr`]) makes an unchanged model compare equal.
+//!
+//! # What is compared
+//!
+//! Tables (added, dropped, renamed from a `renamed_from` hint), columns (added, dropped, renamed
+//! from a hint, type, nullability, server default, comment), primary keys, indexes, unique
+//! constraints, foreign keys (columns, target, `ON DELETE`/`ON UPDATE`, deferrable), checks (by
+//! name and normalized expression), table comments, and PostgreSQL enum types (created,
+//! dropped, values appended, values removed or reordered). A changed index or constraint is a
+//! drop and a create. The autoincrement / identity flag is never a change.
+//!
+//! Per dialect:
+//! - PostgreSQL: enum columns compare by type name; the type's values are compared on
+//!   [`Schema::enums`]. Casts in defaults and checks (`'x'::text`) are ignored.
+//! - MySQL/MariaDB: enums compare by values (the name is irrelevant: MySQL enums are inline);
+//!   a [`Unique`](retort_schema::Unique) and a unique index with the same name and columns are
+//!   the same; `RESTRICT`, `NO ACTION` and unspecified foreign-key actions are the same;
+//!   `deferrable` and partial-index predicates are ignored; the JSON binary flag and the
+//!   timestamp time zone flag are ignored.
+//! - SQLite: enums compare by values; the `ck_<table>_<col>_enum` CHECK standing for an enum
+//!   column is part of the column; comments are ignored; `INTEGER` and `BIGINT` are the same on
+//!   an auto-increment column (the rowid alias is always `INTEGER`).
+//!
+//! On MySQL and SQLite, where an enum lives in the column, a change of values is an
+//! [`AlterColumn`](retort_schema::AlterColumn) of the column's type; [`Schema::enums`] is not
+//! read there.
+
+mod differ;
+mod normalize;
+mod risk;
+
+use retort_schema::{ApplyError, Dialect, Op, Schema};
+
+pub use differ::diff;
+pub use normalize::{normalize_expr, same_default, same_type};
+pub use risk::sqlite_needs_rebuild;
+
+/// What to compare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub dialect: Dialect,
+    /// Compare server defaults (default `true`).
+    pub compare_server_default: bool,
+    /// Compare column types (default `true`).
+    pub compare_types: bool,
+    /// Compare table and column comments (default `true`, but `false` on SQLite, which has none).
+    pub compare_comments: bool,
+}
+
+impl Options {
+    /// Everything compared that `dialect` can store.
+    pub fn new(dialect: Dialect) -> Self {
+        Options {
+            dialect,
+            compare_server_default: true,
+            compare_types: true,
+            compare_comments: dialect != Dialect::Sqlite,
+        }
+    }
+}
+
+/// The result of [`diff`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Diff {
+    /// Operations in dependency order.
+    pub ops: Vec<Op>,
+    /// Risks, each attached to one operation (an operation may carry several).
+    pub notes: Vec<Note>,
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// The notes attached to `ops[index]`.
+    pub fn notes_for(&self, index: usize) -> impl Iterator<Item = &Note> {
+        self.notes.iter().filter(move |n| n.op_index == index)
+    }
+}
+
+/// A risk attached to an operation, e.g. "drops table `x` and all its rows".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Index into [`Diff::ops`].
+    pub op_index: usize,
+    pub risk: Risk,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Risk {
+    /// Drops a table or a column: data is lost.
+    Destructive,
+    /// Narrows a type: may fail or truncate values.
+    Narrowing,
+    /// May fail on existing data: NOT NULL without a default, a unique that may hit duplicates.
+    MayFail,
+    /// Rewrites a table: a SQLite rebuild, a PostgreSQL enum rewrite.
+    Rewrite,
+}
+
+impl Risk {
+    /// The label used in `// WARNING (<label>): ..` comments.
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::Destructive => "destructive",
+            Risk::Narrowing => "narrowing",
+            Risk::MayFail => "may fail",
+            Risk::Rewrite => "rewrite",
+        }
+    }
+}
+
+/// The downgrade of `upgrade` applied to `from`: the reverse of each operation, last first
+/// (= [`retort_schema::reverse_all`]).
+pub fn downgrade(from: &Schema, upgrade: &[Op]) -> Result<Vec<Op>, ApplyError> {
+    retort_schema::reverse_all(from, upgrade)
+}

@@ -1,0 +1,576 @@
+//! The diff walk: match tables and columns (by name, then by rename hints), compare, and emit
+//! operations in dependency order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use retort_schema::{
+    naming, AlterColumn, Column, Dialect, FkAction, ForeignKey, Index, Op, QName, Schema, SqlType,
+    Table,
+};
+
+use crate::normalize::{canon_type, normalize_expr, pg_needs_using, pg_type, same_default};
+use crate::{risk, Diff, Options};
+
+/// Compares `from` (what the database has) with `to` (what the models want) and returns the
+/// operations that turn `from` into `to`, in dependency order, with risk notes.
+///
+/// Order: enum types created or changed; foreign keys dropped, then other indexes and
+/// constraints dropped; tables dropped (reverse dependency order, cyclic foreign keys dropped
+/// first); tables renamed; per table: columns dropped, altered (renames included), added, and
+/// the table comment; primary keys, uniques, indexes and checks added; tables created in
+/// foreign-key dependency order (a foreign key on a cycle is added after the tables, except on
+/// SQLite, which accepts a reference to a table that does not exist yet); foreign keys added;
+/// enum types dropped.
+pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
+    let d = opts.dialect;
+    let mut from = from.clone();
+    let mut to = to.clone();
+    if d == Dialect::Postgres {
+        from.collect_enums_from_columns();
+        to.collect_enums_from_columns();
+    }
+    from.normalize_order();
+    to.normalize_order();
+
+    let mut enum_first = Vec::new();
+    let mut enum_last = Vec::new();
+    if d == Dialect::Postgres {
+        for e in &to.enums {
+            match from.enum_type(&e.qname()) {
+                None => enum_first.push(Op::CreateEnum(e.clone())),
+                Some(f) if f.values == e.values => {}
+                Some(f) if e.values.starts_with(&f.values) => {
+                    for v in &e.values[f.values.len()..] {
+                        enum_first.push(Op::AddEnumValue {
+                            name: e.qname(),
+                            value: v.clone(),
+                            before: None,
+                        });
+                    }
+                }
+                Some(_) => enum_first.push(Op::SetEnumValues {
+                    name: e.qname(),
+                    values: e.values.clone(),
+                }),
+            }
+        }
+        for f in &from.enums {
+            if to.enum_type(&f.qname()).is_none() {
+                enum_last.push(Op::DropEnum { name: f.qname() });
+            }
+        }
+    }
+
+    // Tables: by name, then by rename hint.
+    let from_names: BTreeSet<QName> = from.tables.iter().map(Table::qname).collect();
+    let to_names: BTreeSet<QName> = to.tables.iter().map(Table::qname).collect();
+    let mut renames: Vec<(QName, QName)> = Vec::new();
+    let mut claimed: BTreeSet<QName> = BTreeSet::new();
+    let mut created: Vec<&Table> = Vec::new();
+    for t in &to.tables {
+        let q = t.qname();
+        if from_names.contains(&q) {
+            continue;
+        }
+        let old = t
+            .renamed_from
+            .iter()
+            .map(|h| QName::with_schema(t.schema.clone(), h.clone()))
+            .find(|o| from_names.contains(o) && !to_names.contains(o) && !claimed.contains(o));
+        match old {
+            Some(o) => {
+                claimed.insert(o.clone());
+                renames.push((o, q));
+            }
+            None => created.push(t),
+        }
+    }
+    let dropped: Vec<&Table> = from
+        .tables
+        .iter()
+        .filter(|t| !to_names.contains(&t.qname()) && !claimed.contains(&t.qname()))
+        .collect();
+    let dropped_names: BTreeSet<QName> = dropped.iter().map(|t| t.qname()).collect();
+    let created_names: BTreeSet<QName> = created.iter().map(|t| t.qname()).collect();
+    // Name of a (post-rename) table before the renames run.
+    let old_name: BTreeMap<QName, QName> = renames
+        .iter()
+        .map(|(o, n)| (n.clone(), o.clone()))
+        .collect();
+
+    // The state the comparison runs against: `from` without the dropped tables, renames applied
+    // (Op::apply rewrites references to renamed tables and columns).
+    let mut state = from.clone();
+    state.tables.retain(|t| !dropped_names.contains(&t.qname()));
+    let mut rename_ops = Vec::new();
+    for (o, n) in &renames {
+        let op = Op::RenameTable {
+            table: o.clone(),
+            new_name: n.name.clone(),
+        };
+        // Cannot fail: `o` exists, `n` does not.
+        let _ = op.apply(&mut state);
+        rename_ops.push(op);
+    }
+    // Column renames: (table, new name) -> old name.
+    let mut col_renames: BTreeMap<(QName, String), String> = BTreeMap::new();
+    for t in &to.tables {
+        let q = t.qname();
+        if created_names.contains(&q) {
+            continue;
+        }
+        let mut claimed_cols: BTreeSet<String> = BTreeSet::new();
+        for c in &t.columns {
+            let Some(s) = state.table(&q) else { continue };
+            if s.column(&c.name).is_some() {
+                continue;
+            }
+            let old = c.renamed_from.iter().find(|h| {
+                s.column(h).is_some() && t.column(h).is_none() && !claimed_cols.contains(*h)
+            });
+            if let Some(old) = old.cloned() {
+                claimed_cols.insert(old.clone());
+                let op = Op::AlterColumn(AlterColumn::new(q.clone(), old.clone()).rename(&c.name));
+                let _ = op.apply(&mut state);
+                col_renames.insert((q.clone(), c.name.clone()), old);
+            }
+        }
+    }
+
+    let mut fk_drops = Vec::new();
+    let mut other_drops = Vec::new();
+    let mut col_ops = Vec::new();
+    let mut adds = Vec::new();
+    let mut fk_adds = Vec::new();
+    for t in &to.tables {
+        let q = t.qname();
+        if created_names.contains(&q) {
+            continue;
+        }
+        let Some(s) = state.table(&q) else { continue };
+        let then = old_name.get(&q).cloned().unwrap_or_else(|| q.clone());
+        compare_table(
+            s,
+            t,
+            &then,
+            opts,
+            &col_renames,
+            &mut TableOps {
+                fk_drops: &mut fk_drops,
+                other_drops: &mut other_drops,
+                col_ops: &mut col_ops,
+                adds: &mut adds,
+                fk_adds: &mut fk_adds,
+            },
+        );
+    }
+
+    let drop_ops = drop_tables(&dropped);
+    let (create_ops, cyclic_fks) = create_tables(&created, d);
+
+    let mut ops = Vec::new();
+    ops.extend(enum_first);
+    ops.extend(fk_drops);
+    ops.extend(other_drops);
+    ops.extend(drop_ops);
+    ops.extend(rename_ops);
+    ops.extend(col_ops);
+    ops.extend(adds);
+    ops.extend(create_ops);
+    ops.extend(cyclic_fks);
+    ops.extend(fk_adds);
+    ops.extend(enum_last);
+    let notes = risk::notes(&from, &ops, &created_names, d);
+    Diff { ops, notes }
+}
+
+struct TableOps<'a> {
+    fk_drops: &'a mut Vec<Op>,
+    other_drops: &'a mut Vec<Op>,
+    col_ops: &'a mut Vec<Op>,
+    adds: &'a mut Vec<Op>,
+    fk_adds: &'a mut Vec<Op>,
+}
+
+fn strip_hints(c: &Column) -> Column {
+    let mut c = c.clone();
+    c.renamed_from.clear();
+    c
+}
+
+fn strip_table_hints(t: &Table) -> Table {
+    let mut t = t.clone();
+    t.renamed_from.clear();
+    for c in &mut t.columns {
+        c.renamed_from.clear();
+    }
+    t
+}
+
+fn norm_comment(c: &Option<String>) -> Option<&str> {
+    c.as_deref().map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// The default that matters: a `nextval(..)` on an auto-increment column is the identity's
+/// business, not a default.
+fn effective_default(c: &Column) -> Option<&str> {
+    match c.default.as_deref() {
+        Some(d)
+            if c.autoincrement && d.trim_start().to_ascii_lowercase().starts_with("nextval(") =>
+        {
+            None
+        }
+        other => other,
+    }
+}
+
+fn column_types_equal(s: &Column, t: &Column, d: Dialect) -> bool {
+    if d == Dialect::Sqlite
+        && (s.autoincrement || t.autoincrement)
+        && canon_type(&s.ty, d).is_integer()
+        && canon_type(&t.ty, d).is_integer()
+    {
+        // The rowid alias is always INTEGER.
+        return true;
+    }
+    canon_type(&s.ty, d) == canon_type(&t.ty, d)
+}
+
+fn compare_table(
+    s: &Table,
+    t: &Table,
+    then: &QName,
+    opts: &Options,
+    col_renames: &BTreeMap<(QName, String), String>,
+    out: &mut TableOps<'_>,
+) {
+    let d = opts.dialect;
+    let q = t.qname();
+
+    // Columns.
+    for sc in &s.columns {
+        if t.column(&sc.name).is_none() {
+            out.col_ops.push(Op::DropColumn {
+                table: q.clone(),
+                column: sc.name.clone(),
+            });
+        }
+    }
+    let mut alters = Vec::new();
+    let mut col_adds = Vec::new();
+    for tc in &t.columns {
+        let Some(sc) = s.column(&tc.name) else {
+            col_adds.push(Op::AddColumn {
+                table: q.clone(),
+                column: strip_hints(tc),
+            });
+            continue;
+        };
+        let renamed_from = col_renames.get(&(q.clone(), tc.name.clone()));
+        let mut a = AlterColumn::new(q.clone(), renamed_from.unwrap_or(&tc.name).clone());
+        if renamed_from.is_some() {
+            a.new_name = Some(tc.name.clone());
+        }
+        if opts.compare_types && !column_types_equal(sc, tc, d) {
+            a.ty = Some(tc.ty.clone());
+            if d == Dialect::Postgres && pg_needs_using(&sc.ty, &tc.ty) {
+                let col = renamed_from.unwrap_or(&tc.name);
+                a.using = Some(format!(
+                    "\"{}\"::{}",
+                    col.replace('"', "\"\""),
+                    pg_type(&tc.ty)
+                ));
+            }
+        }
+        let pk_both = s.is_pk_column(&sc.name) && t.is_pk_column(&tc.name);
+        if sc.nullable != tc.nullable && !pk_both {
+            a.nullable = Some(tc.nullable);
+        }
+        if opts.compare_server_default
+            && !same_default(effective_default(sc), effective_default(tc), &tc.ty, d)
+        {
+            a.default = Some(effective_default(tc).map(str::to_string));
+        }
+        if opts.compare_comments
+            && d != Dialect::Sqlite
+            && norm_comment(&sc.comment) != norm_comment(&tc.comment)
+        {
+            a.comment = Some(norm_comment(&tc.comment).map(str::to_string));
+        }
+        if !a.is_empty() {
+            alters.push(Op::AlterColumn(a));
+        }
+    }
+    out.col_ops.extend(alters);
+    out.col_ops.extend(col_adds);
+    if opts.compare_comments
+        && d != Dialect::Sqlite
+        && norm_comment(&s.comment) != norm_comment(&t.comment)
+    {
+        out.col_ops.push(Op::SetTableComment {
+            table: q.clone(),
+            comment: norm_comment(&t.comment).map(str::to_string),
+        });
+    }
+
+    // Primary key.
+    let pk_same = match (&s.primary_key, &t.primary_key) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.columns == b.columns && (a.name == b.name || d == Dialect::Mysql),
+        _ => false,
+    };
+    if !pk_same {
+        if let Some(pk) = &s.primary_key {
+            out.other_drops.push(Op::DropPrimaryKey {
+                table: then.clone(),
+                name: pk.name.clone(),
+            });
+        }
+        if let Some(pk) = &t.primary_key {
+            out.adds.push(Op::AddPrimaryKey {
+                table: q.clone(),
+                primary_key: pk.clone(),
+            });
+        }
+    }
+
+    // Indexes and constraints, paired by kind and name.
+    let si = items(s, t, s, d);
+    let ti = items(t, t, s, d);
+    for (key, a) in &si {
+        match ti.get(key) {
+            Some(b) if same_item(a, b, d) => {}
+            _ => {
+                let op = a.drop_op(then);
+                if matches!(a, Item::Fk(_)) {
+                    out.fk_drops.push(op);
+                } else {
+                    out.other_drops.push(op);
+                }
+            }
+        }
+    }
+    for (key, b) in &ti {
+        match si.get(key) {
+            Some(a) if same_item(a, b, d) => {}
+            _ => {
+                let op = b.add_op(&q);
+                if matches!(b, Item::Fk(_)) {
+                    out.fk_adds.push(op);
+                } else {
+                    out.adds.push(op);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Item {
+    Index(Index),
+    Unique(retort_schema::Unique),
+    Fk(ForeignKey),
+    Check(retort_schema::Check),
+}
+
+impl Item {
+    fn drop_op(&self, table: &QName) -> Op {
+        let table = table.clone();
+        match self {
+            Item::Index(i) => Op::DropIndex {
+                table,
+                name: i.name.clone(),
+            },
+            Item::Unique(u) => Op::DropUnique {
+                table,
+                name: u.name.clone(),
+            },
+            Item::Fk(f) => Op::DropForeignKey {
+                table,
+                name: f.name.clone(),
+            },
+            Item::Check(c) => Op::DropCheck {
+                table,
+                name: c.name.clone(),
+            },
+        }
+    }
+
+    fn add_op(&self, table: &QName) -> Op {
+        let table = table.clone();
+        match self {
+            Item::Index(i) => Op::CreateIndex {
+                table,
+                index: i.clone(),
+            },
+            Item::Unique(u) => Op::AddUnique {
+                table,
+                unique: u.clone(),
+            },
+            Item::Fk(f) => Op::AddForeignKey {
+                table,
+                foreign_key: f.clone(),
+            },
+            Item::Check(c) => Op::AddCheck {
+                table,
+                check: c.clone(),
+            },
+        }
+    }
+}
+
+/// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index without
+/// a predicate is the same kind as a unique constraint. On SQLite the CHECK that stands for an
+/// enum column (of `a` or `b`) is left out.
+fn items(t: &Table, a: &Table, b: &Table, d: Dialect) -> BTreeMap<(u8, String), Item> {
+    let mut m = BTreeMap::new();
+    for i in &t.indexes {
+        let kind = if d == Dialect::Mysql && i.unique && i.predicate.is_none() {
+            1
+        } else {
+            0
+        };
+        m.insert((kind, i.name.clone()), Item::Index(i.clone()));
+    }
+    for u in &t.uniques {
+        m.insert((1, u.name.clone()), Item::Unique(u.clone()));
+    }
+    for f in &t.foreign_keys {
+        m.insert((2, f.name.clone()), Item::Fk(f.clone()));
+    }
+    let enum_checks: BTreeSet<String> = if d == Dialect::Sqlite {
+        [a, b]
+            .iter()
+            .flat_map(|tb| {
+                tb.columns
+                    .iter()
+                    .filter(|c| matches!(c.ty, SqlType::Enum { .. }))
+                    .map(move |c| naming::check(&tb.name, &format!("{}_enum", c.name)))
+            })
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    for c in &t.checks {
+        if enum_checks.contains(&c.name) {
+            continue;
+        }
+        m.insert((3, c.name.clone()), Item::Check(c.clone()));
+    }
+    m
+}
+
+fn fk_action(a: Option<FkAction>, d: Dialect) -> Option<FkAction> {
+    match a {
+        None | Some(FkAction::NoAction) => None,
+        Some(FkAction::Restrict) if d == Dialect::Mysql => None,
+        other => other,
+    }
+}
+
+fn pred(p: &Option<String>) -> Option<String> {
+    p.as_deref().map(normalize_expr)
+}
+
+fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
+    match (a, b) {
+        (Item::Index(x), Item::Index(y)) => {
+            x.columns == y.columns
+                && x.unique == y.unique
+                && (d == Dialect::Mysql || pred(&x.predicate) == pred(&y.predicate))
+        }
+        (Item::Unique(x), Item::Unique(y)) => x.columns == y.columns,
+        (Item::Index(i), Item::Unique(u)) | (Item::Unique(u), Item::Index(i)) => {
+            d == Dialect::Mysql && i.unique && i.columns == u.columns
+        }
+        (Item::Fk(x), Item::Fk(y)) => {
+            x.columns == y.columns
+                && x.ref_table == y.ref_table
+                && x.ref_columns == y.ref_columns
+                && fk_action(x.on_delete, d) == fk_action(y.on_delete, d)
+                && fk_action(x.on_update, d) == fk_action(y.on_update, d)
+                && (d == Dialect::Mysql || x.deferrable == y.deferrable)
+        }
+        (Item::Check(x), Item::Check(y)) => normalize_expr(&x.expr) == normalize_expr(&y.expr),
+        _ => false,
+    }
+}
+
+/// Drops `tables` so that a table is dropped before the tables it references; on a cycle, the
+/// foreign keys that point to the table about to go are dropped first.
+fn drop_tables(tables: &[&Table]) -> Vec<Op> {
+    let mut remaining: Vec<Table> = tables.iter().map(|t| (*t).clone()).collect();
+    let mut ops = Vec::new();
+    while !remaining.is_empty() {
+        let referenced = |q: &QName, rem: &[Table]| {
+            rem.iter()
+                .any(|o| &o.qname() != q && o.foreign_keys.iter().any(|f| &f.ref_table == q))
+        };
+        let pos = remaining
+            .iter()
+            .position(|t| !referenced(&t.qname(), &remaining))
+            .unwrap_or(0);
+        let victim = remaining.remove(pos);
+        let vq = victim.qname();
+        for o in &mut remaining {
+            let oq = o.qname();
+            o.foreign_keys.retain(|f| {
+                if f.ref_table == vq {
+                    ops.push(Op::DropForeignKey {
+                        table: oq.clone(),
+                        name: f.name.clone(),
+                    });
+                    false
+                } else {
+                    true
+                }
+            });
+        }
+        ops.push(Op::DropTable { table: vq });
+    }
+    ops
+}
+
+/// Creates `tables` so that a table comes after the tables it references. A table whose
+/// dependencies are all there carries its foreign keys; on a cycle the first table (by name)
+/// goes first without the foreign keys to tables not created yet, which are added after all
+/// tables (on SQLite they stay in the `CREATE TABLE`: SQLite does not check the target).
+fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
+    let mut remaining: Vec<Table> = tables.iter().map(|t| strip_table_hints(t)).collect();
+    let pending: BTreeSet<QName> = remaining.iter().map(Table::qname).collect();
+    let mut done: BTreeSet<QName> = BTreeSet::new();
+    let mut ops = Vec::new();
+    let mut later = Vec::new();
+    let ready = |t: &Table, done: &BTreeSet<QName>| {
+        t.foreign_keys.iter().all(|f| {
+            f.ref_table == t.qname()
+                || !pending.contains(&f.ref_table)
+                || done.contains(&f.ref_table)
+        })
+    };
+    while !remaining.is_empty() {
+        let pos = remaining.iter().position(|t| ready(t, &done));
+        let mut t = remaining.remove(pos.unwrap_or(0));
+        let q = t.qname();
+        if pos.is_none() && d != Dialect::Sqlite {
+            let mut keep = Vec::new();
+            for f in t.foreign_keys.drain(..) {
+                if f.ref_table == q
+                    || !pending.contains(&f.ref_table)
+                    || done.contains(&f.ref_table)
+                {
+                    keep.push(f);
+                } else {
+                    later.push(Op::AddForeignKey {
+                        table: q.clone(),
+                        foreign_key: f,
+                    });
+                }
+            }
+            t.foreign_keys = keep;
+        }
+        done.insert(q);
+        ops.push(Op::CreateTable(t));
+    }
+    (ops, later)
+}

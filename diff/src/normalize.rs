@@ -1,0 +1,660 @@
+//! Per-dialect normalization: the `from` side is spelled by the database (introspection), the
+//! `to` side by the models; an unchanged model must compare equal.
+
+use retort_schema::{Dialect, SqlType};
+
+/// The canonical form of a type on dialect `d`: catalog spellings kept as `Custom` are parsed,
+/// and what the dialect cannot tell apart is merged.
+pub(crate) fn canon_type(t: &SqlType, d: Dialect) -> SqlType {
+    let t = match t {
+        SqlType::Custom(s) => parse_custom(s, d),
+        other => other.clone(),
+    };
+    match t {
+        SqlType::Decimal {
+            precision: Some(p),
+            scale: Some(0),
+        } => SqlType::Decimal {
+            precision: Some(p),
+            scale: None,
+        },
+        SqlType::Json { .. } if d != Dialect::Postgres => SqlType::Json { binary: false },
+        SqlType::Timestamp { .. } if d == Dialect::Mysql => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        // PostgreSQL: an enum type is compared by name (its values are the type's business);
+        // elsewhere enums are inline and have no name of their own: compare the values.
+        SqlType::Enum { name, .. } if d == Dialect::Postgres => SqlType::Enum {
+            name,
+            values: Vec::new(),
+        },
+        SqlType::Enum { values, .. } => SqlType::Enum {
+            name: String::new(),
+            values,
+        },
+        other => other,
+    }
+}
+
+fn parse_custom(s: &str, d: Dialect) -> SqlType {
+    let lower = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let (base, args) = match lower.find('(') {
+        Some(i) if lower.ends_with(')') => {
+            let args: Vec<Option<u32>> = lower[i + 1..lower.len() - 1]
+                .split(',')
+                .map(|a| a.trim().parse().ok())
+                .collect();
+            (lower[..i].trim().to_string(), args)
+        }
+        _ => (lower.clone(), Vec::new()),
+    };
+    let arg = |i: usize| args.get(i).copied().flatten();
+    let mysql = d == Dialect::Mysql;
+    let ty = match (base.as_str(), args.len()) {
+        ("tinyint", 1) if mysql && arg(0) == Some(1) => SqlType::Boolean,
+        ("bool" | "boolean", 0) => SqlType::Boolean,
+        ("int2" | "smallint", _) => SqlType::SmallInt,
+        ("int" | "int4" | "integer", _) => SqlType::Integer,
+        ("int8" | "bigint", _) => SqlType::BigInt,
+        ("float4" | "real", 0) => SqlType::Real,
+        ("float", 0) if mysql => SqlType::Real,
+        ("float8" | "double" | "double precision", 0) => SqlType::Double,
+        ("text", 0) => SqlType::Text,
+        ("tinytext" | "mediumtext" | "longtext", 0) if mysql => SqlType::Text,
+        ("varchar" | "character varying", 1) if arg(0).is_some() => {
+            SqlType::Varchar(arg(0).unwrap_or_default())
+        }
+        ("char", 1) if mysql && arg(0) == Some(36) => SqlType::Uuid,
+        ("bytea" | "blob", 0) => SqlType::Blob,
+        ("tinyblob" | "mediumblob" | "longblob", 0) if mysql => SqlType::Blob,
+        ("numeric" | "decimal", 0) => SqlType::Decimal {
+            precision: None,
+            scale: None,
+        },
+        ("numeric" | "decimal", 1 | 2) if arg(0).is_some() => SqlType::Decimal {
+            precision: arg(0),
+            scale: arg(1),
+        },
+        ("date", 0) => SqlType::Date,
+        ("time" | "time without time zone", 0) => SqlType::Time,
+        ("timestamp" | "timestamp without time zone", 0) => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        ("datetime", _) if d != Dialect::Postgres => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        ("timestamptz" | "timestamp with time zone", 0) => SqlType::Timestamp {
+            with_time_zone: true,
+        },
+        ("uuid", 0) => SqlType::Uuid,
+        ("json", 0) => SqlType::Json { binary: false },
+        ("jsonb", 0) => SqlType::Json { binary: true },
+        _ => SqlType::Custom(lower),
+    };
+    ty
+}
+
+/// Whether two types are the same on dialect `d` once normalized (`int4` and `Integer`,
+/// `tinyint(1)` and `Boolean` on MySQL, `LONGTEXT` and `Text`, `NUMERIC(8,0)` and `NUMERIC(8)`,
+/// enum names on MySQL/SQLite, the JSON binary flag outside PostgreSQL, ...).
+pub fn same_type(a: &SqlType, b: &SqlType, d: Dialect) -> bool {
+    canon_type(a, d) == canon_type(b, d)
+}
+
+/// A default expression in canonical form.
+#[derive(Clone, Debug, PartialEq)]
+enum Def {
+    Null,
+    Bool(bool),
+    Num(String),
+    Str(String),
+    Expr(String),
+}
+
+/// Whether two server defaults are the same for a column of type `ty` on dialect `d`:
+/// `None` and `NULL`; outer parentheses (`(CURRENT_TIMESTAMP)`); PostgreSQL casts
+/// (`'x'::text`, `'0'::numeric`); `now()`, `CURRENT_TIMESTAMP`, `current_timestamp()`;
+/// `false`, `'false'`, `0` on a boolean; `0` and `'0'`; MySQL's unquoted literals (`draft`).
+pub fn same_default(a: Option<&str>, b: Option<&str>, ty: &SqlType, d: Dialect) -> bool {
+    canon_default(a, ty, d) == canon_default(b, ty, d)
+}
+
+fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
+    let Some(raw) = e else { return Def::Null };
+    let mut s = raw.trim().to_string();
+    loop {
+        let before = s.clone();
+        s = strip_outer_parens(&s).trim().to_string();
+        if d == Dialect::Postgres {
+            s = strip_trailing_cast(&s).trim().to_string();
+        }
+        if s == before {
+            break;
+        }
+    }
+    if s.is_empty() {
+        return Def::Null;
+    }
+    let lower = s.to_ascii_lowercase();
+    let mut def = if lower == "null" {
+        Def::Null
+    } else if lower == "true" {
+        Def::Bool(true)
+    } else if lower == "false" {
+        Def::Bool(false)
+    } else if let Some(n) = canon_number(&s) {
+        Def::Num(n)
+    } else if let Some(body) = single_string(&s) {
+        Def::Str(body)
+    } else {
+        let e = normalize_expr(&s);
+        match e.replace(' ', "").as_str() {
+            "now()"
+            | "current_timestamp"
+            | "current_timestamp()"
+            | "transaction_timestamp()"
+            | "localtimestamp"
+            | "localtimestamp()"
+            | "now"
+            | "sysdate()" => Def::Expr("current_timestamp".into()),
+            "current_date" | "current_date()" | "curdate()" => Def::Expr("current_date".into()),
+            "current_time" | "current_time()" | "curtime()" => Def::Expr("current_time".into()),
+            _ if d == Dialect::Mysql && !s.contains('(') && !s.contains('\'') => {
+                // MySQL 8 reports literal defaults unquoted.
+                Def::Str(s.clone())
+            }
+            _ => Def::Expr(e),
+        }
+    };
+    let base = canon_type(ty, d);
+    def = match (base, def) {
+        (SqlType::Boolean, Def::Num(n)) if n == "0" || n == "1" => Def::Bool(n == "1"),
+        (SqlType::Boolean, Def::Str(s)) => match s.to_ascii_lowercase().as_str() {
+            "t" | "true" | "1" | "y" | "yes" | "on" => Def::Bool(true),
+            "f" | "false" | "0" | "n" | "no" | "off" => Def::Bool(false),
+            _ => Def::Str(s),
+        },
+        (SqlType::Boolean, Def::Expr(x)) if x == "b'1'" || x == "b'0'" => Def::Bool(x == "b'1'"),
+        (
+            SqlType::SmallInt
+            | SqlType::Integer
+            | SqlType::BigInt
+            | SqlType::Real
+            | SqlType::Double
+            | SqlType::Decimal { .. },
+            Def::Str(s),
+        ) => match canon_number(s.trim()) {
+            Some(n) => Def::Num(n),
+            None => Def::Str(s),
+        },
+        (
+            SqlType::Text | SqlType::Varchar(_) | SqlType::Enum { .. } | SqlType::Uuid,
+            Def::Num(n),
+        ) => Def::Str(n),
+        (SqlType::Text | SqlType::Varchar(_) | SqlType::Enum { .. }, Def::Bool(b))
+            if d == Dialect::Mysql =>
+        {
+            Def::Str(b.to_string())
+        }
+        (_, def) => def,
+    };
+    def
+}
+
+/// `(x)` -> `x` when the parentheses wrap the whole expression.
+pub(crate) fn strip_outer_parens(s: &str) -> &str {
+    let t = s.trim();
+    if !(t.starts_with('(') && t.ends_with(')')) {
+        return t;
+    }
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let chars: Vec<char> = t.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_str {
+            if c == '\'' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            '\'' => in_str = true,
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 && i != chars.len() - 1 {
+                    return t;
+                }
+            }
+            _ => {}
+        }
+    }
+    &t[1..t.len() - 1]
+}
+
+/// PostgreSQL: `'x'::character varying` -> `'x'`, `'{}'::text[]` -> `'{}'`.
+fn strip_trailing_cast(s: &str) -> &str {
+    // Find the last `::` outside string literals.
+    let mut in_str = false;
+    let mut last = None;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\'' {
+                in_str = false;
+            }
+        } else if c == b'\'' {
+            in_str = true;
+        } else if c == b':' && b.get(i + 1) == Some(&b':') {
+            last = Some(i);
+            i += 1;
+        } else if c == b'(' && last.is_some() {
+            // `::numeric(10,2)` is fine; anything else after the cast is not a bare cast.
+        }
+        i += 1;
+    }
+    match last {
+        Some(i) => {
+            let ty = &s[i + 2..];
+            let ok = ty.chars().all(|c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(c, ' ' | '_' | '"' | '[' | ']' | '(' | ')' | ',' | '.')
+            });
+            if ok {
+                &s[..i]
+            } else {
+                s
+            }
+        }
+        None => s,
+    }
+}
+
+fn canon_number(s: &str) -> Option<String> {
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    if body.matches('.').count() > 1 || body == "." {
+        return None;
+    }
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let mut out = String::new();
+    if neg && !(int == "0" && frac.is_empty()) {
+        out.push('-');
+    }
+    out.push_str(int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    Some(out)
+}
+
+/// The body of `'...'` (with `''` unescaped), if `s` is exactly one string literal.
+fn single_string(s: &str) -> Option<String> {
+    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            if chars.peek() == Some(&'\'') {
+                chars.next();
+                out.push('\'');
+            } else {
+                return None;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Word(String),
+    Str(String),
+    Sym(String),
+}
+
+fn tokenize(s: &str) -> Vec<Tok> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' {
+            let mut body = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        body.push('\'');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                body.push(chars[i]);
+                i += 1;
+            }
+            out.push(Tok::Str(body));
+        } else if c == '"' || c == '`' || c == '[' && d_is_ident_bracket(&chars, i) {
+            let close = if c == '[' { ']' } else { c };
+            let mut body = String::new();
+            i += 1;
+            while i < chars.len() && chars[i] != close {
+                body.push(chars[i]);
+                i += 1;
+            }
+            i += 1;
+            out.push(Tok::Word(body.to_lowercase()));
+        } else if c.is_alphanumeric() || c == '_' || c == '.' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '$'))
+            {
+                i += 1;
+            }
+            out.push(Tok::Word(
+                chars[start..i].iter().collect::<String>().to_lowercase(),
+            ));
+        } else {
+            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
+            if matches!(two.as_str(), "<>" | "!=" | ">=" | "<=" | "::" | "==" | "||") {
+                out.push(Tok::Sym(match two.as_str() {
+                    "!=" => "<>".into(),
+                    "==" => "=".into(),
+                    t => t.into(),
+                }));
+                i += 2;
+            } else {
+                out.push(Tok::Sym(c.to_string()));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `[` opens a quoted identifier only in SQLite/MSSQL style `[name]`, never in PostgreSQL's
+/// `ARRAY[...]`.
+fn d_is_ident_bracket(chars: &[char], i: usize) -> bool {
+    let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+    !matches!(prev, Some(c) if c.is_alphanumeric() || *c == '_' || *c == ')')
+        && chars[i + 1..]
+            .iter()
+            .take_while(|c| **c != ']')
+            .all(|c| *c != ',' && *c != '\'')
+}
+
+const GROUPING_AFTER: &[&str] = &[
+    "and", "or", "not", "is", "like", "between", "when", "then", "else", "case", "exists",
+];
+
+/// A CHECK expression or index predicate in a canonical form: keywords and identifiers
+/// lowercased, identifier quotes removed, whitespace normalized, grouping parentheses and
+/// PostgreSQL casts removed, `= ANY (ARRAY[..])` read as `IN (..)`, `!=` as `<>`.
+pub fn normalize_expr(s: &str) -> String {
+    let toks = tokenize(s);
+    // Drop casts: `::` followed by a type name (words, optional `(n)` and `[]`).
+    let mut no_cast = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == Tok::Sym("::".into()) {
+            i += 1;
+            while let Some(Tok::Word(_)) = toks.get(i) {
+                i += 1;
+            }
+            if toks.get(i) == Some(&Tok::Sym("(".into())) {
+                while i < toks.len() && toks[i] != Tok::Sym(")".into()) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            while toks.get(i) == Some(&Tok::Sym("[".into()))
+                && toks.get(i + 1) == Some(&Tok::Sym("]".into()))
+            {
+                i += 2;
+            }
+            continue;
+        }
+        no_cast.push(toks[i].clone());
+        i += 1;
+    }
+    // `= ANY (ARRAY[a, b])` -> `IN (a, b)`; `<> ALL (ARRAY[..])` -> `NOT IN (..)`.
+    let mut t = Vec::with_capacity(no_cast.len());
+    let mut i = 0;
+    let w = |s: &str| Tok::Word(s.into());
+    let sym = |s: &str| Tok::Sym(s.into());
+    while i < no_cast.len() {
+        let pat = |op: &str, q: &str| {
+            no_cast.get(i) == Some(&sym(op))
+                && no_cast.get(i + 1) == Some(&w(q))
+                && no_cast.get(i + 2) == Some(&sym("("))
+        };
+        let any = pat("=", "any");
+        let all = pat("<>", "all");
+        if any || all {
+            // Skip `(`, optional grouping parens, `array`, `[`.
+            let mut j = i + 3;
+            while no_cast.get(j) == Some(&sym("(")) {
+                j += 1;
+            }
+            if no_cast.get(j) == Some(&w("array")) && no_cast.get(j + 1) == Some(&sym("[")) {
+                let mut k = j + 2;
+                let mut items = Vec::new();
+                while k < no_cast.len() && no_cast[k] != sym("]") {
+                    items.push(no_cast[k].clone());
+                    k += 1;
+                }
+                k += 1;
+                while no_cast.get(k) == Some(&sym(")")) {
+                    k += 1;
+                }
+                if all {
+                    t.push(w("not"));
+                }
+                t.push(w("in"));
+                t.push(sym("("));
+                t.extend(items);
+                t.push(sym(")"));
+                i = k;
+                continue;
+            }
+        }
+        t.push(no_cast[i].clone());
+        i += 1;
+    }
+    // Drop grouping parentheses, keep call and IN-list parentheses.
+    let mut keep_stack: Vec<bool> = Vec::new();
+    let mut out: Vec<Tok> = Vec::with_capacity(t.len());
+    for tok in t {
+        match &tok {
+            Tok::Sym(p) if p == "(" => {
+                let call = matches!(out.last(), Some(Tok::Word(wd)) if !GROUPING_AFTER.contains(&wd.as_str()));
+                keep_stack.push(call);
+                if call {
+                    out.push(tok);
+                }
+            }
+            Tok::Sym(p) if p == ")" => {
+                if keep_stack.pop().unwrap_or(false) {
+                    out.push(tok);
+                }
+            }
+            _ => out.push(tok),
+        }
+    }
+    let mut s = String::new();
+    for tok in out {
+        let piece = match tok {
+            Tok::Word(w) => w,
+            Tok::Str(b) => format!("'{}'", b.replace('\'', "''")),
+            Tok::Sym(x) => x,
+        };
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&piece);
+    }
+    s
+}
+
+/// Whether changing `from` to `to` can lose information or fail on existing values
+/// (anything that is not a known widening).
+pub(crate) fn is_narrowing(from: &SqlType, to: &SqlType, d: Dialect) -> bool {
+    let (f, t) = (canon_type(from, d), canon_type(to, d));
+    use SqlType::*;
+    let rank = |x: &SqlType| match x {
+        SmallInt => Some(1),
+        Integer => Some(2),
+        BigInt => Some(3),
+        _ => None,
+    };
+    let widening = match (&f, &t) {
+        _ if f == t => true,
+        (a, b) if rank(a).is_some() && rank(b).is_some() => rank(a) <= rank(b),
+        (SmallInt | Integer, Double | Decimal { .. }) => true,
+        (Real, Double) => true,
+        (Varchar(a), Varchar(b)) => a <= b,
+        (Varchar(_), Text) => true,
+        (_, Text) => true,
+        (Timestamp { .. }, Timestamp { .. }) => true,
+        (Date, Timestamp { .. }) => true,
+        (Json { .. }, Json { .. }) => true,
+        (
+            Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            Decimal {
+                precision: p2,
+                scale: s2,
+            },
+        ) => {
+            let s1 = s1.unwrap_or(0);
+            let s2 = s2.unwrap_or(0);
+            match (p1, p2) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(p1), Some(p2)) => s2 >= s1 && p2 - s2.min(*p2) >= p1 - s1.min(*p1),
+            }
+        }
+        (Enum { values: a, .. }, Enum { values: b, .. }) => a.iter().all(|v| b.contains(v)),
+        _ => false,
+    };
+    !widening
+}
+
+/// PostgreSQL: whether `ALTER COLUMN .. TYPE` needs a `USING` because no assignment cast
+/// exists from `from` to `to` (text -> integer, integer -> boolean, text -> uuid, ...). Enum
+/// conversions are left to the renderer, which casts through text itself.
+pub(crate) fn pg_needs_using(from: &SqlType, to: &SqlType) -> bool {
+    use SqlType::*;
+    let (f, t) = (
+        canon_type(from, Dialect::Postgres),
+        canon_type(to, Dialect::Postgres),
+    );
+    let numeric = |x: &SqlType| {
+        matches!(
+            x,
+            SmallInt | Integer | BigInt | Real | Double | Decimal { .. }
+        )
+    };
+    let temporal = |x: &SqlType| matches!(x, Date | Timestamp { .. });
+    match (&f, &t) {
+        _ if f == t => false,
+        (Custom(_), _) | (_, Custom(_)) | (Enum { .. }, _) | (_, Enum { .. }) => false,
+        (_, Text | Varchar(_)) => false,
+        (a, b) if numeric(a) && numeric(b) => false,
+        (a, b) if temporal(a) && temporal(b) => false,
+        (Timestamp { .. }, Time) => false,
+        (Json { .. }, Json { .. }) => false,
+        _ => true,
+    }
+}
+
+/// The PostgreSQL spelling of a type, for a `USING "col"::type` expression.
+pub(crate) fn pg_type(t: &SqlType) -> String {
+    match t {
+        SqlType::Boolean => "boolean".into(),
+        SqlType::SmallInt => "smallint".into(),
+        SqlType::Integer => "integer".into(),
+        SqlType::BigInt => "bigint".into(),
+        SqlType::Real => "real".into(),
+        SqlType::Double => "double precision".into(),
+        SqlType::Text => "text".into(),
+        SqlType::Varchar(n) => format!("varchar({n})"),
+        SqlType::Blob => "bytea".into(),
+        SqlType::Decimal {
+            precision: Some(p),
+            scale: Some(s),
+        } => format!("numeric({p},{s})"),
+        SqlType::Decimal {
+            precision: Some(p),
+            scale: None,
+        } => format!("numeric({p})"),
+        SqlType::Decimal { .. } => "numeric".into(),
+        SqlType::Date => "date".into(),
+        SqlType::Time => "time".into(),
+        SqlType::Timestamp {
+            with_time_zone: false,
+        } => "timestamp".into(),
+        SqlType::Timestamp {
+            with_time_zone: true,
+        } => "timestamptz".into(),
+        SqlType::Uuid => "uuid".into(),
+        SqlType::Json { binary: false } => "json".into(),
+        SqlType::Json { binary: true } => "jsonb".into(),
+        SqlType::Enum { name, .. } => format!("\"{}\"", name.replace('"', "\"\"")),
+        SqlType::Custom(s) => s.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_normalize() {
+        assert_eq!(normalize_expr("(age >= 0)"), normalize_expr("age>=0"));
+        assert_eq!(
+            normalize_expr("((\"age\" >= 0) AND (age < 200))"),
+            normalize_expr("age >= 0 and age < 200")
+        );
+        assert_eq!(
+            normalize_expr(
+                "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))"
+            ),
+            normalize_expr("status IN ('a', 'b')")
+        );
+        assert_eq!(normalize_expr("length(name) > 0"), "length ( name ) > 0");
+        assert_ne!(normalize_expr("age > 0"), normalize_expr("age > 1"));
+        assert_ne!(normalize_expr("note = 'A'"), normalize_expr("note = 'a'"));
+    }
+
+    #[test]
+    fn numbers_are_canonical() {
+        assert_eq!(canon_number("0.00").as_deref(), Some("0"));
+        assert_eq!(canon_number("-1.50").as_deref(), Some("-1.5"));
+        assert_eq!(canon_number("007").as_deref(), Some("7"));
+        assert_eq!(canon_number("abc"), None);
+    }
+}
