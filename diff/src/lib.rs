@@ -33,12 +33,14 @@
 
 mod differ;
 mod normalize;
+mod render;
 mod risk;
 
 use retort_schema::{ApplyError, Dialect, Op, Schema};
 
 pub use differ::diff;
 pub use normalize::{normalize_expr, same_default, same_type};
+pub use render::{render_rust, rust_string};
 pub use risk::sqlite_needs_rebuild;
 
 /// What to compare.

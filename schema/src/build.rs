@@ -225,6 +225,20 @@ impl EnumType {
     }
 }
 
+impl SqlType {
+    /// An enumeration type: `SqlType::enumeration("mood", ["ok", "meh"])`.
+    pub fn enumeration<I, S>(name: impl Into<String>, values: I) -> SqlType
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        SqlType::Enum {
+            name: name.into(),
+            values: strings(values),
+        }
+    }
+}
+
 impl AlterColumn {
     /// Renames the column.
     pub fn rename(mut self, new_name: impl Into<String>) -> Self {
