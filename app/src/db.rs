@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::tmpdiff as retort_diff;
 use retort_revision::{Direction, VersionChange};
 use retort_runner::{Db, Event, RunError, RunOptions};
 use retort_schema::{Dialect, QName, Schema};
@@ -385,6 +384,13 @@ pub(crate) async fn current_cmd(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let current = read_current(env).await?;
+    if verbose {
+        say!(
+            out,
+            "Current revision(s) for {}:",
+            retort_runner::redact_url(&env.url()?)
+        );
+    }
     for id in &current {
         let Some(h) = env.map.get(id) else {
             return Err(AppError::Failed(
@@ -514,8 +520,29 @@ async fn introspect(
 fn note_lines(diff: &retort_diff::Diff) -> Vec<String> {
     diff.notes
         .iter()
-        .map(|n| format!("WARNING {}: {}", n.risk, n.message))
+        .map(|n| format!("WARNING {}: {}", n.risk.label(), n.message))
         .collect()
+}
+
+/// `body` without the indentation common to its non-empty lines: `render_script` wants
+/// statements at column 0 and indents them itself.
+fn dedent(body: &str) -> String {
+    let indent = body
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    body.lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                ""
+            } else {
+                &l[indent..]
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `revision --autogenerate`: `None` when nothing changed, else the upgrade and downgrade
@@ -535,13 +562,13 @@ pub(crate) async fn autogenerate(
     for line in note_lines(&cmp.diff) {
         say!(out, "{line}");
     }
-    let up = retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes);
+    let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
     let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
         AppError::Failed(format!(
             "cannot write the downgrade of the detected changes: {e}"
         ))
     })?;
-    let down = retort_diff::render_rust(&down_ops, &[]);
+    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
     Ok(Some((up, down)))
 }
 
@@ -559,7 +586,7 @@ pub(crate) async fn check(
             "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
             "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
                 "op_index": n.op_index,
-                "risk": n.risk.to_string(),
+                "risk": n.risk.label(),
                 "message": n.message,
             })).collect::<Vec<_>>(),
         });

@@ -21,7 +21,6 @@ mod db;
 mod describe;
 mod graph;
 pub mod init;
-mod tmpdiff;
 
 use std::collections::BTreeMap;
 use std::io::Write;

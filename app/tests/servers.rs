@@ -70,6 +70,13 @@ async fn round_trip(admin_url: &str, what: &str, test: &str) {
         "{out}"
     );
     assert_eq!(ok(&c, &["current"]).await, format!("{C3} (head)\n"));
+    if what == "PostgreSQL" && url.contains("://postgres@") {
+        // Trust authentication ignores the password; it must not be printed.
+        let with_pw = url.replacen("://postgres@", "://postgres:s3cretpw@", 1);
+        let out = ok(&c, &["--url", &with_pw, "current", "-v"]).await;
+        assert!(out.contains("postgres:***@"), "{out}");
+        assert!(!out.contains("s3cretpw"), "{out}");
+    }
     // The models are what the history made.
     let (code, out, err) = cmd(&c, &["check"]).await;
     assert_eq!(code, 0, "{out}{err}");
@@ -84,6 +91,33 @@ async fn round_trip(admin_url: &str, what: &str, test: &str) {
     assert!(err.contains("not up to date"), "{err}");
     ok(&c, &["downgrade", "base"]).await;
     assert_eq!(ok(&c, &["current"]).await, "");
+
+    // `schema --dialect` prints a script the server runs as-is.
+    let dialect = if what == "PostgreSQL" {
+        "postgres"
+    } else {
+        "mysql"
+    };
+    let sql = ok(&c, &["schema", "--dialect", dialect]).await;
+    let mut db = retort_runner::Db::connect(&url).await.unwrap();
+    for stmt in sql.split(";\n").filter(|s| !s.trim().is_empty()) {
+        db.execute(stmt)
+            .await
+            .unwrap_or_else(|e| panic!("{stmt}: {e}"));
+    }
+    let current_schema = if what == "PostgreSQL" {
+        "current_schema()"
+    } else {
+        "DATABASE()"
+    };
+    let n = db
+        .query_strings(&format!(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {current_schema} AND table_name IN ('users', 'posts', 'tags')"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(n[0][0].as_deref(), Some("3"));
+    let _ = db.close().await;
     drop_db(admin_url, &name).await;
 }
 

@@ -61,7 +61,9 @@ async fn upgrade_downgrade_current_by_identifier_forms() {
     assert_eq!(out.lines().count(), 2, "{out}");
     let out = run_ok!("current", "-v");
     assert!(
-        out.starts_with(&format!("Rev: {C3} (head) (current)\n")),
+        out.starts_with(&format!(
+            "Current revision(s) for {url}:\nRev: {C3} (head) (current)\n"
+        )),
         "{out}"
     );
 
@@ -341,7 +343,9 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     let h = retort_revision::parse_header(&text).unwrap();
     assert_eq!(h.down_revisions, vec![C3.to_string()]);
     assert!(text.contains("WARNING"), "{text}");
-    assert!(text.contains("drop_table"), "{text}");
+    // Formatted as rustfmt would: one indentation level in the functions.
+    assert!(text.contains("\n    m.drop_table(\"posts\");\n"), "{text}");
+    assert!(text.contains("\n    m.create_table(\n"), "{text}");
     assert!(text.contains("comments"), "{text}");
     // The downgrade recreates posts.
     let down = &text[text.find("pub fn downgrade").unwrap()..];
