@@ -34,6 +34,7 @@ fn q(s: &str) -> QName {
     QName::parse(s)
 }
 
+#[allow(dead_code)]
 pub fn sample_ops() -> Vec<Op> {
     let ts = SqlType::Timestamp {
         with_time_zone: false,
