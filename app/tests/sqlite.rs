@@ -59,6 +59,8 @@ async fn upgrade_downgrade_current_by_identifier_forms() {
     );
     let out = run_ok!("history", "-r", "-1:current");
     assert_eq!(out.lines().count(), 2, "{out}");
+    // Attached form, as Alembic users type it.
+    assert_eq!(run_ok!("history", "-r-1:current"), out);
     let out = run_ok!("current", "-v");
     assert!(
         out.starts_with(&format!(
@@ -421,4 +423,41 @@ async fn first_autogenerate_on_an_empty_history() {
     for t in ["users", "posts", "tags"] {
         assert!(up.contains(t), "{t} missing from the upgrade:\n{text}");
     }
+}
+
+#[tokio::test]
+async fn branches_upgrade_by_label_then_all_heads() {
+    let d = tmp();
+    let url = sqlite_url(d.path(), "app.db");
+    let c = ctx(branched(), d.path());
+    let out = ok(&c, &["--url", &url, "upgrade", "feature@head"]).await;
+    assert_eq!(
+        out,
+        format!(
+            "Running upgrade  -> {A1}, Create users\nRunning upgrade {A1} -> {B2}, Add posts\nRunning upgrade {B2} -> {D4}, Feature table\n"
+        )
+    );
+    assert_eq!(
+        ok(&c, &["--url", &url, "current"]).await,
+        format!("{D4} (feature) (head)\n")
+    );
+    // `head` is ambiguous: a usage error, nothing runs.
+    let (code, _, err) = cmd(&c, &["--url", &url, "upgrade", "head"]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("Multiple head revisions"), "{err}");
+    let out = ok(&c, &["--url", &url, "upgrade", "heads"]).await;
+    assert_eq!(out, format!("Running upgrade {B2} -> {C3}, Add tags\n"));
+    let cur = ok(&c, &["--url", &url, "current"]).await;
+    assert_eq!(cur.lines().count(), 2, "{cur}");
+    assert_eq!(
+        tables(&url).await,
+        vec!["features", "posts", "retort_version", "tags", "users"]
+    );
+    // Down one branch only.
+    ok(&c, &["--url", &url, "downgrade", "feature@-1"]).await;
+    assert_eq!(
+        ok(&c, &["--url", &url, "current"]).await,
+        format!("{C3} (head)\n")
+    );
+    assert!(!tables(&url).await.contains(&"features".to_string()));
 }
