@@ -1,0 +1,840 @@
+"""retort vs Alembic vs the plain SQL client, same machine, same databases, same run.
+
+Run through ``bench/run`` (which makes the virtual environment). See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import gen
+from proxy import CountingProxy
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+VENV = HERE / ".venv"
+TARGET = WORK / "target"
+
+PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
+MY_HOST, MY_PORT, MY_USER = "127.0.0.1", 3306, "root"
+
+LOG = []
+
+
+def log(msg: str) -> None:
+    line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+    print(line, flush=True)
+    LOG.append(line)
+
+
+def _clean_env() -> dict:
+    env = dict(os.environ)
+    for k in ("DATABASE_URL", "BENCH_URL", "BENCH_COUNT_FILE", "PGPASSWORD"):
+        env.pop(k, None)
+    return env
+
+
+# ---------------------------------------------------------------------------------------------
+# Running and timing a child process
+# ---------------------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, seconds: float, maxrss_kb: int, rc: int, output: str):
+        self.seconds, self.maxrss_kb, self.rc, self.output = seconds, maxrss_kb, rc, output
+
+
+def run(argv, *, cwd=None, env=None, stdin_path=None, check=False) -> Run:
+    """Runs argv, timing from spawn to reaped exit; peak RSS from wait4's rusage."""
+    out_path = WORK / "last-output.txt"
+    with open(out_path, "wb") as out:
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        try:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=subprocess.STDOUT)
+            _, status, ru = os.wait4(p.pid, 0)
+            seconds = time.perf_counter() - t0
+        finally:
+            if stdin_path:
+                stdin.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    output = out_path.read_text(errors="replace")
+    if check and p.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {p.returncode}:\n{output[-3000:]}")
+    return Run(seconds, ru.ru_maxrss, p.returncode, output)
+
+
+# ---------------------------------------------------------------------------------------------
+# Databases
+# ---------------------------------------------------------------------------------------------
+
+
+class Sqlite:
+    name = "sqlite"
+    client = "sqlite3"
+
+    def path(self, db: str) -> Path:
+        return WORK / "db" / f"{db}.sqlite"
+
+    def available(self) -> str | None:
+        return None if shutil.which("sqlite3") else "sqlite3 not installed"
+
+    def reset(self, db: str) -> None:
+        (WORK / "db").mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            p = Path(str(self.path(db)) + suffix)
+            if p.exists():
+                p.unlink()
+
+    def alembic_url(self, db: str, port: int | None = None) -> str:
+        return f"sqlite:///{self.path(db)}"
+
+    def retort_url(self, db: str, port: int | None = None) -> str:
+        return f"sqlite://{self.path(db)}?mode=rwc"
+
+    def client_argv(self, db: str, sql: Path):
+        return ["sqlite3", "-bail", str(self.path(db))], sql
+
+    def version(self) -> str:
+        return run(["sqlite3", "--version"]).output.split()[0]
+
+
+class Postgres:
+    name = "postgres"
+    client = "psql"
+    proxy_kind = "pg"
+
+    def _admin(self, sql: str) -> Run:
+        return run(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", "postgres", "-c", sql],
+            check=True,
+        )
+
+    def available(self) -> str | None:
+        r = run(["psql", "-X", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", "postgres", "-Atc", "select 1"])
+        return None if r.rc == 0 else f"no PostgreSQL at {PG_HOST}:{PG_PORT}: {r.output.strip()}"
+
+    def reset(self, db: str) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{db}"')
+
+    def alembic_url(self, db: str, port: int | None = None) -> str:
+        return f"postgresql+psycopg2://{PG_USER}@{PG_HOST}:{port or PG_PORT}/{db}"
+
+    def retort_url(self, db: str, port: int | None = None) -> str:
+        return f"postgres://{PG_USER}@{PG_HOST}:{port or PG_PORT}/{db}"
+
+    def client_argv(self, db: str, sql: Path):
+        return (
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-f", str(sql)],
+            None,
+        )
+
+    def version(self) -> str:
+        return run(["psql", "-X", "-h", PG_HOST, "-U", PG_USER, "-d", "postgres", "-Atc", "show server_version"]).output.strip()
+
+
+class Mysql:
+    name = "mysql"
+    client = "mariadb"
+    proxy_kind = "mysql"
+
+    def _admin(self, sql: str) -> Run:
+        return run(["mariadb", "-h", MY_HOST, "-P", str(MY_PORT), "-u", MY_USER, "-e", sql], check=True)
+
+    def available(self) -> str | None:
+        r = run(["mariadb", "-h", MY_HOST, "-P", str(MY_PORT), "-u", MY_USER, "-e", "select 1"])
+        return None if r.rc == 0 else f"no MariaDB at {MY_HOST}:{MY_PORT}: {r.output.strip()}"
+
+    def reset(self, db: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`")
+
+    def alembic_url(self, db: str, port: int | None = None) -> str:
+        return f"mysql+pymysql://{MY_USER}@{MY_HOST}:{port or MY_PORT}/{db}"
+
+    def retort_url(self, db: str, port: int | None = None) -> str:
+        return f"mysql://{MY_USER}@{MY_HOST}:{port or MY_PORT}/{db}"
+
+    def client_argv(self, db: str, sql: Path):
+        return ["mariadb", "-h", MY_HOST, "-P", str(MY_PORT), "-u", MY_USER, db], sql
+
+    def version(self) -> str:
+        return run(["mariadb", "-h", MY_HOST, "-u", MY_USER, "-N", "-e", "select version()"]).output.strip()
+
+
+DATABASES = {"sqlite": Sqlite(), "postgres": Postgres(), "mysql": Mysql()}
+PORTS = {"postgres": (PG_HOST, PG_PORT), "mysql": (MY_HOST, MY_PORT)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The tools
+# ---------------------------------------------------------------------------------------------
+
+
+class Alembic:
+    name = "alembic"
+    ext = ".py"
+
+    def __init__(self, project: Path):
+        self.project = project
+
+    def argv(self, args, url):
+        env = _clean_env()
+        env["BENCH_URL"] = url
+        return [str(VENV / "bin" / "alembic"), "-c", str(self.project / "alembic.ini"), *args], env
+
+    def versions(self) -> Path:
+        return self.project / "versions"
+
+
+class Retort:
+    name = "retort"
+    ext = ".rs"
+
+    def __init__(self, ws: Path, binary: Path):
+        self.ws, self.binary = ws, binary
+
+    def argv(self, args, url):
+        if url is None:
+            return [str(self.binary), *args], _clean_env()
+        return [str(self.binary), "--url", url, *args], _clean_env()
+
+    def versions(self) -> Path:
+        return self.ws / "migrations" / "versions"
+
+
+def clear_versions(tool) -> None:
+    for p in tool.versions().glob("*" + tool.ext):
+        p.unlink()
+    pyc = tool.versions() / "__pycache__"
+    if pyc.exists():
+        shutil.rmtree(pyc)
+
+
+def new_files(tool, before: set) -> list[Path]:
+    return sorted(p for p in tool.versions().glob("*" + tool.ext) if p.name not in before)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building retort workspaces (never timed as part of a figure)
+# ---------------------------------------------------------------------------------------------
+
+
+def cargo_build(ws: Path, package: str = "cli") -> float:
+    env = _clean_env()
+    env["CARGO_TARGET_DIR"] = str(TARGET)
+    t0 = time.perf_counter()
+    r = run(["cargo", "build", "--release", "--quiet", "-p", package], cwd=ws, env=env)
+    secs = time.perf_counter() - t0
+    if r.rc != 0:
+        raise RuntimeError(f"cargo build -p {package} in {ws} failed:\n{r.output[-4000:]}")
+    return secs
+
+
+def build_retort_binary(ws: Path, name: str) -> tuple[Path, float]:
+    secs = cargo_build(ws)
+    (ws / "bin").mkdir(exist_ok=True)
+    dst = ws / "bin" / name
+    shutil.copy2(TARGET / "release" / "cli", dst)
+    return dst, secs
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+class Results:
+    def __init__(self):
+        self.rows: list[dict] = []
+        self.builds: list[dict] = []
+        self.notes: list[str] = []
+        self.missing: list[str] = []
+
+    def add(self, group, db, size, measure, tool, r: Run, expect_rc=(0,)):
+        row = self._row(group, db, size, measure, tool)
+        row["runs"].append({"s": round(r.seconds, 5), "maxrss_kib": r.maxrss_kb, "rc": r.rc})
+        if r.rc not in expect_rc:
+            row["unexpected_rc"] = r.rc
+            row["output_tail"] = r.output[-1500:]
+            log(f"  !! {tool} {measure} {db} {size}: exit {r.rc}: {r.output.strip().splitlines()[-1:] }")
+
+    def set_queries(self, group, db, size, measure, tool, count, detail=None):
+        row = self._row(group, db, size, measure, tool)
+        row["queries"] = count
+        if detail is not None:
+            row["query_detail"] = detail
+
+    def _row(self, group, db, size, measure, tool):
+        for row in self.rows:
+            if (row["group"], row["db"], row["size"], row["measure"], row["tool"]) == (group, db, size, measure, tool):
+                return row
+        row = {"group": group, "db": db, "size": size, "measure": measure, "tool": tool, "runs": []}
+        self.rows.append(row)
+        return row
+
+    def finish(self):
+        for row in self.rows:
+            ts = [r["s"] for r in row["runs"]]
+            row["median_s"] = statistics.median(ts) if ts else None
+            row["peak_mib"] = round(max(r["maxrss_kib"] for r in row["runs"]) / 1024, 1) if ts else None
+
+
+def time_alternating(res: Results, group, db, size, measure, entries, repeat, expect_rc=(0,)):
+    """entries: list of (tool_name, setup_fn or None, argv, env, cwd, stdin). Tools alternate:
+    run k starts with entry k % len(entries)."""
+    for k in range(repeat):
+        order = entries[k % len(entries):] + entries[: k % len(entries)]
+        for name, setup, argv, env, cwd, stdin in order:
+            if setup:
+                setup()
+            r = run(argv, env=env, cwd=cwd, stdin_path=stdin)
+            res.add(group, db, size, measure, name, r, expect_rc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------------------------
+
+
+def count_queries(res, group, dbo, size, measure, toolname, make_argv, setup=None):
+    """One untimed run of the tool through the counting proxy (SQLite: Alembic's trace callback;
+    retort n/a)."""
+    if setup:
+        setup()
+    if dbo.name == "sqlite":
+        if toolname != "alembic":
+            return
+        cf = WORK / "sqlite-count.txt"
+        if cf.exists():
+            cf.unlink()
+        argv, env, cwd = make_argv(None)
+        env["BENCH_COUNT_FILE"] = str(cf)
+        r = run(argv, env=env, cwd=cwd)
+        if cf.exists():
+            res.set_queries(group, dbo.name, size, measure, toolname, int(cf.read_text()), {"method": "sqlite3 trace callback"})
+        return r
+    host, port = PORTS[dbo.name]
+    proxy = CountingProxy(dbo.proxy_kind, host, port)
+    try:
+        argv, env, cwd = make_argv(proxy.port)
+        r = run(argv, env=env, cwd=cwd)
+        time.sleep(0.2)
+        res.set_queries(group, dbo.name, size, measure, toolname, proxy.queries(), proxy.detail())
+        return r
+    finally:
+        proxy.close()
+
+
+def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], state: dict):
+    """Autogenerate against an empty database, the upgrade that applies it, check and
+    autogenerate against a database in sync."""
+    group = "schema"
+    size = n
+    db_a, db_r, db_c = f"bench_alembic_n{n}", f"bench_retort_n{n}", f"bench_client_n{n}"
+    proj = state["alembic_n"][n]
+    alembic = Alembic(proj)
+    stash = WORK / "stash" / f"n{n}"
+    retort_info = state["retort_n"].get(n)
+    use_retort = "retort" in tools and retort_info is not None and "error" not in retort_info
+    log(f"schema N={n} on {dbo.name}")
+
+    # --- prepare (untimed): each tool autogenerates the initial migration once --------------
+    a_init = stash / f"alembic-{dbo.name}.py"
+    if not a_init.exists():
+        stash.mkdir(parents=True, exist_ok=True)
+        dbo.reset(db_a)
+        clear_versions(alembic)
+        argv, env = alembic.argv(["revision", "--autogenerate", "-m", "init"], dbo.alembic_url(db_a))
+        run(argv, env=env, cwd=proj, check=True)
+        files = new_files(alembic, set())
+        shutil.copy(files[0], a_init)
+    clear_versions(alembic)
+    # floor SQL: Alembic's offline rendering of its own initial migration for this dialect
+    floor_sql = stash / f"floor-{dbo.name}.sql"
+    shutil.copy(a_init, alembic.versions() / a_init.name)
+    argv, env = alembic.argv(["upgrade", "head", "--sql"], dbo.alembic_url(db_a))
+    r = run(argv, env=env, cwd=proj, check=True)
+    floor_sql.write_text(r.output)
+    _strip_log_lines(floor_sql)
+    clear_versions(alembic)
+
+    retort = None
+    if use_retort:
+        ws = retort_info["ws"]
+        r_empty = Retort(ws, retort_info["empty_bin"])
+        r_init_file = stash / f"retort-{dbo.name}.rs"
+        if not r_init_file.exists():
+            dbo.reset(db_r)
+            clear_versions(r_empty)
+            argv, env = r_empty.argv(["revision", "--autogenerate", "-m", "init"], dbo.retort_url(db_r))
+            rr = run(argv, env=env, cwd=ws)
+            files = new_files(r_empty, set())
+            if rr.rc != 0 or not files:
+                res.missing.append(f"retort autogenerate N={n} on {dbo.name} failed (exit {rr.rc}): {rr.output.strip()[-400:]}")
+                use_retort = False
+            else:
+                shutil.copy(files[0], r_init_file)
+                (stash / f"retort-{dbo.name}.name").write_text(files[0].name)
+                clear_versions(r_empty)
+        if use_retort:
+            # a binary with this dialect's initial migration compiled in (untimed build)
+            clear_versions(r_empty)
+            shutil.copy(r_init_file, r_empty.versions() / _orig_name(r_init_file, stash, dbo.name))
+            try:
+                b, secs = build_retort_binary(ws, f"cli-init-{dbo.name}")
+                res.builds.append({"what": f"cli crate with the {n}-table initial migration ({dbo.name})", "seconds": round(secs, 1)})
+                retort = Retort(ws, b)
+            except RuntimeError as e:
+                res.missing.append(f"retort build with the N={n} initial migration ({dbo.name}) failed: {str(e)[-600:]}")
+                use_retort = False
+            r_init_name = _orig_name(r_init_file, stash, dbo.name)
+            clear_versions(r_empty)
+
+    # --- queries sent by autogenerate against the empty database (untimed) ------------------
+    def a_make(port):
+        argv, env = alembic.argv(["revision", "--autogenerate", "-m", "count"], dbo.alembic_url(db_a, port))
+        return argv, env, proj
+
+    def a_setup_empty():
+        dbo.reset(db_a)
+        clear_versions(alembic)
+
+    count_queries(res, group, dbo, size, "autogenerate, empty DB", "alembic", a_make, a_setup_empty)
+    clear_versions(alembic)
+    if use_retort:
+        def r_make(port):
+            argv, env = r_empty.argv(["revision", "--autogenerate", "-m", "count"], dbo.retort_url(db_r, port))
+            return argv, env, ws
+
+        def r_setup_empty():
+            dbo.reset(db_r)
+            clear_versions(r_empty)
+
+        count_queries(res, group, dbo, size, "autogenerate, empty DB", "retort", r_make, r_setup_empty)
+        clear_versions(r_empty)
+
+    # --- autogenerate against an empty database --------------------------------------------
+    entries = []
+    argv, env = alembic.argv(["revision", "--autogenerate", "-m", "init"], dbo.alembic_url(db_a))
+    entries.append(("alembic", a_setup_empty, argv, env, proj, None))
+    if use_retort:
+        argv, env = r_empty.argv(["revision", "--autogenerate", "-m", "init"], dbo.retort_url(db_r))
+        entries.append(("retort", r_setup_empty, argv, env, ws, None))
+    time_alternating(res, group, dbo.name, size, "autogenerate, empty DB", entries, repeat)
+    clear_versions(alembic)
+    if use_retort:
+        clear_versions(r_empty)
+
+    # --- the upgrade that applies it --------------------------------------------------------
+    def a_setup_up():
+        dbo.reset(db_a)
+        clear_versions(alembic)
+        shutil.copy(a_init, alembic.versions() / a_init.name)
+
+    entries = []
+    argv, env = alembic.argv(["upgrade", "head"], dbo.alembic_url(db_a))
+    entries.append(("alembic", a_setup_up, argv, env, proj, None))
+    if use_retort:
+        def r_setup_up():
+            dbo.reset(db_r)
+            clear_versions(retort)
+            shutil.copy(r_init_file, retort.versions() / r_init_name)
+
+        argv, env = retort.argv(["upgrade", "head"], dbo.retort_url(db_r))
+        entries.append(("retort", r_setup_up, argv, env, ws, None))
+    cargv, cstdin = dbo.client_argv(db_c, floor_sql)
+    entries.append((dbo.client, lambda: dbo.reset(db_c), cargv, _clean_env(), WORK, cstdin))
+    time_alternating(res, group, dbo.name, size, "upgrade (apply autogenerated)", entries, repeat)
+
+    # --- check / autogenerate against a database in sync ------------------------------------
+    a_before = {p.name for p in alembic.versions().glob("*.py")}
+
+    def a_make_check(port):
+        argv, env = alembic.argv(["check"], dbo.alembic_url(db_a, port))
+        return argv, env, proj
+
+    count_queries(res, group, dbo, size, "check, DB in sync", "alembic", a_make_check)
+    entries = []
+    argv, env = alembic.argv(["check"], dbo.alembic_url(db_a))
+    entries.append(("alembic", None, argv, env, proj, None))
+    if use_retort:
+        def r_make_check(port):
+            argv, env = retort.argv(["check"], dbo.retort_url(db_r, port))
+            return argv, env, ws
+
+        count_queries(res, group, dbo, size, "check, DB in sync", "retort", r_make_check)
+        argv, env = retort.argv(["check"], dbo.retort_url(db_r))
+        entries.append(("retort", None, argv, env, ws, None))
+    time_alternating(res, group, dbo.name, size, "check, DB in sync", entries, repeat)
+
+    def a_cleanup():
+        for p in new_files(alembic, a_before):
+            p.unlink()
+
+    entries = []
+    argv, env = alembic.argv(["revision", "--autogenerate", "-m", "nothing"], dbo.alembic_url(db_a))
+    entries.append(("alembic", a_cleanup, argv, env, proj, None))
+    if use_retort:
+        r_before = {p.name for p in retort.versions().glob("*.rs")}
+
+        def r_cleanup():
+            for p in new_files(retort, r_before):
+                p.unlink()
+
+        argv, env = retort.argv(["revision", "--autogenerate", "-m", "nothing"], dbo.retort_url(db_r))
+        entries.append(("retort", r_cleanup, argv, env, ws, None))
+    time_alternating(res, group, dbo.name, size, "autogenerate, DB in sync", entries, repeat)
+    a_cleanup()
+    if use_retort:
+        r_cleanup()
+        clear_versions(retort)
+    clear_versions(alembic)
+
+
+def _orig_name(stashed: Path, stash: Path, dbname: str) -> str:
+    """The file name retort gave the stashed initial migration."""
+    return (stash / f"retort-{dbname}.name").read_text().strip()
+
+
+def _strip_log_lines(p: Path) -> None:
+    """Alembic's offline output on stdout+stderr: keep the SQL, drop its INFO log lines."""
+    lines = [l for l in p.read_text().splitlines() if not l.startswith(("INFO ", "WARNI", "DEBUG"))]
+    p.write_text("\n".join(lines) + "\n")
+
+
+def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], state: dict):
+    group = "chain"
+    size = r
+    db_a, db_r, db_c = f"bench_alembic_r{r}", f"bench_retort_r{r}", f"bench_client_r{r}"
+    proj = state["alembic_r"][r]
+    alembic = Alembic(proj)
+    info = state["retort_r"].get(r)
+    use_retort = "retort" in tools and info is not None and "error" not in info
+    log(f"chain R={r} on {dbo.name}")
+    head = gen.rev_id(f"chain{r}", r)
+
+    up_sql = WORK / "stash" / f"r{r}-up-{dbo.name}.sql"
+    down_sql = WORK / "stash" / f"r{r}-down-{dbo.name}.sql"
+    up_sql.parent.mkdir(parents=True, exist_ok=True)
+    argv, env = alembic.argv(["upgrade", "head", "--sql"], dbo.alembic_url(db_a))
+    up_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
+    _strip_log_lines(up_sql)
+    argv, env = alembic.argv(["downgrade", f"{head}:base", "--sql"], dbo.alembic_url(db_a))
+    down_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
+    _strip_log_lines(down_sql)
+
+    for k in range(repeat):
+        order = ["alembic", "retort", "client"] if use_retort else ["alembic", "client"]
+        order = order[k % len(order):] + order[: k % len(order)]
+        for who in order:
+            if who == "alembic":
+                dbo.reset(db_a)
+                url = dbo.alembic_url(db_a)
+                for measure, args in (("upgrade head", ["upgrade", "head"]), ("current", ["current"]), ("downgrade base", ["downgrade", "base"])):
+                    argv, env = alembic.argv(args, url)
+                    res.add(group, dbo.name, size, measure, "alembic", run(argv, env=env, cwd=proj))
+            elif who == "retort":
+                retort = Retort(info["ws"], info["bin"])
+                dbo.reset(db_r)
+                url = dbo.retort_url(db_r)
+                for measure, args in (("upgrade head", ["upgrade", "head"]), ("current", ["current"]), ("downgrade base", ["downgrade", "base"])):
+                    argv, env = retort.argv(args, url)
+                    res.add(group, dbo.name, size, measure, "retort", run(argv, env=env, cwd=info["ws"]))
+            else:
+                dbo.reset(db_c)
+                for measure, sql in (("upgrade head", up_sql), ("downgrade base", down_sql)):
+                    cargv, cstdin = dbo.client_argv(db_c, sql)
+                    res.add(group, dbo.name, size, measure, dbo.client, run(cargv, env=_clean_env(), cwd=WORK, stdin_path=cstdin))
+
+
+def scenario_graph(res: Results, r: int, repeat: int, tools: list[str], state: dict):
+    """heads / history on the chain: no database involved."""
+    group = "graph"
+    proj = state["alembic_r"][r]
+    alembic = Alembic(proj)
+    info = state["retort_r"].get(r)
+    use_retort = "retort" in tools and info is not None and "error" not in info
+    log(f"graph commands R={r}")
+    url_a = DATABASES["sqlite"].alembic_url("unused")
+    for measure, args in (("heads", ["heads"]), ("history", ["history"])):
+        entries = []
+        argv, env = alembic.argv(args, url_a)
+        entries.append(("alembic", None, argv, env, proj, None))
+        if use_retort:
+            retort = Retort(info["ws"], info["bin"])
+            argv, env = retort.argv(args, None)
+            entries.append(("retort", None, argv, env, info["ws"], None))
+        time_alternating(res, group, "-", r, measure, entries, repeat)
+
+
+def scenario_startup(res: Results, repeat: int, tools: list[str], state: dict):
+    log("start-up (--help)")
+    proj = next(iter(state["alembic_r"].values()))
+    alembic = Alembic(proj)
+    entries = []
+    argv, env = alembic.argv(["--help"], "sqlite://")
+    entries.append(("alembic", None, argv, env, proj, None))
+    info = next((v for v in state["retort_r"].values() if "error" not in v), None)
+    if "retort" in tools and info:
+        retort = Retort(info["ws"], info["bin"])
+        argv, env = retort.argv(["--help"], None)
+        entries.append(("retort", None, argv, env, info["ws"], None))
+    time_alternating(res, "startup", "-", "-", "--help", entries, repeat)
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparation
+# ---------------------------------------------------------------------------------------------
+
+
+def prepare(ns: list[int], rs: list[int], tools: list[str], res: Results) -> dict:
+    state = {"alembic_n": {}, "alembic_r": {}, "retort_n": {}, "retort_r": {}}
+    for n in ns:
+        tables = gen.synthetic_schema(n)
+        proj = WORK / f"alembic-n{n}"
+        gen.write_alembic_project(proj, tables)
+        state["alembic_n"][n] = proj
+        if "retort" in tools:
+            ws = WORK / f"retort-n{n}"
+            gen.write_retort_workspace(ws, tables)
+            try:
+                log(f"building retort workspace N={n} (untimed)")
+                b, secs = build_retort_binary(ws, "cli-empty")
+                res.builds.append({"what": f"retort workspace N={n}, first build incl. dependencies", "seconds": round(secs, 1)})
+                # compile time of the models crate alone
+                (ws / "models" / "src" / "lib.rs").touch()
+                secs = cargo_build(ws, "models")
+                res.builds.append({"what": f"models crate with {n} #[derive(Table)] structs (release)", "seconds": round(secs, 1)})
+                state["retort_n"][n] = {"ws": ws, "empty_bin": b}
+            except RuntimeError as e:
+                state["retort_n"][n] = {"error": str(e)}
+                res.missing.append(f"retort workspace N={n} does not build: {str(e)[-800:]}")
+    for r in rs:
+        revs = gen.chain(r)
+        proj = WORK / f"alembic-r{r}"
+        gen.write_alembic_project(proj, None)
+        gen.write_alembic_chain(proj, revs)
+        state["alembic_r"][r] = proj
+        # warm Alembic's bytecode cache of the scripts (untimed)
+        argv, env = Alembic(proj).argv(["heads"], "sqlite://")
+        run(argv, env=env, cwd=proj, check=True)
+        if "retort" in tools:
+            ws = WORK / f"retort-r{r}"
+            gen.write_retort_workspace(ws, gen.chain_final_schema(revs))
+            gen.write_retort_chain(ws, revs)
+            try:
+                log(f"building retort workspace R={r} (untimed)")
+                b, secs = build_retort_binary(ws, "cli")
+                res.builds.append({"what": f"retort workspace with a {r}-revision chain (release)", "seconds": round(secs, 1)})
+                state["retort_r"][r] = {"ws": ws, "bin": b}
+            except RuntimeError as e:
+                state["retort_r"][r] = {"error": str(e)}
+                res.missing.append(f"retort workspace R={r} does not build: {str(e)[-800:]}")
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine description and report
+# ---------------------------------------------------------------------------------------------
+
+
+def machine(dbs) -> dict:
+    def cmd(argv, cwd=None):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, cwd=cwd).stdout.strip()
+        except OSError as e:
+            return f"n/a ({e})"
+
+    mem = ""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            mem = f"{int(line.split()[1]) // 1024} MiB"
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    py = str(VENV / "bin" / "python")
+    m = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "kernel": platform.release(),
+        "python": cmd([py, "-c", "import sys; print(sys.version.split()[0])"]),
+        "alembic": cmd([py, "-c", "import alembic; print(alembic.__version__)"]),
+        "sqlalchemy": cmd([py, "-c", "import sqlalchemy; print(sqlalchemy.__version__)"]),
+        "psycopg2": cmd([py, "-c", "import psycopg2; print(psycopg2.__version__.split()[0])"]),
+        "pymysql": cmd([py, "-c", "import importlib.metadata as m; print(m.version('PyMySQL'))"]),
+        "rustc": cmd(["rustc", "--version"], cwd=REPO),
+        "retort_commit": cmd(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO),
+        "retort_worktree_dirty": bool(cmd(["git", "status", "--porcelain", "--", ".", ":!bench"], cwd=REPO)),
+    }
+    for name in dbs:
+        m[name] = DATABASES[name].version()
+    return m
+
+
+def fmt_s(x):
+    if x is None:
+        return "—"
+    if x < 1:
+        return f"{x * 1000:.0f} ms"
+    return f"{x:.2f} s"
+
+
+def ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "—"
+    return f"{a / b:.2f}x"
+
+
+def markdown(res: Results, meta: dict) -> str:
+    rows = {}
+    for row in res.rows:
+        rows.setdefault((row["group"], row["db"], row["size"], row["measure"]), {})[row["tool"]] = row
+    out = []
+    m = meta["machine"]
+    out.append(f"Run {m['date']}, mode `{meta['mode']}`, {meta['repeat']} runs per figure (median), tools alternating.")
+    out.append("")
+    out.append(
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} RAM, Linux {m['kernel']}. "
+        f"Alembic {m['alembic']}, SQLAlchemy {m['sqlalchemy']}, Python {m['python']}, psycopg2 {m['psycopg2']}, PyMySQL {m['pymysql']}; "
+        f"SQLite {m.get('sqlite', '—')}, PostgreSQL {m.get('postgres', '—')}, MariaDB {m.get('mysql', '—')}; "
+        f"{m['rustc']}; retort commit {m['retort_commit']}{' (+ uncommitted changes)' if m['retort_worktree_dirty'] else ''}."
+    )
+    out.append("")
+    out.append("| DB | size | measure | Alembic | retort | retort / Alembic | plain client | retort / client | Alembic / client | peak MiB Alembic / retort | queries Alembic / retort |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+    group_names = {"schema": "N", "chain": "R", "graph": "R", "startup": ""}
+    for (group, db, size, measure), tools in rows.items():
+        a = tools.get("alembic")
+        r = tools.get("retort")
+        c = next((tools[t] for t in ("sqlite3", "psql", "mariadb") if t in tools), None)
+
+        def med(x):
+            return x["median_s"] if x else None
+
+        def flag(x):
+            return " (exit %d!)" % x["unexpected_rc"] if x and "unexpected_rc" in x else ""
+
+        sz = f"{group_names[group]}={size}" if group_names[group] else ""
+        q = "—"
+        qa = a.get("queries") if a else None
+        qr = r.get("queries") if r else None
+        if qa is not None or qr is not None:
+            q = f"{qa if qa is not None else 'n/a'} / {qr if qr is not None else 'n/a'}"
+        mem = f"{a['peak_mib'] if a else '—'} / {r['peak_mib'] if r else '—'}"
+        out.append(
+            f"| {db} | {sz} | {measure} | {fmt_s(med(a))}{flag(a)} | {fmt_s(med(r))}{flag(r)} | {ratio(med(r), med(a))} | "
+            f"{fmt_s(med(c))}{flag(c)} | {ratio(med(r), med(c))} | {ratio(med(a), med(c))} | {mem} | {q} |"
+        )
+    if res.builds:
+        out += ["", "Builds (never part of a timed figure):", ""]
+        for b in res.builds:
+            out.append(f"- {b['what']}: {b['seconds']} s")
+    if res.missing:
+        out += ["", "Missing / failed in this run:", ""]
+        for msg in res.missing:
+            first = msg.strip().splitlines()
+            out.append(f"- {first[0] if first else msg}")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="retort vs Alembic vs the plain SQL client")
+    ap.add_argument("--quick", action="store_true", help="N=100, R=200, few repeats (under 3 minutes)")
+    ap.add_argument("--db", default="sqlite,postgres,mysql", help="comma-separated: sqlite,postgres,mysql")
+    ap.add_argument("--repeat", type=int, help="runs per figure (median); default 3 (quick: 2)")
+    ap.add_argument("--n", help="comma-separated table counts (default: quick 100, full 100,1000)")
+    ap.add_argument("--r", help="comma-separated chain lengths (default: quick 200, full 200,1000)")
+    ap.add_argument("--tools", default="alembic,retort", help="alembic,retort (the plain client always runs)")
+    ap.add_argument("--no-write", action="store_true", help="do not write bench/results/")
+    args = ap.parse_args(argv)
+
+    ns = [int(x) for x in (args.n or ("100" if args.quick else "100,1000")).split(",") if x]
+    rs = [int(x) for x in (args.r or ("200" if args.quick else "200,1000")).split(",") if x]
+    repeat = args.repeat or (2 if args.quick else 3)
+    tools = [t for t in args.tools.split(",") if t]
+    dbs = [d for d in args.db.split(",") if d]
+    for d in dbs:
+        if d not in DATABASES:
+            ap.error(f"unknown database {d!r}: use sqlite, postgres, mysql")
+    WORK.mkdir(exist_ok=True)
+    if (WORK / "stash").exists():
+        shutil.rmtree(WORK / "stash")  # generated migrations and floor SQL of an earlier run
+    res = Results()
+    t_start = time.perf_counter()
+    for d in list(dbs):
+        why = DATABASES[d].available()
+        if why:
+            log(f"skipping {d}: {why}")
+            res.missing.append(f"{d}: {why}")
+            dbs.remove(d)
+
+    state = prepare(ns, rs, tools, res)
+    scenario_startup(res, max(repeat, 5), tools, state)
+    for r in rs:
+        scenario_graph(res, r, max(repeat, 3), tools, state)
+    for d in dbs:
+        dbo = DATABASES[d]
+        for n in ns:
+            try:
+                scenario_schema(res, n, dbo, repeat, tools, state)
+            except Exception as e:  # keep measuring the rest; the report says what failed
+                traceback.print_exc()
+                res.missing.append(f"schema N={n} on {d} aborted: {e}")
+        for r in rs:
+            try:
+                scenario_chain(res, r, dbo, repeat, tools, state)
+            except Exception as e:
+                traceback.print_exc()
+                res.missing.append(f"chain R={r} on {d} aborted: {e}")
+    res.finish()
+    meta = {
+        "mode": "quick" if args.quick else "full",
+        "repeat": repeat,
+        "n": ns,
+        "r": rs,
+        "databases": dbs,
+        "tools": tools,
+        "wall_seconds": round(time.perf_counter() - t_start, 1),
+        "machine": machine(dbs),
+    }
+    md = markdown(res, meta)
+    print()
+    print(md)
+    log(f"total {meta['wall_seconds']} s")
+    if not args.no_write:
+        RESULTS.mkdir(exist_ok=True)
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+        name = f"{stamp}-{meta['mode']}"
+        (RESULTS / f"{name}.json").write_text(
+            json.dumps({"meta": meta, "rows": res.rows, "builds": res.builds, "missing": res.missing, "log": LOG}, indent=1)
+        )
+        (RESULTS / f"{name}.md").write_text(md)
+        (RESULTS / f"latest-{meta['mode']}.md").write_text(md)
+        log(f"wrote bench/results/{name}.json and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    sys.exit(main())
