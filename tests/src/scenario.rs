@@ -1,0 +1,338 @@
+//! Before/after scenarios for autogenerate, run on a live database:
+//!
+//! 1. create `before` (`retort_sql::create_schema`) and insert the rows;
+//! 2. introspect (`db_before`); `diff(db_before, before)` must be empty;
+//! 3. `diff(db_before, after)` gives the operations, checked against the expectation;
+//! 4. render and run them; introspect (`db_after`); `diff(db_after, after)` must be empty;
+//! 5. the rows expected after the upgrade are there;
+//! 6. `downgrade(db_before, ops)` rendered and run; introspect; `diff(db_now, before)` must be
+//!    empty, and the rows expected after the downgrade are there.
+
+use std::collections::HashMap;
+
+use retort_diff::Options;
+use retort_schema::{Dialect, Schema, Table};
+
+use crate::{describe_all, list_ops, model, Db, Rows, Server};
+
+/// One before/after pair.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: &'static str,
+    pub before: Schema,
+    pub after: Schema,
+    /// Dialects the scenario runs on (default: all three).
+    pub dialects: Vec<Dialect>,
+    /// Expected operations (see [`crate::describe`]), compared as a sorted list.
+    pub expect: Vec<String>,
+    /// Per-dialect expectations replacing [`Scenario::expect`].
+    pub expect_on: HashMap<Dialect, Vec<String>>,
+    /// Rows inserted after `before` is created.
+    pub rows: Vec<Rows>,
+    /// Rows that must be there after the upgrade.
+    pub rows_after: Vec<Rows>,
+    /// Rows that must be there after the downgrade.
+    pub rows_down: Vec<Rows>,
+    /// Tables created in the database but not in the models (excluded or the version table).
+    pub unmanaged: Vec<Table>,
+    /// `exclude_tables` globs for introspection.
+    pub exclude: Vec<String>,
+    /// Other accepted operation lists (any dialect), where the order of independent choices
+    /// is the differ's business (e.g. which foreign key closes a cycle).
+    pub alternatives: Vec<Vec<String>>,
+}
+
+impl Scenario {
+    pub fn new(name: &'static str, before: Vec<Table>, after: Vec<Table>) -> Self {
+        Scenario {
+            name,
+            before: model(before),
+            after: model(after),
+            dialects: crate::DIALECTS.to_vec(),
+            expect: Vec::new(),
+            expect_on: HashMap::new(),
+            rows: Vec::new(),
+            rows_after: Vec::new(),
+            rows_down: Vec::new(),
+            unmanaged: Vec::new(),
+            exclude: Vec::new(),
+            alternatives: Vec::new(),
+        }
+    }
+
+    /// The operations expected on every dialect (unless overridden with [`Scenario::on`]).
+    pub fn expect(mut self, ops: &[&str]) -> Self {
+        self.expect = ops.iter().map(|s| s.to_string()).collect();
+        self
+    }
+
+    /// The operations expected on `d`.
+    pub fn on(mut self, d: Dialect, ops: &[&str]) -> Self {
+        self.expect_on
+            .insert(d, ops.iter().map(|s| s.to_string()).collect());
+        self
+    }
+
+    /// Another accepted list of operations (on any dialect).
+    pub fn or(mut self, ops: &[&str]) -> Self {
+        let mut v: Vec<String> = ops.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        self.alternatives.push(v);
+        self
+    }
+
+    pub fn only(mut self, dialects: &[Dialect]) -> Self {
+        self.dialects = dialects.to_vec();
+        self
+    }
+
+    /// Rows inserted before; the same rows expected after the upgrade and after the downgrade.
+    pub fn keeps(mut self, rows: Rows) -> Self {
+        self.rows.push(rows.clone());
+        self.rows_after.push(rows.clone());
+        self.rows_down.push(rows);
+        self
+    }
+
+    /// Rows inserted before, and expected after the downgrade.
+    pub fn rows(mut self, rows: Rows) -> Self {
+        self.rows.push(rows.clone());
+        self.rows_down.push(rows);
+        self
+    }
+
+    /// Rows expected after the upgrade.
+    pub fn rows_after(mut self, rows: Rows) -> Self {
+        self.rows_after.push(rows);
+        self
+    }
+
+    /// Rows inserted before, expected after the upgrade, not checked after the downgrade.
+    pub fn rows_up_only(mut self, rows: Rows) -> Self {
+        self.rows.push(rows);
+        self
+    }
+
+    pub fn unmanaged(mut self, t: Table) -> Self {
+        self.unmanaged.push(t);
+        self
+    }
+
+    pub fn exclude(mut self, glob: &str) -> Self {
+        self.exclude.push(glob.to_string());
+        self
+    }
+
+    pub fn expected_for(&self, d: Dialect) -> Vec<String> {
+        let mut v = self
+            .expect_on
+            .get(&d)
+            .cloned()
+            .unwrap_or_else(|| self.expect.clone());
+        v.sort();
+        v
+    }
+}
+
+/// A failed scenario: which, where, at which step, and why.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub scenario: &'static str,
+    pub dialect: Dialect,
+    pub step: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[{}] {} / step {}: {}",
+            self.dialect, self.scenario, self.step, self.message
+        )
+    }
+}
+
+/// Runs every scenario that applies to `d`, each in its own database, and returns the
+/// failures (empty: all passed). `None` when the server is unreachable (skipped).
+pub async fn run_all(d: Dialect, scenarios: &[Scenario], test: &str) -> Option<Vec<Failure>> {
+    let mut server = Server::connect(d, test).await?;
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    let started = std::time::Instant::now();
+    for s in scenarios.iter().filter(|s| s.dialects.contains(&d)) {
+        ran += 1;
+        let t0 = std::time::Instant::now();
+        let db = match server.fresh().await {
+            Ok(db) => db,
+            Err(e) => {
+                failures.push(Failure {
+                    scenario: s.name,
+                    dialect: d,
+                    step: "0 fresh database",
+                    message: e,
+                });
+                continue;
+            }
+        };
+        let mut db = db;
+        let r = run_one(&mut db, s).await;
+        server.dispose(db).await;
+        match r {
+            Ok(()) => eprintln!("ok   [{d}] {} ({:?})", s.name, t0.elapsed()),
+            Err((step, message)) => {
+                eprintln!("FAIL [{d}] {} at step {step}", s.name);
+                failures.push(Failure {
+                    scenario: s.name,
+                    dialect: d,
+                    step,
+                    message,
+                });
+            }
+        }
+    }
+    eprintln!(
+        "[{d}] {ran} scenarios, {} failed, {:?}",
+        failures.len(),
+        started.elapsed()
+    );
+    Some(failures)
+}
+
+type StepResult = Result<(), (&'static str, String)>;
+
+fn at<T>(step: &'static str, r: Result<T, String>) -> Result<T, (&'static str, String)> {
+    r.map_err(|e| (step, e))
+}
+
+/// Runs one scenario on an empty database.
+pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
+    let d = db.dialect();
+    let opts = Options::new(d);
+    let iopts = retort_introspect::Options {
+        exclude_tables: s.exclude.clone(),
+        ..Default::default()
+    };
+
+    // 1. create `before` (and the unmanaged tables), insert the rows.
+    let mut whole = s.before.clone();
+    whole.tables.extend(s.unmanaged.iter().cloned());
+    whole.normalize_order();
+    let create = retort_sql::create_schema(&whole, d);
+    at("1 create before", db.run(&create).await)?;
+    for r in &s.rows {
+        at("1 insert rows", db.insert(r).await)?;
+    }
+
+    // 2. no false positives on the starting point.
+    let db_before = at("2 introspect before", db.introspect(&iopts).await)?;
+    let d0 = retort_diff::diff(&db_before, &s.before, &opts);
+    if !d0.ops.is_empty() {
+        return Err((
+            "2 diff(db_before, before) is empty",
+            format!(
+                "false positives on the starting point:\n{}",
+                list_ops(&d0.ops)
+            ),
+        ));
+    }
+
+    // 3. the operations.
+    let up = retort_diff::diff(&db_before, &s.after, &opts).ops;
+    let mut got = describe_all(&up);
+    got.sort();
+    let want = s.expected_for(d);
+    if got != want && !s.alternatives.contains(&got) {
+        return Err((
+            "3 expected operations",
+            format!(
+                "expected {want:?}\n  got {got:?}\n  ops:\n{}",
+                list_ops(&up)
+            ),
+        ));
+    }
+
+    // 4. run them; autogenerate again says nothing.
+    let stmts = at(
+        "4 render upgrade",
+        retort_sql::render_ops(&up, d, &db_before).map_err(|e| e.to_string()),
+    )?;
+    at(
+        "4 run upgrade",
+        db.run(&stmts).await.map_err(|e| with_sql(e, &stmts)),
+    )?;
+    let db_after = at("4 introspect after", db.introspect(&iopts).await)?;
+    let d1 = retort_diff::diff(&db_after, &s.after, &opts);
+    if !d1.ops.is_empty() {
+        return Err((
+            "4 round trip: diff(db_after, after) is empty",
+            format!(
+                "autogenerate after the upgrade still finds:\n{}\n  upgrade ops were:\n{}",
+                list_ops(&d1.ops),
+                list_ops(&up)
+            ),
+        ));
+    }
+
+    // 5. the data.
+    for r in &s.rows_after {
+        at("5 rows after upgrade", db.check_rows(r).await)?;
+    }
+
+    // 6. downgrade.
+    let down = at(
+        "6 downgrade ops",
+        retort_diff::downgrade(&db_before, &up).map_err(|e| e.to_string()),
+    )?;
+    // Rendered the way the runner renders a history: each operation against the state the
+    // ones before it left (upgrade then downgrade, from `db_before`).
+    let n_up = stmts.len();
+    let both: Vec<retort_schema::Op> = up.iter().chain(&down).cloned().collect();
+    let mut stmts = at(
+        "6 render downgrade",
+        retort_sql::render_ops(&both, d, &db_before).map_err(|e| e.to_string()),
+    )?;
+    let stmts = stmts.split_off(n_up.min(stmts.len()));
+    at(
+        "6 run downgrade",
+        db.run(&stmts).await.map_err(|e| with_sql(e, &stmts)),
+    )?;
+    let db_now = at("6 introspect after downgrade", db.introspect(&iopts).await)?;
+    let d2 = retort_diff::diff(&db_now, &s.before, &opts);
+    if !d2.ops.is_empty() {
+        return Err((
+            "6 downgrade: diff(db_now, before) is empty",
+            format!(
+                "after the downgrade, autogenerate against `before` finds:\n{}\n  downgrade ops were:\n{}",
+                list_ops(&d2.ops),
+                list_ops(&down)
+            ),
+        ));
+    }
+    for r in &s.rows_down {
+        at("6 rows after downgrade", db.check_rows(r).await)?;
+    }
+    Ok(())
+}
+
+fn with_sql(e: String, stmts: &[retort_sql::Statement]) -> String {
+    let all: Vec<String> = stmts.iter().map(|s| format!("    {};", s.sql)).collect();
+    format!("{e}\n  statements:\n{}", all.join("\n"))
+}
+
+/// Panics with every failure, one block each, if there are any.
+pub fn report(d: Dialect, failures: Option<Vec<Failure>>) {
+    let Some(failures) = failures else { return };
+    if failures.is_empty() {
+        return;
+    }
+    let mut msg = format!("{} scenario(s) failed on {d}:\n", failures.len());
+    for f in &failures {
+        msg.push_str(&format!("\n{f}\n"));
+    }
+    msg.push_str("\nfailed:");
+    for f in &failures {
+        msg.push_str(&format!("\n  {} ({})", f.scenario, f.step));
+    }
+    panic!("{msg}");
+}
