@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::Parser;
-use retort_runner::MigrationSet;
+
 use retort_schema::Schema;
 
 pub use config::Config;
@@ -38,7 +38,7 @@ pub use retort_runner::redact_url;
 /// the same lock and version table as the command line (`retort_version`, default options).
 /// For applications that migrate themselves at start-up.
 pub use retort_runner::migrate_to_head as upgrade_to_head;
-pub use retort_runner::{migrate_to_head, MigrationSet as Migrations};
+pub use retort_runner::{migrate_to_head, MigrationSet};
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
