@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
-use retort_diff::Options;
-use retort_schema::{Dialect, Schema, Table};
+use retort_diff::{Options, Risk};
+use retort_schema::{AlterColumn, Dialect, Schema, SqlType, Table};
 
 use crate::{describe_all, list_ops, model, Db, Rows, Server};
 
@@ -238,7 +238,8 @@ pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
     }
 
     // 3. the operations.
-    let up = retort_diff::diff(&db_before, &s.after, &opts).ops;
+    let diff = retort_diff::diff(&db_before, &s.after, &opts);
+    let up = diff.ops.clone();
     let mut got = describe_all(&up);
     got.sort();
     let want = s.expected_for(d);
@@ -250,6 +251,31 @@ pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
                 list_ops(&up)
             ),
         ));
+    }
+
+    // 3b. risky operations are flagged.
+    for (idx, op) in up.iter().enumerate() {
+        let want = match op {
+            retort_schema::Op::DropTable { .. } | retort_schema::Op::DropColumn { .. } => {
+                Some(Risk::Destructive)
+            }
+            retort_schema::Op::AddUnique { .. } => Some(Risk::MayFail),
+            retort_schema::Op::CreateIndex { index, .. } if index.unique => Some(Risk::MayFail),
+            retort_schema::Op::AlterColumn(a) if narrows(&db_before, a) => Some(Risk::Narrowing),
+            _ => None,
+        };
+        if let Some(risk) = want {
+            if !diff.notes_for(idx).any(|n| n.risk == risk) {
+                return Err((
+                    "3 risky operations are flagged",
+                    format!(
+                        "`{}` carries no {risk:?} note (notes: {:?})",
+                        crate::describe(op),
+                        diff.notes_for(idx).collect::<Vec<_>>()
+                    ),
+                ));
+            }
+        }
     }
 
     // 4. run them; autogenerate again says nothing.
@@ -335,4 +361,18 @@ pub fn report(d: Dialect, failures: Option<Vec<Failure>>) {
         msg.push_str(&format!("\n  {} ({})", f.scenario, f.step));
     }
     panic!("{msg}");
+}
+
+/// Whether `a` makes a string column shorter (VARCHAR(n) to a smaller n, or TEXT to VARCHAR).
+fn narrows(before: &Schema, a: &AlterColumn) -> bool {
+    let Some(new) = &a.ty else { return false };
+    let Some(old) = before
+        .table(&a.table)
+        .and_then(|t| t.column(&a.column))
+        .map(|c| &c.ty)
+    else {
+        return false;
+    };
+    matches!((old, new), (SqlType::Text, SqlType::Varchar(_)))
+        || matches!((old, new), (SqlType::Varchar(o), SqlType::Varchar(n)) if n < o)
 }

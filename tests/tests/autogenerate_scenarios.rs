@@ -334,6 +334,13 @@ fn scenarios() -> Vec<Scenario> {
         s("short"),
     ));
     v.push(type_change(
+        "varchar(200) narrowed to varchar(50) (data fits)",
+        SqlType::Varchar(200),
+        SqlType::Varchar(50),
+        s("fits"),
+        s("fits"),
+    ));
+    v.push(type_change(
         "integer to text",
         SqlType::Integer,
         SqlType::Text,
@@ -1214,6 +1221,65 @@ fn scenarios() -> Vec<Scenario> {
         .expect(&["AlterColumn users.nick rename=handle"])
         .rows(user_rows_with("nick", s("a"), s("g")))
         .rows_after(user_rows_with("handle", s("a"), s("g"))),
+    );
+
+    v.push(
+        Scenario::new(
+            "column used by a check and a unique constraint renamed",
+            vec![users(vec![opt("pts", SqlType::Integer)])
+                .check(Check::new("ck_users_points", "pts >= 0"))
+                .unique(Unique::new("uq_users_points", ["pts"]))],
+            vec![
+                users(vec![opt("points", SqlType::Integer).renamed_from("pts")])
+                    .check(Check::new("ck_users_points", "points >= 0"))
+                    .unique(Unique::new("uq_users_points", ["points"])),
+            ],
+        )
+        .expect(&["AlterColumn users.pts rename=points"])
+        .rows(user_rows_with("pts", i(3), i(4)))
+        .rows_after(user_rows_with("points", i(3), i(4))),
+    );
+    v.push(
+        Scenario::new(
+            "referenced primary-key column renamed",
+            vec![users(vec![]), posts(Some(posts_fk()), false)],
+            vec![users(vec![]), {
+                let mut p = posts(
+                    Some(ForeignKey::new(
+                        "fk_posts_user_id_users",
+                        ["author_id"],
+                        "users",
+                        ["id"],
+                    )),
+                    false,
+                );
+                p.columns[1].name = "author_id".into();
+                p.columns[1].renamed_from.push("user_id".into());
+                p
+            }],
+        )
+        .expect(&["AlterColumn posts.user_id rename=author_id"])
+        .rows(user_rows())
+        .rows(post_rows())
+        .rows_after(user_rows())
+        .rows_after(Rows::new(
+            "posts",
+            ["id", "author_id", "title"],
+            vec![vec![i(10), i(1), s("hello")], vec![i(11), i(2), s("world")]],
+        )),
+    );
+    v.push(
+        Scenario::new(
+            "NOT NULL added to a column that has a default",
+            vec![users(vec![
+                opt("status", SqlType::Varchar(20)).default("'new'")
+            ])],
+            vec![users(vec![
+                col("status", SqlType::Varchar(20)).default("'new'")
+            ])],
+        )
+        .expect(&["AlterColumn users.status nullable"])
+        .keeps(user_rows_with("status", s("new"), s("old"))),
     );
 
     // ---- awkward identifiers
