@@ -59,6 +59,11 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
                 enum_last.push(Op::DropEnum { name: f.qname() });
             }
         }
+    } else {
+        // Here enum types live inline in their columns and the database keeps no name for
+        // them. Still emit `CreateEnum` (rendered as nothing on this dialect) when the first
+        // column of a model enum type appears, so that the same history runs on PostgreSQL.
+        enum_first.extend(implied_enum_creations(&from, &to));
     }
 
     // Tables: by name, then by rename hint.
@@ -573,4 +578,51 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
         ops.push(Op::CreateTable(t));
     }
     (ops, later)
+}
+
+/// For dialects without named enum types: a `CreateEnum` for each enum type of the models that
+/// no existing column of the database uses yet (matched by table and column name, or their
+/// `renamed_from` hints).
+fn implied_enum_creations(from: &Schema, to: &Schema) -> Vec<Op> {
+    let from_has_enum_column = |t: &Table, c: &retort_schema::Column| {
+        let table_names = std::iter::once(&t.name).chain(t.renamed_from.iter());
+        let col_names: Vec<&String> = std::iter::once(&c.name)
+            .chain(c.renamed_from.iter())
+            .collect();
+        table_names.into_iter().any(|tn| {
+            from.table(&QName::with_schema(t.schema.clone(), tn.clone()))
+                .is_some_and(|ft| {
+                    ft.columns.iter().any(|fc| {
+                        col_names.contains(&&fc.name) && matches!(fc.ty, SqlType::Enum { .. })
+                    })
+                })
+        })
+    };
+    let mut seen: BTreeSet<QName> = BTreeSet::new();
+    let mut ops = Vec::new();
+    for t in &to.tables {
+        for c in &t.columns {
+            let SqlType::Enum { name, values } = &c.ty else {
+                continue;
+            };
+            let q = QName::with_schema(t.schema.clone(), name.clone());
+            if !seen.insert(q) {
+                continue;
+            }
+            let exists = to.tables.iter().any(|t2| {
+                t2.columns.iter().any(|c2| {
+                    matches!(&c2.ty, SqlType::Enum { name: n2, .. } if n2 == name)
+                        && from_has_enum_column(t2, c2)
+                })
+            });
+            if !exists {
+                ops.push(Op::CreateEnum(retort_schema::EnumType {
+                    schema: t.schema.clone(),
+                    name: name.clone(),
+                    values: values.clone(),
+                }));
+            }
+        }
+    }
+    ops
 }

@@ -152,7 +152,9 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
         Def::Str(body)
     } else {
         let e = normalize_expr(&s);
-        match e.replace(' ', "").as_str() {
+        // MySQL/MariaDB spell a fractional-seconds timestamp default `current_timestamp(6)`.
+        let compact = strip_precision_arg(&e.replace(' ', ""));
+        match compact.as_str() {
             "now()"
             | "current_timestamp"
             | "current_timestamp()"
@@ -412,7 +414,22 @@ const GROUPING_AFTER: &[&str] = &[
 /// lowercased, identifier quotes removed, whitespace normalized, grouping parentheses and
 /// PostgreSQL casts removed, `= ANY (ARRAY[..])` read as `IN (..)`, `!=` as `<>`.
 pub fn normalize_expr(s: &str) -> String {
-    let toks = tokenize(s);
+    let mut toks = tokenize(s);
+    // MySQL/MariaDB store `length(x)` as `octet_length(x)` (they are the same function there)
+    // and `character_length` as `char_length`.
+    for i in 0..toks.len() {
+        let next_is_paren = toks.get(i + 1) == Some(&Tok::Sym("(".into()));
+        if let Tok::Word(w) = &toks[i] {
+            let canon = match w.as_str() {
+                "octet_length" if next_is_paren => Some("length"),
+                "character_length" if next_is_paren => Some("char_length"),
+                _ => None,
+            };
+            if let Some(c) = canon {
+                toks[i] = Tok::Word(c.into());
+            }
+        }
+    }
     // Drop casts: `::` followed by a type name (words, optional `(n)` and `[]`).
     let mut no_cast = Vec::with_capacity(toks.len());
     let mut i = 0;
@@ -657,4 +674,25 @@ mod tests {
         assert_eq!(canon_number("007").as_deref(), Some("7"));
         assert_eq!(canon_number("abc"), None);
     }
+}
+
+/// `current_timestamp(6)` -> `current_timestamp()`, `now(3)` -> `now()`: the precision argument of
+/// a timestamp function does not change which default it is.
+fn strip_precision_arg(e: &str) -> String {
+    if let Some(open) = e.find('(') {
+        let (name, rest) = e.split_at(open);
+        let inner = &rest[1..rest.len().saturating_sub(1)];
+        let timestamp_fn = matches!(
+            name,
+            "current_timestamp" | "now" | "localtimestamp" | "current_time" | "localtime"
+        );
+        if timestamp_fn
+            && rest.ends_with(')')
+            && !inner.is_empty()
+            && inner.bytes().all(|b| b.is_ascii_digit())
+        {
+            return format!("{name}()");
+        }
+    }
+    e.to_string()
 }

@@ -1541,3 +1541,38 @@ fn tables_in_a_schema_are_matched_by_qualified_name() {
         }],
     );
 }
+
+#[test]
+fn mariadb_spellings_of_timestamp_defaults_and_length_checks_are_no_change() {
+    use retort_diff::{normalize_expr, same_default};
+    use retort_schema::Dialect;
+    let ts = SqlType::Timestamp {
+        with_time_zone: false,
+    };
+    assert!(same_default(
+        Some("current_timestamp(6)"),
+        Some("CURRENT_TIMESTAMP"),
+        &ts,
+        Dialect::Mysql
+    ));
+    assert!(same_default(
+        Some("now(3)"),
+        Some("CURRENT_TIMESTAMP"),
+        &ts,
+        Dialect::Postgres
+    ));
+    assert!(!same_default(
+        Some("current_timestamp(6)"),
+        Some("'2020-01-01'"),
+        &ts,
+        Dialect::Mysql
+    ));
+    assert_eq!(
+        normalize_expr("octet_length(`body`) > 0"),
+        normalize_expr("length(body) > 0")
+    );
+    assert_ne!(
+        normalize_expr("octet_length(body) > 1"),
+        normalize_expr("length(body) > 0")
+    );
+}

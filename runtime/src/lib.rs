@@ -48,6 +48,7 @@
 
 mod model;
 pub mod registry;
+pub mod testing;
 mod types;
 
 pub use retort_schema as schema;
