@@ -29,6 +29,9 @@ pub struct User {
     pub email: String,
     #[column(length = 100)]
     pub display_name: Option<String>,
+    /// A short self-description shown on the profile page.
+    #[column(comment = "shown on the profile page")]
+    pub bio: Option<String>,
     #[column(server_default = "'pending'")]
     pub status: UserStatus,
     #[column(server_default = "CURRENT_TIMESTAMP")]

@@ -1,0 +1,155 @@
+//! The example app's whole life through the real `cli` binary, on SQLite, PostgreSQL and
+//! MariaDB: upgrade, current, history, check, offline SQL, downgrade, and eight processes
+//! running `upgrade head` at once.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn lifecycle(url: &str) {
+    let u = ["--url", url];
+    let args = |rest: &[&'static str]| -> Vec<&str> {
+        u.iter().copied().chain(rest.iter().copied()).collect()
+    };
+
+    assert_eq!(
+        ok(&args(&["current"])).trim(),
+        "",
+        "a fresh database has no revision"
+    );
+    let up = ok(&args(&["upgrade", "head"]));
+    assert!(
+        up.contains("create blog tables") && up.contains("add bio to users"),
+        "{up}"
+    );
+    let heads = ok(&args(&["heads"]));
+    let head = heads.split_whitespace().next().unwrap().to_string();
+    let current = ok(&args(&["current"]));
+    assert!(
+        current.contains(&head),
+        "current {current:?} should be the head {head}"
+    );
+    let history = ok(&args(&["history", "--indicate-current"]));
+    assert!(
+        history.contains("(current)") && history.contains("(head)"),
+        "{history}"
+    );
+    assert!(ok(&args(&["check"])).contains("No differences"));
+
+    // one step back and forth by relative identifiers
+    ok(&args(&["downgrade", "-1"]));
+    let o = cli(&args(&["check"]));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "check must fail one revision behind:\n{}",
+        text(&o)
+    );
+    ok(&args(&["upgrade", "+1"]));
+    assert!(ok(&args(&["current"])).contains(&head));
+
+    // offline SQL needs no connection and describes the same history
+    let sql = ok(&args(&["upgrade", "base:head", "--sql"]));
+    assert!(
+        sql.contains("CREATE TABLE") && sql.contains("retort_version"),
+        "{sql}"
+    );
+
+    ok(&args(&["downgrade", "base"]));
+    assert_eq!(ok(&args(&["current"])).trim(), "");
+}
+
+#[test]
+fn lifecycle_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("blog.db").display());
+    lifecycle(&url);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lifecycle_on_postgres() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || lifecycle(&url))
+        .await
+        .unwrap();
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lifecycle_on_mariadb() {
+    let Some(db) = mysql_database().await else {
+        return;
+    };
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || lifecycle(&url))
+        .await
+        .unwrap();
+    db.drop().await;
+}
+
+/// Eight `upgrade head` processes at once: all exit 0, the database ends at head, and the
+/// check passes (a migration applied twice would have failed with "already exists").
+fn concurrent(url: &str) {
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_cli"))
+                .args(["--url", url, "upgrade", "head"])
+                .current_dir(repo_root())
+                .env_remove("DATABASE_URL")
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for o in &outputs {
+        assert!(
+            o.status.success(),
+            "a concurrent upgrade failed:\n{}",
+            text(o)
+        );
+    }
+    let head = ok(&["heads"])
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(ok(&["--url", url, "current"]).contains(&head));
+    assert!(ok(&["--url", url, "check"]).contains("No differences"));
+}
+
+#[test]
+fn eight_processes_upgrade_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("blog.db").display());
+    concurrent(&url);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_processes_upgrade_postgres() {
+    let Some(db) = pg_database().await else {
+        return;
+    };
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || concurrent(&url))
+        .await
+        .unwrap();
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eight_processes_upgrade_mariadb() {
+    let Some(db) = mysql_database().await else {
+        return;
+    };
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || concurrent(&url))
+        .await
+        .unwrap();
+    db.drop().await;
+}
