@@ -176,10 +176,34 @@ pub async fn run_all(d: Dialect, scenarios: &[Scenario], test: &str) -> Option<V
             }
         };
         let mut db = db;
-        let r = run_one(&mut db, s).await;
+        let mut r = run_one(&mut db, s).await;
         server.dispose(db).await;
+        if let Ok(db_after) = &r {
+            // The migrated database has the same structure as one created from `after`.
+            let reference = async {
+                let mut fresh = server.fresh().await?;
+                let got = create_and_introspect(&mut fresh, &s.after, s).await;
+                server.dispose(fresh).await;
+                got
+            }
+            .await;
+            r = match reference {
+                Err(e) => Err(("4 create `after` from scratch", e)),
+                Ok(reference) => {
+                    let diffs = structural_diff(db_after, &reference);
+                    if diffs.is_empty() {
+                        Ok(db_after.clone())
+                    } else {
+                        Err((
+                            "4 migrated database = database created from `after` (introspected)",
+                            diffs.join("\n  "),
+                        ))
+                    }
+                }
+            };
+        }
         match r {
-            Ok(()) => eprintln!("ok   [{d}] {} ({:?})", s.name, t0.elapsed()),
+            Ok(_) => eprintln!("ok   [{d}] {} ({:?})", s.name, t0.elapsed()),
             Err((step, message)) => {
                 eprintln!("FAIL [{d}] {} at step {step}", s.name);
                 failures.push(Failure {
@@ -199,7 +223,7 @@ pub async fn run_all(d: Dialect, scenarios: &[Scenario], test: &str) -> Option<V
     Some(failures)
 }
 
-type StepResult = Result<(), (&'static str, String)>;
+type StepResult = Result<Schema, (&'static str, String)>;
 
 fn at<T>(step: &'static str, r: Result<T, String>) -> Result<T, (&'static str, String)> {
     r.map_err(|e| (step, e))
@@ -215,11 +239,7 @@ pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
     };
 
     // 1. create `before` (and the unmanaged tables), insert the rows.
-    let mut whole = s.before.clone();
-    whole.tables.extend(s.unmanaged.iter().cloned());
-    whole.normalize_order();
-    let create = retort_sql::create_schema(&whole, d);
-    at("1 create before", db.run(&create).await)?;
+    at("1 create before", create(db, &s.before, s).await)?;
     for r in &s.rows {
         at("1 insert rows", db.insert(r).await)?;
     }
@@ -338,7 +358,103 @@ pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
     for r in &s.rows_down {
         at("6 rows after downgrade", db.check_rows(r).await)?;
     }
-    Ok(())
+    let diffs = structural_diff(&db_now, &db_before);
+    if !diffs.is_empty() {
+        return Err((
+            "6 downgraded database = database created from `before` (introspected)",
+            with_sql(diffs.join("\n  "), &stmts),
+        ));
+    }
+    Ok(db_after)
+}
+
+/// Creates `schema` plus the scenario's unmanaged tables.
+async fn create(db: &mut Db, schema: &Schema, s: &Scenario) -> Result<(), String> {
+    let mut whole = schema.clone();
+    whole.tables.extend(s.unmanaged.iter().cloned());
+    whole.normalize_order();
+    db.run(&retort_sql::create_schema(&whole, db.dialect()))
+        .await
+}
+
+async fn create_and_introspect(
+    db: &mut Db,
+    schema: &Schema,
+    s: &Scenario,
+) -> Result<Schema, String> {
+    create(db, schema, s).await?;
+    db.introspect(&retort_introspect::Options {
+        exclude_tables: s.exclude.clone(),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Differences between two introspected schemas, independent of the differ: column order,
+/// quoting and parentheses in expressions are ignored, everything else must be equal.
+pub fn structural_diff(got: &Schema, want: &Schema) -> Vec<String> {
+    fn canon_expr(e: &str) -> String {
+        e.chars()
+            .filter(|c| !matches!(c, '"' | '`' | '(' | ')') && !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    }
+    fn canon(s: &Schema) -> Schema {
+        let mut s = s.clone();
+        for t in &mut s.tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+            for c in &mut t.columns {
+                c.renamed_from.clear();
+            }
+            t.renamed_from.clear();
+            for c in &mut t.checks {
+                c.expr = canon_expr(&c.expr);
+            }
+            for i in &mut t.indexes {
+                i.predicate = i.predicate.as_deref().map(canon_expr);
+            }
+        }
+        s.normalize_order();
+        s
+    }
+    let (got, want) = (canon(got), canon(want));
+    let mut out = Vec::new();
+    let names = |s: &Schema| s.tables.iter().map(|t| t.qname()).collect::<Vec<_>>();
+    if names(&got) != names(&want) {
+        out.push(format!(
+            "tables: migrated {:?}, fresh {:?}",
+            names(&got),
+            names(&want)
+        ));
+        return out;
+    }
+    for (g, w) in got.tables.iter().zip(&want.tables) {
+        let t = g.qname();
+        macro_rules! cmp {
+            ($what:literal, $field:ident) => {
+                if g.$field != w.$field {
+                    out.push(format!(
+                        "table {t}, {}: migrated {:?}\n    fresh {:?}",
+                        $what, g.$field, w.$field
+                    ));
+                }
+            };
+        }
+        cmp!("columns", columns);
+        cmp!("primary key", primary_key);
+        cmp!("indexes", indexes);
+        cmp!("unique constraints", uniques);
+        cmp!("foreign keys", foreign_keys);
+        cmp!("checks", checks);
+        cmp!("comment", comment);
+    }
+    if got.enums != want.enums {
+        out.push(format!(
+            "enum types: migrated {:?}, fresh {:?}",
+            got.enums, want.enums
+        ));
+    }
+    out
 }
 
 fn with_sql(e: String, stmts: &[retort_sql::Statement]) -> String {
