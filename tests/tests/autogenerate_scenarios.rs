@@ -963,6 +963,64 @@ fn scenarios() -> Vec<Scenario> {
         .keeps(post_rows()),
     );
 
+    v.push(
+        Scenario::new(
+            "parent table rewritten while children reference it with ON DELETE CASCADE",
+            vec![
+                users(vec![opt("nick", SqlType::Varchar(50))]),
+                posts(Some(posts_fk().on_delete(FkAction::Cascade)), false),
+            ],
+            vec![
+                users(vec![col("nick", SqlType::Varchar(80)).default("'x'")]),
+                posts(Some(posts_fk().on_delete(FkAction::Cascade)), false),
+            ],
+        )
+        .expect(&["AlterColumn users.nick type+nullable+default"])
+        .keeps(user_rows_with("nick", s("a"), s("g")))
+        .keeps(post_rows()),
+    );
+    v.push(
+        Scenario::new(
+            "composite foreign key added",
+            vec![
+                memberships(&["user_id", "group_id"]),
+                table(
+                    "grants",
+                    vec![
+                        col("user_id", SqlType::BigInt),
+                        col("group_id", SqlType::BigInt),
+                    ],
+                ),
+            ],
+            vec![
+                memberships(&["user_id", "group_id"]),
+                table(
+                    "grants",
+                    vec![
+                        col("user_id", SqlType::BigInt),
+                        col("group_id", SqlType::BigInt),
+                    ],
+                )
+                .foreign_key(
+                    ForeignKey::new(
+                        "fk_grants_user_id_group_id_memberships",
+                        ["user_id", "group_id"],
+                        "memberships",
+                        ["user_id", "group_id"],
+                    )
+                    .on_delete(FkAction::Cascade),
+                ),
+            ],
+        )
+        .expect(&["AddForeignKey grants.fk_grants_user_id_group_id_memberships"])
+        .keeps(membership_rows())
+        .keeps(Rows::new(
+            "grants",
+            ["id", "user_id", "group_id"],
+            vec![vec![i(1), i(1), i(1)], vec![i(2), i(2), i(1)]],
+        )),
+    );
+
     // ---- checks
     let users_c = |c: Option<Check>| {
         let t = users(vec![score(None)]);
@@ -1280,6 +1338,33 @@ fn scenarios() -> Vec<Scenario> {
         )
         .expect(&["AlterColumn users.status nullable"])
         .keeps(user_rows_with("status", s("new"), s("old"))),
+    );
+
+    v.push(
+        Scenario::new(
+            "column renamed and its default changed",
+            vec![users(vec![
+                col("nick", SqlType::Varchar(50)).default("'anon'")
+            ])],
+            vec![users(vec![col("handle", SqlType::Varchar(50))
+                .default("'nobody'")
+                .renamed_from("nick")])],
+        )
+        .expect(&["AlterColumn users.nick rename=handle+default"])
+        .rows(user_rows_with("nick", s("a"), s("g")))
+        .rows_after(user_rows_with("handle", s("a"), s("g"))),
+    );
+    v.push(
+        Scenario::new(
+            "indexed column dropped",
+            vec![users(vec![opt("nick", SqlType::Varchar(50))])
+                .index(Index::new("ix_users_nick", ["nick"]))],
+            vec![users(vec![])],
+        )
+        .expect(&["DropColumn users.nick"])
+        .or(&["DropColumn users.nick", "DropIndex users.ix_users_nick"])
+        .rows_up_only(user_rows_with("nick", s("a"), s("g")))
+        .rows_after(user_rows()),
     );
 
     // ---- awkward identifiers
