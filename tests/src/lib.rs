@@ -343,6 +343,26 @@ impl Db {
         self.exec(&sql).await
     }
 
+    /// Deletes the rows whose first column has one of the values in `rows`.
+    pub async fn delete(&mut self, rows: &Rows) -> Result<(), String> {
+        if rows.rows.is_empty() {
+            return Ok(());
+        }
+        let d = self.dialect();
+        let keys: Vec<String> = rows
+            .rows
+            .iter()
+            .map(|r| retort_sql::render_literal(&r[0], d))
+            .collect();
+        let sql = format!(
+            "DELETE FROM {} WHERE {} IN ({})",
+            retort_sql::quote_ident(&rows.table, d),
+            retort_sql::quote_ident(&rows.columns[0], d),
+            keys.join(", ")
+        );
+        self.exec(&sql).await
+    }
+
     /// Checks that `expected.table` holds exactly `expected.rows` (ordered by the first
     /// column), comparing values loosely across dialects: numbers numerically, booleans as
     /// `1`/`true`/`t`, text exactly.

@@ -33,6 +33,10 @@ pub struct Scenario {
     pub rows_after: Vec<Rows>,
     /// Rows that must be there after the downgrade.
     pub rows_down: Vec<Rows>,
+    /// Rows that the upgraded schema must accept (inserted after the upgrade, then deleted).
+    pub accepts: Vec<Rows>,
+    /// Rows that the upgraded schema must refuse (e.g. a removed enum value).
+    pub rejects: Vec<Rows>,
     /// Tables created in the database but not in the models (excluded or the version table).
     pub unmanaged: Vec<Table>,
     /// `exclude_tables` globs for introspection.
@@ -54,6 +58,8 @@ impl Scenario {
             rows: Vec::new(),
             rows_after: Vec::new(),
             rows_down: Vec::new(),
+            accepts: Vec::new(),
+            rejects: Vec::new(),
             unmanaged: Vec::new(),
             exclude: Vec::new(),
             alternatives: Vec::new(),
@@ -104,6 +110,19 @@ impl Scenario {
     /// Rows expected after the upgrade.
     pub fn rows_after(mut self, rows: Rows) -> Self {
         self.rows_after.push(rows);
+        self
+    }
+
+    /// Rows the upgraded schema must accept (e.g. a new enum value); deleted again before the
+    /// downgrade (by the first column).
+    pub fn accepts(mut self, rows: Rows) -> Self {
+        self.accepts.push(rows);
+        self
+    }
+
+    /// Rows the upgraded schema must refuse.
+    pub fn rejects(mut self, rows: Rows) -> Self {
+        self.rejects.push(rows);
         self
     }
 
@@ -176,32 +195,8 @@ pub async fn run_all(d: Dialect, scenarios: &[Scenario], test: &str) -> Option<V
             }
         };
         let mut db = db;
-        let mut r = run_one(&mut db, s).await;
+        let r = run_one(&mut server, &mut db, s).await;
         server.dispose(db).await;
-        if let Ok(db_after) = &r {
-            // The migrated database has the same structure as one created from `after`.
-            let reference = async {
-                let mut fresh = server.fresh().await?;
-                let got = create_and_introspect(&mut fresh, &s.after, s).await;
-                server.dispose(fresh).await;
-                got
-            }
-            .await;
-            r = match reference {
-                Err(e) => Err(("4 create `after` from scratch", e)),
-                Ok(reference) => {
-                    let diffs = structural_diff(db_after, &reference);
-                    if diffs.is_empty() {
-                        Ok(db_after.clone())
-                    } else {
-                        Err((
-                            "4 migrated database = database created from `after` (introspected)",
-                            diffs.join("\n  "),
-                        ))
-                    }
-                }
-            };
-        }
         match r {
             Ok(_) => eprintln!("ok   [{d}] {} ({:?})", s.name, t0.elapsed()),
             Err((step, message)) => {
@@ -230,7 +225,7 @@ fn at<T>(step: &'static str, r: Result<T, String>) -> Result<T, (&'static str, S
 }
 
 /// Runs one scenario on an empty database.
-pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
+pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResult {
     let d = db.dialect();
     let opts = Options::new(d);
     let iopts = retort_introspect::Options {
@@ -320,9 +315,40 @@ pub async fn run_one(db: &mut Db, s: &Scenario) -> StepResult {
         ));
     }
 
+    // 4b. the migrated database has the same structure as one created from `after`.
+    let reference = async {
+        let mut fresh = server.fresh().await?;
+        let got = create_and_introspect(&mut fresh, &s.after, s).await;
+        server.dispose(fresh).await;
+        got
+    }
+    .await;
+    let reference = at("4 create `after` from scratch", reference)?;
+    let diffs = structural_diff(&db_after, &reference);
+    if !diffs.is_empty() {
+        return Err((
+            "4 migrated database = database created from `after` (introspected)",
+            with_sql(diffs.join("\n  "), &stmts),
+        ));
+    }
+
     // 5. the data.
     for r in &s.rows_after {
         at("5 rows after upgrade", db.check_rows(r).await)?;
+    }
+
+    for r in &s.accepts {
+        at("5 upgraded schema accepts new rows", db.insert(r).await)?;
+        at("5 delete the accepted rows", db.delete(r).await)?;
+    }
+
+    for r in &s.rejects {
+        if db.insert(r).await.is_ok() {
+            return Err((
+                "5 upgraded schema refuses rows",
+                format!("the database accepted {r:?}"),
+            ));
+        }
     }
 
     // 6. downgrade.
