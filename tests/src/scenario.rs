@@ -270,6 +270,18 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
 
     // 3b. risky operations are flagged.
     for (idx, op) in up.iter().enumerate() {
+        if let Some(risk) = rewrite(op, d) {
+            if !diff.notes_for(idx).any(|n| n.risk == risk) {
+                return Err((
+                    "3 risky operations are flagged",
+                    format!(
+                        "`{}` rewrites the table on {d} but carries no {risk:?} note (notes: {:?})",
+                        crate::describe(op),
+                        diff.notes_for(idx).collect::<Vec<_>>()
+                    ),
+                ));
+            }
+        }
         let want = match op {
             retort_schema::Op::DropTable { .. } | retort_schema::Op::DropColumn { .. } => {
                 Some(Risk::Destructive)
@@ -277,6 +289,7 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
             retort_schema::Op::AddUnique { .. } => Some(Risk::MayFail),
             retort_schema::Op::CreateIndex { index, .. } if index.unique => Some(Risk::MayFail),
             retort_schema::Op::AlterColumn(a) if narrows(&db_before, a) => Some(Risk::Narrowing),
+            retort_schema::Op::AlterColumn(a) if a.nullable == Some(false) => Some(Risk::MayFail),
             _ => None,
         };
         if let Some(risk) = want {
@@ -517,4 +530,29 @@ fn narrows(before: &Schema, a: &AlterColumn) -> bool {
     };
     matches!((old, new), (SqlType::Text, SqlType::Varchar(_)))
         || matches!((old, new), (SqlType::Varchar(o), SqlType::Varchar(n)) if n < o)
+}
+
+/// `Some(Risk::Rewrite)` for the operations that rewrite a whole table: a SQLite rebuild (type,
+/// nullability or default change; constraints added or dropped), a PostgreSQL enum rewrite.
+fn rewrite(op: &retort_schema::Op, d: Dialect) -> Option<Risk> {
+    use retort_schema::Op;
+    let yes = match (op, d) {
+        (Op::SetEnumValues { .. }, Dialect::Postgres) => true,
+        (Op::AlterColumn(a), Dialect::Sqlite) => {
+            a.ty.is_some() || a.nullable.is_some() || a.default.is_some()
+        }
+        (
+            Op::AddForeignKey { .. }
+            | Op::DropForeignKey { .. }
+            | Op::AddUnique { .. }
+            | Op::DropUnique { .. }
+            | Op::AddCheck { .. }
+            | Op::DropCheck { .. }
+            | Op::AddPrimaryKey { .. }
+            | Op::DropPrimaryKey { .. },
+            Dialect::Sqlite,
+        ) => true,
+        _ => false,
+    };
+    yes.then_some(Risk::Rewrite)
 }
