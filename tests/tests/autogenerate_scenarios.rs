@@ -555,6 +555,47 @@ fn scenarios() -> Vec<Scenario> {
         active(Some("true")),
         active_rows.clone(),
     ));
+    v.push(default_case(
+        "default on a text column added",
+        opt("bio", SqlType::Text),
+        opt("bio", SqlType::Text).default("'none'"),
+        user_rows_with("bio", s("x"), null()),
+    ));
+    let price = |d: &str| {
+        col(
+            "price",
+            SqlType::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+        )
+        .default(d)
+    };
+    v.push(default_case(
+        "decimal default changed",
+        price("9.99"),
+        price("10.50"),
+        user_rows_with("price", f(1.25), f(2.5)),
+    ));
+    v.push(
+        Scenario::new(
+            "type widened, default kept",
+            vec![users(vec![score(Some("7"))])],
+            vec![users(vec![col("score", SqlType::BigInt).default("7")])],
+        )
+        .expect(&["AlterColumn users.score type"])
+        .keeps(score_rows.clone())
+        .accepts(Rows::new(
+            "users",
+            ["id", "name"],
+            vec![vec![i(3), s("dflt")]],
+        ))
+        .rows_after(Rows::new(
+            "users",
+            ["id", "score"],
+            vec![vec![i(1), i(7)], vec![i(2), i(8)]],
+        )),
+    );
     v.push(
         Scenario::new(
             "default removed from a nullable column",
@@ -1242,6 +1283,47 @@ fn scenarios() -> Vec<Scenario> {
             "table renamed (renamed_from), rows kept",
             vec![notes("notes", "body")],
             vec![notes("memos", "body")],
+        )
+        .expect(&["RenameTable notes->memos"])
+        .rows(note_rows("notes", "body"))
+        .rows_after(note_rows("memos", "body")),
+    );
+    v.push(
+        Scenario::new(
+            "table referenced by a foreign key renamed",
+            vec![users(vec![]), posts(Some(posts_fk()), false)],
+            vec![
+                {
+                    let mut t = users(vec![]).renamed_from("users");
+                    t.name = "accounts".into();
+                    t.primary_key = Some(retort_schema::PrimaryKey::new("pk_users", ["id"]));
+                    t
+                },
+                posts(
+                    Some(ForeignKey::new(
+                        "fk_posts_user_id_users",
+                        ["user_id"],
+                        "accounts",
+                        ["id"],
+                    )),
+                    false,
+                ),
+            ],
+        )
+        .expect(&["RenameTable users->accounts"])
+        .rows(user_rows())
+        .keeps(post_rows())
+        .rows_after(Rows::new(
+            "accounts",
+            ["id", "name"],
+            vec![vec![i(1), s("ada")], vec![i(2), s("grace")]],
+        )),
+    );
+    v.push(
+        Scenario::new(
+            "table with an index renamed",
+            vec![notes("notes", "body").index(Index::new("ix_notes_body", ["body"]))],
+            vec![notes("memos", "body").index(Index::new("ix_notes_body", ["body"]))],
         )
         .expect(&["RenameTable notes->memos"])
         .rows(note_rows("notes", "body"))
