@@ -79,6 +79,13 @@ pub fn rename_column_in_expr(
     out
 }
 
+/// Whether the expression refers to column `name` (bare or quoted; not in a string literal or
+/// as a function name).
+pub fn references_column(expr: &str, name: &str) -> bool {
+    // Renaming to a name that cannot occur in SQL text shows whether anything was renamed.
+    rename_column_in_expr(expr, name, "\u{0}", &|n| n.to_string()).contains('\u{0}')
+}
+
 /// The neutral spelling used by [`crate::Op::apply`]: bare when the name is a plain lowercase
 /// identifier, double-quoted otherwise.
 pub fn neutral_quote(name: &str) -> String {

@@ -321,6 +321,8 @@ impl Op {
                 t.uniques.retain(|u| !u.columns.iter().any(|c| c == column));
                 t.foreign_keys
                     .retain(|f| !f.columns.iter().any(|c| c == column));
+                t.checks
+                    .retain(|c| !crate::expr::references_column(&c.expr, column));
                 if t.primary_key
                     .as_ref()
                     .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
@@ -525,6 +527,13 @@ impl Op {
                     ops.push(Op::AddForeignKey {
                         table: table.clone(),
                         foreign_key: f.clone(),
+                    });
+                }
+                let checks = t.checks.iter();
+                for c in checks.filter(|c| crate::expr::references_column(&c.expr, column)) {
+                    ops.push(Op::AddCheck {
+                        table: table.clone(),
+                        check: c.clone(),
                     });
                 }
                 ops

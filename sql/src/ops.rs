@@ -472,11 +472,19 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
             )]
         }
         Op::DropForeignKey { table, name } => {
-            vec![alter(
+            let mut v = vec![alter(
                 table,
                 d,
                 &format!("DROP FOREIGN KEY {}", qi(name, d)),
-            )]
+            )];
+            // InnoDB created an index named after the key when no other index could serve it;
+            // it outlives the key, so it goes with it.
+            if let Some(t) = cx.before.table(table) {
+                if mysql_fk_has_implicit_index(t, name) {
+                    v.push(alter(table, d, &format!("DROP INDEX {}", qi(name, d))));
+                }
+            }
+            v
         }
         Op::AddCheck { table, check } => vec![alter(
             table,
@@ -538,4 +546,22 @@ pub(crate) fn sqlite_can_add_column(c: &Column) -> bool {
         }
         None => c.nullable,
     }
+}
+
+/// Whether InnoDB made an index of its own for foreign key `fk_name` of `t`: it does when no
+/// other index (primary key, unique, index) of the table starts with the key's columns.
+pub(crate) fn mysql_fk_has_implicit_index(t: &retort_schema::Table, fk_name: &str) -> bool {
+    let Some(fk) = t.foreign_keys.iter().find(|f| f.name == fk_name) else {
+        return false;
+    };
+    let serves = |cols: &[String]| {
+        cols.len() >= fk.columns.len() && cols[..fk.columns.len()] == fk.columns[..]
+    };
+    let pk = t.primary_key.as_ref().is_some_and(|pk| serves(&pk.columns));
+    let unique = t.uniques.iter().any(|u| serves(&u.columns));
+    let index = t
+        .indexes
+        .iter()
+        .any(|i| i.name != fk_name && serves(&i.columns));
+    !(pk || unique || index)
 }
