@@ -241,7 +241,7 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
 
     // 2. no false positives on the starting point.
     let db_before = at("2 introspect before", db.introspect(&iopts).await)?;
-    let d0 = retort_diff::diff(&db_before, &s.before, &opts);
+    let d0 = no_panic("2 diff", || retort_diff::diff(&db_before, &s.before, &opts))?;
     if !d0.ops.is_empty() {
         return Err((
             "2 diff(db_before, before) is empty",
@@ -253,7 +253,7 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     }
 
     // 3. the operations.
-    let diff = retort_diff::diff(&db_before, &s.after, &opts);
+    let diff = no_panic("3 diff", || retort_diff::diff(&db_before, &s.after, &opts))?;
     let up = diff.ops.clone();
     let mut got = describe_all(&up);
     got.sort();
@@ -309,14 +309,17 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     // 4. run them; autogenerate again says nothing.
     let stmts = at(
         "4 render upgrade",
-        retort_sql::render_ops(&up, d, &db_before).map_err(|e| e.to_string()),
+        no_panic("4 render upgrade", || {
+            retort_sql::render_ops(&up, d, &db_before)
+        })?
+        .map_err(|e| e.to_string()),
     )?;
     at(
         "4 run upgrade",
         db.run(&stmts).await.map_err(|e| with_sql(e, &stmts)),
     )?;
     let db_after = at("4 introspect after", db.introspect(&iopts).await)?;
-    let d1 = retort_diff::diff(&db_after, &s.after, &opts);
+    let d1 = no_panic("4 diff", || retort_diff::diff(&db_after, &s.after, &opts))?;
     if !d1.ops.is_empty() {
         return Err((
             "4 round trip: diff(db_after, after) is empty",
@@ -367,7 +370,10 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     // 6. downgrade.
     let down = at(
         "6 downgrade ops",
-        retort_diff::downgrade(&db_before, &up).map_err(|e| e.to_string()),
+        no_panic("6 downgrade ops", || {
+            retort_diff::downgrade(&db_before, &up)
+        })?
+        .map_err(|e| e.to_string()),
     )?;
     // Rendered the way the runner renders a history: each operation against the state the
     // ones before it left (upgrade then downgrade, from `db_before`).
@@ -375,7 +381,10 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     let both: Vec<retort_schema::Op> = up.iter().chain(&down).cloned().collect();
     let mut stmts = at(
         "6 render downgrade",
-        retort_sql::render_ops(&both, d, &db_before).map_err(|e| e.to_string()),
+        no_panic("6 render downgrade", || {
+            retort_sql::render_ops(&both, d, &db_before)
+        })?
+        .map_err(|e| e.to_string()),
     )?;
     let stmts = stmts.split_off(n_up.min(stmts.len()));
     at(
@@ -383,7 +392,7 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
         db.run(&stmts).await.map_err(|e| with_sql(e, &stmts)),
     )?;
     let db_now = at("6 introspect after downgrade", db.introspect(&iopts).await)?;
-    let d2 = retort_diff::diff(&db_now, &s.before, &opts);
+    let d2 = no_panic("6 diff", || retort_diff::diff(&db_now, &s.before, &opts))?;
     if !d2.ops.is_empty() {
         return Err((
             "6 downgrade: diff(db_now, before) is empty",
@@ -555,4 +564,17 @@ fn rewrite(op: &retort_schema::Op, d: Dialect) -> Option<Risk> {
         _ => false,
     };
     yes.then_some(Risk::Rewrite)
+}
+
+/// Runs a pure step, turning a panic into this scenario's failure (the other scenarios still
+/// run).
+fn no_panic<T>(step: &'static str, f: impl FnOnce() -> T) -> Result<T, (&'static str, String)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|e| {
+        let msg = e
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "(no message)".to_string());
+        (step, format!("panicked: {msg}"))
+    })
 }

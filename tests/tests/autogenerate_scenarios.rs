@@ -6,6 +6,14 @@
 //! One test per database; scenarios run one after the other, each in its own database
 //! (SQLite temp file, PostgreSQL schema, MariaDB database). A failure names the scenario, the
 //! database, the step and the unexpected operations; every scenario runs even if one fails.
+//!
+//! Beyond the differ's own opinion, each scenario checks (independently of the differ) that
+//! the migrated database has the structure of one created from `after`, and the downgraded one
+//! the structure of one created from `before`; that risky operations carry risk notes; and,
+//! where given, that the upgraded schema accepts or refuses particular rows.
+//!
+//! `cargo test -p retort-tests --test autogenerate_scenarios -- --nocapture` prints one line per
+//! scenario and database with its time.
 
 use retort_schema::{
     Check, Column, Dialect, FkAction, ForeignKey, Index, SqlType, Table, Unique, Value,
