@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -57,24 +58,41 @@ class Run:
         self.seconds, self.maxrss_kb, self.rc, self.output = seconds, maxrss_kb, rc, output
 
 
+MEASURE = WORK / "measure"
+
+
+def build_measure() -> None:
+    """Compiles bench/measure.c (the timer and memory meter) into bench/work/."""
+    src = HERE / "measure.c"
+    if MEASURE.exists() and MEASURE.stat().st_mtime >= src.stat().st_mtime:
+        return
+    WORK.mkdir(exist_ok=True)
+    subprocess.run(["cc", "-O2", "-o", str(MEASURE), str(src)], check=True)
+
+
 def run(argv, *, cwd=None, env=None, stdin_path=None, check=False) -> Run:
-    """Runs argv, timing from spawn to reaped exit; peak RSS from wait4's rusage."""
+    """Runs argv under bench/work/measure: wall time from fork to reaped exit, peak RSS from
+    wait4's rusage, exit code."""
     out_path = WORK / "last-output.txt"
+    meas_path = WORK / "last-measure.txt"
+    if meas_path.exists():
+        meas_path.unlink()
     with open(out_path, "wb") as out:
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
-            t0 = time.perf_counter()
-            p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=subprocess.STDOUT)
-            _, status, ru = os.wait4(p.pid, 0)
-            seconds = time.perf_counter() - t0
+            p = subprocess.run(
+                [str(MEASURE), str(meas_path), *map(str, argv)], cwd=cwd, env=env, stdin=stdin, stdout=out, stderr=subprocess.STDOUT
+            )
         finally:
             if stdin_path:
                 stdin.close()
-    p.returncode = os.waitstatus_to_exitcode(status)
     output = out_path.read_text(errors="replace")
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv))} exited {p.returncode}:\n{output[-3000:]}")
-    return Run(seconds, ru.ru_maxrss, p.returncode, output)
+    if p.returncode != 0 or not meas_path.exists():
+        raise RuntimeError(f"measure failed for {argv}: {output[-2000:]}")
+    ns, maxrss, rc = (int(x) for x in meas_path.read_text().split())
+    if check and rc != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))} exited {rc}:\n{output[-3000:]}")
+    return Run(ns / 1e9, maxrss, rc, output)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,15 +387,23 @@ def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], st
     argv, env = alembic.argv(["upgrade", "head", "--sql"], dbo.alembic_url(db_a))
     r = run(argv, env=env, cwd=proj, check=True)
     floor_sql.write_text(r.output)
-    _strip_log_lines(floor_sql)
+    _strip_log_lines(floor_sql, dbo.name)
     clear_versions(alembic)
 
     retort = None
     if use_retort:
         ws = retort_info["ws"]
         r_empty = Retort(ws, retort_info["empty_bin"])
-        r_init_file = stash / f"retort-{dbo.name}.rs"
-        if not r_init_file.exists():
+        cache = ws / "cache"
+        cache.mkdir(exist_ok=True)
+        r_init_file = cache / f"init-{dbo.name}.rs"
+        key_file = cache / f"init-{dbo.name}.key"
+        binary = ws / "bin" / f"cli-init-{dbo.name}"
+        key = retort_info["key"]
+        if key_file.exists() and key_file.read_text() == key and binary.exists() and r_init_file.exists():
+            log(f"  reusing the retort binary with the initial migration ({dbo.name}; same models and retort source)")
+            retort = Retort(ws, binary)
+        else:
             dbo.reset(db_r)
             clear_versions(r_empty)
             argv, env = r_empty.argv(["revision", "--autogenerate", "-m", "init"], dbo.retort_url(db_r))
@@ -388,21 +414,19 @@ def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], st
                 use_retort = False
             else:
                 shutil.copy(files[0], r_init_file)
-                (stash / f"retort-{dbo.name}.name").write_text(files[0].name)
-                clear_versions(r_empty)
+                (cache / f"init-{dbo.name}.name").write_text(files[0].name)
+                # a binary with this dialect's initial migration compiled in (untimed build)
+                try:
+                    b, secs = build_retort_binary(ws, binary.name)
+                    res.builds.append({"what": f"cli crate with the {n}-table initial migration ({dbo.name})", "seconds": round(secs, 1)})
+                    key_file.write_text(key)
+                    retort = Retort(ws, b)
+                except RuntimeError as e:
+                    res.missing.append(f"retort build with the N={n} initial migration ({dbo.name}) failed: {str(e)[-600:]}")
+                    use_retort = False
+            clear_versions(r_empty)
         if use_retort:
-            # a binary with this dialect's initial migration compiled in (untimed build)
-            clear_versions(r_empty)
-            shutil.copy(r_init_file, r_empty.versions() / _orig_name(r_init_file, stash, dbo.name))
-            try:
-                b, secs = build_retort_binary(ws, f"cli-init-{dbo.name}")
-                res.builds.append({"what": f"cli crate with the {n}-table initial migration ({dbo.name})", "seconds": round(secs, 1)})
-                retort = Retort(ws, b)
-            except RuntimeError as e:
-                res.missing.append(f"retort build with the N={n} initial migration ({dbo.name}) failed: {str(e)[-600:]}")
-                use_retort = False
-            r_init_name = _orig_name(r_init_file, stash, dbo.name)
-            clear_versions(r_empty)
+            r_init_name = (cache / f"init-{dbo.name}.name").read_text().strip()
 
     # --- queries sent by autogenerate against the empty database (untimed) ------------------
     def a_make(port):
@@ -505,14 +529,13 @@ def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], st
     clear_versions(alembic)
 
 
-def _orig_name(stashed: Path, stash: Path, dbname: str) -> str:
-    """The file name retort gave the stashed initial migration."""
-    return (stash / f"retort-{dbname}.name").read_text().strip()
-
-
-def _strip_log_lines(p: Path) -> None:
-    """Alembic's offline output on stdout+stderr: keep the SQL, drop its INFO log lines."""
+def _strip_log_lines(p: Path, dbname: str) -> None:
+    """Alembic's offline output on stdout+stderr: keep the SQL, drop its INFO log lines. Alembic
+    writes no BEGIN/COMMIT for SQLite (no transactional DDL in its SQLite dialect); the floor
+    gets one transaction around the script, as both tools' online runs have."""
     lines = [l for l in p.read_text().splitlines() if not l.startswith(("INFO ", "WARNI", "DEBUG"))]
+    if dbname == "sqlite" and not any(l.strip().upper() in ("BEGIN;", "BEGIN TRANSACTION;") for l in lines):
+        lines = ["BEGIN;", *lines, "COMMIT;"]
     p.write_text("\n".join(lines) + "\n")
 
 
@@ -532,10 +555,10 @@ def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], sta
     up_sql.parent.mkdir(parents=True, exist_ok=True)
     argv, env = alembic.argv(["upgrade", "head", "--sql"], dbo.alembic_url(db_a))
     up_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
-    _strip_log_lines(up_sql)
+    _strip_log_lines(up_sql, dbo.name)
     argv, env = alembic.argv(["downgrade", f"{head}:base", "--sql"], dbo.alembic_url(db_a))
     down_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
-    _strip_log_lines(down_sql)
+    _strip_log_lines(down_sql, dbo.name)
 
     for k in range(repeat):
         order = ["alembic", "retort", "client"] if use_retort else ["alembic", "client"]
@@ -601,6 +624,13 @@ def scenario_startup(res: Results, repeat: int, tools: list[str], state: dict):
 # ---------------------------------------------------------------------------------------------
 
 
+def retort_source_key() -> str:
+    """Identifies the retort source the binaries are built from: HEAD plus uncommitted changes."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
+    diff = subprocess.run(["git", "diff", "HEAD", "--", ".", ":!bench"], cwd=REPO, capture_output=True, text=True).stdout
+    return head + hashlib.sha256(diff.encode()).hexdigest()
+
+
 def prepare(ns: list[int], rs: list[int], tools: list[str], res: Results) -> dict:
     state = {"alembic_n": {}, "alembic_r": {}, "retort_n": {}, "retort_r": {}}
     for n in ns:
@@ -611,15 +641,18 @@ def prepare(ns: list[int], rs: list[int], tools: list[str], res: Results) -> dic
         if "retort" in tools:
             ws = WORK / f"retort-n{n}"
             gen.write_retort_workspace(ws, tables)
+            for p in (ws / "migrations" / "versions").glob("*.rs"):
+                p.unlink()
             try:
                 log(f"building retort workspace N={n} (untimed)")
                 b, secs = build_retort_binary(ws, "cli-empty")
-                res.builds.append({"what": f"retort workspace N={n}, first build incl. dependencies", "seconds": round(secs, 1)})
-                # compile time of the models crate alone
+                res.builds.append({"what": f"retort workspace N={n}: `cargo build --release -p cli` (dependencies already built unless this is the first run)", "seconds": round(secs, 1)})
+                # compile time of the models crate: touch it, rebuild (models + cli relink)
                 (ws / "models" / "src" / "lib.rs").touch()
-                secs = cargo_build(ws, "models")
-                res.builds.append({"what": f"models crate with {n} #[derive(Table)] structs (release)", "seconds": round(secs, 1)})
-                state["retort_n"][n] = {"ws": ws, "empty_bin": b}
+                secs = cargo_build(ws, "cli")
+                res.builds.append({"what": f"models crate with {n} #[derive(Table)] structs, rebuilt after a touch (release; includes relinking cli)", "seconds": round(secs, 1)})
+                key = hashlib.sha256((ws / "models" / "src" / "lib.rs").read_bytes() + retort_source_key().encode()).hexdigest()
+                state["retort_n"][n] = {"ws": ws, "empty_bin": b, "key": key}
             except RuntimeError as e:
                 state["retort_n"][n] = {"error": str(e)}
                 res.missing.append(f"retort workspace N={n} does not build: {str(e)[-800:]}")
@@ -778,6 +811,7 @@ def main(argv=None) -> int:
         if d not in DATABASES:
             ap.error(f"unknown database {d!r}: use sqlite, postgres, mysql")
     WORK.mkdir(exist_ok=True)
+    build_measure()
     if (WORK / "stash").exists():
         shutil.rmtree(WORK / "stash")  # generated migrations and floor SQL of an earlier run
     res = Results()
