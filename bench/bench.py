@@ -539,6 +539,10 @@ def _strip_log_lines(p: Path, dbname: str) -> None:
     p.write_text("\n".join(lines) + "\n")
 
 
+ONE = "upgrade head, retort with transaction_per_migration = false"
+ONED = "downgrade base, retort with transaction_per_migration = false"
+
+
 def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], state: dict):
     group = "chain"
     size = r
@@ -560,28 +564,47 @@ def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], sta
     down_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
     _strip_log_lines(down_sql, dbo.name)
 
+    # retort's default is a transaction per migration; Alembic's (and the plain client's script)
+    # is one transaction for the whole run. The second retort variant runs like Alembic.
+    variants = ["alembic", "retort", "retort-1tx", "client"] if use_retort else ["alembic", "client"]
+    if use_retort:
+        gen.write_if_changed(
+            info["ws"] / "retort-onetx.toml",
+            (info["ws"] / "retort.toml").read_text() + "transaction_per_migration = false\n",
+        )
     for k in range(repeat):
-        order = ["alembic", "retort", "client"] if use_retort else ["alembic", "client"]
-        order = order[k % len(order):] + order[: k % len(order)]
+        order = variants[k % len(variants):] + variants[: k % len(variants)]
         for who in order:
             if who == "alembic":
                 dbo.reset(db_a)
                 url = dbo.alembic_url(db_a)
                 for measure, args in (("upgrade head", ["upgrade", "head"]), ("current", ["current"]), ("downgrade base", ["downgrade", "base"])):
                     argv, env = alembic.argv(args, url)
-                    res.add(group, dbo.name, size, measure, "alembic", run(argv, env=env, cwd=proj))
-            elif who == "retort":
+                    r_ = run(argv, env=env, cwd=proj)
+                    res.add(group, dbo.name, size, measure, "alembic", r_)
+                    if measure != "current" and use_retort:
+                        res.add(group, dbo.name, size, ONE if measure.startswith("up") else ONED, "alembic", r_)
+            elif who in ("retort", "retort-1tx"):
                 retort = Retort(info["ws"], info["bin"])
                 dbo.reset(db_r)
                 url = dbo.retort_url(db_r)
-                for measure, args in (("upgrade head", ["upgrade", "head"]), ("current", ["current"]), ("downgrade base", ["downgrade", "base"])):
-                    argv, env = retort.argv(args, url)
+                cfg = ["-c", "retort-onetx.toml"] if who == "retort-1tx" else []
+                steps = (("upgrade head", ["upgrade", "head"]), ("current", ["current"]), ("downgrade base", ["downgrade", "base"]))
+                for measure, args in steps:
+                    if who == "retort-1tx":
+                        if measure == "current":
+                            continue
+                        measure = ONE if measure.startswith("up") else ONED
+                    argv, env = retort.argv(cfg + args, url)
                     res.add(group, dbo.name, size, measure, "retort", run(argv, env=env, cwd=info["ws"]))
             else:
                 dbo.reset(db_c)
                 for measure, sql in (("upgrade head", up_sql), ("downgrade base", down_sql)):
                     cargv, cstdin = dbo.client_argv(db_c, sql)
-                    res.add(group, dbo.name, size, measure, dbo.client, run(cargv, env=_clean_env(), cwd=WORK, stdin_path=cstdin))
+                    r_ = run(cargv, env=_clean_env(), cwd=WORK, stdin_path=cstdin)
+                    res.add(group, dbo.name, size, measure, dbo.client, r_)
+                    if use_retort:
+                        res.add(group, dbo.name, size, ONE if measure.startswith("up") else ONED, dbo.client, r_)
 
 
 def scenario_graph(res: Results, r: int, repeat: int, tools: list[str], state: dict):
@@ -592,14 +615,25 @@ def scenario_graph(res: Results, r: int, repeat: int, tools: list[str], state: d
     info = state["retort_r"].get(r)
     use_retort = "retort" in tools and info is not None and "error" not in info
     log(f"graph commands R={r}")
-    url_a = DATABASES["sqlite"].alembic_url("unused")
-    for measure, args in (("heads", ["heads"]), ("history", ["history"])):
+    sq = DATABASES["sqlite"]
+    db_a, db_r = f"graph_alembic_r{r}", f"graph_retort_r{r}"
+    # `current` needs a database at head: stamped (untimed), SQLite
+    sq.reset(db_a)
+    argv, env = alembic.argv(["stamp", "head"], sq.alembic_url(db_a))
+    run(argv, env=env, cwd=proj, check=True)
+    if use_retort:
+        retort = Retort(info["ws"], info["bin"])
+        sq.reset(db_r)
+        argv, env = retort.argv(["stamp", "head"], sq.retort_url(db_r))
+        st = run(argv, env=env, cwd=info["ws"])
+        if st.rc != 0:
+            res.missing.append(f"retort stamp head (R={r}) failed: {st.output.strip()[-300:]}")
+    for measure, args, needs_db in (("heads", ["heads"], False), ("history", ["history"], False), ("current (SQLite, stamped at head)", ["current"], True)):
         entries = []
-        argv, env = alembic.argv(args, url_a)
+        argv, env = alembic.argv(args, sq.alembic_url(db_a))
         entries.append(("alembic", None, argv, env, proj, None))
         if use_retort:
-            retort = Retort(info["ws"], info["bin"])
-            argv, env = retort.argv(args, None)
+            argv, env = retort.argv(args, sq.retort_url(db_r) if needs_db else None)
             entries.append(("retort", None, argv, env, info["ws"], None))
         time_alternating(res, group, "-", r, measure, entries, repeat)
 
@@ -798,12 +832,14 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, help="runs per figure (median); default 3 (quick: 2)")
     ap.add_argument("--n", help="comma-separated table counts (default: quick 100, full 100,1000)")
     ap.add_argument("--r", help="comma-separated chain lengths (default: quick 200, full 200,1000)")
+    ap.add_argument("--graph-r", help="comma-separated extra chain lengths for heads/history/current only (default: quick none, full 10000)")
     ap.add_argument("--tools", default="alembic,retort", help="alembic,retort (the plain client always runs)")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/results/")
     args = ap.parse_args(argv)
 
     ns = [int(x) for x in (args.n or ("100" if args.quick else "100,1000")).split(",") if x]
     rs = [int(x) for x in (args.r or ("200" if args.quick else "200,1000")).split(",") if x]
+    gr = [int(x) for x in (args.graph_r if args.graph_r is not None else ("" if args.quick else "10000")).split(",") if x]
     repeat = args.repeat or (2 if args.quick else 3)
     tools = [t for t in args.tools.split(",") if t]
     dbs = [d for d in args.db.split(",") if d]
@@ -823,9 +859,9 @@ def main(argv=None) -> int:
             res.missing.append(f"{d}: {why}")
             dbs.remove(d)
 
-    state = prepare(ns, rs, tools, res)
+    state = prepare(ns, sorted(set(rs) | set(gr)), tools, res)
     scenario_startup(res, max(repeat, 5), tools, state)
-    for r in rs:
+    for r in sorted(set(rs) | set(gr)):
         scenario_graph(res, r, max(repeat, 3), tools, state)
     for d in dbs:
         dbo = DATABASES[d]
@@ -847,6 +883,7 @@ def main(argv=None) -> int:
         "repeat": repeat,
         "n": ns,
         "r": rs,
+        "graph_r": gr,
         "databases": dbs,
         "tools": tools,
         "wall_seconds": round(time.perf_counter() - t_start, 1),
