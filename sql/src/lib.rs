@@ -169,6 +169,7 @@ use retort_schema::{ApplyError, Dialect, Op, QName, Schema};
 pub use autocommit::needs_autocommit;
 pub use ddl::{rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
 pub use quote::{quote_ident, quote_qname, quote_string, render_literal};
+pub use sqlite::sqlite_needs_rebuild;
 pub use sqlite::REBUILD_PREFIX;
 pub use types::render_type;
 

@@ -184,3 +184,31 @@ pub(crate) fn rebuild(
     v.extend(after.indexes.iter().map(|i| create_index_sql(after, i, D)));
     v
 }
+
+/// Whether SQLite must rebuild a table for `op`, applied to `before`: the rule
+/// [`crate::render_op`] follows (an `AlterColumn` changing type, nullability or default; an
+/// `AddColumn` that `ALTER TABLE ADD COLUMN` refuses; a `DropColumn` of a column a key, index,
+/// constraint or predicate uses; adding or dropping a unique, foreign key, check or primary key;
+/// new values for an enum a column uses). The differ uses it for its "table rewrite" notes.
+pub fn sqlite_needs_rebuild(op: &retort_schema::Op, before: &retort_schema::Schema) -> bool {
+    use retort_schema::Op;
+    match op {
+        Op::AlterColumn(a) => a.ty.is_some() || a.nullable.is_some() || a.default.is_some(),
+        Op::AddColumn { column, .. } => !crate::ops::sqlite_can_add_column(column),
+        Op::DropColumn { table, column } => before
+            .table(table)
+            .is_some_and(|t| !can_drop_column(t, column)),
+        Op::AddUnique { .. }
+        | Op::DropUnique { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. }
+        | Op::AddPrimaryKey { .. }
+        | Op::DropPrimaryKey { .. } => true,
+        Op::AddEnumValue { name, .. } | Op::SetEnumValues { name, .. } => {
+            !crate::ops::enum_columns(before, name).is_empty()
+        }
+        _ => false,
+    }
+}
