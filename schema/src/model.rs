@@ -96,8 +96,8 @@ impl Schema {
     /// Sorts tables, enums and every table's indexes and constraints by name, so that two
     /// schemas with the same content compare equal.
     pub fn normalize_order(&mut self) {
-        self.tables.sort_by(|a, b| a.qname().cmp(&b.qname()));
-        self.enums.sort_by(|a, b| a.qname().cmp(&b.qname()));
+        self.tables.sort_by_key(|x| x.qname());
+        self.enums.sort_by_key(|x| x.qname());
         for t in &mut self.tables {
             t.normalize_order();
         }
@@ -119,7 +119,7 @@ impl Schema {
                 }
             }
         }
-        self.enums.sort_by(|a, b| a.qname().cmp(&b.qname()));
+        self.enums.sort_by_key(|x| x.qname());
     }
 }
 

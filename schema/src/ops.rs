@@ -277,7 +277,7 @@ impl Op {
                     return Err(ApplyError::TableExists(t.qname()));
                 }
                 schema.tables.push(t.clone());
-                schema.tables.sort_by(|a, b| a.qname().cmp(&b.qname()));
+                schema.tables.sort_by_key(|x| x.qname());
             }
             Op::DropTable { table } => {
                 let before = schema.tables.len();
@@ -300,7 +300,7 @@ impl Op {
                         }
                     }
                 }
-                schema.tables.sort_by(|a, b| a.qname().cmp(&b.qname()));
+                schema.tables.sort_by_key(|x| x.qname());
             }
             Op::AddColumn { table, column } => {
                 let t = table_mut(schema, table)?;
@@ -441,7 +441,7 @@ impl Op {
                     return Err(ApplyError::EnumExists(e.qname()));
                 }
                 schema.enums.push(e.clone());
-                schema.enums.sort_by(|a, b| a.qname().cmp(&b.qname()));
+                schema.enums.sort_by_key(|x| x.qname());
             }
             Op::DropEnum { name } => {
                 let before = schema.enums.len();
