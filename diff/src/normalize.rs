@@ -519,6 +519,39 @@ pub fn normalize_expr(s: &str) -> String {
             _ => out.push(tok),
         }
     }
+    // PostgreSQL writes `-100` as `'-100'::integer` (the cast is gone by now): a quoted number
+    // is the number, and a unary minus belongs to its number.
+    let is_num = |x: &str| {
+        let x = x.strip_prefix('-').unwrap_or(x);
+        !x.is_empty()
+            && x.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && x.chars().any(|c| c.is_ascii_digit())
+    };
+    let mut merged: Vec<Tok> = Vec::with_capacity(out.len());
+    let mut k = 0;
+    while k < out.len() {
+        match &out[k] {
+            Tok::Str(b) if is_num(b) => merged.push(Tok::Word(b.clone())),
+            Tok::Sym(m) if m == "-" => {
+                let unary = match merged.last() {
+                    None => true,
+                    Some(Tok::Sym(p)) => p != ")",
+                    Some(Tok::Word(w)) => GROUPING_AFTER.contains(&w.as_str()),
+                    Some(Tok::Str(_)) => false,
+                };
+                match out.get(k + 1) {
+                    Some(Tok::Word(n)) if unary && is_num(n) => {
+                        merged.push(Tok::Word(format!("-{n}")));
+                        k += 1;
+                    }
+                    _ => merged.push(out[k].clone()),
+                }
+            }
+            other => merged.push(other.clone()),
+        }
+        k += 1;
+    }
+    let out = merged;
     let mut s = String::new();
     for tok in out {
         let piece = match tok {

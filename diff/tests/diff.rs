@@ -1576,3 +1576,17 @@ fn mariadb_spellings_of_timestamp_defaults_and_length_checks_are_no_change() {
         normalize_expr("length(body) > 0")
     );
 }
+
+#[test]
+fn postgres_spelling_of_negative_literals_in_checks_is_no_change() {
+    use retort_diff::normalize_expr;
+    assert_eq!(
+        normalize_expr("((small > '-100'::integer) AND (small < 100))"),
+        normalize_expr("small > -100 AND small < 100")
+    );
+    assert_ne!(
+        normalize_expr("a - 1 > 0"),
+        normalize_expr("a -1 > 0 AND b")
+    );
+    assert_eq!(normalize_expr("a - 1 > 0"), normalize_expr("(a - 1) > 0"));
+}

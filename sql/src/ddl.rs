@@ -317,6 +317,11 @@ pub(crate) fn create_table_sql(
         parts.push(unique_clause(&u.name, &u.columns, d));
     }
     for c in &t.checks {
+        // On SQLite an enum column carries its own CHECK (`ck_<table>_<col>_enum`, with the
+        // current values); a table-level copy of it (as introspection reports it) is stale.
+        if d == Dialect::Sqlite && is_enum_column_check(t, &c.name) {
+            continue;
+        }
         parts.push(check_clause(&c.name, &c.expr, d));
     }
     for fk in t.foreign_keys.iter().filter(|f| inline_fk(f)) {
@@ -500,4 +505,12 @@ mod rename_tests {
             "`b` > 0"
         );
     }
+}
+
+/// Whether `check_name` is the CHECK SQLite's rendering gives an enum column of `t`.
+fn is_enum_column_check(t: &Table, check_name: &str) -> bool {
+    t.columns.iter().any(|c| {
+        matches!(c.ty, retort_schema::SqlType::Enum { .. })
+            && sqlite_enum_check_name(&t.name, &c.name) == check_name
+    })
 }

@@ -992,3 +992,42 @@ fn quoting_of_awkward_names_in_ddl() {
         "CREATE TABLE `order` (\n    `Mixed Case` INT NOT NULL,\n    `we\"ird``` INT NOT NULL\n)"
     );
 }
+
+#[test]
+fn sqlite_rebuild_writes_an_enum_check_once_with_the_new_values() {
+    let mut t = Table::new("users");
+    t.columns.push(Column::new("id", SqlType::Integer));
+    t.columns.push(Column::new(
+        "mood",
+        SqlType::Enum {
+            name: "mood".into(),
+            values: vec!["happy".into(), "sad".into()],
+        },
+    ));
+    // introspection reports the column's CHECK in the table's checks too
+    t.checks.push(Check {
+        name: "ck_users_mood_enum".into(),
+        expr: "\"mood\" IN ('happy', 'sad')".into(),
+    });
+    let s = Schema {
+        tables: vec![t],
+        enums: vec![],
+    };
+    let mut a = AlterColumn::new("users", "mood");
+    a.ty = Some(SqlType::Enum {
+        name: "mood".into(),
+        values: vec!["happy".into(), "sad".into(), "meh".into()],
+    });
+    let sql = render_ops(&[Op::AlterColumn(a)], Dialect::Sqlite, &s).unwrap();
+    let create = sql
+        .iter()
+        .find(|st| st.sql.starts_with("CREATE TABLE"))
+        .unwrap();
+    assert_eq!(
+        create.sql.matches("ck_users_mood_enum").count(),
+        1,
+        "{}",
+        create.sql
+    );
+    assert!(create.sql.contains("'meh'"), "{}", create.sql);
+}
