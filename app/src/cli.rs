@@ -40,12 +40,18 @@ pub enum Command {
     Init {
         /// Workspace root (default: the current folder).
         dir: Option<PathBuf>,
-        /// Package name of the crate holding the #[derive(Table)] models.
+        /// Package name of the crate holding the #[derive(Table)] models (default: the one
+        /// package of the workspace that depends on retort, else a new `models` crate).
         #[arg(long, value_name = "NAME")]
-        models_crate: String,
+        models_crate: Option<String>,
         /// Folder of the models crate, relative to the workspace root (default: NAME).
+        /// Created with one example table when it has no Cargo.toml.
         #[arg(long, value_name = "PATH")]
         models_path: Option<PathBuf>,
+        /// A retort checkout to depend on by path (default: as the models crate depends on
+        /// retort, else the checkout this binary was built from).
+        #[arg(long, value_name = "DIR")]
+        retort_path: Option<PathBuf>,
     },
     /// Create a new revision script.
     Revision {

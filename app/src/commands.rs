@@ -68,6 +68,7 @@ pub(crate) async fn dispatch(
         dir,
         models_crate,
         models_path,
+        retort_path,
     } = &cli.command
     {
         let dir = match dir {
@@ -80,6 +81,7 @@ pub(crate) async fn dispatch(
                 dir,
                 models_crate: models_crate.clone(),
                 models_path: models_path.clone(),
+                retort_path: retort_path.clone(),
             },
             out,
         )?;

@@ -471,7 +471,16 @@ async fn compare_on(
         version_table: env.cfg.version_table_qualified(),
     };
     let dialect = db.dialect();
-    let intro = introspect(db, &iopts).await?;
+    let mut intro = introspect(db, &iopts).await?;
+    if dialect != Dialect::Postgres {
+        // MySQL and SQLite keep enums inside their columns, with no type name: the enum types
+        // are the ones the history created, so that dropping the last use of one writes the
+        // `DropEnum` PostgreSQL needs when it runs the same history.
+        let heads: Vec<String> = current.iter().map(|s| s.to_string()).collect();
+        if let Ok(replayed) = env.ctx.migrations.replay_lenient(&env.map, &heads, dialect) {
+            intro.schema.enums = replayed.enums;
+        }
+    }
     // Tables matching exclude_tables (and the version table) are invisible on both sides.
     let vt = env.cfg.version_table_qualified();
     target.tables.retain(|t| {

@@ -10,13 +10,19 @@ use crate::AppError;
 pub struct InitOptions {
     /// The workspace root to scaffold in.
     pub dir: PathBuf,
-    /// The package name of the models crate (`my-models` or `my_models`).
-    pub models_crate: String,
+    /// The package name of the models crate (`my-models` or `my_models`). `None`: the one
+    /// package of the workspace that depends on `retort`, else a new `models` crate.
+    pub models_crate: Option<String>,
     /// The models crate's folder, relative to `dir` (or absolute). Default: the crate name.
+    /// Created, with one example table, when it has no `Cargo.toml`.
     pub models_path: Option<PathBuf>,
+    /// A retort checkout to take `retort` and `retort-build` from by path. Default: the way the
+    /// models crate depends on `retort`, else the checkout this binary was built from, else
+    /// crates.io.
+    pub retort_path: Option<PathBuf>,
 }
 
-/// The files `init` writes, relative to the workspace root.
+/// The files `init` always writes, relative to the workspace root.
 pub const FILES: [&str; 5] = [
     "retort.toml",
     "migrations/versions/.gitkeep",
@@ -33,22 +39,335 @@ fn valid_crate_name(name: &str) -> bool {
         && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// Writes the scaffold. Refuses (writing nothing) if any of the files exists.
+/// How a scaffolded manifest names one of retort's crates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Dep {
+    /// `{ path = ".." }`, as written in `cli/Cargo.toml`.
+    Path(String),
+    /// `{ workspace = true }`: the root manifest's `[workspace.dependencies]` has it.
+    Workspace,
+    /// `{ version = ".." }` from crates.io.
+    Version(String),
+}
+
+impl Dep {
+    fn render(&self, features: &[&str]) -> String {
+        let mut s = match self {
+            Dep::Path(p) => format!("{{ path = \"{}\"", p.replace('\\', "/")),
+            Dep::Workspace => "{ workspace = true".to_string(),
+            Dep::Version(v) => format!("{{ version = \"{v}\""),
+        };
+        if !features.is_empty() {
+            let f: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+            s.push_str(&format!(", features = [{}]", f.join(", ")));
+        }
+        s.push_str(" }");
+        s
+    }
+}
+
+/// Where the scaffolded crates get `retort` and `retort-build` from, and why.
+#[derive(Clone, Debug)]
+struct Source {
+    retort: Dep,
+    build: Dep,
+    why: String,
+}
+
+/// The package of the workspace at `dir` that depends on `retort`: the root package, or one of
+/// the `[workspace] members` (a trailing `/*` glob is expanded), or, with no root manifest, a
+/// folder right below `dir`. `None` when there is none; an error naming them when several.
+fn detect_models(dir: &Path) -> Result<Option<(String, PathBuf)>, AppError> {
+    let read = |p: &Path| -> Option<toml::Table> {
+        toml::from_str(&std::fs::read_to_string(p.join("Cargo.toml")).ok()?).ok()
+    };
+    let uses_retort = |t: &toml::Table| -> Option<String> {
+        let pkg = t.get("package")?.get("name")?.as_str()?.to_string();
+        (pkg != "cli" && t.get("dependencies")?.get("retort").is_some()).then_some(pkg)
+    };
+    let subdirs = |parent: &Path, prefix: &Path| -> Vec<PathBuf> {
+        let mut subs: Vec<PathBuf> = std::fs::read_dir(parent)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| prefix.join(e.file_name()))
+            .collect();
+        subs.sort();
+        subs
+    };
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    match read(dir) {
+        Some(root) => {
+            dirs.push(PathBuf::from("."));
+            let members = root
+                .get("workspace")
+                .and_then(|w| w.get("members"))
+                .and_then(|m| m.as_array())
+                .cloned()
+                .unwrap_or_default();
+            for m in members.iter().filter_map(|m| m.as_str()) {
+                match m.strip_suffix("/*") {
+                    Some(parent) => dirs.extend(subdirs(&dir.join(parent), Path::new(parent))),
+                    None => dirs.push(PathBuf::from(m)),
+                }
+            }
+        }
+        None => dirs.extend(subdirs(dir, Path::new(""))),
+    }
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for d in dirs {
+        if let Some(name) = read(&dir.join(&d)).as_ref().and_then(uses_retort) {
+            if !found.iter().any(|(n, _)| *n == name) {
+                found.push((name, d));
+            }
+        }
+    }
+    match found.len() {
+        0 | 1 => Ok(found.pop()),
+        _ => Err(AppError::Usage(format!(
+            "several packages depend on retort ({}): name the one holding the models with --models-crate NAME [--models-path PATH]",
+            found
+                .iter()
+                .map(|(n, p)| format!("`{n}` in {}", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// A retort source checkout: a folder with `runtime/` (the `retort` crate) and `build/`.
+fn is_checkout(root: &Path) -> bool {
+    let named = |rel: &str, name: &str| {
+        std::fs::read_to_string(root.join(rel))
+            .ok()
+            .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+            .and_then(|t| t.get("package")?.get("name")?.as_str().map(|n| n == name))
+            .unwrap_or(false)
+    };
+    named("runtime/Cargo.toml", "retort") && named("build/Cargo.toml", "retort-build")
+}
+
+fn path_source(root: &Path, why: String) -> Source {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    Source {
+        retort: Dep::Path(root.join("runtime").display().to_string()),
+        build: Dep::Path(root.join("build").display().to_string()),
+        why,
+    }
+}
+
+/// The checkout this binary was built from, if it is still on disk.
+fn own_checkout() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()?
+        .to_path_buf();
+    is_checkout(&root).then_some(root)
+}
+
+/// Decides where `retort` comes from, in this order: `--retort-path`; the way the models
+/// crate already depends on it (the `cli` package must use the very same `retort`, or the
+/// models register into another crate's registry and vanish); the checkout this binary was
+/// built from; crates.io.
+fn resolve_source(
+    opts: &InitOptions,
+    models_dir: &Path,
+    models_rel_from_cli: &str,
+    root_manifest: Option<&toml::Table>,
+) -> Result<Source, AppError> {
+    if let Some(p) = &opts.retort_path {
+        let p = if p.is_absolute() {
+            p.clone()
+        } else {
+            opts.dir.join(p)
+        };
+        if !is_checkout(&p) {
+            return Err(AppError::Usage(format!(
+                "--retort-path {}: not a retort checkout (expected runtime/Cargo.toml of the \
+                 `retort` crate and build/Cargo.toml of `retort-build` in it)",
+                p.display()
+            )));
+        }
+        return Ok(path_source(&p, format!("--retort-path {}", p.display())));
+    }
+    let models_manifest = models_dir.join("Cargo.toml");
+    if let Ok(text) = std::fs::read_to_string(&models_manifest) {
+        let doc: toml::Table = toml::from_str(&text).map_err(|e| {
+            AppError::Failed(format!(
+                "{} is not valid TOML ({e}); fix it and run init again; nothing was written",
+                models_manifest.display()
+            ))
+        })?;
+        let dep = doc.get("dependencies").and_then(|d| d.get("retort"));
+        let why = format!("as {} depends on it", models_manifest.display());
+        match dep {
+            Some(toml::Value::String(v)) => {
+                return Ok(Source {
+                    retort: Dep::Version(v.clone()),
+                    build: Dep::Version(v.clone()),
+                    why,
+                })
+            }
+            Some(toml::Value::Table(t)) => {
+                if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) {
+                    let ws_deps = root_manifest
+                        .and_then(|r| r.get("workspace"))
+                        .and_then(|w| w.get("dependencies"));
+                    let build = match ws_deps.and_then(|d| d.get("retort-build")) {
+                        Some(_) => Dep::Workspace,
+                        None => match ws_deps.and_then(|d| d.get("retort")) {
+                            Some(toml::Value::Table(r)) => {
+                                match r.get("path").and_then(|p| p.as_str()) {
+                                    // Workspace paths are relative to the root; cli/ is one below.
+                                    Some(p) => Dep::Path(sibling_build(&rel_from_cli(p))),
+                                    None => version_of(r),
+                                }
+                            }
+                            Some(toml::Value::String(v)) => Dep::Version(v.clone()),
+                            _ => Dep::Version(DEFAULT_VERSION.to_string()),
+                        },
+                    };
+                    return Ok(Source {
+                        retort: Dep::Workspace,
+                        build,
+                        why,
+                    });
+                }
+                if let Some(p) = t.get("path").and_then(|p| p.as_str()) {
+                    let from_cli = if Path::new(p).is_absolute() {
+                        p.to_string()
+                    } else {
+                        format!("{models_rel_from_cli}/{p}")
+                    };
+                    return Ok(Source {
+                        build: Dep::Path(sibling_build(&from_cli)),
+                        retort: Dep::Path(from_cli),
+                        why,
+                    });
+                }
+                let v = version_of(t);
+                return Ok(Source {
+                    retort: v.clone(),
+                    build: v,
+                    why,
+                });
+            }
+            _ => {}
+        }
+    }
+    if let Some(root) = own_checkout() {
+        return Ok(path_source(
+            &root,
+            "the retort checkout this binary was built from (retort is not on crates.io yet; \
+             pass --retort-path to choose another)"
+                .to_string(),
+        ));
+    }
+    Ok(Source {
+        retort: Dep::Version(DEFAULT_VERSION.to_string()),
+        build: Dep::Version(DEFAULT_VERSION.to_string()),
+        why: "crates.io".to_string(),
+    })
+}
+
+const DEFAULT_VERSION: &str = "0.1";
+
+fn version_of(t: &toml::Table) -> Dep {
+    Dep::Version(
+        t.get("version")
+            .and_then(|v| v.as_str())
+            .unwrap_or(DEFAULT_VERSION)
+            .to_string(),
+    )
+}
+
+/// A path relative to the workspace root, seen from `cli/`.
+fn rel_from_cli(p: &str) -> String {
+    if Path::new(p).is_absolute() {
+        p.to_string()
+    } else {
+        format!("../{p}")
+    }
+}
+
+/// `retort-build` beside the `retort` crate's folder (`<checkout>/runtime` -> `<checkout>/build`).
+fn sibling_build(retort_path: &str) -> String {
+    let trimmed = retort_path.trim_end_matches(['/', '\\']);
+    match trimmed.rsplit_once(['/', '\\']) {
+        Some((parent, _)) => format!("{parent}/build"),
+        None => "../build".to_string(),
+    }
+}
+
+/// Writes the scaffold. Refuses (writing nothing) if any of the files exists; if a write fails
+/// half-way, removes what it wrote.
 pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
-    if !valid_crate_name(&opts.models_crate) {
+    let mut opts = opts.clone();
+    let mut detected = None;
+    if opts.models_crate.is_none() {
+        match detect_models(&opts.dir)? {
+            Some((name, path)) => {
+                detected = Some(format!(
+                    "the models crate is `{name}` ({}), the package of this workspace that depends on retort; pass --models-crate to choose another",
+                    opts.dir.join(&path).display()
+                ));
+                opts.models_crate = Some(name);
+                if opts.models_path.is_none() {
+                    opts.models_path = Some(path);
+                }
+            }
+            None => opts.models_crate = Some("models".to_string()),
+        }
+    }
+    let opts = &opts;
+    let models_crate = opts.models_crate.as_deref().unwrap_or("models");
+    if let Some(d) = &detected {
+        let _ = writeln!(out, "note: {d}");
+    }
+    if !valid_crate_name(models_crate) {
         return Err(AppError::Usage(format!(
-            "--models-crate `{}` is not a valid package name (ASCII letters, digits, `-`, `_`)",
-            opts.models_crate
+            "--models-crate `{models_crate}` is not a valid package name (ASCII letters, digits, `-`, `_`)"
         )));
     }
-    if opts.models_crate == "cli" {
+    if models_crate == "cli" {
         return Err(AppError::Usage(
             "--models-crate cannot be `cli`: that is the name of the package init creates"
                 .to_string(),
         ));
     }
     let dir = &opts.dir;
-    let existing: Vec<String> = FILES
+    let models_path = opts
+        .models_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(models_crate));
+    let models_dir = if models_path.is_absolute() {
+        models_path.clone()
+    } else {
+        dir.join(&models_path)
+    };
+    // The models crate's folder as seen from cli/.
+    let models_rel_from_cli = if models_path.is_absolute() {
+        models_path.display().to_string()
+    } else {
+        Path::new("..").join(&models_path).display().to_string()
+    }
+    .replace('\\', "/");
+    let ident = models_crate.replace('-', "_");
+    let create_models = !models_dir.join("Cargo.toml").exists();
+    // A models crate we create inside the workspace folder becomes a member.
+    let models_member = (!models_path.is_absolute()
+        && !models_path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir)))
+    .then(|| models_path.display().to_string().replace('\\', "/"));
+
+    let mut planned: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    if create_models {
+        let m = models_path.display().to_string();
+        planned.push(format!("{m}/Cargo.toml"));
+        planned.push(format!("{m}/src/lib.rs"));
+    }
+    let existing: Vec<String> = planned
         .iter()
         .filter(|f| dir.join(f).exists())
         .map(|f| dir.join(f).display().to_string())
@@ -59,44 +378,57 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
             existing.join(", ")
         )));
     }
-    let models_path = opts
-        .models_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&opts.models_crate));
-    // The dependency path as seen from cli/.
-    let dep_path = if models_path.is_absolute() {
-        models_path.clone()
-    } else {
-        Path::new("..").join(&models_path)
-    };
-    let dep_path = dep_path.display().to_string().replace('\\', "/");
-    let ident = opts.models_crate.replace('-', "_");
 
     // The root manifest edit is computed before anything is written.
     let root_manifest = dir.join("Cargo.toml");
-    let mut manifest_note = None;
     let mut new_manifest = None;
+    let mut manifest_note = None;
+    let mut root_doc = None;
+    let mut creating_root = false;
+    let mut members: Vec<String> = vec!["cli".to_string()];
+    if create_models {
+        if let Some(m) = &models_member {
+            members.push(m.clone());
+        }
+    }
     if root_manifest.is_file() {
         let text = std::fs::read_to_string(&root_manifest).map_err(|e| AppError::Io {
             path: root_manifest.clone(),
             source: e,
         })?;
-        match add_workspace_member(&text, "cli") {
-            Ok(Some(t)) => new_manifest = Some(t),
-            Ok(None) => manifest_note = Some("`cli` is already a workspace member".to_string()),
-            Err(m) => {
-                return Err(AppError::Failed(format!(
-                    "cannot add `cli` to the workspace members of {}: {m}; nothing was written",
-                    root_manifest.display()
-                )))
+        root_doc = toml::from_str::<toml::Table>(&text).ok();
+        let mut text_now = text;
+        let mut changed = false;
+        for m in &members {
+            match add_workspace_member(&text_now, m) {
+                Ok(Some(t)) => {
+                    text_now = t;
+                    changed = true;
+                }
+                Ok(None) => {
+                    manifest_note = Some(format!("`{m}` is already a workspace member"));
+                }
+                Err(e) => {
+                    return Err(AppError::Failed(format!(
+                        "cannot add `{m}` to the workspace members of {}: {e}; nothing was written",
+                        root_manifest.display()
+                    )))
+                }
             }
         }
+        if changed {
+            new_manifest = Some(text_now);
+        }
     } else {
-        manifest_note = Some(format!(
-            "no Cargo.toml in {}: `cli` is a standalone package (cargo run --manifest-path cli/Cargo.toml -- --help)",
-            dir.display()
+        creating_root = true;
+        let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        new_manifest = Some(format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            list.join(", ")
         ));
     }
+
+    let source = resolve_source(opts, &models_dir, &models_rel_from_cli, root_doc.as_ref())?;
 
     let retort_toml = "\
 # retort's configuration (the alembic.ini of retort). Relative paths are relative to this file.
@@ -121,14 +453,18 @@ publish = false
 description = \"Migrations for this workspace: cargo run -p cli -- --help\"
 
 [dependencies]
-# Add the feature of your database: \"postgres\" or \"mysql\" (SQLite is the default).
-retort = {{ version = \"0.1\", features = [\"cli\"] }}
-{models} = {{ path = \"{dep_path}\" }}
+# The database drivers: keep the ones you use (\"sqlite\", \"postgres\", \"mysql\").
+retort = {retort}
+{models} = {{ path = \"{models_rel_from_cli}\" }}
 
 [build-dependencies]
-retort-build = \"0.1\"
+retort-build = {build}
 ",
-        models = opts.models_crate
+        retort = source
+            .retort
+            .render(&["cli", "sqlite", "postgres", "mysql"]),
+        build = source.build.render(&[]),
+        models = models_crate
     );
     let build_rs = "\
 // Compiles every script of ../migrations/versions into the binary; cargo re-runs this when a
@@ -152,42 +488,101 @@ fn main() {{
 }}
 "
     );
+    let models_cargo = format!(
+        "\
+[package]
+name = \"{name}\"
+version = \"0.1.0\"
+edition = \"2021\"
+publish = false
 
-    let files: [(&str, &str); 5] = [
-        (FILES[0], retort_toml),
-        (FILES[1], ""),
-        (FILES[2], &cargo_toml),
-        (FILES[3], build_rs),
-        (FILES[4], &main_rs),
+[dependencies]
+# Column types from other crates are features: \"chrono\", \"time\", \"uuid\", \"json\", \"decimal\".
+retort = {retort}
+",
+        name = models_crate,
+        // Seen from the models folder rather than from cli/: only a relative path differs.
+        retort = models_dep(&source.retort, &models_path).render(&[]),
+    );
+    let models_lib = "\
+//! The tables of this workspace: one `#[derive(retort::Table)]` struct per table.
+//!
+//! Change them, then `cargo run -p cli -- revision --autogenerate -m \"...\"` writes the
+//! migration and `cargo run -p cli -- upgrade head` applies it.
+
+/// A first table, to see the whole loop work; rename it or replace it with your own.
+#[derive(retort::Table)]
+#[table(name = \"notes\")]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(length = 200)]
+    pub title: String,
+    pub body: Option<String>,
+}
+";
+
+    let mut files: Vec<(String, String)> = vec![
+        (FILES[0].to_string(), retort_toml.to_string()),
+        (FILES[1].to_string(), String::new()),
+        (FILES[2].to_string(), cargo_toml),
+        (FILES[3].to_string(), build_rs.to_string()),
+        (FILES[4].to_string(), main_rs),
     ];
-    for (rel, content) in files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| AppError::Io {
-                path: parent.to_path_buf(),
-                source: e,
-            })?;
-        }
-        crate::write_new_file(&path, content.as_bytes())?;
-        let _ = writeln!(out, "  Creating {}", path.display());
+    if create_models {
+        files.push((planned[5].clone(), models_cargo));
+        files.push((planned[6].clone(), models_lib.to_string()));
     }
-    if let Some(text) = new_manifest {
-        crate::write_atomic(&root_manifest, text.as_bytes())?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<(), AppError> {
+        for (rel, content) in &files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| AppError::Io {
+                    path: parent.to_path_buf(),
+                    source: e,
+                })?;
+            }
+            crate::write_new_file(&path, content.as_bytes())?;
+            written.push(path);
+        }
+        if let Some(text) = &new_manifest {
+            if creating_root {
+                crate::write_new_file(&root_manifest, text.as_bytes())?;
+                written.push(root_manifest.clone());
+            } else {
+                crate::write_atomic(&root_manifest, text.as_bytes())?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for p in written.iter().rev() {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    for p in &written {
+        let _ = writeln!(out, "  Creating {}", p.display());
+    }
+    if new_manifest.is_some() && !creating_root {
         let _ = writeln!(
             out,
-            "  Adding cli to the workspace members in {}",
+            "  Adding {} to the workspace members in {}",
+            members.join(", "),
             root_manifest.display()
         );
     }
     if let Some(note) = manifest_note {
         let _ = writeln!(out, "note: {note}");
     }
-    if !dir.join(&models_path).join("Cargo.toml").is_file() {
+    let _ = writeln!(out, "note: retort comes from {}", source.why);
+    if create_models {
         let _ = writeln!(
             out,
-            "note: {} not found: fix the path of `{}` in cli/Cargo.toml (or pass --models-path)",
-            dir.join(&models_path).join("Cargo.toml").display(),
-            opts.models_crate
+            "note: no models crate at {}: created `{}` with one example table (notes)",
+            models_dir.display(),
+            models_crate
         );
     }
     let _ = writeln!(
@@ -195,6 +590,24 @@ fn main() {{
         "Next: edit database_url in retort.toml, then `cargo run -p cli -- revision --autogenerate -m \"create tables\"`"
     );
     Ok(())
+}
+
+/// The models crate's own dependency on retort: the same source, a relative path rebased from
+/// `cli/` to the models folder.
+fn models_dep(dep: &Dep, models_path: &Path) -> Dep {
+    match dep {
+        Dep::Path(p) if !Path::new(p).is_absolute() => {
+            // p is relative to cli/ (one level below the root); the models folder is
+            // `models_path` below the root.
+            let from_root = p.strip_prefix("../").unwrap_or(p);
+            let depth = models_path
+                .components()
+                .filter(|c| matches!(c, std::path::Component::Normal(_)))
+                .count();
+            Dep::Path(format!("{}{from_root}", "../".repeat(depth)))
+        }
+        other => other.clone(),
+    }
 }
 
 /// Adds `member` to `[workspace] members` of a Cargo.toml, changing nothing else in the text.

@@ -43,7 +43,10 @@ async fn init_scaffolds_a_workspace_and_adds_the_member() {
 
     let cargo = std::fs::read_to_string(root.join("cli/Cargo.toml")).unwrap();
     assert!(cargo.contains("name = \"cli\""), "{cargo}");
-    assert!(cargo.contains("features = [\"cli\"]"), "{cargo}");
+    assert!(
+        cargo.contains("features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"]"),
+        "{cargo}"
+    );
     assert!(
         cargo.contains("my-models = { path = \"../models\" }"),
         "{cargo}"
@@ -82,12 +85,20 @@ async fn init_refuses_to_overwrite_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn init_requires_the_models_crate() {
+async fn init_in_an_empty_folder_creates_a_models_crate() {
     let d = tmp();
     let c = ctx(MigrationSet::empty(), d.path());
-    let (code, _, err) = cmd(&c, &["init"]).await;
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--models-crate"), "{err}");
+    let out = ok(&c, &["init"]).await;
+    assert!(
+        out.contains("created `models` with one example table"),
+        "{out}"
+    );
+    let lib = std::fs::read_to_string(d.path().join("models/src/lib.rs")).unwrap();
+    assert!(lib.contains("#[derive(retort::Table)]"), "{lib}");
+    let root = std::fs::read_to_string(d.path().join("Cargo.toml")).unwrap();
+    assert!(root.contains("members = [\"cli\", \"models\"]"), "{root}");
+    let main = std::fs::read_to_string(d.path().join("cli/src/main.rs")).unwrap();
+    assert!(main.contains("use models as _;"), "{main}");
 }
 
 // ----- revision -----------------------------------------------------------------------------

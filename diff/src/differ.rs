@@ -61,9 +61,19 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
         }
     } else {
         // Here enum types live inline in their columns and the database keeps no name for
-        // them. Still emit `CreateEnum` (rendered as nothing on this dialect) when the first
-        // column of a model enum type appears, so that the same history runs on PostgreSQL.
+        // them. Still emit `CreateEnum` when the first column of a model enum type appears,
+        // and `DropEnum` when the last one goes (both rendered as nothing on this dialect), so
+        // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it, is
+        // what the migration history created (the database cannot tell).
         enum_first.extend(implied_enum_creations(&from, &to));
+        let mut used = to.clone();
+        used.enums.clear();
+        used.collect_enums_from_columns();
+        for f in &from.enums {
+            if used.enum_type(&f.qname()).is_none() {
+                enum_last.push(Op::DropEnum { name: f.qname() });
+            }
+        }
     }
 
     // Tables: by name, then by rename hint.
@@ -581,7 +591,7 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
 }
 
 /// For dialects without named enum types: a `CreateEnum` for each enum type of the models that
-/// no existing column of the database uses yet (matched by table and column name, or their
+/// `from.enums` does not list and no existing column of the database uses yet (matched by table and column name, or their
 /// `renamed_from` hints).
 fn implied_enum_creations(from: &Schema, to: &Schema) -> Vec<Op> {
     let from_has_enum_column = |t: &Table, c: &retort_schema::Column| {
@@ -606,7 +616,7 @@ fn implied_enum_creations(from: &Schema, to: &Schema) -> Vec<Op> {
                 continue;
             };
             let q = QName::with_schema(t.schema.clone(), name.clone());
-            if !seen.insert(q) {
+            if from.enum_type(&q).is_some() || !seen.insert(q) {
                 continue;
             }
             let exists = to.tables.iter().any(|t2| {

@@ -1590,3 +1590,52 @@ fn postgres_spelling_of_negative_literals_in_checks_is_no_change() {
     );
     assert_eq!(normalize_expr("a - 1 > 0"), normalize_expr("(a - 1) > 0"));
 }
+
+/// MySQL and SQLite keep no enum names: the caller passes the enum types the history created
+/// in `from.enums`. The last column of a type going away drops the type (a no-op there, but
+/// the same history then runs on PostgreSQL); a type the history already has is not created
+/// again; with no history types, nothing is invented.
+#[test]
+fn inline_enum_dialects_drop_the_history_type_when_its_last_column_goes() {
+    for o in [my(), lite()] {
+        let history = schema_enums(
+            vec![users_with(vec![col("mood", mood(&["ok"]))])],
+            vec![EnumType::new("mood", ["ok"])],
+        );
+        let d = diff(&history, &schema(vec![users_with(vec![])]), &o);
+        assert_eq!(
+            d.ops.last(),
+            Some(&Op::DropEnum { name: q("mood") }),
+            "{:?}: {:?}",
+            o.dialect,
+            d.ops
+        );
+        // In sync: no change, whatever the introspected column calls its enum.
+        assert_no_change(&history, &history, &o);
+        // The type is in the history but no column used it: a new column reuses it.
+        let bare = schema_enums(
+            vec![users_with(vec![])],
+            vec![EnumType::new("mood", ["ok"])],
+        );
+        let d = diff(&bare, &history, &o);
+        assert!(
+            !d.ops
+                .iter()
+                .any(|op| matches!(op, Op::CreateEnum(_) | Op::DropEnum { .. })),
+            "{:?}: {:?}",
+            o.dialect,
+            d.ops
+        );
+        // Without history types the database's columns are all there is: no drop.
+        let d = diff(
+            &schema(vec![users_with(vec![col("mood", mood(&["ok"]))])]),
+            &schema(vec![users_with(vec![])]),
+            &o,
+        );
+        assert!(
+            !d.ops.iter().any(|op| matches!(op, Op::DropEnum { .. })),
+            "{:?}",
+            d.ops
+        );
+    }
+}

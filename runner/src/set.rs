@@ -157,8 +157,9 @@ impl MigrationSet {
     }
 
     /// Like [`MigrationSet::replay`], but an operation that does not apply is skipped (the
-    /// renderer falls back for it, see `render`).
-    pub(crate) fn replay_lenient(
+    /// renderer falls back for it, see `render`; autogenerate reads the enum types the history
+    /// created from it on databases that keep no enum names).
+    pub fn replay_lenient(
         &self,
         map: &RevisionMap,
         heads: &[String],
