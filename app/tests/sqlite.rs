@@ -461,3 +461,82 @@ async fn branches_upgrade_by_label_then_all_heads() {
     );
     assert!(!tables(&url).await.contains(&"features".to_string()));
 }
+
+// ----- enum types on a database that keeps no enum names ---------------------------------------
+
+const H_E1: &str = "//! Moods\n//!\n//! Revision ID: e1e1e1e1e1e1\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-06 08:00:00 UTC\n";
+
+fn moods() -> retort_schema::Table {
+    let mut t = users();
+    t.columns.push(retort_schema::Column::new(
+        "mood",
+        retort_schema::SqlType::Enum {
+            name: "mood".into(),
+            values: vec!["ok".into(), "meh".into()],
+        },
+    ));
+    t
+}
+fn up_e1(m: &mut retort_runner::Migration) {
+    m.create_enum(retort_schema::EnumType::new("mood", ["ok", "meh"]));
+    m.create_table(moods());
+}
+fn down_e1(m: &mut retort_runner::Migration) {
+    m.drop_table("users");
+    m.drop_enum("mood");
+}
+fn models_with_mood() -> Result<retort_schema::Schema, String> {
+    Ok(retort_schema::Schema {
+        tables: vec![moods()],
+        ..Default::default()
+    })
+}
+fn models_without_mood() -> Result<retort_schema::Schema, String> {
+    Ok(retort_schema::Schema {
+        tables: vec![users()],
+        ..Default::default()
+    })
+}
+
+/// SQLite keeps an enum inside its column, with no type name; the history knows the type. The
+/// last column using it going away drops the type in the written migration too, so the same
+/// history leaves no orphan type on PostgreSQL; while a column uses it, nothing changes.
+#[tokio::test]
+async fn autogenerate_on_sqlite_drops_the_enum_type_the_history_created() {
+    let d = tmp();
+    let url = sqlite_url(d.path(), "app.db");
+    let set = || {
+        retort_runner::MigrationSet::new(
+            "",
+            vec![retort_runner::Script::new(
+                "e1e1e1e1e1e1_moods.rs",
+                H_E1,
+                1,
+                up_e1,
+                down_e1,
+            )],
+        )
+    };
+    let c = Context::isolated(set(), models_with_mood, d.path());
+    ok(&c, &["--url", &url, "upgrade", "head"]).await;
+    let out = ok(&c, &["--url", &url, "check"]).await;
+    assert!(out.starts_with("No differences"), "{out}");
+
+    let c = Context::isolated(set(), models_without_mood, d.path());
+    let (code, out, _) = cmd(&c, &["--url", &url, "check"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("drop column users.mood"), "{out}");
+    assert!(out.contains("drop enum type mood"), "{out}");
+    ok(
+        &c,
+        &["--url", &url, "revision", "--autogenerate", "-m", "no mood"],
+    )
+    .await;
+    let file = versions(d.path()).pop().unwrap();
+    let script = std::fs::read_to_string(&file).unwrap();
+    assert!(script.contains("m.drop_enum(\"mood\")"), "{script}");
+    assert!(
+        script.contains("m.create_enum("),
+        "the downgrade recreates it:\n{script}"
+    );
+}

@@ -66,11 +66,18 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
         // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it, is
         // what the migration history created (the database cannot tell).
         enum_first.extend(implied_enum_creations(&from, &to));
-        let mut used = to.clone();
-        used.enums.clear();
-        used.collect_enums_from_columns();
+        // Introspection names these dialects' enum columns `<table>_<column>` and lists them
+        // in `enums` too: only a type no column of `from` spells is one from the history.
+        let used_by = |s: &Schema| {
+            let mut u = s.clone();
+            u.enums.clear();
+            u.collect_enums_from_columns();
+            u
+        };
+        let (used_to, used_from) = (used_by(&to), used_by(&from));
         for f in &from.enums {
-            if used.enum_type(&f.qname()).is_none() {
+            let q = f.qname();
+            if used_to.enum_type(&q).is_none() && used_from.enum_type(&q).is_none() {
                 enum_last.push(Op::DropEnum { name: f.qname() });
             }
         }
