@@ -126,7 +126,7 @@ async fn init_then_the_first_five_minutes() {
     let files = versions(&ws);
     assert_eq!(files.len(), 2);
     let script = std::fs::read_to_string(
-        &files
+        files
             .iter()
             .find(|p| p.to_string_lossy().contains("add_pinned"))
             .unwrap(),

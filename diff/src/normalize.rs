@@ -678,6 +678,27 @@ pub(crate) fn pg_type(t: &SqlType) -> String {
     }
 }
 
+/// `current_timestamp(6)` -> `current_timestamp()`, `now(3)` -> `now()`: the precision argument of
+/// a timestamp function does not change which default it is.
+fn strip_precision_arg(e: &str) -> String {
+    if let Some(open) = e.find('(') {
+        let (name, rest) = e.split_at(open);
+        let inner = &rest[1..rest.len().saturating_sub(1)];
+        let timestamp_fn = matches!(
+            name,
+            "current_timestamp" | "now" | "localtimestamp" | "current_time" | "localtime"
+        );
+        if timestamp_fn
+            && rest.ends_with(')')
+            && !inner.is_empty()
+            && inner.bytes().all(|b| b.is_ascii_digit())
+        {
+            return format!("{name}()");
+        }
+    }
+    e.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -707,25 +728,4 @@ mod tests {
         assert_eq!(canon_number("007").as_deref(), Some("7"));
         assert_eq!(canon_number("abc"), None);
     }
-}
-
-/// `current_timestamp(6)` -> `current_timestamp()`, `now(3)` -> `now()`: the precision argument of
-/// a timestamp function does not change which default it is.
-fn strip_precision_arg(e: &str) -> String {
-    if let Some(open) = e.find('(') {
-        let (name, rest) = e.split_at(open);
-        let inner = &rest[1..rest.len().saturating_sub(1)];
-        let timestamp_fn = matches!(
-            name,
-            "current_timestamp" | "now" | "localtimestamp" | "current_time" | "localtime"
-        );
-        if timestamp_fn
-            && rest.ends_with(')')
-            && !inner.is_empty()
-            && inner.bytes().all(|b| b.is_ascii_digit())
-        {
-            return format!("{name}()");
-        }
-    }
-    e.to_string()
 }
