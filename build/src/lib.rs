@@ -141,6 +141,8 @@ pub struct ScannedScript {
     pub header_text: String,
     /// [`file_hash`] of the file's bytes.
     pub hash: u64,
+    /// Size and modification time, taken before the bytes were read.
+    pub stamp: Option<retort_revision::Stamp>,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> BuildError + '_ {
@@ -159,6 +161,10 @@ pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<ScannedScript>, BuildError> {
     let files = version_files(&dir).map_err(io(&versions))?;
     let mut scripts = Vec::with_capacity(files.len());
     for path in files {
+        // Stamp first: a write between the stamp and the read then shows as a changed stamp.
+        let stamp = std::fs::metadata(&path)
+            .ok()
+            .and_then(|m| retort_revision::Stamp::of(&m));
         let bytes = std::fs::read(&path).map_err(io(&path))?;
         let text =
             std::str::from_utf8(&bytes).map_err(|_| BuildError::NotUtf8 { path: path.clone() })?;
@@ -182,6 +188,7 @@ pub fn scan(dir: impl AsRef<Path>) -> Result<Vec<ScannedScript>, BuildError> {
         scripts.push(ScannedScript {
             header_text: header_block(text).to_string(),
             hash: file_hash(&bytes),
+            stamp,
             file_name,
             header,
             path,
@@ -227,9 +234,16 @@ fn render(abs_dir: &Path, scripts: &[ScannedScript]) -> String {
     for s in scripts {
         let m = format!("__retort_migrations::m_{}", s.header.revision);
         out.push_str(&format!(
-            "            ::retort::runner::Script::new(\n                {:?},\n                {:?},\n                0x{:016x}u64,\n                {m}::upgrade,\n                {m}::downgrade,\n            ),\n",
+            "            ::retort::runner::Script::new(\n                {:?},\n                {:?},\n                0x{:016x}u64,\n                {m}::upgrade,\n                {m}::downgrade,\n            )",
             s.file_name, s.header_text, s.hash
         ));
+        if let Some(st) = s.stamp {
+            out.push_str(&format!(
+                "\n            .stamped({}, {}u128)",
+                st.len, st.modified_ns
+            ));
+        }
+        out.push_str(",\n");
     }
     out.push_str("        ],\n");
     out.push_str("    )\n");
@@ -329,7 +343,7 @@ mod tests {
                 "{src}"
             );
             assert!(src.contains(&format!(
-                "            ::retort::runner::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            ),\n",
+                "            ::retort::runner::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            )\n            .stamped(",
                 header_block(text),
                 file_hash(text.as_bytes())
             )), "{src}");
@@ -506,6 +520,9 @@ pub mod runner {
     impl Script {
         pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
             Script { file, header, hash, up, down }
+        }
+        pub fn stamped(self, _len: u64, _modified_ns: u128) -> Self {
+            self
         }
     }
     pub struct MigrationSet {

@@ -27,6 +27,7 @@ fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
 
 fn main() {
     let n = 10_000;
+    fresh(n);
     let mut chain: Vec<Header> = (0..n)
         .map(|i| {
             let down = if i == 0 {
@@ -105,4 +106,69 @@ fn main() {
             .unwrap()
             .len()
     });
+}
+
+/// The freshness check and the header parsing every command does, on `n` script files.
+fn fresh(n: usize) {
+    let dir = std::env::temp_dir().join(format!("retort-bench-fresh-{}", std::process::id()));
+    let versions = dir.join("versions");
+    std::fs::create_dir_all(&versions).unwrap();
+    let mut compiled = Vec::new();
+    let mut headers = Vec::new();
+    for i in 0..n {
+        let down = if i == 0 {
+            String::new()
+        } else {
+            format!("{:012x}", i - 1)
+        };
+        let src = format!(
+            "//! revision {i}\n//!\n//! Revision ID: {i:012x}\n//! Revises: {down}\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-06 08:00:00 UTC\n\nuse retort::migration::prelude::*;\n\npub fn upgrade(m: &mut Migration) {{\n    m.add_column(\"t\", Column::new(\"c{i}\", SqlType::Integer).nullable(true));\n}}\n\npub fn downgrade(m: &mut Migration) {{\n    m.drop_column(\"t\", \"c{i}\");\n}}\n"
+        );
+        let name = format!("{i:012x}_revision_{i}.rs");
+        std::fs::write(versions.join(&name), &src).unwrap();
+        compiled.push((name, retort_revision::file_hash(src.as_bytes())));
+        headers.push(src);
+    }
+    println!("{n} script files on disk");
+    time("  check_fresh, first (files just written)", || {
+        retort_revision::check_fresh(&dir, &compiled).unwrap()
+    });
+    time("  check_fresh (read and hash every file)", || {
+        retort_revision::check_fresh(&dir, &compiled).unwrap()
+    });
+    let stamps: Vec<Option<retort_revision::Stamp>> = compiled
+        .iter()
+        .map(|(name, _)| {
+            retort_revision::Stamp::of(&std::fs::metadata(versions.join(name)).unwrap())
+        })
+        .collect();
+    let stamped: Vec<retort_revision::Compiled<'_>> = compiled
+        .iter()
+        .zip(&stamps)
+        .map(|((name, hash), stamp)| retort_revision::Compiled {
+            file_name: name,
+            hash: *hash,
+            stamp: *stamp,
+        })
+        .collect();
+    time("  check_fresh_stamped (stat every file)", || {
+        retort_revision::check_fresh_stamped(&dir, &stamped).unwrap()
+    });
+    time("  version_files (read_dir and sort)", || {
+        retort_revision::version_files(&dir).unwrap().len()
+    });
+    time("  metadata of every file", || {
+        retort_revision::version_files(&dir)
+            .unwrap()
+            .iter()
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .sum::<u64>()
+    });
+    time("  parse every header", || {
+        headers
+            .iter()
+            .filter(|h| retort_revision::parse_header(h).is_ok())
+            .count()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -73,35 +73,100 @@ pub fn version_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
 
 /// Compares `<dir>/versions/*.rs` with the compiled-in `(file name, file_hash)` pairs.
 pub fn check_fresh(dir: &Path, compiled: &[(String, u64)]) -> Result<(), StaleError> {
+    let stamped: Vec<Compiled<'_>> = compiled
+        .iter()
+        .map(|(name, hash)| Compiled {
+            file_name: name,
+            hash: *hash,
+            stamp: None,
+        })
+        .collect();
+    check_fresh_stamped(dir, &stamped)
+}
+
+/// One compiled-in script, as [`check_fresh_stamped`] compares it with the disk.
+#[derive(Clone, Copy, Debug)]
+pub struct Compiled<'a> {
+    /// `<rev>_<slug>.rs`.
+    pub file_name: &'a str,
+    /// [`file_hash`] of the bytes compiled in.
+    pub hash: u64,
+    /// The file's [`Stamp`] when it was compiled in, if known.
+    pub stamp: Option<Stamp>,
+}
+
+/// A file's size and modification time. Equal stamps mean the file was not rewritten since it
+/// was compiled in (as cargo and make judge it), so its bytes need not be read again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified_ns: u128,
+}
+
+impl Stamp {
+    /// The stamp of a file's metadata (`None` where the platform has no modification time).
+    pub fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = meta.modified().ok()?;
+        let ns = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stamp {
+            len: meta.len(),
+            modified_ns: ns,
+        })
+    }
+}
+
+/// Like [`check_fresh`]; a file whose size and modification time are the compiled-in ones is
+/// not read again (10,000 scripts: one `stat` each instead of reading and hashing each).
+pub fn check_fresh_stamped(dir: &Path, compiled: &[Compiled<'_>]) -> Result<(), StaleError> {
     let versions = dir.join("versions");
-    let files = version_files(dir).map_err(|source| StaleError::Io {
-        path: versions.clone(),
-        source,
-    })?;
+    let by_name: std::collections::HashMap<&str, &Compiled<'_>> =
+        compiled.iter().map(|c| (c.file_name, c)).collect();
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StaleError::Io { path, source }
+    };
     let mut added = Vec::new();
     let mut edited = Vec::new();
-    let mut on_disk = Vec::with_capacity(files.len());
-    for path in files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let bytes = std::fs::read(&path).map_err(|source| StaleError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        match compiled.iter().find(|(f, _)| *f == name) {
-            None => added.push(name.clone()),
-            Some((_, hash)) if *hash != file_hash(&bytes) => edited.push(name.clone()),
-            Some(_) => {}
+    let mut on_disk = std::collections::HashSet::with_capacity(compiled.len());
+    for entry in std::fs::read_dir(&versions).map_err(io(&versions))? {
+        let entry = entry.map_err(io(&versions))?;
+        let file_name = entry.file_name();
+        let Some(name) = file_name.to_str() else {
+            continue;
+        };
+        if name.starts_with('.') || !name.ends_with(".rs") {
+            continue;
         }
-        on_disk.push(name);
+        let meta = entry.metadata().map_err(io(&entry.path()))?;
+        if !meta.is_file() {
+            continue;
+        }
+        match by_name.get(name) {
+            None => added.push(name.to_string()),
+            Some(c) => {
+                let unchanged = c.stamp.is_some() && c.stamp == Stamp::of(&meta);
+                if !unchanged {
+                    let path = entry.path();
+                    let bytes = std::fs::read(&path).map_err(io(&path))?;
+                    if c.hash != file_hash(&bytes) {
+                        edited.push(name.to_string());
+                    }
+                }
+            }
+        }
+        on_disk.insert(name.to_string());
     }
+    added.sort();
+    edited.sort();
     let mut removed: Vec<String> = compiled
         .iter()
-        .filter(|(f, _)| !on_disk.contains(f))
-        .map(|(f, _)| f.clone())
+        .filter(|c| !on_disk.contains(c.file_name))
+        .map(|c| c.file_name.to_string())
         .collect();
     removed.sort();
     if added.is_empty() && removed.is_empty() && edited.is_empty() {
@@ -154,6 +219,34 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("added: c1_three.rs; removed: a1_one.rs; edited: b1_two.rs"));
         assert!(text.contains("rebuild"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_matching_stamp_skips_the_read_and_a_changed_one_compares_bytes() {
+        let dir = std::env::temp_dir().join(format!("retort-fresh-{}", crate::new_revision_id()));
+        std::fs::create_dir_all(dir.join("versions")).unwrap();
+        let path = dir.join("versions/a1_one.rs");
+        std::fs::write(&path, "one").unwrap();
+        let stamp = Stamp::of(&std::fs::metadata(&path).unwrap());
+        let compiled = |hash: u64, stamp: Option<Stamp>| {
+            vec![Compiled {
+                file_name: "a1_one.rs",
+                hash,
+                stamp,
+            }]
+        };
+        // Same stamp: trusted without reading (here the hash given is wrong on purpose).
+        check_fresh_stamped(&dir, &compiled(0, stamp)).unwrap();
+        // Another stamp (rewritten, same bytes): the bytes decide, and they match.
+        let other = stamp.map(|s| Stamp {
+            modified_ns: s.modified_ns + 1,
+            ..s
+        });
+        check_fresh_stamped(&dir, &compiled(file_hash(b"one"), other)).unwrap();
+        // Another stamp and other bytes: edited.
+        let err = check_fresh_stamped(&dir, &compiled(file_hash(b"two"), other)).unwrap_err();
+        assert!(err.to_string().contains("edited: a1_one.rs"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -38,7 +38,7 @@ mod header;
 mod map;
 mod plan;
 
-pub use fresh::{check_fresh, version_files, StaleError};
+pub use fresh::{check_fresh, check_fresh_stamped, version_files, Compiled, StaleError, Stamp};
 pub use header::{
     file_hash, file_name, header_block, new_revision_id, parse_header, render_header,
     render_script, slug, validate_branch_label, validate_revision_id, Header, HeaderError,

@@ -48,16 +48,19 @@ pub struct Migration {
 }
 
 impl Migration {
+    #[inline(never)]
     pub fn new() -> Self {
         Migration::default()
     }
 
     /// Every step, in order.
+    #[inline(never)]
     pub fn steps(&self) -> &[MigrationStep] {
         &self.steps
     }
 
     /// The operations, in order (Rust hooks left out).
+    #[inline(never)]
     pub fn ops(&self) -> Vec<&Op> {
         self.steps
             .iter()
@@ -69,20 +72,24 @@ impl Migration {
     }
 
     /// Appends any operation.
+    #[inline(never)]
     pub fn op(&mut self, op: Op) -> &mut Self {
         self.steps.push(MigrationStep::Op(op));
         self
     }
 
+    #[inline(never)]
     pub fn create_table(&mut self, table: Table) -> &mut Self {
         self.op(Op::CreateTable(table))
     }
 
+    #[inline(never)]
     pub fn drop_table(&mut self, t: impl Into<QName>) -> &mut Self {
         self.op(Op::DropTable { table: t.into() })
     }
 
     /// Renames a table within its schema.
+    #[inline(never)]
     pub fn rename_table(&mut self, t: impl Into<QName>, new_name: impl Into<String>) -> &mut Self {
         self.op(Op::RenameTable {
             table: t.into(),
@@ -90,6 +97,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn add_column(&mut self, t: impl Into<QName>, column: Column) -> &mut Self {
         self.op(Op::AddColumn {
             table: t.into(),
@@ -97,6 +105,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_column(&mut self, t: impl Into<QName>, column: impl Into<String>) -> &mut Self {
         self.op(Op::DropColumn {
             table: t.into(),
@@ -104,10 +113,12 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn alter_column(&mut self, alter: AlterColumn) -> &mut Self {
         self.op(Op::AlterColumn(alter))
     }
 
+    #[inline(never)]
     pub fn create_index(&mut self, t: impl Into<QName>, index: Index) -> &mut Self {
         self.op(Op::CreateIndex {
             table: t.into(),
@@ -115,6 +126,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_index(&mut self, t: impl Into<QName>, name: impl Into<String>) -> &mut Self {
         self.op(Op::DropIndex {
             table: t.into(),
@@ -122,6 +134,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn add_unique(&mut self, t: impl Into<QName>, unique: Unique) -> &mut Self {
         self.op(Op::AddUnique {
             table: t.into(),
@@ -129,6 +142,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_unique(&mut self, t: impl Into<QName>, name: impl Into<String>) -> &mut Self {
         self.op(Op::DropUnique {
             table: t.into(),
@@ -136,6 +150,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn add_foreign_key(&mut self, t: impl Into<QName>, foreign_key: ForeignKey) -> &mut Self {
         self.op(Op::AddForeignKey {
             table: t.into(),
@@ -143,6 +158,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_foreign_key(&mut self, t: impl Into<QName>, name: impl Into<String>) -> &mut Self {
         self.op(Op::DropForeignKey {
             table: t.into(),
@@ -150,6 +166,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn add_check(&mut self, t: impl Into<QName>, check: Check) -> &mut Self {
         self.op(Op::AddCheck {
             table: t.into(),
@@ -157,6 +174,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_check(&mut self, t: impl Into<QName>, name: impl Into<String>) -> &mut Self {
         self.op(Op::DropCheck {
             table: t.into(),
@@ -164,6 +182,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn add_primary_key(&mut self, t: impl Into<QName>, primary_key: PrimaryKey) -> &mut Self {
         self.op(Op::AddPrimaryKey {
             table: t.into(),
@@ -171,6 +190,7 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn drop_primary_key(&mut self, t: impl Into<QName>, name: impl Into<String>) -> &mut Self {
         self.op(Op::DropPrimaryKey {
             table: t.into(),
@@ -179,6 +199,7 @@ impl Migration {
     }
 
     /// Sets (`Some`) or removes (`None`) the table's comment.
+    #[inline(never)]
     pub fn set_table_comment(&mut self, t: impl Into<QName>, comment: Option<&str>) -> &mut Self {
         self.op(Op::SetTableComment {
             table: t.into(),
@@ -186,16 +207,19 @@ impl Migration {
         })
     }
 
+    #[inline(never)]
     pub fn create_enum(&mut self, e: EnumType) -> &mut Self {
         self.op(Op::CreateEnum(e))
     }
 
+    #[inline(never)]
     pub fn drop_enum(&mut self, name: impl Into<QName>) -> &mut Self {
         self.op(Op::DropEnum { name: name.into() })
     }
 
     /// Appends a value to an enum type (PostgreSQL: `ALTER TYPE .. ADD VALUE`, which runs
     /// outside the migration's transaction).
+    #[inline(never)]
     pub fn add_enum_value(
         &mut self,
         name: impl Into<QName>,
@@ -209,6 +233,7 @@ impl Migration {
     }
 
     /// Replaces the whole list of an enum's values (removing or reordering values).
+    #[inline(never)]
     pub fn set_enum_values<I, S>(&mut self, name: impl Into<QName>, values: I) -> &mut Self
     where
         I: IntoIterator<Item = S>,
@@ -221,6 +246,7 @@ impl Migration {
     }
 
     /// Raw SQL, the same on every dialect (one statement).
+    #[inline(never)]
     pub fn execute(&mut self, sql: impl Into<String>) -> &mut Self {
         self.op(Op::Sql(RawSql {
             sql: Some(sql.into()),
@@ -229,11 +255,13 @@ impl Migration {
     }
 
     /// Raw SQL with per-dialect variants.
+    #[inline(never)]
     pub fn execute_raw(&mut self, sql: RawSql) -> &mut Self {
         self.op(Op::Sql(sql))
     }
 
     /// Inserts literal rows (one value per listed column).
+    #[inline(never)]
     pub fn bulk_insert<I, S>(
         &mut self,
         t: impl Into<QName>,
@@ -261,6 +289,7 @@ impl Migration {
     ///     Ok(())
     /// }));
     /// ```
+    #[inline(never)]
     pub fn run<F>(&mut self, f: F) -> &mut Self
     where
         F: for<'c> Fn(&'c mut Db) -> BoxFuture<'c, Result<(), BoxError>> + Send + Sync + 'static,

@@ -14,6 +14,7 @@ pub struct Script {
     file_name: &'static str,
     header_src: &'static str,
     hash: u64,
+    stamp: Option<retort_revision::Stamp>,
     upgrade: fn(&mut Migration),
     downgrade: fn(&mut Migration),
 }
@@ -32,9 +33,17 @@ impl Script {
             file_name,
             header_src,
             hash,
+            stamp: None,
             upgrade,
             downgrade,
         }
+    }
+
+    /// The file's size and modification time (ns since the Unix epoch) when it was compiled
+    /// in: while they are unchanged on disk, the freshness check does not read the file.
+    pub fn stamped(mut self, len: u64, modified_ns: u128) -> Script {
+        self.stamp = Some(retort_revision::Stamp { len, modified_ns });
+        self
     }
 
     pub fn file_name(&self) -> &'static str {
@@ -73,13 +82,19 @@ impl Script {
 pub struct MigrationSet {
     dir: &'static str,
     scripts: Vec<Script>,
+    /// Revision id -> index in `scripts`, built on first lookup (headers parse once).
+    index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
 
 impl MigrationSet {
     /// `dir` is the `script_location` folder (the one holding `versions/`), used by
     /// [`MigrationSet::check_fresh`]; an empty `dir` means "built in code, no folder".
     pub fn new(dir: &'static str, scripts: Vec<Script>) -> MigrationSet {
-        MigrationSet { dir, scripts }
+        MigrationSet {
+            dir,
+            scripts,
+            index: std::sync::OnceLock::new(),
+        }
     }
 
     /// No scripts and no folder.
@@ -97,6 +112,17 @@ impl MigrationSet {
 
     /// The script of revision `id`.
     pub fn script(&self, id: &str) -> Result<&Script, RunError> {
+        let index = self.index.get_or_init(|| {
+            self.scripts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((s.header().ok()?.revision, i)))
+                .collect()
+        });
+        if let Some(&i) = index.get(id) {
+            return Ok(&self.scripts[i]);
+        }
+        // Not found: the scan says which header does not parse, if one does not.
         for s in &self.scripts {
             if s.header()?.revision == id {
                 return Ok(s);
@@ -124,12 +150,16 @@ impl MigrationSet {
         if self.dir.is_empty() {
             return Ok(());
         }
-        let compiled: Vec<(String, u64)> = self
+        let compiled: Vec<retort_revision::Compiled<'_>> = self
             .scripts
             .iter()
-            .map(|s| (s.file_name.to_string(), s.hash))
+            .map(|s| retort_revision::Compiled {
+                file_name: s.file_name,
+                hash: s.hash,
+                stamp: s.stamp,
+            })
             .collect();
-        retort_revision::check_fresh(Path::new(self.dir), &compiled)
+        retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled)
             .map_err(|e| RunError::Stale(e.to_string()))
     }
 

@@ -1,4 +1,7 @@
-//! Fluent constructors, so that migration scripts (hand-written or generated) read well:
+//! Fluent constructors, so that migration scripts (hand-written or generated) read well.
+//! They are `#[inline(never)]`: a generated migration is one long function of these calls, and
+//! inlining them all makes an optimizing build of a big history take minutes.
+//!
 //!
 //! ```
 //! use retort_schema::{Column, FkAction, ForeignKey, Index, SqlType, Table};
@@ -34,22 +37,26 @@ where
 
 impl Table {
     /// Puts the table in a database schema (PostgreSQL schema, MySQL database).
+    #[inline(never)]
     pub fn schema(mut self, schema: impl Into<String>) -> Self {
         self.schema = Some(schema.into());
         self
     }
 
+    #[inline(never)]
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
     }
 
     /// Appends a column.
+    #[inline(never)]
     pub fn with_column(mut self, column: Column) -> Self {
         self.columns.push(column);
         self
     }
 
+    #[inline(never)]
     pub fn primary_key<I, S>(mut self, name: impl Into<String>, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -59,27 +66,32 @@ impl Table {
         self
     }
 
+    #[inline(never)]
     pub fn index(mut self, index: Index) -> Self {
         self.indexes.push(index);
         self
     }
 
+    #[inline(never)]
     pub fn unique(mut self, unique: Unique) -> Self {
         self.uniques.push(unique);
         self
     }
 
+    #[inline(never)]
     pub fn foreign_key(mut self, foreign_key: ForeignKey) -> Self {
         self.foreign_keys.push(foreign_key);
         self
     }
 
+    #[inline(never)]
     pub fn check(mut self, check: Check) -> Self {
         self.checks.push(check);
         self
     }
 
     /// Adds an earlier name of the table (a hint for the differ).
+    #[inline(never)]
     pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
         self.renamed_from.push(old.into());
         self
@@ -88,17 +100,20 @@ impl Table {
 
 impl Column {
     /// Auto-increment / identity.
+    #[inline(never)]
     pub fn autoincrement(mut self) -> Self {
         self.autoincrement = true;
         self
     }
 
+    #[inline(never)]
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
         self
     }
 
     /// Adds an earlier name of the column (a hint for the differ).
+    #[inline(never)]
     pub fn renamed_from(mut self, old: impl Into<String>) -> Self {
         self.renamed_from.push(old.into());
         self
@@ -106,6 +121,7 @@ impl Column {
 }
 
 impl PrimaryKey {
+    #[inline(never)]
     pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -120,6 +136,7 @@ impl PrimaryKey {
 
 impl Index {
     /// A plain (non-unique, non-partial) index.
+    #[inline(never)]
     pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -133,12 +150,14 @@ impl Index {
         }
     }
 
+    #[inline(never)]
     pub fn unique(mut self) -> Self {
         self.unique = true;
         self
     }
 
     /// Partial index (`WHERE ..`; PostgreSQL and SQLite).
+    #[inline(never)]
     pub fn predicate(mut self, predicate: impl Into<String>) -> Self {
         self.predicate = Some(predicate.into());
         self
@@ -146,6 +165,7 @@ impl Index {
 }
 
 impl Unique {
+    #[inline(never)]
     pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -161,6 +181,7 @@ impl Unique {
 impl ForeignKey {
     /// `columns` reference `ref_columns` of `ref_table` (`"users"` or `"auth.users"`), with the
     /// database's default actions and not deferrable.
+    #[inline(never)]
     pub fn new<I, S, J, T>(
         name: impl Into<String>,
         columns: I,
@@ -184,16 +205,19 @@ impl ForeignKey {
         }
     }
 
+    #[inline(never)]
     pub fn on_delete(mut self, action: FkAction) -> Self {
         self.on_delete = Some(action);
         self
     }
 
+    #[inline(never)]
     pub fn on_update(mut self, action: FkAction) -> Self {
         self.on_update = Some(action);
         self
     }
 
+    #[inline(never)]
     pub fn deferrable(mut self) -> Self {
         self.deferrable = true;
         self
@@ -201,6 +225,7 @@ impl ForeignKey {
 }
 
 impl Check {
+    #[inline(never)]
     pub fn new(name: impl Into<String>, expr: impl Into<String>) -> Self {
         Check {
             name: name.into(),
@@ -211,6 +236,7 @@ impl Check {
 
 impl EnumType {
     /// An enum type named `name` (`"mood"` or `"app.mood"`).
+    #[inline(never)]
     pub fn new<I, S>(name: impl Into<QName>, values: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -227,6 +253,7 @@ impl EnumType {
 
 impl SqlType {
     /// An enumeration type: `SqlType::enumeration("mood", ["ok", "meh"])`.
+    #[inline(never)]
     pub fn enumeration<I, S>(name: impl Into<String>, values: I) -> SqlType
     where
         I: IntoIterator<Item = S>,
@@ -241,41 +268,48 @@ impl SqlType {
 
 impl AlterColumn {
     /// Renames the column.
+    #[inline(never)]
     pub fn rename(mut self, new_name: impl Into<String>) -> Self {
         self.new_name = Some(new_name.into());
         self
     }
 
     /// Changes the type.
+    #[inline(never)]
     pub fn ty(mut self, ty: SqlType) -> Self {
         self.ty = Some(ty);
         self
     }
 
+    #[inline(never)]
     pub fn nullable(mut self, nullable: bool) -> Self {
         self.nullable = Some(nullable);
         self
     }
 
     /// Sets the server default (a raw SQL expression).
+    #[inline(never)]
     pub fn set_default(mut self, expr: impl Into<String>) -> Self {
         self.default = Some(Some(expr.into()));
         self
     }
 
     /// Drops the server default.
+    #[inline(never)]
     pub fn drop_default(mut self) -> Self {
         self.default = Some(None);
         self
     }
 
     /// Sets (`Some`) or drops (`None`) the column comment.
+    #[inline(never)]
     pub fn comment(mut self, comment: Option<&str>) -> Self {
         self.comment = Some(comment.map(str::to_string));
         self
     }
 
     /// Conversion expression for a type change (PostgreSQL `USING`).
+    #[inline(never)]
     pub fn using(mut self, expr: impl Into<String>) -> Self {
         self.using = Some(expr.into());
         self

@@ -21,6 +21,7 @@ pub struct QName {
 }
 
 impl QName {
+    #[inline(never)]
     pub fn new(name: impl Into<String>) -> Self {
         QName {
             schema: None,
@@ -140,6 +141,7 @@ pub struct Table {
 }
 
 impl Table {
+    #[inline(never)]
     pub fn new(name: impl Into<String>) -> Self {
         Table {
             schema: None,
@@ -197,6 +199,7 @@ pub struct Column {
 }
 
 impl Column {
+    #[inline(never)]
     pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
         Column {
             name: name.into(),
@@ -209,11 +212,13 @@ impl Column {
         }
     }
 
+    #[inline(never)]
     pub fn nullable(mut self, nullable: bool) -> Self {
         self.nullable = nullable;
         self
     }
 
+    #[inline(never)]
     pub fn default(mut self, expr: impl Into<String>) -> Self {
         self.default = Some(expr.into());
         self
