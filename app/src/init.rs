@@ -588,13 +588,13 @@ pub struct Note {
         let _ = writeln!(out, "note: {note}");
     }
     if !creating_root
-        && !root_doc
+        && root_doc
             .as_ref()
             .and_then(|r| r.get("profile"))
             .and_then(|p| p.get("release"))
             .and_then(|r| r.get("package"))
             .and_then(|p| p.get("cli"))
-            .is_some()
+            .is_none()
     {
         let _ = writeln!(
             out,
