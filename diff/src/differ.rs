@@ -526,7 +526,7 @@ fn drop_tables(tables: &[&Table]) -> Vec<Op> {
     while !remaining.is_empty() {
         let referenced = |q: &QName, rem: &[Table]| {
             rem.iter()
-                .any(|o| &o.qname() != q && o.foreign_keys.iter().any(|f| &f.ref_table == q))
+                .any(|o| !o.is(q) && o.foreign_keys.iter().any(|f| &f.ref_table == q))
         };
         let pos = remaining
             .iter()
@@ -565,9 +565,7 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
     let mut later = Vec::new();
     let ready = |t: &Table, done: &BTreeSet<QName>| {
         t.foreign_keys.iter().all(|f| {
-            f.ref_table == t.qname()
-                || !pending.contains(&f.ref_table)
-                || done.contains(&f.ref_table)
+            t.is(&f.ref_table) || !pending.contains(&f.ref_table) || done.contains(&f.ref_table)
         })
     };
     while !remaining.is_empty() {

@@ -271,10 +271,8 @@ fn validate(entries: &[Entry]) -> Vec<ModelProblem> {
 
 fn duplicate_tables(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
     for (i, e) in entries.iter().enumerate() {
-        if let Some(first) = entries[..i]
-            .iter()
-            .find(|o| o.table.qname() == e.table.qname())
-        {
+        let q = e.table.qname();
+        if let Some(first) = entries[..i].iter().find(|o| o.table.is(&q)) {
             problems.push(e.problem(
                 vec![],
                 format!(
@@ -322,7 +320,7 @@ fn foreign_keys(e: &Entry, entries: &[Entry], problems: &mut Vec<ModelProblem>) 
                 ));
             }
         }
-        let Some(target) = entries.iter().find(|o| o.table.qname() == fk.ref_table) else {
+        let Some(target) = entries.iter().find(|o| o.table.is(&fk.ref_table)) else {
             let names: Vec<String> = entries
                 .iter()
                 .map(|o| o.table.qname().to_string())
@@ -433,7 +431,8 @@ fn duplicate_names(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
     let mut seen: BTreeMap<(Option<String>, String), NamedThing<'_>> = BTreeMap::new();
     for (n, e) in entries.iter().enumerate() {
         let t = &e.table;
-        if entries[..n].iter().any(|o| o.table.qname() == t.qname()) {
+        let q = t.qname();
+        if entries[..n].iter().any(|o| o.table.is(&q)) {
             continue; // already reported as a duplicate table
         }
         let mut named: Vec<(&str, &'static str, Vec<String>)> = Vec::new();

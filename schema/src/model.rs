@@ -83,22 +83,27 @@ pub struct Schema {
 
 impl Schema {
     pub fn table(&self, name: &QName) -> Option<&Table> {
-        self.tables.iter().find(|t| &t.qname() == name)
+        self.tables.iter().find(|t| t.is(name))
     }
 
     pub fn table_mut(&mut self, name: &QName) -> Option<&mut Table> {
-        self.tables.iter_mut().find(|t| &t.qname() == name)
+        self.tables.iter_mut().find(|t| t.is(name))
     }
 
     pub fn enum_type(&self, name: &QName) -> Option<&EnumType> {
-        self.enums.iter().find(|e| &e.qname() == name)
+        self.enums
+            .iter()
+            .find(|e| e.name == name.name && e.schema == name.schema)
     }
 
     /// Sorts tables, enums and every table's indexes and constraints by name, so that two
     /// schemas with the same content compare equal.
     pub fn normalize_order(&mut self) {
-        self.tables.sort_by_key(|x| x.qname());
-        self.enums.sort_by_key(|x| x.qname());
+        // Ordered as their QNames are (schema, then name), without building them.
+        self.tables
+            .sort_by(|a, b| (a.schema.as_deref(), &a.name).cmp(&(b.schema.as_deref(), &b.name)));
+        self.enums
+            .sort_by(|a, b| (a.schema.as_deref(), &a.name).cmp(&(b.schema.as_deref(), &b.name)));
         for t in &mut self.tables {
             t.normalize_order();
         }
@@ -159,6 +164,11 @@ impl Table {
 
     pub fn qname(&self) -> QName {
         QName::with_schema(self.schema.clone(), self.name.clone())
+    }
+
+    /// Whether this table is the one `name` names (`qname() == *name`, without allocating).
+    pub fn is(&self, name: &QName) -> bool {
+        self.name == name.name && self.schema == name.schema
     }
 
     pub fn column(&self, name: &str) -> Option<&Column> {
