@@ -121,7 +121,7 @@ async fn rich_schema_is_read_field_by_field() {
         ..Options::default()
     };
     let got = mysql(&mut conn, &opts).await.unwrap();
-    assert_eq!(got.queries, 6);
+    assert_eq!(got.queries, 7);
     let s = got.schema;
     let names: Vec<String> = s.tables.iter().map(|t| t.qname().to_string()).collect();
     assert_eq!(names, ["memberships", "order", "orgs"]);
