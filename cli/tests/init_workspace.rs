@@ -64,14 +64,17 @@ async fn init_then_the_first_five_minutes() {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("shop");
     std::fs::create_dir(&ws).unwrap();
-    let init = common::cli(&[
-        "init",
-        ws.to_str().unwrap(),
-        "--models-crate",
-        "shop-models",
-        "--models-path",
-        "crates/models",
-    ]);
+    let run_init = || {
+        common::cli(&[
+            "init",
+            ws.to_str().unwrap(),
+            "--models-crate",
+            "shop-models",
+            "--models-path",
+            "crates/models",
+        ])
+    };
+    let init = run_init();
     assert!(init.status.success(), "init failed:\n{}", text(&init));
     let said = text(&init);
     assert!(said.contains("retort comes from"), "{said}");
@@ -91,14 +94,7 @@ async fn init_then_the_first_five_minutes() {
     std::fs::copy(repo_root().join("Cargo.lock"), ws.join("Cargo.lock")).unwrap();
 
     // Running init again writes nothing and says why.
-    let again = common::cli(&[
-        "init",
-        ws.to_str().unwrap(),
-        "--models-crate",
-        "shop-models",
-        "--models-path",
-        "crates/models",
-    ]);
+    let again = run_init();
     assert_eq!(again.status.code(), Some(1), "{}", text(&again));
     assert!(text(&again).contains("would overwrite"), "{}", text(&again));
 
