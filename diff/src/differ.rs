@@ -68,17 +68,11 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
         enum_first.extend(implied_enum_creations(&from, &to));
         // Introspection names these dialects' enum columns `<table>_<column>` and lists them
         // in `enums` too: only a type no column of `from` spells is one from the history.
-        let used_by = |s: &Schema| {
-            let mut u = s.clone();
-            u.enums.clear();
-            u.collect_enums_from_columns();
-            u
-        };
-        let (used_to, used_from) = (used_by(&to), used_by(&from));
+        let (used_to, used_from) = (column_enums(&to), column_enums(&from));
         for f in &from.enums {
             let q = f.qname();
-            if used_to.enum_type(&q).is_none() && used_from.enum_type(&q).is_none() {
-                enum_last.push(Op::DropEnum { name: f.qname() });
+            if !used_to.contains(&q) && !used_from.contains(&q) {
+                enum_last.push(Op::DropEnum { name: q });
             }
         }
     }
@@ -595,9 +589,25 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
     (ops, later)
 }
 
+/// The enum types the columns of `s` use, by name (as `Schema::collect_enums_from_columns`
+/// names them).
+fn column_enums(s: &Schema) -> BTreeSet<QName> {
+    s.tables
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().filter_map(move |c| match &c.ty {
+                SqlType::Enum { name, .. } => {
+                    Some(QName::with_schema(t.schema.clone(), name.clone()))
+                }
+                _ => None,
+            })
+        })
+        .collect()
+}
+
 /// For dialects without named enum types: a `CreateEnum` for each enum type of the models that
-/// `from.enums` does not list and no existing column of the database uses yet (matched by table and column name, or their
-/// `renamed_from` hints).
+/// `from.enums` does not list and no existing column of the database uses yet (matched by table
+/// and column name, or their `renamed_from` hints).
 fn implied_enum_creations(from: &Schema, to: &Schema) -> Vec<Op> {
     let from_has_enum_column = |t: &Table, c: &retort_schema::Column| {
         let table_names = std::iter::once(&t.name).chain(t.renamed_from.iter());

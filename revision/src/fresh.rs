@@ -51,6 +51,11 @@ fn describe(added: &[String], removed: &[String], edited: &[String]) -> String {
     parts.join("; ")
 }
 
+/// A file name that counts as a migration script: `*.rs`, not hidden.
+fn is_script_name(name: &str) -> bool {
+    !name.starts_with('.') && name.ends_with(".rs")
+}
+
 /// The scripts of a `script_location` folder: `<dir>/versions/*.rs`, sorted by file name
 /// (hidden files skipped). A missing `versions` folder is an error.
 pub fn version_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
@@ -62,7 +67,7 @@ pub fn version_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if name.starts_with('.') || !name.ends_with(".rs") || !entry.file_type()?.is_file() {
+        if !is_script_name(name) || !entry.file_type()?.is_file() {
             continue;
         }
         files.push(path);
@@ -139,7 +144,7 @@ pub fn check_fresh_stamped(dir: &Path, compiled: &[Compiled<'_>]) -> Result<(), 
         let Some(name) = file_name.to_str() else {
             continue;
         };
-        if name.starts_with('.') || !name.ends_with(".rs") {
+        if !is_script_name(name) {
             continue;
         }
         let meta = entry.metadata().map_err(io(&entry.path()))?;

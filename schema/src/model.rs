@@ -21,7 +21,6 @@ pub struct QName {
 }
 
 impl QName {
-    #[inline(never)]
     pub fn new(name: impl Into<String>) -> Self {
         QName {
             schema: None,
@@ -91,9 +90,7 @@ impl Schema {
     }
 
     pub fn enum_type(&self, name: &QName) -> Option<&EnumType> {
-        self.enums
-            .iter()
-            .find(|e| e.name == name.name && e.schema == name.schema)
+        self.enums.iter().find(|e| e.is(name))
     }
 
     /// Sorts tables, enums and every table's indexes and constraints by name, so that two
@@ -318,5 +315,10 @@ pub struct EnumType {
 impl EnumType {
     pub fn qname(&self) -> QName {
         QName::with_schema(self.schema.clone(), self.name.clone())
+    }
+
+    /// Whether this type is the one `name` names, without allocating.
+    pub fn is(&self, name: &QName) -> bool {
+        self.name == name.name && self.schema == name.schema
     }
 }
