@@ -147,7 +147,28 @@ pub(crate) async fn dispatch(
             revisions,
             purge,
             sql,
-        } => db::stamp(&env, &revisions, purge, sql, out).await,
+        } => {
+            // REV takes hyphen values (`-1:head`), so clap hands flags written after the first
+            // revision over as revisions; no revision expression starts with `--`.
+            let (flags, revisions): (Vec<String>, Vec<String>) =
+                revisions.into_iter().partition(|r| r.starts_with("--"));
+            let (mut purge, mut sql) = (purge, sql);
+            for f in &flags {
+                match f.as_str() {
+                    "--purge" => purge = true,
+                    "--sql" => sql = true,
+                    other => return Err(AppError::Usage(format!(
+                        "stamp: unexpected argument `{other}` (the options are --purge and --sql)"
+                    ))),
+                }
+            }
+            if revisions.is_empty() {
+                return Err(AppError::Usage(
+                    "stamp needs at least one revision (e.g. `stamp head`)".to_string(),
+                ));
+            }
+            db::stamp(&env, &revisions, purge, sql, out).await
+        }
         Command::Current { verbose } => db::current_cmd(&env, verbose, out).await,
         Command::History {
             rev_range,

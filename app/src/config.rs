@@ -148,7 +148,7 @@ pub fn load(cwd: &Path, explicit: Option<&Path>) -> Result<Loaded, AppError> {
 
 /// Parses the text of a `retort.toml`. Unknown keys are an error naming the key.
 pub fn parse(text: &str) -> Result<Config, String> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+    let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e.to_string()))?;
     let unknown: Vec<&String> = table
         .keys()
         .filter(|k| !KNOWN_KEYS.contains(&k.as_str()))
@@ -164,7 +164,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
     }
     let config: Config = toml::Value::Table(table)
         .try_into()
-        .map_err(|e: toml::de::Error| e.to_string().trim().to_string())?;
+        .map_err(|e: toml::de::Error| toml_error(&e.to_string()))?;
     if config.version_table.is_empty() {
         return Err("`version_table` is empty".to_string());
     }
@@ -172,6 +172,37 @@ pub fn parse(text: &str) -> Result<Config, String> {
         return Err("`script_location` is empty".to_string());
     }
     Ok(config)
+}
+
+/// A TOML error as printed: the source line it quotes keeps its key, but the value of a key
+/// that may hold a secret (`database_url`, anything with `password`) is not shown, and any URL
+/// left has its password masked.
+fn toml_error(message: &str) -> String {
+    let lines: Vec<String> = message
+        .trim()
+        .lines()
+        .map(|l| {
+            // The quoted source lines look like `12 | key = value`.
+            let Some((gutter, src)) = l.split_once(" | ") else {
+                return l.to_string();
+            };
+            if !gutter.trim().chars().all(|c| c.is_ascii_digit()) {
+                return l.to_string();
+            }
+            match src.split_once('=') {
+                Some((key, _))
+                    if {
+                        let k = key.to_ascii_lowercase();
+                        k.contains("url") || k.contains("password") || k.contains("secret")
+                    } =>
+                {
+                    format!("{gutter} | {key}= (value not shown, it may hold a secret)")
+                }
+                _ => l.to_string(),
+            }
+        })
+        .collect();
+    retort_runner::redact_text(&lines.join("\n"))
 }
 
 /// Where the database URL came from (for messages).
@@ -242,10 +273,10 @@ pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, String> {
         }
         let line = line.strip_prefix("export ").map(str::trim).unwrap_or(line);
         let Some((key, value)) = line.split_once('=') else {
+            // The line is not quoted back: a malformed .env line often holds a secret.
             return Err(format!(
-                "line {}: expected KEY=VALUE, got `{}`",
-                n + 1,
-                line.chars().take(40).collect::<String>()
+                "line {}: expected KEY=VALUE (the line is not shown, it may hold a secret)",
+                n + 1
             ));
         };
         let key = key.trim();
@@ -254,7 +285,15 @@ pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         {
-            return Err(format!("line {}: invalid variable name `{key}`", n + 1));
+            return Err(format!(
+                "line {}: invalid variable name{}",
+                n + 1,
+                if key.len() <= 40 && !key.contains(|c: char| c.is_whitespace() || c == ':') {
+                    format!(" `{key}`")
+                } else {
+                    " (not shown, it may hold a secret)".to_string()
+                }
+            ));
         }
         let value = value.trim();
         let value = if let Some(rest) = value.strip_prefix('\'') {

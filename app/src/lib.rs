@@ -32,7 +32,7 @@ use clap::Parser;
 use retort_schema::Schema;
 
 pub use config::Config;
-pub use retort_runner::redact_url;
+pub use retort_runner::{redact_text, redact_url};
 
 /// Applies every pending migration of `migrations` to the database at `url` (all heads), with
 /// the same lock and version table as the command line (`retort_version`, default options).
@@ -177,7 +177,23 @@ impl Context {
 /// prints `error: ...` to stderr on failure and exits with 0, 1 or 2.
 pub fn main(migrations: MigrationSet, target: fn() -> Result<Schema, String>) -> ! {
     let ctx = Context::new(migrations, target);
-    let args: Vec<String> = std::env::args().collect();
+    // A panic message (a script's `expect`, a bug) may quote a URL: print it redacted.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: retort panicked{at}: {}", redact_text(&msg));
+    }));
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -205,7 +221,7 @@ pub fn main(migrations: MigrationSet, target: fn() -> Result<Schema, String>) ->
 
 /// The text `main` prints to stderr for an error (ends with a newline).
 pub fn error_text(e: &AppError) -> String {
-    match e {
+    let text = match e {
         AppError::Clap(text) => {
             if text.ends_with('\n') {
                 text.clone()
@@ -214,7 +230,9 @@ pub fn error_text(e: &AppError) -> String {
             }
         }
         other => format!("error: {other}\n"),
-    }
+    };
+    // Whatever a message quotes (a configuration line, a URL a driver echoed), no password.
+    redact_text(&text)
 }
 
 /// Runs one command. `args` is a full argument vector (`args[0]` is the program name).

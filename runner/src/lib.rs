@@ -81,7 +81,7 @@ mod render;
 mod run;
 mod set;
 
-pub use db::{redact_url, Db};
+pub use db::{redact_text, redact_url, Db};
 pub use error::RunError;
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
