@@ -157,9 +157,11 @@ pub(crate) async fn dispatch(
                 match f.as_str() {
                     "--purge" => purge = true,
                     "--sql" => sql = true,
-                    other => return Err(AppError::Usage(format!(
+                    other => {
+                        return Err(AppError::Usage(format!(
                         "stamp: unexpected argument `{other}` (the options are --purge and --sql)"
-                    ))),
+                    )))
+                    }
                 }
             }
             if revisions.is_empty() {
@@ -338,15 +340,30 @@ fn choose_rev_id(map: &RevisionMap, rev_id: Option<String>) -> Result<String, Ap
                     "--rev-id: `{id}` is already a branch label; choose another id"
                 )));
             }
+            if let Some(longer) = shadowed_by(map, &id) {
+                return Err(AppError::Usage(format!(
+                    "--rev-id: `{id}` is the start of existing revision {longer}: `{id}` now means {longer}, and would then mean the new revision; choose an id that is not a prefix of another"
+                )));
+            }
             Ok(id)
         }
         None => loop {
             let id = retort_revision::new_revision_id();
-            if map.get(&id).is_none() && map.label_owner(&id).is_none() {
+            if map.get(&id).is_none()
+                && map.label_owner(&id).is_none()
+                && shadowed_by(map, &id).is_none()
+            {
                 return Ok(id);
             }
         },
     }
+}
+
+/// An existing revision whose id starts with `id` (which a new revision `id` would shadow).
+fn shadowed_by<'m>(map: &'m RevisionMap, id: &str) -> Option<&'m str> {
+    map.topological()
+        .into_iter()
+        .find(|r| r.len() > id.len() && r.starts_with(id))
 }
 
 fn check_new_label(map: &RevisionMap, label: &str) -> Result<(), AppError> {

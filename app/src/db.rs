@@ -103,9 +103,10 @@ fn validate_plan(
     };
     match r {
         Ok(_) => Ok(()),
-        Err(e @ retort_revision::ResolveError::UnknownCurrent { .. }) => {
-            Err(AppError::Failed(e.to_string()))
-        }
+        Err(
+            e @ (retort_revision::ResolveError::UnknownCurrent { .. }
+            | retort_revision::ResolveError::OverlappingCurrent { .. }),
+        ) => Err(AppError::Failed(e.to_string())),
         Err(e) => Err(resolve_err(e)),
     }
 }
@@ -195,19 +196,8 @@ async fn migrate(
             }
         };
         let (report, ()) = tokio::join!(work, drain);
-        let report = report?;
-        if report.applied.is_empty() && !env.quiet {
-            let now = retort_runner::current(&mut db, &opts).await?;
-            say!(
-                out,
-                "Nothing to do: the database is at {}",
-                if now.is_empty() {
-                    "<base>".to_string()
-                } else {
-                    now.join(", ")
-                }
-            );
-        }
+        // An empty plan was said once already, by the runner's "nothing to do" note.
+        report?;
         Ok::<_, AppError>(())
     }
     .await;
@@ -240,6 +230,9 @@ pub(crate) async fn stamp(
                 e @ retort_revision::ResolveError::UnknownCurrent { .. } => AppError::Failed(
                     format!("{e}; `stamp --purge <rev>` rewrites the version table"),
                 ),
+                e @ retort_revision::ResolveError::OverlappingCurrent { .. } => {
+                    AppError::Failed(e.to_string())
+                }
                 e => resolve_err(e),
             })?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
@@ -384,6 +377,9 @@ pub(crate) async fn current_cmd(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let current = read_current(env).await?;
+    env.map
+        .check_current(&current)
+        .map_err(|e| AppError::Failed(e.to_string()))?;
     if verbose {
         say!(
             out,

@@ -480,8 +480,12 @@ retort-build = {build}
     let build_rs = "\
 // Compiles every script of ../migrations/versions into the binary; cargo re-runs this when a
 // file is added, removed or edited there.
+// A broken script fails the build with its file and line, not a panic and a backtrace.
 fn main() {
-    retort_build::migrations(\"../migrations\").unwrap();
+    if let Err(e) = retort_build::migrations(\"../migrations\") {
+        eprintln!(\"error: {e}\");
+        std::process::exit(1);
+    }
 }
 ";
     let main_rs = format!(

@@ -282,10 +282,15 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         let p = p.to_path_buf();
         move |source| AppError::Io { path: p, source }
     };
-    {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.sync_all().map_err(io(&tmp))?;
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    if let Err(e) = written {
+        // No half-written file left behind, not even the hidden temporary one.
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(path)(e));
     }
     if let Err(e) = std::fs::rename(&tmp, path) {
         let _ = std::fs::remove_file(&tmp);

@@ -175,6 +175,14 @@ pub enum ResolveError {
         /// The id from the version table.
         id: String,
     },
+    /// The version table holds a revision and one of its descendants.
+    #[error("the version table holds both '{ancestor}' and its descendant '{descendant}', but it keeps one row per head: one of them is stale (written by hand, or left by an interrupted run). Check which revision the schema is at, then rewrite the table with `stamp --purge <revision>` (e.g. `stamp --purge {descendant}`)")]
+    OverlappingCurrent {
+        /// The row that is below the other one.
+        ancestor: String,
+        /// The row above it.
+        descendant: String,
+    },
     /// A history range without `:`.
     #[error("Range requires [start]:[end], [start]:, or :[end]; got '{range}'")]
     InvalidRange {
@@ -915,6 +923,11 @@ impl RevisionMap {
         }
     }
 
+    /// Checks the version table's rows: each names a script, and none is below another one.
+    pub fn check_current(&self, current: &[String]) -> Result<(), ResolveError> {
+        self.current_indices(current).map(|_| ())
+    }
+
     /// Validates the version table's rows and turns them into indices.
     pub(crate) fn current_indices(&self, current: &[String]) -> Result<Vec<usize>, ResolveError> {
         let mut out = Vec::with_capacity(current.len());
@@ -924,6 +937,19 @@ impl RevisionMap {
             };
             if !out.contains(&i) {
                 out.push(i);
+            }
+        }
+        // One row per head: a row below another one through `Revises:` is stale (written by
+        // hand, or left by an interrupted run) and would make every plan wrong.
+        if out.len() > 1 {
+            for &d in &out {
+                let below = self.down_closure(&[d], true);
+                if let Some(&a) = out.iter().find(|&&a| a != d && below[a]) {
+                    return Err(ResolveError::OverlappingCurrent {
+                        ancestor: self.id(a).to_string(),
+                        descendant: self.id(d).to_string(),
+                    });
+                }
             }
         }
         Ok(out)

@@ -61,6 +61,28 @@ pub fn offline_with_events(
         Direction::Down => map.downgrade_plan(&start, to),
     }
     .map_err(|e| RunError::Revision(e.to_string()))?;
+    if plan.is_empty() {
+        // Nothing to run is fine when the range starts where it ends; a range that points the
+        // other way (`upgrade B:A` with A below B) would print an empty script and exit 0.
+        let mut end = map.resolve(to, &start).unwrap_or_default();
+        let mut begin = start.clone();
+        end.sort();
+        begin.sort();
+        if end != begin {
+            let (word, other) = match direction {
+                Direction::Up => ("upgrade", "downgrade"),
+                Direction::Down => ("downgrade", "upgrade"),
+            };
+            return Err(RunError::Offline(format!(
+                "the range `{}` runs no migration: `{to}` is not {} `{}`. An {word} range goes from `from` {} to `to`; did you mean `{other} {} --sql`?",
+                range.trim(),
+                if direction == Direction::Up { "above" } else { "below" },
+                if from.is_empty() { "base" } else { from },
+                if direction == Direction::Up { "up" } else { "down" },
+                range.trim(),
+            )));
+        }
+    }
     let mut state = set.replay_lenient(&map, &start, d)?;
 
     let transactional = d.transactional_ddl();

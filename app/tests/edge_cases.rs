@@ -1,0 +1,166 @@
+//! Graph and input edge cases (issue 11, item 6): a version table holding a revision and its
+//! descendant is refused on every database with the way out named, `stamp --purge` recovers;
+//! a reversed offline range is an error, not an empty script; a `--rev-id` that is the prefix
+//! of an existing revision is refused. Each case checks the exit code, the message, and that
+//! nothing was written.
+
+mod common;
+
+use common::*;
+
+fn server_url(var: &str, default: &str) -> String {
+    std::env::var(var).unwrap_or_else(|_| default.to_string())
+}
+
+/// The version table of `url` holds a1 and c3 (c3 is two steps above a1) after a real
+/// upgrade to c3 and a hand-written extra row.
+async fn overlapping_rows(url: &str, what: &str) {
+    let d = tmp();
+    let c = ctx(linear(), d.path());
+    let u = ["--url", url];
+    let args = |rest: &[&'static str]| -> Vec<&str> {
+        u.iter().copied().chain(rest.iter().copied()).collect()
+    };
+    ok(&c, &args(&["upgrade", "head"])).await;
+    let mut db = retort_runner::Db::connect(url).await.unwrap();
+    db.execute(&format!(
+        "INSERT INTO retort_version (version_num) VALUES ('{A1}')"
+    ))
+    .await
+    .unwrap();
+    db.close().await.unwrap();
+
+    for cmdline in [
+        vec!["current"],
+        vec!["upgrade", "head"],
+        vec!["downgrade", "-1"],
+        vec!["stamp", B2],
+    ] {
+        let (code, _, err) = cmd(&c, &args(&cmdline)).await;
+        assert_eq!(code, 1, "{what}: {cmdline:?} must fail: {err}");
+        assert!(
+            err.contains(A1) && err.contains(C3) && err.contains("stamp --purge"),
+            "{what}: {cmdline:?} must name both rows and the way out: {err}"
+        );
+    }
+    // Nothing moved: both rows are still there, and the tables of c3 too.
+    let mut db = retort_runner::Db::connect(url).await.unwrap();
+    let mut rows: Vec<String> = db
+        .query_strings("SELECT version_num FROM retort_version")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect();
+    rows.sort();
+    assert_eq!(rows, vec![A1.to_string(), C3.to_string()], "{what}");
+    db.close().await.unwrap();
+
+    // The way out the message names.
+    ok(&c, &args(&["stamp", "--purge", C3])).await;
+    let cur = ok(&c, &args(&["current"])).await;
+    assert!(cur.contains(C3) && !cur.contains(A1), "{what}: {cur}");
+    ok(&c, &args(&["downgrade", "base"])).await;
+}
+
+#[tokio::test]
+async fn overlapping_version_rows_are_refused_on_sqlite() {
+    let d = tmp();
+    overlapping_rows(&sqlite_url(d.path(), "x.db"), "SQLite").await;
+}
+
+async fn on_server(var: &str, default: &str, what: &str, test: &str) {
+    let admin = server_url(var, default);
+    let mut db = match retort_runner::Db::connect(&admin).await {
+        Ok(db) => db,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("no {what} at {admin}: {e}");
+            }
+            eprintln!("SKIPPED (no {what} at {admin}): {test}");
+            return;
+        }
+    };
+    let name = format!("retort_edge_{}", retort_revision::new_revision_id());
+    db.execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (head, query) = match admin.split_once('?') {
+        Some((h, q)) => (h.to_string(), format!("?{q}")),
+        None => (admin.clone(), String::new()),
+    };
+    let url = format!("{}/{name}{query}", head.rsplit_once('/').unwrap().0);
+    overlapping_rows(&url, what).await;
+    db.execute(&format!("DROP DATABASE {name}")).await.unwrap();
+    db.close().await.unwrap();
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn overlapping_version_rows_are_refused_on_postgres() {
+    on_server(
+        "RETORT_TEST_PG_URL",
+        "postgres://postgres@127.0.0.1:5432/test",
+        "PostgreSQL",
+        "overlapping_version_rows_are_refused_on_postgres",
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn overlapping_version_rows_are_refused_on_mariadb() {
+    on_server(
+        "RETORT_TEST_MYSQL_URL",
+        "mysql://root@127.0.0.1:3306/test",
+        "MariaDB/MySQL",
+        "overlapping_version_rows_are_refused_on_mariadb",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_reversed_offline_range_is_an_error() {
+    let d = tmp();
+    let c = ctx(linear(), d.path());
+    for url in ["sqlite://x.db", "postgres://u@h/db", "mysql://u@h/db"] {
+        let up = format!("{C3}:{A1}");
+        let (code, out, err) = cmd(&c, &["--url", url, "upgrade", &up, "--sql"]).await;
+        assert_eq!(code, 2, "a usage error: {url}: {out}{err}");
+        assert!(out.is_empty(), "no script is printed: {out}");
+        assert!(err.contains(&up) && err.contains("downgrade"), "{err}");
+        let down = format!("{A1}:{C3}");
+        let (code, out, err) = cmd(&c, &["--url", url, "downgrade", &down, "--sql"]).await;
+        assert_eq!(code, 2, "a usage error: {url}: {out}{err}");
+        assert!(out.is_empty(), "no script is printed: {out}");
+        assert!(
+            err.contains(C3) && err.contains("downgrade target"),
+            "{err}"
+        );
+        // A range that starts where it ends is no mistake: an empty script.
+        let same = format!("{C3}:head");
+        let (code, out, err) = cmd(&c, &["--url", url, "upgrade", &same, "--sql"]).await;
+        assert_eq!(code, 0, "{url}: {err}");
+        assert!(out.contains("retort_version"), "{out}");
+    }
+    assert!(
+        std::fs::read_dir(d.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_rev_id_that_shadows_an_existing_prefix_is_refused() {
+    let d = tmp();
+    let c = ctx(linear(), d.path());
+    for id in ["a1a1", "b2", "c3c3c3c3c3c"] {
+        let (code, _, err) = cmd(&c, &["revision", "-m", "x", "--rev-id", id]).await;
+        assert_eq!(code, 2, "{id}: {err}");
+        assert!(err.contains(id) && err.contains("prefix"), "{err}");
+    }
+    assert!(versions(d.path()).is_empty());
+    // An id that is not the start of another one is fine.
+    let (code, _, err) = cmd(&c, &["revision", "-m", "x", "--rev-id", "a1a2"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(versions(d.path()).len(), 1);
+}
