@@ -109,8 +109,25 @@ fn call(callee: &str, args: Vec<E>) -> E {
     E::Call(callee.to_string(), args)
 }
 
+/// A table or type name as a script writes it: `"users"`, `"audit.events"` (schema `audit`),
+/// or, when a name holds a dot itself, `QName::new("dot.ted")` /
+/// `QName::with_schema(Some("s".into()), "dot.ted")` — the string form would read the dot
+/// as a schema separator.
 fn qn(q: &QName) -> E {
-    s(&q.to_string())
+    let dotted = q.name.contains('.') || q.schema.as_deref().is_some_and(|x| x.contains('.'));
+    if !dotted {
+        return s(&q.to_string());
+    }
+    match &q.schema {
+        None => call("QName::new", vec![s(&q.name)]),
+        Some(schema) => call(
+            "QName::with_schema",
+            vec![
+                call("Some", vec![chain(s(schema), vec![link("into", vec![])])]),
+                s(&q.name),
+            ],
+        ),
+    }
 }
 
 fn strs(items: &[String]) -> E {
@@ -757,4 +774,34 @@ fn force_list(prefix: &str, open: &str, close: &str, items: &[E], indent: usize)
     out.push_str(&pad(indent));
     out.push_str(close);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_with_a_dot_is_not_read_as_schema_and_table() {
+        let ops = vec![
+            Op::DropTable {
+                table: QName::new("dot.ted"),
+            },
+            Op::DropTable {
+                table: QName::with_schema(Some("audit".into()), "a.b"),
+            },
+            Op::DropTable {
+                table: QName::parse("audit.events"),
+            },
+        ];
+        let rust = render_rust(&ops, &[]);
+        assert!(
+            rust.contains(r#"m.drop_table(QName::new("dot.ted"));"#),
+            "{rust}"
+        );
+        assert!(
+            rust.contains(r#"m.drop_table(QName::with_schema(Some("audit".into()), "a.b"));"#),
+            "{rust}"
+        );
+        assert!(rust.contains(r#"m.drop_table("audit.events");"#), "{rust}");
+    }
 }
