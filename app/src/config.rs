@@ -261,75 +261,34 @@ pub fn database_url(
     ))
 }
 
-/// Parses the simple `.env` format: `KEY=VALUE` lines, `#` comments, blank lines, an optional
-/// `export ` prefix, values optionally in single quotes (verbatim) or double quotes (with `\n`,
-/// `\"`, `\\` escapes); an unquoted value ends at ` #`.
+/// Parses a `.env` file the way sqlx-cli reads it (dotenvy: `KEY=VALUE` lines, `#` comments,
+/// `export `, single and double quotes, `${VAR}` substitution). An error gives the line number
+/// but never the line: a malformed `.env` line often holds a secret.
 pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        match item {
+            Ok((k, v)) => {
+                // The first definition wins, as dotenvy does when it loads a file.
+                out.entry(k).or_insert(v);
+            }
+            Err(dotenvy::Error::LineParse(line, _)) => {
+                let n = text
+                    .lines()
+                    .position(|l| l == line || l.trim() == line.trim())
+                    .map(|i| format!("line {}", i + 1))
+                    .unwrap_or_else(|| "a line".to_string());
+                return Err(format!(
+                    "{n} is not `KEY=VALUE` (the line is not shown, it may hold a secret)"
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot read it: {}",
+                    crate::redact_text(&e.to_string())
+                ))
+            }
         }
-        let line = line.strip_prefix("export ").map(str::trim).unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            // The line is not quoted back: a malformed .env line often holds a secret.
-            return Err(format!(
-                "line {}: expected KEY=VALUE (the line is not shown, it may hold a secret)",
-                n + 1
-            ));
-        };
-        let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-        {
-            return Err(format!(
-                "line {}: invalid variable name{}",
-                n + 1,
-                if key.len() <= 40 && !key.contains(|c: char| c.is_whitespace() || c == ':') {
-                    format!(" `{key}`")
-                } else {
-                    " (not shown, it may hold a secret)".to_string()
-                }
-            ));
-        }
-        let value = value.trim();
-        let value = if let Some(rest) = value.strip_prefix('\'') {
-            match rest.find('\'') {
-                Some(end) => rest[..end].to_string(),
-                None => return Err(format!("line {}: unterminated ' quote", n + 1)),
-            }
-        } else if let Some(rest) = value.strip_prefix('"') {
-            let mut s = String::new();
-            let mut chars = rest.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    '\\' => match chars.next() {
-                        Some('n') => s.push('\n'),
-                        Some(other) => s.push(other),
-                        None => break,
-                    },
-                    c => s.push(c),
-                }
-            }
-            if !closed {
-                return Err(format!("line {}: unterminated \" quote", n + 1));
-            }
-            s
-        } else {
-            match value.find(" #") {
-                Some(i) => value[..i].trim_end().to_string(),
-                None => value.to_string(),
-            }
-        };
-        out.insert(key.to_string(), value);
     }
     Ok(out)
 }

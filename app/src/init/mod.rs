@@ -1,0 +1,286 @@
+//! `init`: scaffolds retort in a user's workspace.
+//!
+//! - `detect`: which package holds the models, and where `retort` comes from;
+//! - `manifest`: the one edit made to a user's root `Cargo.toml` (a workspace member);
+//! - `templates/`: the files written, as files.
+
+mod detect;
+mod manifest;
+mod templates;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::AppError;
+use detect::{detect_models, models_dep, resolve_source, valid_crate_name};
+pub use manifest::add_workspace_member;
+
+/// What `init` needs.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    /// The workspace root to scaffold in.
+    pub dir: PathBuf,
+    /// The package name of the models crate (`my-models` or `my_models`). `None`: the one
+    /// package of the workspace that depends on `retort`, else a new `models` crate.
+    pub models_crate: Option<String>,
+    /// The models crate's folder, relative to `dir` (or absolute). Default: the crate name.
+    /// Created, with one example table, when it has no `Cargo.toml`.
+    pub models_path: Option<PathBuf>,
+    /// A retort checkout to take `retort` and `retort-build` from by path. Default: the way the
+    /// models crate depends on `retort`, else the checkout this binary was built from, else
+    /// crates.io.
+    pub retort_path: Option<PathBuf>,
+}
+
+/// The files `init` always writes, relative to the workspace root.
+pub const FILES: [&str; 5] = [
+    "retort.toml",
+    "migrations/versions/.gitkeep",
+    "cli/Cargo.toml",
+    "cli/build.rs",
+    "cli/src/main.rs",
+];
+
+/// Writes the scaffold. Refuses (writing nothing) if any of the files exists; if a write fails
+/// half-way, removes what it wrote.
+pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
+    let mut opts = opts.clone();
+    let mut detected = None;
+    if opts.models_crate.is_none() {
+        match detect_models(&opts.dir)? {
+            Some((name, path)) => {
+                detected = Some(format!(
+                    "the models crate is `{name}` ({}), the package of this workspace that depends on retort; pass --models-crate to choose another",
+                    opts.dir.join(&path).display()
+                ));
+                opts.models_crate = Some(name);
+                if opts.models_path.is_none() {
+                    opts.models_path = Some(path);
+                }
+            }
+            None => opts.models_crate = Some("models".to_string()),
+        }
+    }
+    let opts = &opts;
+    let models_crate = opts.models_crate.as_deref().unwrap_or("models");
+    if let Some(d) = &detected {
+        let _ = writeln!(out, "note: {d}");
+    }
+    if !valid_crate_name(models_crate) {
+        return Err(AppError::Usage(format!(
+            "--models-crate `{models_crate}` is not a valid package name (ASCII letters, digits, `-`, `_`)"
+        )));
+    }
+    if models_crate == "cli" {
+        return Err(AppError::Usage(
+            "--models-crate cannot be `cli`: that is the name of the package init creates"
+                .to_string(),
+        ));
+    }
+    let dir = &opts.dir;
+    let models_path = opts
+        .models_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(models_crate));
+    let models_dir = if models_path.is_absolute() {
+        models_path.clone()
+    } else {
+        dir.join(&models_path)
+    };
+    // The models crate's folder as seen from cli/.
+    let models_rel_from_cli = if models_path.is_absolute() {
+        models_path.display().to_string()
+    } else {
+        Path::new("..").join(&models_path).display().to_string()
+    }
+    .replace('\\', "/");
+    let ident = models_crate.replace('-', "_");
+    let create_models = !models_dir.join("Cargo.toml").exists();
+    // A models crate we create inside the workspace folder becomes a member.
+    let models_member = (!models_path.is_absolute()
+        && !models_path
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir)))
+    .then(|| models_path.display().to_string().replace('\\', "/"));
+
+    let mut planned: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    if create_models {
+        let m = models_path.display().to_string();
+        planned.push(format!("{m}/Cargo.toml"));
+        planned.push(format!("{m}/src/lib.rs"));
+    }
+    let existing: Vec<String> = planned
+        .iter()
+        .filter(|f| dir.join(f).exists())
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(AppError::Failed(format!(
+            "init would overwrite existing files: {}; move them away or run init in another folder",
+            existing.join(", ")
+        )));
+    }
+
+    // The root manifest edit is computed before anything is written.
+    let root_manifest = dir.join("Cargo.toml");
+    let mut new_manifest = None;
+    let mut manifest_note = None;
+    let mut root_doc = None;
+    let mut creating_root = false;
+    let mut members: Vec<String> = vec!["cli".to_string()];
+    if create_models {
+        if let Some(m) = &models_member {
+            members.push(m.clone());
+        }
+    }
+    if root_manifest.is_file() {
+        let text = std::fs::read_to_string(&root_manifest).map_err(|e| AppError::Io {
+            path: root_manifest.clone(),
+            source: e,
+        })?;
+        root_doc = toml::from_str::<toml::Table>(&text).ok();
+        let mut text_now = text;
+        let mut changed = false;
+        for m in &members {
+            match add_workspace_member(&text_now, m) {
+                Ok(Some(t)) => {
+                    text_now = t;
+                    changed = true;
+                }
+                Ok(None) => {
+                    manifest_note = Some(format!("`{m}` is already a workspace member"));
+                }
+                Err(e) => {
+                    return Err(AppError::Failed(format!(
+                        "cannot add `{m}` to the workspace members of {}: {e}; nothing was written",
+                        root_manifest.display()
+                    )))
+                }
+            }
+        }
+        if changed {
+            new_manifest = Some(text_now);
+        }
+    } else {
+        creating_root = true;
+        let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        new_manifest = Some(format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n{}",
+            list.join(", "),
+            templates::RELEASE_PROFILE
+        ));
+    }
+
+    let source = resolve_source(opts, &models_dir, &models_rel_from_cli, root_doc.as_ref())?;
+
+    let retort = source
+        .retort
+        .render(&["cli", "sqlite", "postgres", "mysql"]);
+    let retort_build = source.build.render(&[]);
+    let cargo_toml = templates::fill(
+        templates::CLI_CARGO,
+        &[
+            ("retort", &retort),
+            ("retort_build", &retort_build),
+            ("models", models_crate),
+            ("models_path", &models_rel_from_cli),
+        ],
+    );
+    let main_rs = templates::fill(templates::CLI_MAIN, &[("models_ident", &ident)]);
+    // Seen from the models folder rather than from cli/: only a relative path differs.
+    let models_retort = models_dep(&source.retort, &models_path).render(&[]);
+    let models_cargo = templates::fill(
+        templates::MODELS_CARGO,
+        &[("models", models_crate), ("retort", &models_retort)],
+    );
+
+    let mut files: Vec<(String, String)> = vec![
+        (FILES[0].to_string(), templates::RETORT_TOML.to_string()),
+        (FILES[1].to_string(), String::new()),
+        (FILES[2].to_string(), cargo_toml),
+        (FILES[3].to_string(), templates::CLI_BUILD.to_string()),
+        (FILES[4].to_string(), main_rs),
+    ];
+    if create_models {
+        files.push((planned[5].clone(), models_cargo));
+        files.push((planned[6].clone(), templates::MODELS_LIB.to_string()));
+    }
+    let mut written: Vec<PathBuf> = Vec::new();
+    let result = (|| -> Result<(), AppError> {
+        for (rel, content) in &files {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| AppError::Io {
+                    path: parent.to_path_buf(),
+                    source: e,
+                })?;
+            }
+            crate::write_new_file(&path, content.as_bytes())?;
+            written.push(path);
+        }
+        if let Some(text) = &new_manifest {
+            if creating_root {
+                crate::write_new_file(&root_manifest, text.as_bytes())?;
+                written.push(root_manifest.clone());
+            } else {
+                crate::write_atomic(&root_manifest, text.as_bytes())?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for p in written.iter().rev() {
+            let _ = std::fs::remove_file(p);
+        }
+        return Err(e);
+    }
+    for p in &written {
+        let _ = writeln!(out, "  Creating {}", p.display());
+    }
+    if new_manifest.is_some() && !creating_root {
+        let _ = writeln!(
+            out,
+            "  Adding {} to the workspace members in {}",
+            members.join(", "),
+            root_manifest.display()
+        );
+    }
+    if let Some(note) = manifest_note {
+        let _ = writeln!(out, "note: {note}");
+    }
+    if !creating_root
+        && root_doc
+            .as_ref()
+            .and_then(|r| r.get("profile"))
+            .and_then(|p| p.get("release"))
+            .and_then(|r| r.get("package"))
+            .and_then(|p| p.get("cli"))
+            .is_none()
+    {
+        let _ = writeln!(
+            out,
+            "tip: a big history compiles in seconds instead of minutes in release builds with this in {}:\n{}",
+            root_manifest.display(),
+            templates::RELEASE_PROFILE
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(|l| format!("  {l}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    let _ = writeln!(out, "note: retort comes from {}", source.why);
+    if create_models {
+        let _ = writeln!(
+            out,
+            "note: no models crate at {}: created `{}` with one example table (notes)",
+            models_dir.display(),
+            models_crate
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Next: edit database_url in retort.toml, then `cargo run -p cli -- revision --autogenerate -m \"create tables\"`"
+    );
+    Ok(())
+}
