@@ -33,16 +33,20 @@
 //! branches in a plan follows a depth-first order of the graph (deterministic, independent of
 //! file order) rather than Alembic's.
 
+mod errors;
 mod fresh;
+mod graph;
 mod header;
-mod map;
+mod history;
 mod plan;
+mod resolve;
 
+pub use errors::{GraphError, ResolveError};
 pub use fresh::{check_fresh, check_fresh_stamped, version_files, Compiled, StaleError, Stamp};
+pub use graph::RevisionMap;
 pub use header::{
     file_hash, file_name, header_block, new_revision_id, parse_header, render_header,
     render_script, slug, validate_branch_label, validate_revision_id, Header, HeaderError,
     MAX_REVISION_ID_LEN,
 };
-pub use map::{GraphError, ResolveError, RevisionMap};
 pub use plan::{Direction, StampPlan, Step, VersionChange};

@@ -1,7 +1,9 @@
 //! Upgrade, downgrade and stamp plans, with the version-table writes of every step
 //! (Alembic's `HeadMaintainer` rules).
 
-use crate::map::{parse_expr, Pos, ResolveError, RevisionMap};
+use crate::errors::ResolveError;
+use crate::graph::RevisionMap;
+use crate::resolve::{parse_expr, Pos};
 
 /// Which function of a script a step runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

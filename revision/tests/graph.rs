@@ -255,6 +255,24 @@ fn unknown_current_revision_is_an_error_naming_it() {
         .contains("Can't locate revision identified by 'zzzz'"));
 }
 
+#[test]
+fn version_rows_with_a_revision_and_its_descendant_are_refused() {
+    let m = linear();
+    let want = ResolveError::OverlappingCurrent {
+        ancestor: "b".into(),
+        descendant: "d".into(),
+    };
+    assert_eq!(m.check_current(&s(&["b", "d"])), Err(want.clone()));
+    assert_eq!(m.upgrade_plan(&s(&["d", "b"]), "head").unwrap_err(), want);
+    assert_eq!(m.downgrade_plan(&s(&["b", "d"]), "base").unwrap_err(), want);
+    assert!(want.to_string().contains("stamp --purge"), "{want}");
+    // stamp --purge ignores the rows: the way out works.
+    assert!(m.stamp_plan(&s(&["b", "d"]), &["d"], true).is_ok());
+    // Two real heads of a branched graph are fine.
+    let br = RevisionMap::new(vec![h("a", &[]), h("b", &["a"]), h("c", &["a"])]).unwrap();
+    assert_eq!(br.check_current(&s(&["b", "c"])), Ok(()));
+}
+
 // ------------------------------------------------------------------------------------------
 // prefixes
 
