@@ -24,13 +24,18 @@ pub(crate) struct Env<'a> {
 impl Env<'_> {
     /// The database URL by precedence (`--url`, `DATABASE_URL`, `.env`, `retort.toml`).
     pub fn url(&self) -> Result<String, AppError> {
-        config::database_url(
+        let (url, source) = config::database_url(
             self.url_flag.as_deref(),
             &self.ctx.env,
             &self.ctx.cwd,
             &self.cfg.config,
-        )
-        .map(|(u, _)| u)
+        )?;
+        // Relative paths in retort.toml are relative to it, also a SQLite file's: the same
+        // database whichever folder a command runs from.
+        Ok(match source {
+            config::UrlSource::Config => config::sqlite_path_from(&url, &self.cfg.base),
+            _ => url,
+        })
     }
 
     /// The path of a script, for display (relative to the working directory when inside it).

@@ -98,7 +98,7 @@ impl Loaded {
 }
 
 /// Reads the configuration: `explicit` (from `-c`, relative to `cwd`) must exist; otherwise
-/// `retort.toml` in `cwd` is read if present, and the defaults apply if not.
+/// the nearest `retort.toml` in `cwd` or a folder above it is read, and the defaults apply if there is none.
 pub fn load(cwd: &Path, explicit: Option<&Path>) -> Result<Loaded, AppError> {
     let path = match explicit {
         Some(p) => {
@@ -115,10 +115,11 @@ pub fn load(cwd: &Path, explicit: Option<&Path>) -> Result<Loaded, AppError> {
             }
             Some(p)
         }
-        None => {
-            let p = cwd.join(CONFIG_FILE);
-            p.is_file().then_some(p)
-        }
+        // As cargo finds Cargo.toml: the nearest retort.toml in `cwd` or a folder above it.
+        None => cwd
+            .ancestors()
+            .map(|d| d.join(CONFIG_FILE))
+            .find(|p| p.is_file()),
     };
     let Some(path) = path else {
         return Ok(Loaded {
@@ -226,7 +227,7 @@ impl std::fmt::Display for UrlSource {
 }
 
 /// The database URL: `--url`, else `DATABASE_URL` from the environment, else `DATABASE_URL`
-/// from `.env` in `cwd`, else `database_url` from the configuration.
+/// from the nearest `.env` in `cwd` or above, else `database_url` from the configuration.
 pub fn database_url(
     flag: Option<&str>,
     env: &BTreeMap<String, String>,
@@ -239,8 +240,12 @@ pub fn database_url(
     if let Some(u) = env.get("DATABASE_URL").filter(|u| !u.is_empty()) {
         return Ok((u.clone(), UrlSource::Env));
     }
-    let dotenv = cwd.join(".env");
-    if dotenv.is_file() {
+    // As dotenvy (and so sqlx-cli) finds it: the nearest .env in `cwd` or a folder above it.
+    if let Some(dotenv) = cwd
+        .ancestors()
+        .map(|d| d.join(".env"))
+        .find(|p| p.is_file())
+    {
         let text = std::fs::read_to_string(&dotenv).map_err(|e| AppError::Config {
             path: dotenv.clone(),
             message: format!("cannot read it: {e}"),
@@ -259,6 +264,35 @@ pub fn database_url(
     Err(AppError::Usage(
         "no database URL: pass --url, set DATABASE_URL (in the environment or in .env), or set database_url in retort.toml".to_string(),
     ))
+}
+
+/// A SQLite URL whose file path is relative, with the path made relative to `base` instead
+/// of the process's working directory; any other URL unchanged.
+pub fn sqlite_path_from(url: &str, base: &Path) -> String {
+    let Some(rest) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
+        return url.to_string();
+    };
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    if path.is_empty()
+        || path.starts_with('/')
+        || path.starts_with(':')
+        || Path::new(path).is_absolute()
+    {
+        return url.to_string();
+    }
+    let abs = base.join(path);
+    let mut out = format!("sqlite://{}", abs.display());
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
 }
 
 /// Parses a `.env` file the way sqlx-cli reads it (dotenvy: `KEY=VALUE` lines, `#` comments,
@@ -315,6 +349,27 @@ mod tests {
     fn wrong_type_is_an_error() {
         let e = parse("lock_timeout = \"soon\"\n").unwrap_err();
         assert!(e.contains("lock_timeout"), "{e}");
+    }
+
+    #[test]
+    fn relative_sqlite_paths_are_relative_to_the_config_file() {
+        let base = Path::new("/w/app");
+        assert_eq!(
+            sqlite_path_from("sqlite://data/x.db?mode=rwc", base),
+            "sqlite:///w/app/data/x.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_path_from("sqlite:x.db", base),
+            "sqlite:///w/app/x.db"
+        );
+        for same in [
+            "sqlite:///abs/x.db",
+            "sqlite::memory:",
+            "sqlite://:memory:",
+            "postgres://h/db",
+        ] {
+            assert_eq!(sqlite_path_from(same, base), same);
+        }
     }
 
     #[test]

@@ -164,3 +164,49 @@ async fn a_rev_id_that_shadows_an_existing_prefix_is_refused() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(versions(d.path()).len(), 1);
 }
+
+/// Configuration is found from the current folder upward, as cargo finds Cargo.toml, and a
+/// relative SQLite path in it is relative to the file: a command run from a subfolder works on
+/// the same database and writes scripts where the configuration says.
+#[tokio::test]
+async fn commands_run_from_a_subfolder_use_the_workspace_configuration() {
+    let d = tmp();
+    std::fs::write(
+        d.path().join("retort.toml"),
+        "script_location = \"migrations\"\ndatabase_url = \"sqlite://data/app.db?mode=rwc\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.path().join("data")).unwrap();
+    let sub = d.path().join("models/src");
+    std::fs::create_dir_all(&sub).unwrap();
+    let c = ctx(linear(), &sub);
+    ok(&c, &["upgrade", "head"]).await;
+    assert!(
+        d.path().join("data/app.db").is_file(),
+        "the database is the configured one"
+    );
+    assert!(
+        !sub.join("data").exists(),
+        "nothing is created in the subfolder"
+    );
+    let cur = ok(&c, &["current"]).await;
+    assert!(cur.contains(C3), "{cur}");
+    // From the root, the same database.
+    let root = ctx(linear(), d.path());
+    assert!(ok(&root, &["current"]).await.contains(C3));
+    // A new script goes to <root>/migrations/versions, not below the subfolder.
+    ok(&c, &["revision", "-m", "from below"]).await;
+    assert_eq!(versions(d.path()).len(), 1);
+    assert!(!sub.join("migrations").exists());
+    // .env is found upward too, as dotenvy finds it.
+    std::fs::write(
+        d.path().join(".env"),
+        format!(
+            "DATABASE_URL=sqlite://{}/other.db?mode=rwc\n",
+            d.path().display()
+        ),
+    )
+    .unwrap();
+    ok(&c, &["upgrade", "head"]).await;
+    assert!(d.path().join("other.db").is_file());
+}

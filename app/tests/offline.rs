@@ -58,6 +58,12 @@ async fn init_scaffolds_a_workspace_and_adds_the_member() {
     assert!(main.contains("use my_models as _;"), "{main}");
     assert!(main.contains("retort::include_migrations!();"));
     assert!(main.contains("retort::cli::main(migrations())"));
+    // Build output and local databases are kept out of git.
+    let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(
+        ignore.contains("/target") && ignore.contains("*.db"),
+        "{ignore}"
+    );
 
     let new_manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert_eq!(

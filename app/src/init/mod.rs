@@ -205,6 +205,10 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
         files.push((planned[5].clone(), models_cargo));
         files.push((planned[6].clone(), templates::MODELS_LIB.to_string()));
     }
+    // A .gitignore: written when there is none, completed when it lacks retort's lines.
+    let gitignore_path = dir.join(".gitignore");
+    let gitignore_had = std::fs::read_to_string(&gitignore_path).ok();
+    let gitignore = templates::gitignore(gitignore_had.as_deref());
     let mut written: Vec<PathBuf> = Vec::new();
     let result = (|| -> Result<(), AppError> {
         for (rel, content) in &files {
@@ -217,6 +221,14 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
             }
             crate::write_new_file(&path, content.as_bytes())?;
             written.push(path);
+        }
+        if let Some(text) = &gitignore {
+            if gitignore_had.is_none() {
+                crate::write_new_file(&gitignore_path, text.as_bytes())?;
+                written.push(gitignore_path.clone());
+            } else {
+                crate::write_atomic(&gitignore_path, text.as_bytes())?;
+            }
         }
         if let Some(text) = &new_manifest {
             if creating_root {
@@ -243,6 +255,13 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
             "  Adding {} to the workspace members in {}",
             members.join(", "),
             root_manifest.display()
+        );
+    }
+    if gitignore.is_some() && gitignore_had.is_some() {
+        let _ = writeln!(
+            out,
+            "  Adding target/ and local database files to {}",
+            gitignore_path.display()
         );
     }
     if let Some(note) = manifest_note {

@@ -7,10 +7,43 @@ pub(super) const CLI_BUILD: &str = include_str!("templates/build.rs.tmpl");
 pub(super) const CLI_MAIN: &str = include_str!("templates/main.rs.tmpl");
 pub(super) const MODELS_CARGO: &str = include_str!("templates/models.Cargo.toml");
 pub(super) const MODELS_LIB: &str = include_str!("templates/models.lib.rs.tmpl");
+pub(super) const GITIGNORE: &str = include_str!("templates/gitignore");
 /// Migration scripts are long straight-line code; optimizing them takes minutes on a big
 /// history (a 1,000-table initial migration: over four minutes at opt-level 3, seconds at 0)
 /// and buys nothing: the work happens in retort and sqlx, which stay optimized.
 pub(super) const RELEASE_PROFILE: &str = include_str!("templates/release-profile.toml");
+
+/// The `.gitignore` to write: the template when there is none, else the existing text plus
+/// the template's lines it lacks (`None`: nothing to add).
+pub(super) fn gitignore(existing: Option<&str>) -> Option<String> {
+    let Some(text) = existing else {
+        return Some(GITIGNORE.to_string());
+    };
+    let have: Vec<&str> = text.lines().map(str::trim).collect();
+    let missing: Vec<&str> = GITIGNORE
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter(|l| {
+            let bare = l.trim_start_matches('/');
+            !have
+                .iter()
+                .any(|h| h.trim_start_matches('/').trim_end_matches('/') == bare)
+        })
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("\n# Added by retort init: build output and local databases.\n");
+    for l in missing {
+        out.push_str(l);
+        out.push('\n');
+    }
+    Some(out)
+}
 
 /// `template` with every `{{key}}` replaced by its value.
 pub(super) fn fill(template: &str, values: &[(&str, &str)]) -> String {
@@ -25,6 +58,22 @@ pub(super) fn fill(template: &str, values: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gitignore_is_written_or_completed() {
+        assert_eq!(gitignore(None).as_deref(), Some(GITIGNORE));
+        let done = gitignore(Some("target/\n*.db\n")).unwrap();
+        assert!(done.starts_with("target/\n*.db\n"), "{done}");
+        assert!(
+            done.contains("*.db-wal\n") && done.contains(".env\n"),
+            "{done}"
+        );
+        assert!(
+            !done.contains("\n/target\n"),
+            "target/ is there already: {done}"
+        );
+        assert_eq!(gitignore(Some(GITIGNORE)), None);
+    }
 
     #[test]
     fn every_placeholder_is_filled() {
@@ -49,7 +98,13 @@ mod tests {
         assert_eq!(doc["package"]["name"].as_str(), Some("cli"));
         let main = fill(CLI_MAIN, &[("models_ident", "my_models")]);
         assert!(main.contains("use my_models as _;"), "{main}");
-        for t in [RETORT_TOML, CLI_BUILD, MODELS_LIB, RELEASE_PROFILE] {
+        for t in [
+            RETORT_TOML,
+            CLI_BUILD,
+            MODELS_LIB,
+            RELEASE_PROFILE,
+            GITIGNORE,
+        ] {
             assert!(!t.contains("{{"), "{t}");
         }
         let _: toml::Table = toml::from_str(RETORT_TOML).unwrap();
