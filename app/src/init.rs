@@ -452,7 +452,11 @@ exclude_tables = []
 # version_table_schema = \"public\"
 # compare_server_default = true
 # transaction_per_migration = true
+# Seconds: the migration lock and each statement's lock waits (0 = do not wait), connecting,
+# and one statement's run time (0 = no limit). See the README, Failure and recovery.
 # lock_timeout = 60
+# connect_timeout = 10
+# statement_timeout = 600
 ";
     let cargo_toml = format!(
         "\

@@ -75,6 +75,8 @@
 
 mod db;
 mod error;
+mod holders;
+pub mod limits;
 mod migration;
 mod offline;
 mod render;
@@ -83,6 +85,7 @@ mod set;
 
 pub use db::{redact_url, Db};
 pub use error::RunError;
+pub use limits::{Timeouts, WaitKind};
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
 pub use retort_revision::{Direction, RevisionMap};
