@@ -68,7 +68,8 @@ impl Timeouts {
         if t.statement.is_zero() {
             return None;
         }
-        Some(t.statement.max(t.lock) + t.connect)
+        let max = Duration::from_secs(MAX_TIMEOUT_SECS);
+        Some((t.statement.max(t.lock) + t.connect).min(max))
     }
 
     /// How [`Timeouts::round_trip`] is made, for messages.

@@ -911,7 +911,10 @@ impl Exec<'_> {
                     "Statement {number} was not applied (the server cancelled it). MySQL/MariaDB commit every DDL statement on its own: "
                 );
                 if done.is_empty() {
-                    s.push_str("no statement of this migration had been applied before it.");
+                    s.push_str(&format!(
+                        "no statement of this migration had been applied before it, so nothing of it is applied. The version table stays at {}.",
+                        show_rows(rows_before)
+                    ));
                 } else {
                     s.push_str(&format!(
                         "these {} statement(s) of {rev} had been applied and stay applied:",
@@ -920,11 +923,11 @@ impl Exec<'_> {
                     for (i, a) in done.iter().enumerate() {
                         s.push_str(&format!("\n  {}. {a}", i + 1));
                     }
+                    s.push_str(&format!(
+                        "\nThe version table stays at {}. Undo the applied statements (or finish the migration by hand and `stamp` it), then run again.",
+                        show_rows(rows_before)
+                    ));
                 }
-                s.push_str(&format!(
-                    "\nThe version table stays at {}. Undo the applied statements (or finish the migration by hand and `stamp` it), then run again.",
-                    show_rows(rows_before)
-                ));
                 s
             }
         };
