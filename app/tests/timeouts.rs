@@ -164,7 +164,9 @@ impl Fresh {
             }
         };
         let name = format!("retort_to_{}", retort_revision::new_revision_id());
-        db.execute(&format!("CREATE DATABASE {name}")).await.unwrap();
+        db.execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         let _ = db.close().await;
         let url = with_db(&admin, &name, None);
         Some(Fresh { server, name, url })
@@ -269,7 +271,10 @@ async fn silent_server_times_out(scheme: &str, server: &str) {
     let c = context(d.path(), "", &format!("{url}?connect_timeout=soon"));
     let (code, out, _) = timed(&c, &["current"]).await;
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("`connect_timeout=soon` in the database URL"), "{out}");
+    assert!(
+        out.contains("`connect_timeout=soon` in the database URL"),
+        "{out}"
+    );
     task.abort();
 }
 
@@ -289,7 +294,10 @@ async fn mariadb_server_that_never_answers() {
 
 /// A loopback proxy to `target` that forwards both ways until the client sends `marker`, then
 /// stops forwarding (keeping every socket open, like a network that froze).
-async fn freezing_proxy(target: SocketAddr, marker: &'static [u8]) -> (SocketAddr, Arc<AtomicBool>) {
+async fn freezing_proxy(
+    target: SocketAddr,
+    marker: &'static [u8],
+) -> (SocketAddr, Arc<AtomicBool>) {
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
     let frozen = Arc::new(AtomicBool::new(false));
@@ -364,7 +372,10 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
     let via = context(d.path(), SMALL, &db.url_via(addr));
     let (code, out, took) = timed(&via, &["upgrade", "head"]).await;
     eprintln!("--- {test}: frozen run ({took:?}):\n{out}");
-    assert!(frozen.load(Ordering::SeqCst), "the proxy never froze: {out}");
+    assert!(
+        frozen.load(Ordering::SeqCst),
+        "the proxy never froze: {out}"
+    );
     assert_eq!(code, 1, "{out}");
     // Round trip bound: statement_timeout 2 s + connect_timeout 1 s.
     assert!(
@@ -427,7 +438,11 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
         }
     }
     let (code, out, _) = timed(&direct, &["current"]).await;
-    assert_eq!((code, out.trim()), (0, format!("{E3} (head)").as_str()), "{out}");
+    assert_eq!(
+        (code, out.trim()),
+        (0, format!("{E3} (head)").as_str()),
+        "{out}"
+    );
     let _ = c.close().await;
     db.drop().await;
 }
@@ -518,13 +533,21 @@ async fn table_lock_held(server: Server, test: &str) {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_table_lock_held_by_the_application() {
-    table_lock_held(Server::Postgres, "postgres_table_lock_held_by_the_application").await;
+    table_lock_held(
+        Server::Postgres,
+        "postgres_table_lock_held_by_the_application",
+    )
+    .await;
 }
 
 #[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mariadb_table_lock_held_by_the_application() {
-    table_lock_held(Server::Mariadb, "mariadb_table_lock_held_by_the_application").await;
+    table_lock_held(
+        Server::Mariadb,
+        "mariadb_table_lock_held_by_the_application",
+    )
+    .await;
 }
 
 // ----- the migration lock held by a session that is still working -------------------------
@@ -564,7 +587,10 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
     let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
     eprintln!("--- {test} ({took:?}):\n{out}");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("waited 1 s for the migration lock on"), "{out}");
+    assert!(
+        out.contains("waited 1 s for the migration lock on"),
+        "{out}"
+    );
     assert!(!out.contains("another retort process"), "{out}");
     match server {
         Server::Postgres => {
@@ -574,7 +600,10 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
             );
             assert!(out.contains("state `active`"), "{out}");
             assert!(out.contains("pg_sleep(4)"), "{out}");
-            assert!(out.contains(&format!("pg_terminate_backend({id})")), "{out}");
+            assert!(
+                out.contains(&format!("pg_terminate_backend({id})")),
+                "{out}"
+            );
         }
         Server::Mariadb => {
             assert!(
@@ -585,7 +614,10 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
             assert!(out.contains(&format!("KILL {id}")), "{out}");
         }
     }
-    assert!(out.contains("the server is still executing its statement"), "{out}");
+    assert!(
+        out.contains("the server is still executing its statement"),
+        "{out}"
+    );
     assert!(took < Duration::from_secs(4), "took {took:?}");
     let holder = busy.await.unwrap();
     let _ = holder.close().await;
@@ -733,9 +765,9 @@ async fn sqlite_held_write_lock_is_a_lock_timeout_whatever_lock_timeout() {
                 let (code, out, took) = timed(&c, args).await;
                 assert_eq!(code, 1, "{how} {args:?}: {out}");
                 assert!(
-                    out.contains(&format!(
+                    out.contains(
                         "for the migration lock on the SQLite database (lock_timeout): another connection holds its write lock"
-                    )),
+                    ),
                     "{how} lock_timeout={lock_timeout} {args:?}: {out}"
                 );
                 assert!(!out.contains("(code 5)"), "{out}");
@@ -745,7 +777,9 @@ async fn sqlite_held_write_lock_is_a_lock_timeout_whatever_lock_timeout() {
                 );
             }
         }
-        sqlx::Executor::execute(&mut other, "ROLLBACK").await.unwrap();
+        sqlx::Executor::execute(&mut other, "ROLLBACK")
+            .await
+            .unwrap();
         other.close().await.unwrap();
     }
     let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
@@ -806,8 +840,7 @@ async fn postgres_huge_lock_timeout_is_clamped() {
 #[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mariadb_huge_lock_timeout_is_clamped() {
-    let Some(db) = Fresh::new(Server::Mariadb, "mariadb_huge_lock_timeout_is_clamped").await
-    else {
+    let Some(db) = Fresh::new(Server::Mariadb, "mariadb_huge_lock_timeout_is_clamped").await else {
         return;
     };
     huge_lock_timeout_is_clamped(&db.url).await;

@@ -54,6 +54,15 @@
 //!   split by an autocommit statement (SQLite: `VACUUM`, `PRAGMA foreign_keys`) releases the
 //!   lock at the split.
 //!
+//! # Bounded waits
+//!
+//! [`Db::connect_with`] connects within [`Timeouts::connect`] and sets the session's lock-wait
+//! and statement bounds; inside a run every round trip to a server is bounded by
+//! [`Timeouts::round_trip`], after which the connection is abandoned ([`RunError::NoAnswer`]).
+//! A wait that expires is reported with what waited and for what: [`RunError::LockTimeout`]
+//! names the session holding the migration lock, [`RunError::Waited`] the statement, the table
+//! and (PostgreSQL, MySQL/MariaDB) the sessions holding it. See [`limits`].
+//!
 //! # Rendering
 //!
 //! Each operation is rendered against the schema as it is before it: the history replayed up to
