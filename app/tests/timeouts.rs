@@ -846,3 +846,132 @@ async fn mariadb_huge_lock_timeout_is_clamped() {
     huge_lock_timeout_is_clamped(&db.url).await;
     db.drop().await;
 }
+
+// ----- a run killed while the server executes its statement --------------------------------
+
+fn sleepy_pg(m: &mut Migration) {
+    m.create_table(table("users"));
+    // Sleeps 30 s the first time only (sequences are not transactional).
+    m.execute("SELECT pg_sleep(CASE WHEN nextval('sleep_once') = 1 THEN 30 ELSE 0 END)");
+}
+fn sleepy_my(m: &mut Migration) {
+    m.create_table(table("users"));
+    m.execute("SELECT SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))");
+}
+
+/// A run is killed (its future dropped: the socket closes as on SIGKILL) while the server runs a
+/// 30 s statement. PostgreSQL notices the closed client (`client_connection_check_interval`),
+/// cancels the statement and frees the migration lock: the next run goes through within
+/// seconds. MariaDB keeps executing it: the next run names that session and its statement
+/// instead of blaming "another retort process"; `max_statement_time` ends it.
+async fn killed_run(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let mut conn = db.connect().await;
+    conn.execute("CREATE SEQUENCE sleep_once").await.unwrap();
+    let d = tmp();
+    std::fs::write(
+        d.path().join("retort.toml"),
+        "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 6\n",
+    )
+    .unwrap();
+    let up = match server {
+        Server::Postgres => sleepy_pg,
+        Server::Mariadb => sleepy_my,
+    };
+    let set = || {
+        MigrationSet::new(
+            "",
+            vec![Script::new("e1e1e1e1e1e1_sleepy.rs", H_E1, 1, up, down1)],
+        )
+    };
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    // Dropping the run's future after 1.5 s drops its connection mid-statement.
+    let first = tokio::time::timeout(Duration::from_millis(1500), cmd(&c, &["upgrade", "head"]));
+    assert!(first.await.is_err(), "the first run was not still running");
+    let start = Instant::now();
+
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    match server {
+        Server::Postgres => {
+            // Bounded: the server cancels within client_connection_check_interval (1 s here).
+            let mut last = String::new();
+            for _ in 0..6 {
+                let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+                if code == 0 {
+                    last.clear();
+                    break;
+                }
+                assert!(
+                    out.contains("it is held by PostgreSQL session pid"),
+                    "{out}"
+                );
+                last = out;
+            }
+            assert!(last.is_empty(), "still locked: {last}");
+            assert!(
+                start.elapsed() < Duration::from_secs(8),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+        Server::Mariadb => {
+            let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+            eprintln!("--- {test} ({took:?}):\n{out}");
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains("it is held by MySQL/MariaDB connection"),
+                "{out}"
+            );
+            assert!(
+                out.contains("SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))"),
+                "{out}"
+            );
+            assert!(
+                out.contains("the server is still executing its statement"),
+                "{out}"
+            );
+            assert!(!out.contains("another retort process"), "{out}");
+            // max_statement_time (6 s) ends it, then the lock is free: bounded retries. The
+            // killed run's CREATE TABLE committed on its own (half-applied), so the rerun then
+            // stops on that, not on the lock.
+            let mut last = String::new();
+            for _ in 0..10 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+                assert_eq!(code, 1, "{out}");
+                last = out;
+                if !last.contains("migration lock") {
+                    break;
+                }
+            }
+            eprintln!("--- {test}: after the server ended the statement:\n{last}");
+            assert!(!last.contains("migration lock"), "{last}");
+            assert!(last.contains("Table 'users' already exists"), "{last}");
+            assert!(
+                start.elapsed() < Duration::from_secs(14),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+    }
+    let _ = conn.close().await;
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_killed_run_frees_the_lock() {
+    killed_run(Server::Postgres, "postgres_killed_run_frees_the_lock").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_killed_run_is_named_by_the_next_run() {
+    killed_run(
+        Server::Mariadb,
+        "mariadb_killed_run_is_named_by_the_next_run",
+    )
+    .await;
+}
