@@ -9,7 +9,7 @@ use crate::AppError;
 pub const CONFIG_FILE: &str = "retort.toml";
 
 /// Every key `retort.toml` accepts.
-pub const KNOWN_KEYS: [&str; 9] = [
+pub const KNOWN_KEYS: [&str; 11] = [
     "script_location",
     "database_url",
     "version_table",
@@ -19,6 +19,8 @@ pub const KNOWN_KEYS: [&str; 9] = [
     "compare_server_default",
     "transaction_per_migration",
     "lock_timeout",
+    "connect_timeout",
+    "statement_timeout",
 ];
 
 /// The contents of `retort.toml` (the alembic.ini of retort), with defaults filled in.
@@ -42,8 +44,13 @@ pub struct Config {
     pub compare_server_default: bool,
     /// One transaction per migration (true) or one for the whole run (false). Default true.
     pub transaction_per_migration: bool,
-    /// Seconds to wait for the migration lock. Default 60.
+    /// Seconds to wait for the migration lock and for each statement's table locks (SQLite:
+    /// the write lock); 0: do not wait. Default 60.
     pub lock_timeout: u64,
+    /// Seconds connecting may take (a `connect_timeout` in the URL wins). Default 10.
+    pub connect_timeout: u64,
+    /// Seconds one statement may run (PostgreSQL, MariaDB); 0: no limit. Default 600.
+    pub statement_timeout: u64,
 }
 
 impl Default for Config {
@@ -58,6 +65,8 @@ impl Default for Config {
             compare_server_default: true,
             transaction_per_migration: true,
             lock_timeout: 60,
+            connect_timeout: 10,
+            statement_timeout: 600,
         }
     }
 }
@@ -172,6 +181,7 @@ pub fn parse(text: &str) -> Result<Config, String> {
     if config.script_location.is_empty() {
         return Err("`script_location` is empty".to_string());
     }
+    check_timeouts(&config)?;
     Ok(config)
 }
 
@@ -204,6 +214,27 @@ fn toml_error(message: &str) -> String {
         })
         .collect();
     retort_runner::redact_text(&lines.join("\n"))
+}
+
+/// Refuses timeouts no database can wait for (PostgreSQL's limit, about 24.8 days, is the
+/// smallest) and a zero `connect_timeout`.
+fn check_timeouts(c: &Config) -> Result<(), String> {
+    let max = retort_runner::limits::MAX_TIMEOUT_SECS;
+    for (key, v, zero) in [
+        ("lock_timeout", c.lock_timeout, "0 means do not wait"),
+        ("statement_timeout", c.statement_timeout, "0 means no limit"),
+        ("connect_timeout", c.connect_timeout, "at least 1"),
+    ] {
+        if v > max {
+            return Err(format!(
+                "`{key} = {v}` is too large: at most {max} seconds (about 24 days, PostgreSQL's limit; {zero})"
+            ));
+        }
+    }
+    if c.connect_timeout == 0 {
+        return Err("`connect_timeout = 0`: connecting needs at least 1 second".to_string());
+    }
+    Ok(())
 }
 
 /// Where the database URL came from (for messages).
@@ -370,6 +401,36 @@ mod tests {
         ] {
             assert_eq!(sqlite_path_from(same, base), same);
         }
+    }
+
+    #[test]
+    fn timeouts_have_finite_defaults_and_limits() {
+        let c = parse("").unwrap();
+        assert_eq!(
+            (c.connect_timeout, c.lock_timeout, c.statement_timeout),
+            (10, 60, 600)
+        );
+        let c = parse("lock_timeout = 0\nstatement_timeout = 0\nconnect_timeout = 2\n").unwrap();
+        assert_eq!(
+            (c.connect_timeout, c.lock_timeout, c.statement_timeout),
+            (2, 0, 0)
+        );
+        let e = parse("lock_timeout = 9223372036854775807\n").unwrap_err();
+        assert!(
+            e.contains(
+                "`lock_timeout = 9223372036854775807` is too large: at most 2147483 seconds"
+            ),
+            "{e}"
+        );
+        let e = parse("statement_timeout = 3000000\n").unwrap_err();
+        assert!(
+            e.contains("`statement_timeout = 3000000` is too large"),
+            "{e}"
+        );
+        let e = parse("connect_timeout = 0\n").unwrap_err();
+        assert!(e.contains("connect_timeout"), "{e}");
+        let e = parse("lock_timeout = -1\n").unwrap_err();
+        assert!(e.contains("lock_timeout"), "{e}");
     }
 
     #[test]

@@ -21,6 +21,8 @@ impl Env<'_> {
                 c.version_table.clone(),
             ),
             lock_timeout: Duration::from_secs(c.lock_timeout),
+            connect_timeout: Duration::from_secs(c.connect_timeout),
+            statement_timeout: Duration::from_secs(c.statement_timeout),
             transaction_per_migration: c.transaction_per_migration,
         }
     }
@@ -29,7 +31,7 @@ impl Env<'_> {
 /// Connects to the configured database.
 pub(crate) async fn connect(env: &Env<'_>) -> Result<Db, AppError> {
     let url = env.url()?;
-    Ok(Db::connect(&url).await?)
+    Ok(Db::connect_with(&url, &env.run_options().timeouts()).await?)
 }
 
 /// The dialect of the configured URL, without connecting (offline mode).
@@ -467,7 +469,7 @@ async fn compare_on(
         version_table: env.cfg.version_table_qualified(),
     };
     let dialect = db.dialect();
-    let mut intro = introspect(db, &iopts).await?;
+    let mut intro = introspect_bounded(&opts, db, &iopts).await?;
     if dialect != Dialect::Postgres {
         // MySQL and SQLite keep enums inside their columns, with no type name: the enum types
         // are the ones the history created, so that dropping the last use of one writes the
@@ -497,6 +499,26 @@ async fn compare_on(
         db_schema: intro.schema,
         diff,
     })
+}
+
+/// [`introspect`] within one round-trip bound (its few catalog queries together; see
+/// `retort_runner::Timeouts::round_trip`).
+async fn introspect_bounded(
+    opts: &RunOptions,
+    db: &mut Db,
+    iopts: &retort_introspect::Options,
+) -> Result<retort_introspect::Introspection, AppError> {
+    let t = opts.timeouts();
+    match t.round_trip().filter(|_| db.dialect() != Dialect::Sqlite) {
+        Some(limit) => match tokio::time::timeout(limit, introspect(db, iopts)).await {
+            Ok(r) => r,
+            Err(_) => Err(AppError::Failed(format!(
+                "reading the database schema got no answer from the server for {} (statement_timeout + connect_timeout): the network or the server stopped answering",
+                retort_runner::limits::secs(limit)
+            ))),
+        },
+        None => introspect(db, iopts).await,
+    }
 }
 
 async fn introspect(

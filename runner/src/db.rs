@@ -9,6 +9,7 @@ use retort_schema::Dialect;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 use sqlx::{Connection, Executor, Row};
 
+use crate::limits::{round_trip, take_connect_timeout, within, Timeouts};
 use crate::RunError;
 
 /// A live connection to one database. Which variants exist depends on the crate features
@@ -76,17 +77,44 @@ macro_rules! cell_as_string {
 }
 
 impl Db {
-    /// Connects to `url`: `sqlite:<path>` / `sqlite://<path>` / `sqlite::memory:` (the file
-    /// is created if missing, busy timeout 60 s), `postgres://` / `postgresql://`, `mysql://`
-    /// / `mariadb://`. Error messages never contain the password.
+    /// Connects to `url` with the default [`Timeouts`]: `sqlite:<path>` / `sqlite://<path>` /
+    /// `sqlite::memory:` (the file is created if missing), `postgres://` / `postgresql://`,
+    /// `mysql://` / `mariadb://`. Error messages never contain the password.
     pub async fn connect(url: &str) -> Result<Db, RunError> {
+        Db::connect_with(url, &Timeouts::default()).await
+    }
+
+    /// Connects to `url` within `t.connect` (a `connect_timeout=<seconds>` query parameter of
+    /// a PostgreSQL or MySQL URL takes precedence) and sets up the session's bounds: SQLite
+    /// `busy_timeout` = `t.lock`; PostgreSQL `lock_timeout`, `statement_timeout`,
+    /// `idle_in_transaction_session_timeout` (and, from PostgreSQL 14,
+    /// `client_connection_check_interval`, so a statement whose client died is cancelled);
+    /// MySQL/MariaDB `lock_wait_timeout`, `innodb_lock_wait_timeout`, `wait_timeout` and
+    /// (MariaDB) `max_statement_time`. See [`crate::limits`] for what each bounds.
+    pub async fn connect_with(url: &str, t: &Timeouts) -> Result<Db, RunError> {
+        let t = t.clamped();
         let dialect = Dialect::from_url(url).ok_or_else(|| RunError::UnsupportedUrl {
             url: redact_url(url),
         })?;
-        let connect_err = |e: sqlx::Error| RunError::Connect {
-            url: redact_url(url),
-            message: scrub(&e.to_string(), url),
+        let (stripped, from_url) = take_connect_timeout(url).map_err(RunError::Setting)?;
+        let (connect_timeout, setting) = match from_url {
+            Some(c) => (c, "connect_timeout in the URL"),
+            None => (t.connect, "connect_timeout"),
         };
+        let url_in = url;
+        let url = stripped.as_str();
+        let connect_err = |e: sqlx::Error| RunError::Connect {
+            url: redact_url(url_in),
+            message: scrub(&e.to_string(), url_in),
+        };
+        #[cfg(any(feature = "postgres", feature = "mysql"))]
+        let timed_out = |server: &'static str, at: String| RunError::ConnectTimeout {
+            server,
+            at,
+            waited: connect_timeout,
+            setting,
+        };
+        let _ = (connect_timeout, setting);
         match dialect {
             Dialect::Sqlite => {
                 #[cfg(feature = "sqlite")]
@@ -95,7 +123,7 @@ impl Db {
                     let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                         .map_err(connect_err)?
                         .create_if_missing(true)
-                        .busy_timeout(std::time::Duration::from_secs(60));
+                        .busy_timeout(t.lock);
                     let conn = sqlx::SqliteConnection::connect_with(&opts)
                         .await
                         .map_err(connect_err)?;
@@ -113,10 +141,25 @@ impl Db {
             Dialect::Postgres => {
                 #[cfg(feature = "postgres")]
                 {
-                    let conn = sqlx::PgConnection::connect(url)
+                    use std::str::FromStr;
+                    let mut opts =
+                        sqlx::postgres::PgConnectOptions::from_str(url).map_err(connect_err)?;
+                    if opts.get_application_name().is_none() {
+                        opts = opts.application_name("retort");
+                    }
+                    let at = format!("{}:{}", opts.get_host(), opts.get_port());
+                    let setup = async {
+                        let conn = sqlx::PgConnection::connect_with(&opts)
+                            .await
+                            .map_err(connect_err)?;
+                        let version = conn.server_version_num().unwrap_or(0);
+                        let mut db = Db::Postgres(conn);
+                        db.execute(&postgres_session_sql(&t, version)).await?;
+                        Ok(db)
+                    };
+                    within(connect_timeout, setup)
                         .await
-                        .map_err(connect_err)?;
-                    Ok(Db::Postgres(conn))
+                        .unwrap_or_else(|| Err(timed_out("PostgreSQL", at)))
                 }
                 #[cfg(not(feature = "postgres"))]
                 {
@@ -130,14 +173,27 @@ impl Db {
             Dialect::Mysql => {
                 #[cfg(feature = "mysql")]
                 {
+                    use std::str::FromStr;
                     let u = match url.strip_prefix("mariadb:") {
                         Some(rest) => format!("mysql:{rest}"),
                         None => url.to_string(),
                     };
-                    let conn = sqlx::MySqlConnection::connect(&u)
+                    let opts =
+                        sqlx::mysql::MySqlConnectOptions::from_str(&u).map_err(connect_err)?;
+                    let at = format!("{}:{}", opts.get_host(), opts.get_port());
+                    let setup = async {
+                        let conn = sqlx::MySqlConnection::connect_with(&opts)
+                            .await
+                            .map_err(connect_err)?;
+                        let mut db = Db::Mysql(conn);
+                        let version = db.query_scalar("SELECT VERSION()").await?;
+                        let mariadb = version.is_some_and(|v| v.contains("MariaDB"));
+                        db.execute(&mysql_session_sql(&t, mariadb)).await?;
+                        Ok(db)
+                    };
+                    within(connect_timeout, setup)
                         .await
-                        .map_err(connect_err)?;
-                    Ok(Db::Mysql(conn))
+                        .unwrap_or_else(|| Err(timed_out("MySQL/MariaDB", at)))
                 }
                 #[cfg(not(feature = "mysql"))]
                 {
@@ -165,19 +221,34 @@ impl Db {
 
     /// Runs `sql` (one or more statements, no parameters, text protocol) and returns the
     /// number of rows affected.
+    ///
+    /// Inside a run, a round trip to a PostgreSQL or MySQL/MariaDB server is bounded (see
+    /// [`Timeouts::round_trip`]).
     pub async fn execute(&mut self, sql: &str) -> Result<u64, RunError> {
-        with_conn!(*self, c => {
-            let r = c
-                .execute(sqlx::raw_sql(sql))
-                .await
-                .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
-            Ok(r.rows_affected())
+        let network = self.dialect() != Dialect::Sqlite;
+        round_trip(network, sql, async {
+            with_conn!(*self, c => {
+                let r = c
+                    .execute(sqlx::raw_sql(sql))
+                    .await
+                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                Ok(r.rows_affected())
+            })
         })
+        .await
     }
 
     /// Runs a query and returns every row, each column as text (`None` for NULL). Integers,
     /// floats and booleans are formatted; bytes are read as UTF-8 (lossy).
     pub async fn query_strings(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, RunError> {
+        let network = self.dialect() != Dialect::Sqlite;
+        round_trip(network, sql, self.query_strings_unbounded(sql)).await
+    }
+
+    async fn query_strings_unbounded(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<Vec<Option<String>>>, RunError> {
         match *self {
             #[cfg(feature = "sqlite")]
             Db::Sqlite(ref mut c) => {
@@ -223,16 +294,22 @@ impl Db {
         }
     }
 
-    /// Closes the connection cleanly.
+    /// Closes the connection cleanly; a server that does not take the goodbye within 5 s is
+    /// left to notice the closed socket.
     pub async fn close(self) -> Result<(), RunError> {
-        let r: Result<(), sqlx::Error> = match self {
-            #[cfg(feature = "sqlite")]
-            Db::Sqlite(c) => c.close().await,
-            #[cfg(feature = "postgres")]
-            Db::Postgres(c) => c.close().await,
-            #[cfg(feature = "mysql")]
-            Db::Mysql(c) => c.close().await,
+        let close = async move {
+            match self {
+                #[cfg(feature = "sqlite")]
+                Db::Sqlite(c) => c.close().await,
+                #[cfg(feature = "postgres")]
+                Db::Postgres(c) => c.close().await,
+                #[cfg(feature = "mysql")]
+                Db::Mysql(c) => c.close().await,
+            }
         };
+        let r: Result<(), sqlx::Error> = within(std::time::Duration::from_secs(5), close)
+            .await
+            .unwrap_or(Ok(()));
         r.map_err(|e| RunError::sql("<close connection>", e))
     }
 
@@ -246,6 +323,55 @@ impl Db {
             .and_then(|r| r.into_iter().next())
             .flatten())
     }
+}
+
+/// The session settings of a PostgreSQL connection (`version`: `server_version_num`).
+#[cfg(feature = "postgres")]
+fn postgres_session_sql(t: &Timeouts, version: u32) -> String {
+    // PostgreSQL reads 0 as "no limit": `lock_timeout = 0` (do not wait) becomes 1 ms.
+    let lock = t.lock.as_millis().max(1);
+    let mut s = format!(
+        "SET lock_timeout = {lock}; SET statement_timeout = {};",
+        t.statement.as_millis()
+    );
+    if let Some(rt) = t.round_trip() {
+        // A session of a run whose client went silent ends, releasing its locks.
+        s.push_str(&format!(
+            " SET idle_in_transaction_session_timeout = {};",
+            rt.as_millis()
+        ));
+    }
+    if version >= 140000 {
+        // A statement whose client went away (killed run) is cancelled within this.
+        s.push_str(&format!(
+            " SET client_connection_check_interval = {};",
+            t.connect.as_millis().clamp(1000, 10_000)
+        ));
+    }
+    s
+}
+
+/// The session settings of a MySQL/MariaDB connection.
+#[cfg(feature = "mysql")]
+fn mysql_session_sql(t: &Timeouts, mariadb: bool) -> String {
+    // MariaDB accepts 0 (do not wait); MySQL's minimum is 1 s.
+    let lock = crate::limits::ceil_secs(t.lock).max(u64::from(!mariadb));
+    let mut s =
+        format!("SET SESSION lock_wait_timeout = {lock}, innodb_lock_wait_timeout = {lock}");
+    if let Some(rt) = t.round_trip() {
+        // A session that stays silent this long is closed by the server, releasing its locks.
+        s.push_str(&format!(
+            ", wait_timeout = {}",
+            crate::limits::ceil_secs(rt).max(1)
+        ));
+    }
+    if mariadb {
+        s.push_str(&format!(
+            ", max_statement_time = {:.3}",
+            t.statement.as_secs_f64()
+        ));
+    }
+    s
 }
 
 /// The database's own message for a failed statement (without sqlx's prefix).

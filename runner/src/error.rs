@@ -94,9 +94,64 @@ pub enum RunError {
         source: retort_schema::ApplyError,
     },
 
-    /// Another process holds the migration lock.
-    #[error("another retort process holds the migration lock on {db} (waited {} s); set lock_timeout in retort.toml", .waited.as_secs())]
-    LockTimeout { db: String, waited: Duration },
+    /// The migration lock (or, on SQLite, the database's write lock) was not free within
+    /// `lock_timeout`. `holder` says who holds it where the database can tell.
+    #[error("waited {} for the migration lock on {db} (lock_timeout): {holder}; or raise lock_timeout in retort.toml", crate::limits::secs_ref(.waited))]
+    LockTimeout {
+        db: String,
+        waited: Duration,
+        holder: String,
+    },
+
+    /// Connecting (or setting up the session) did not finish within `connect_timeout`.
+    #[error("connecting to {server} at {at} timed out after {} ({setting}): the server did not answer; check the host, port and network, or raise connect_timeout in retort.toml (or `connect_timeout=` in the URL)", crate::limits::secs_ref(.waited))]
+    ConnectTimeout {
+        /// `PostgreSQL` or `MySQL/MariaDB`.
+        server: &'static str,
+        /// `host:port`.
+        at: String,
+        waited: Duration,
+        /// `connect_timeout` or `connect_timeout in the URL`.
+        setting: &'static str,
+    },
+
+    /// A round trip to the server got no answer within the bound (see
+    /// [`crate::Timeouts::round_trip`]); the connection was abandoned.
+    #[error("no answer from the database server for {} ({reason}) while running `{sql}`: the network or the server stopped answering, and retort dropped the connection", crate::limits::secs_ref(.waited))]
+    NoAnswer {
+        sql: String,
+        waited: Duration,
+        reason: String,
+    },
+
+    /// A call on a connection abandoned after [`RunError::NoAnswer`].
+    #[error("not run: the connection was dropped after the server stopped answering (`{sql}`)")]
+    ConnectionDropped { sql: String },
+
+    /// A statement of a migration hit a bound: a lock wait (`lock_timeout`), its run time
+    /// (`statement_timeout`), or the server stopped answering.
+    #[error("{}", wait_message(.revision, .direction, .number, .sql, .kind, .waited, .reason, .table.as_deref(), .holders, .consequence))]
+    Waited {
+        revision: String,
+        direction: &'static str,
+        /// 1-based position of the statement in the migration.
+        number: usize,
+        sql: String,
+        kind: crate::limits::WaitKind,
+        waited: Duration,
+        /// The setting(s) the bound comes from.
+        reason: String,
+        /// The table the statement changes, when known.
+        table: Option<String>,
+        /// Who holds the lock (PostgreSQL, MySQL/MariaDB), when it could be found.
+        holders: String,
+        /// What state the database is left in.
+        consequence: String,
+    },
+
+    /// A setting (in the URL or the options) is out of range.
+    #[error("{0}")]
+    Setting(String),
 
     /// A version-table UPDATE or DELETE did not match exactly one row.
     #[error("migration {revision}: the version table `{table}` changed underneath this run (`{sql}` matched {rows} row(s), expected 1): another process modified it concurrently; check `current` and run again")]
@@ -122,6 +177,51 @@ pub enum RunError {
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn wait_message(
+    revision: &str,
+    direction: &str,
+    number: &usize,
+    sql: &str,
+    kind: &crate::limits::WaitKind,
+    waited: &Duration,
+    reason: &str,
+    table: Option<&str>,
+    holders: &str,
+    consequence: &str,
+) -> String {
+    use crate::limits::{secs, WaitKind};
+    let on = match table {
+        Some(t) => format!("a lock on table `{t}`"),
+        None => "a lock".to_string(),
+    };
+    let mut s = match *kind {
+        WaitKind::Lock => format!(
+            "statement {number} of revision {revision} ({direction}) waited {} for {on} ({reason}): another session holds it",
+            secs(*waited)
+        ),
+        WaitKind::Statement => format!(
+            "statement {number} of revision {revision} ({direction}) ran for {} and was cancelled by the server ({reason})",
+            secs(*waited)
+        ),
+        WaitKind::NoAnswer => format!(
+            "statement {number} of revision {revision} ({direction}) got no answer from the server for {} ({reason}): the network or the server stopped answering, and retort dropped the connection",
+            secs(*waited)
+        ),
+    };
+    if !holders.is_empty() {
+        s.push_str(" -- ");
+        s.push_str(holders);
+    }
+    s.push_str(&format!("\n  statement: {sql}\n{consequence}"));
+    match *kind {
+        WaitKind::Lock => s.push_str("\nRun again when the lock is free, or raise lock_timeout in retort.toml."),
+        WaitKind::Statement => s.push_str("\nRaise statement_timeout in retort.toml (0 = no limit) if the statement needs longer."),
+        WaitKind::NoAnswer => {}
+    }
+    s
 }
 
 fn mysql_partial_message(

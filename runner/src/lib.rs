@@ -54,6 +54,15 @@
 //!   split by an autocommit statement (SQLite: `VACUUM`, `PRAGMA foreign_keys`) releases the
 //!   lock at the split.
 //!
+//! # Bounded waits
+//!
+//! [`Db::connect_with`] connects within [`Timeouts::connect`] and sets the session's lock-wait
+//! and statement bounds; inside a run every round trip to a server is bounded by
+//! [`Timeouts::round_trip`], after which the connection is abandoned ([`RunError::NoAnswer`]).
+//! A wait that expires is reported with what waited and for what: [`RunError::LockTimeout`]
+//! names the session holding the migration lock, [`RunError::Waited`] the statement, the table
+//! and (PostgreSQL, MySQL/MariaDB) the sessions holding it. See [`limits`].
+//!
 //! # Rendering
 //!
 //! Each operation is rendered against the schema as it is before it: the history replayed up to
@@ -75,6 +84,8 @@
 
 mod db;
 mod error;
+mod holders;
+pub mod limits;
 mod migration;
 mod offline;
 mod render;
@@ -83,6 +94,7 @@ mod set;
 
 pub use db::{redact_text, redact_url, Db};
 pub use error::RunError;
+pub use limits::{Timeouts, WaitKind};
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
 pub use retort_revision::{Direction, RevisionMap};

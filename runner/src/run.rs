@@ -6,18 +6,28 @@ use retort_revision::{Direction, RevisionMap, Step};
 use retort_schema::{Dialect, QName, Schema};
 use retort_sql::{quote_qname, quote_string};
 
+use crate::holders::{migration_lock_holder, table_lock_holders, MigrationLockName};
+use crate::limits::{bounded, classify, Timeouts, WaitKind};
 use crate::render::{create_version_table, render, version_writes};
 use crate::set::apply_op;
 use crate::{Db, MigrationSet, MigrationStep, RunError};
 
 /// How a run behaves (`retort.toml`: `version_table`, `version_table_schema`, `lock_timeout`,
-/// `transaction_per_migration`).
+/// `connect_timeout`, `statement_timeout`, `transaction_per_migration`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunOptions {
     /// The version table; default `retort_version` (in the connection's default schema).
     pub version_table: QName,
-    /// How long to wait for another process's migration lock; default 60 s.
+    /// How long to wait for the migration lock, and for each statement's table locks
+    /// (SQLite: the write lock); zero: do not wait; default 60 s.
     pub lock_timeout: Duration,
+    /// How long connecting may take ([`Db::connect_with`]); inside a run it is also the
+    /// margin added to the longest server-side wait to bound each round trip; default 10 s.
+    pub connect_timeout: Duration,
+    /// How long one statement may run (PostgreSQL `statement_timeout`, MariaDB
+    /// `max_statement_time`), set on the connection by [`Db::connect_with`]; zero: no limit,
+    /// and round trips are then unbounded; default 600 s.
+    pub statement_timeout: Duration,
     /// PostgreSQL and SQLite: each migration and its version-table change in its own
     /// transaction (default `true`); `false`: the whole run in one transaction.
     pub transaction_per_migration: bool,
@@ -28,8 +38,22 @@ impl Default for RunOptions {
         RunOptions {
             version_table: QName::new("retort_version"),
             lock_timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(600),
             transaction_per_migration: true,
         }
+    }
+}
+
+impl RunOptions {
+    /// The timeouts of these options, for [`Db::connect_with`].
+    pub fn timeouts(&self) -> Timeouts {
+        Timeouts {
+            connect: self.connect_timeout,
+            lock: self.lock_timeout,
+            statement: self.statement_timeout,
+        }
+        .clamped()
     }
 }
 
@@ -74,10 +98,15 @@ pub(crate) fn direction_word(d: Direction) -> &'static str {
 
 /// The version table's rows (the applied heads), sorted; empty if the table does not exist.
 pub async fn current(db: &mut Db, opts: &RunOptions) -> Result<Vec<String>, RunError> {
-    if !version_table_exists(db, &opts.version_table).await? {
-        return Ok(Vec::new());
-    }
-    read_heads(db, &opts.version_table).await
+    let d = db.dialect();
+    bounded(&opts.timeouts(), async {
+        if !version_table_exists(db, &opts.version_table).await? {
+            return Ok(Vec::new());
+        }
+        read_heads(db, &opts.version_table).await
+    })
+    .await
+    .map_err(|e| sqlite_busy_is_lock_timeout(d, opts, e))
 }
 
 /// Runs every migration up to `target` (`head`, `heads`, a revision, `+N`, `label@head`, ...).
@@ -137,8 +166,9 @@ pub async fn stamp(
 /// Connects to `url` and upgrades to every head with default options: for applications that
 /// apply their embedded migrations at start-up.
 pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, RunError> {
-    let mut db = Db::connect(url).await?;
-    let r = upgrade(&mut db, set, "heads", &RunOptions::default(), &mut |_| {}).await;
+    let opts = RunOptions::default();
+    let mut db = Db::connect_with(url, &opts.timeouts()).await?;
+    let r = upgrade(&mut db, set, "heads", &opts, &mut |_| {}).await;
     let c = db.close().await;
     let r = r?;
     c?;
@@ -159,12 +189,27 @@ async fn run_command(
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
     let map = set.revision_map()?;
+    bounded(
+        &opts.timeouts(),
+        locked_run(db, set, &map, opts, events, cmd),
+    )
+    .await
+}
+
+async fn locked_run(
+    db: &mut Db,
+    set: &MigrationSet,
+    map: &RevisionMap,
+    opts: &RunOptions,
+    events: &mut (dyn FnMut(Event) + Send),
+    cmd: Command<'_>,
+) -> Result<Report, RunError> {
     let lock = acquire_lock(db, opts).await?;
     let mut ex = Exec {
         d: db.dialect(),
         db,
         set,
-        map: &map,
+        map,
         opts,
         events,
         in_tx: false,
@@ -174,6 +219,10 @@ async fn run_command(
     if r.is_err() && ex.in_tx {
         let _ = ex.rollback().await;
     }
+    let r = match r {
+        Err(e) => Err(explain_wait(db, opts, e).await),
+        ok => ok,
+    };
     let u = release_lock(db, lock).await;
     let report = r?;
     u?;
@@ -194,7 +243,7 @@ pub fn pg_lock_key(version_table: &QName) -> i64 {
 }
 
 async fn acquire_lock(db: &mut Db, opts: &RunOptions) -> Result<Lock, RunError> {
-    let timeout = opts.lock_timeout;
+    let timeout = opts.timeouts().lock;
     match db.dialect() {
         Dialect::Sqlite => {
             // The write lock is each migration's `BEGIN IMMEDIATE`, waited for this long.
@@ -217,9 +266,11 @@ async fn acquire_lock(db: &mut Db, opts: &RunOptions) -> Result<Lock, RunError> 
                         .query_scalar("SELECT current_database()")
                         .await?
                         .unwrap_or_default();
+                    let holder = migration_lock_holder(db, &MigrationLockName::Postgres(key)).await;
                     return Err(RunError::LockTimeout {
                         db: format!("PostgreSQL database `{name}`"),
                         waited: timeout,
+                        holder,
                     });
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -239,20 +290,30 @@ async fn acquire_lock(db: &mut Db, opts: &RunOptions) -> Result<Lock, RunError> 
                     retort_schema::naming::fnv1a(name.as_bytes())
                 );
             }
+            // The wait is bounded by its own timeout, not by MariaDB's `max_statement_time`
+            // (the `/*M! */` part runs on MariaDB only).
             let sql = format!(
-                "SELECT GET_LOCK({}, {:.3})",
+                "/*M!100108 SET STATEMENT max_statement_time = 0 FOR */ SELECT GET_LOCK({}, {:.3})",
                 quote_string(&name, Dialect::Mysql),
                 timeout.as_secs_f64()
             );
             match db.query_scalar(&sql).await?.as_deref() {
                 Some("1") => Ok(Lock::Mysql(name)),
-                Some("0") => Err(RunError::LockTimeout {
-                    db: format!("MySQL/MariaDB database `{dbname}`"),
-                    waited: timeout,
-                }),
+                Some("0") => {
+                    let holder =
+                        migration_lock_holder(db, &MigrationLockName::Mysql(&name)).await;
+                    Err(RunError::LockTimeout {
+                        db: format!("MySQL/MariaDB database `{dbname}`"),
+                        waited: timeout,
+                        holder,
+                    })
+                }
                 other => Err(RunError::sql(
                     &sql,
-                    format!("GET_LOCK returned {other:?} (lock `{name}`)"),
+                    format!(
+                        "GET_LOCK returned {} for the migration lock `{name}`: the server gave up the wait without a result (it does so when the waiting statement is killed -- KILL QUERY, max_statement_time -- or runs out of memory); run again, and check the server's error log if it repeats",
+                        other.unwrap_or("NULL")
+                    ),
                 )),
             }
         }
@@ -367,17 +428,7 @@ impl Exec<'_> {
 
     /// SQLite answers "database is locked" once `busy_timeout` (= `lock_timeout`) is over.
     fn busy_is_lock_timeout(&self, e: RunError) -> RunError {
-        let busy = self.d == Dialect::Sqlite
-            && e.db_message()
-                .is_some_and(|m| m.contains("database is locked") || m.contains("(code 5)"));
-        if busy {
-            RunError::LockTimeout {
-                db: "the SQLite database".into(),
-                waited: self.opts.lock_timeout,
-            }
-        } else {
-            e
-        }
+        sqlite_busy_is_lock_timeout(self.d, self.opts, e)
     }
 
     async fn begin(&mut self, revision: &str) -> Result<(), RunError> {
@@ -593,6 +644,21 @@ impl Exec<'_> {
                             });
                         }
                         if let Err(e) = self.db.execute(&st.sql).await {
+                            let number = done.len() + committed.len() + 1;
+                            if let Some(w) = self.waited(
+                                &e,
+                                &rev,
+                                dir,
+                                number,
+                                &st.sql,
+                                op,
+                                rows_before,
+                                &done,
+                                &committed,
+                                whole_tx,
+                            ) {
+                                return Err(w);
+                            }
                             let message = e.db_message().unwrap_or_default().to_string();
                             return Err(if self.transactional() {
                                 RunError::Statement {
@@ -704,5 +770,178 @@ impl Exec<'_> {
         self.commit("").await?;
         let applied = read_heads(self.db, &self.opts.version_table).await?;
         Ok(Report { applied })
+    }
+}
+
+// ----- bounded waits ----------------------------------------------------------------------
+
+/// SQLite answers "database is locked" (busy) once `busy_timeout` (= `lock_timeout`) is over,
+/// whichever statement waited: reported as the lock timeout it is.
+fn sqlite_busy_is_lock_timeout(d: Dialect, opts: &RunOptions, e: RunError) -> RunError {
+    let busy = d == Dialect::Sqlite
+        && matches!(e, RunError::Sql { .. })
+        && e.db_message()
+            .is_some_and(|m| classify(m) == Some(WaitKind::Lock));
+    if busy {
+        RunError::LockTimeout {
+            db: "the SQLite database".into(),
+            waited: opts.timeouts().lock,
+            holder: "another connection holds its write lock (SQLite cannot say which process: look for a writer of this file, e.g. another retort run or the application)".into(),
+        }
+    } else {
+        e
+    }
+}
+
+/// Completes a wait error once the failed transaction is rolled back: who holds the table
+/// lock a statement waited for; SQLite busy errors as lock timeouts.
+async fn explain_wait(db: &mut Db, opts: &RunOptions, e: RunError) -> RunError {
+    match e {
+        RunError::Waited {
+            revision,
+            direction,
+            number,
+            sql,
+            kind: WaitKind::Lock,
+            waited,
+            reason,
+            table,
+            holders,
+            consequence,
+        } if holders.is_empty() && db.dialect() != Dialect::Sqlite => {
+            let t = table.as_deref().map(QName::parse);
+            let holders = table_lock_holders(db, t.as_ref()).await;
+            RunError::Waited {
+                revision,
+                direction,
+                number,
+                sql,
+                kind: WaitKind::Lock,
+                waited,
+                reason,
+                table,
+                holders,
+                consequence,
+            }
+        }
+        e => sqlite_busy_is_lock_timeout(db.dialect(), opts, e),
+    }
+}
+
+impl Exec<'_> {
+    /// The error of statement `number` of `rev` when it hit a bound (lock wait, statement
+    /// time, no answer), with what the database is left in; `None` for other failures.
+    #[allow(clippy::too_many_arguments)]
+    fn waited(
+        &self,
+        e: &RunError,
+        rev: &str,
+        dir: &'static str,
+        number: usize,
+        sql: &str,
+        op: &retort_schema::Op,
+        rows_before: &[String],
+        done: &[String],
+        committed: &[String],
+        whole_tx: bool,
+    ) -> Option<RunError> {
+        let t = self.opts.timeouts();
+        let (kind, waited, reason) = match e {
+            RunError::NoAnswer { waited, reason, .. } => {
+                (WaitKind::NoAnswer, *waited, reason.clone())
+            }
+            _ => match e.db_message().and_then(classify)? {
+                WaitKind::Lock => (
+                    WaitKind::Lock,
+                    t.lock,
+                    match self.d {
+                        Dialect::Postgres => "lock_timeout",
+                        Dialect::Mysql => "lock_timeout, as lock_wait_timeout",
+                        Dialect::Sqlite => "lock_timeout, as busy_timeout",
+                    }
+                    .to_string(),
+                ),
+                WaitKind::Statement => (
+                    WaitKind::Statement,
+                    t.statement,
+                    "statement_timeout".to_string(),
+                ),
+                WaitKind::NoAnswer => return None,
+            },
+        };
+        let rt = t.round_trip().map(crate::limits::secs).unwrap_or_default();
+        let consequence = match (kind, self.transactional()) {
+            (WaitKind::NoAnswer, true) => {
+                let mut s = format!(
+                    "The migration's transaction was not committed. The server rolls it back when it ends the abandoned session: at once if the closed connection reaches it, at the latest after {rt} of silence (idle_in_transaction_session_timeout); until then that session keeps its locks, the migration lock included, and the next run names it. The version table stays at {}.",
+                    show_rows(rows_before)
+                );
+                if !committed.is_empty() {
+                    s.push_str("\nExcept these statements, committed before a statement that runs outside a transaction:");
+                    for c in committed {
+                        s.push_str(&format!("\n  - {c}"));
+                    }
+                }
+                s
+            }
+            (WaitKind::NoAnswer, false) => {
+                let mut s = String::from(
+                    "MySQL/MariaDB commit every DDL statement on its own, so the migration is half-applied: ",
+                );
+                if done.is_empty() {
+                    s.push_str("no statement of it had been applied before this one.");
+                } else {
+                    s.push_str(&format!(
+                        "these {} statement(s) of {rev} had been applied and stay applied:",
+                        done.len()
+                    ));
+                    for (i, a) in done.iter().enumerate() {
+                        s.push_str(&format!("\n  {}. {a}", i + 1));
+                    }
+                }
+                s.push_str(&format!(
+                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session after {rt} of silence (wait_timeout), which releases the migration lock. Before running again, look at the schema (`check`) and `current`; finish or undo statement {number} by hand, then `stamp` if the migration is complete.",
+                    show_rows(rows_before)
+                ));
+                s
+            }
+            (_, true) => self.consequence(rows_before, committed, whole_tx),
+            (_, false) => {
+                let mut s = format!(
+                    "Statement {number} was not applied (the server cancelled it). MySQL/MariaDB commit every DDL statement on its own: "
+                );
+                if done.is_empty() {
+                    s.push_str(&format!(
+                        "no statement of this migration had been applied before it, so nothing of it is applied. The version table stays at {}.",
+                        show_rows(rows_before)
+                    ));
+                } else {
+                    s.push_str(&format!(
+                        "these {} statement(s) of {rev} had been applied and stay applied:",
+                        done.len()
+                    ));
+                    for (i, a) in done.iter().enumerate() {
+                        s.push_str(&format!("\n  {}. {a}", i + 1));
+                    }
+                    s.push_str(&format!(
+                        "\nThe version table stays at {}. Undo the applied statements (or finish the migration by hand and `stamp` it), then run again.",
+                        show_rows(rows_before)
+                    ));
+                }
+                s
+            }
+        };
+        Some(RunError::Waited {
+            revision: rev.to_string(),
+            direction: dir,
+            number,
+            sql: sql.to_string(),
+            kind,
+            waited,
+            reason,
+            table: op.table().map(|t| t.to_string()),
+            holders: String::new(),
+            consequence,
+        })
     }
 }

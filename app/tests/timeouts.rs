@@ -1,0 +1,977 @@
+//! Nothing hangs: connect, lock-wait and statement bounds, a network that freezes mid-run, and
+//! messages that name what was waited for. Through the app library, on SQLite, PostgreSQL and
+//! MariaDB (`cargo test -p retort-app --all-features --test timeouts`). Every test sets small
+//! timeouts and runs in a few seconds; everything is on loopback.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{cmd, tmp};
+use retort_app::Context;
+use retort_runner::{Migration, MigrationSet, Script};
+use retort_schema::{Column, PrimaryKey, Schema, SqlType, Table};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const E1: &str = "e1e1e1e1e1e1";
+const E2: &str = "e2e2e2e2e2e2";
+const E3: &str = "e3e3e3e3e3e3";
+
+const H_E1: &str = "//! Create users\n//!\n//! Revision ID: e1e1e1e1e1e1\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:00:00 UTC\n";
+const H_E2: &str = "//! Add nickname\n//!\n//! Revision ID: e2e2e2e2e2e2\n//! Revises: e1e1e1e1e1e1\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:01:00 UTC\n";
+const H_E3: &str = "//! Posts and the frozen table\n//!\n//! Revision ID: e3e3e3e3e3e3\n//! Revises: e2e2e2e2e2e2\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:02:00 UTC\n";
+
+fn table(name: &str) -> Table {
+    let mut t = Table::new(name);
+    t.columns.push(Column::new("id", SqlType::Integer));
+    t.primary_key = Some(PrimaryKey {
+        name: format!("pk_{name}"),
+        columns: vec!["id".to_string()],
+    });
+    t
+}
+
+fn up1(m: &mut Migration) {
+    m.create_table(table("users"));
+}
+fn down1(m: &mut Migration) {
+    m.drop_table("users");
+}
+fn up2(m: &mut Migration) {
+    m.add_column(
+        "users",
+        Column::new("nickname", SqlType::Varchar(40)).nullable(true),
+    );
+}
+fn down2(m: &mut Migration) {
+    m.drop_column("users", "nickname");
+}
+/// Two statements; the proxy of the freeze tests stops forwarding when it sees the second.
+fn up3(m: &mut Migration) {
+    m.create_table(table("posts"));
+    m.create_table(table("frozen_net"));
+}
+fn down3(m: &mut Migration) {
+    m.drop_table("frozen_net");
+    m.drop_table("posts");
+}
+
+fn history() -> MigrationSet {
+    MigrationSet::new(
+        "",
+        vec![
+            Script::new("e1e1e1e1e1e1_create_users.rs", H_E1, 1, up1, down1),
+            Script::new("e2e2e2e2e2e2_add_nickname.rs", H_E2, 2, up2, down2),
+            Script::new("e3e3e3e3e3e3_posts.rs", H_E3, 3, up3, down3),
+        ],
+    )
+}
+
+fn no_target() -> Result<Schema, String> {
+    Ok(Schema::default())
+}
+
+/// A context in `dir` with `retort.toml` holding `toml` and `DATABASE_URL` = `url`.
+fn context(dir: &Path, toml: &str, url: &str) -> Context {
+    std::fs::write(dir.join("retort.toml"), toml).unwrap();
+    Context::isolated(history(), no_target, dir).with_env("DATABASE_URL", url)
+}
+
+/// Runs a command; (exit code, stdout + error text, how long it took).
+async fn timed(c: &Context, args: &[&str]) -> (i32, String, Duration) {
+    let start = Instant::now();
+    let (code, out, err) = cmd(c, args).await;
+    (code, format!("{out}{err}"), start.elapsed())
+}
+
+// ----- servers ----------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Server {
+    Postgres,
+    Mariadb,
+}
+
+impl Server {
+    fn admin_url(self) -> String {
+        match self {
+            Server::Postgres => std::env::var("RETORT_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string()),
+            Server::Mariadb => std::env::var("RETORT_TEST_MYSQL_URL")
+                .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string()),
+        }
+    }
+}
+
+/// `url` with its database name replaced (and its host:port, when given).
+fn with_db(url: &str, db: &str, addr: Option<SocketAddr>) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| scheme_end + i)
+        .unwrap_or(base.len());
+    let mut authority = base[scheme_end..path_start].to_string();
+    if let Some(a) = addr {
+        authority = match authority.rfind('@') {
+            Some(at) => format!("{}@{a}", &authority[..at]),
+            None => a.to_string(),
+        };
+    }
+    let mut u = format!("{}{authority}/{db}", &base[..scheme_end]);
+    if let Some(q) = query {
+        u.push('?');
+        u.push_str(q);
+    }
+    u
+}
+
+/// The server's address (host:port of the admin URL).
+fn server_addr(url: &str) -> SocketAddr {
+    let rest = &url[url.find("://").unwrap() + 3..];
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let hostport = &authority[authority.rfind('@').map(|i| i + 1).unwrap_or(0)..];
+    use std::net::ToSocketAddrs;
+    hostport.to_socket_addrs().unwrap().next().unwrap()
+}
+
+/// A fresh database; `None` (skipped) when the server is unreachable outside CI.
+struct Fresh {
+    server: Server,
+    name: String,
+    url: String,
+}
+
+impl Fresh {
+    async fn new(server: Server, test: &str) -> Option<Fresh> {
+        let admin = server.admin_url();
+        let mut db = match retort_runner::Db::connect(&admin).await {
+            Ok(db) => db,
+            Err(e) => {
+                if std::env::var("CI").as_deref() == Ok("true") {
+                    panic!("no {server:?} at {admin}: {e}");
+                }
+                eprintln!("SKIPPED (no {server:?} at {admin}): {test}");
+                return None;
+            }
+        };
+        let name = format!("retort_to_{}", retort_revision::new_revision_id());
+        db.execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let _ = db.close().await;
+        let url = with_db(&admin, &name, None);
+        Some(Fresh { server, name, url })
+    }
+
+    /// The URL through another address (a proxy).
+    fn url_via(&self, addr: SocketAddr) -> String {
+        with_db(&self.server.admin_url(), &self.name, Some(addr))
+    }
+
+    async fn connect(&self) -> retort_runner::Db {
+        retort_runner::Db::connect(&self.url).await.unwrap()
+    }
+
+    async fn drop(self) {
+        let admin = self.server.admin_url();
+        if let Ok(mut db) = retort_runner::Db::connect(&admin).await {
+            if self.server == Server::Postgres {
+                let _ = db
+                    .execute(&format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+                        self.name
+                    ))
+                    .await;
+            }
+            let _ = db.execute(&format!("DROP DATABASE {}", self.name)).await;
+            let _ = db.close().await;
+        }
+    }
+}
+
+async fn scalar(db: &mut retort_runner::Db, sql: &str) -> String {
+    db.query_strings(sql).await.unwrap()[0][0]
+        .clone()
+        .unwrap_or_default()
+}
+
+async fn has_table(db: &mut retort_runner::Db, server: Server, name: &str) -> bool {
+    let schema = match server {
+        Server::Postgres => "current_schema()",
+        Server::Mariadb => "DATABASE()",
+    };
+    scalar(
+        db,
+        &format!("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {schema} AND table_name = '{name}'"),
+    )
+    .await
+        != "0"
+}
+
+// ----- a server that accepts and never answers ---------------------------------------------
+
+/// A loopback listener that accepts connections and never sends a byte.
+async fn silent_server() -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        // Bounded: a test makes a handful of connections.
+        for _ in 0..16 {
+            match l.accept().await {
+                Ok((s, _)) => held.push(s),
+                Err(_) => break,
+            }
+        }
+        std::future::pending::<()>().await;
+    });
+    (addr, task)
+}
+
+async fn silent_server_times_out(scheme: &str, server: &str) {
+    let (addr, task) = silent_server().await;
+    let d = tmp();
+    let url = format!("{scheme}://u:s3cret@{addr}/app");
+    let c = context(d.path(), "connect_timeout = 1\n", &url);
+    let (code, out, took) = timed(&c, &["current"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "connecting to {server} at {addr} timed out after 1 s (connect_timeout)"
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("s3cret"), "{out}");
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+
+    // `connect_timeout` in the URL wins over retort.toml.
+    let c = context(
+        d.path(),
+        "connect_timeout = 60\n",
+        &format!("{url}?connect_timeout=1"),
+    );
+    let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("timed out after 1 s (connect_timeout in the URL)"),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+
+    // A URL value that is not a number of seconds is named.
+    let c = context(d.path(), "", &format!("{url}?connect_timeout=soon"));
+    let (code, out, _) = timed(&c, &["current"]).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("`connect_timeout=soon` in the database URL"),
+        "{out}"
+    );
+    task.abort();
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_server_that_never_answers() {
+    silent_server_times_out("postgres", "PostgreSQL").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_server_that_never_answers() {
+    silent_server_times_out("mysql", "MySQL/MariaDB").await;
+}
+
+// ----- a network that freezes mid-run -----------------------------------------------------
+
+/// A loopback proxy to `target` that forwards both ways until the client sends `marker`, then
+/// stops forwarding (keeping every socket open, like a network that froze).
+async fn freezing_proxy(
+    target: SocketAddr,
+    marker: &'static [u8],
+) -> (SocketAddr, Arc<AtomicBool>) {
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = l.local_addr().unwrap();
+    let frozen = Arc::new(AtomicBool::new(false));
+    let f = frozen.clone();
+    tokio::spawn(async move {
+        for _ in 0..16 {
+            let Ok((client, _)) = l.accept().await else {
+                break;
+            };
+            let Ok(server) = TcpStream::connect(target).await else {
+                break;
+            };
+            let (mut cr, mut cw) = client.into_split();
+            let (mut sr, mut sw) = server.into_split();
+            let f1 = f.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match cr.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if buf[..n].windows(marker.len()).any(|w| w == marker) {
+                        f1.store(true, Ordering::SeqCst);
+                    }
+                    if f1.load(Ordering::SeqCst) {
+                        // Frozen: hold the sockets, forward nothing.
+                        let _keep = (cr, sw);
+                        std::future::pending::<()>().await;
+                        return;
+                    }
+                    if sw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let f2 = f.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match sr.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if f2.load(Ordering::SeqCst) {
+                        let _keep = (sr, cw);
+                        std::future::pending::<()>().await;
+                        return;
+                    }
+                    if cw.write_all(&buf[..n]).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (addr, frozen)
+}
+
+const SMALL: &str = "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 2\n";
+
+async fn network_freezes_mid_run(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let d = tmp();
+    let direct = context(d.path(), SMALL, &db.url);
+    let (code, out, _) = timed(&direct, &["upgrade", E2]).await;
+    assert_eq!(code, 0, "{out}");
+
+    let (addr, frozen) = freezing_proxy(server_addr(&server.admin_url()), b"frozen_net").await;
+    let via = context(d.path(), SMALL, &db.url_via(addr));
+    let (code, out, took) = timed(&via, &["upgrade", "head"]).await;
+    eprintln!("--- {test}: frozen run ({took:?}):\n{out}");
+    assert!(
+        frozen.load(Ordering::SeqCst),
+        "the proxy never froze: {out}"
+    );
+    assert_eq!(code, 1, "{out}");
+    // Round trip bound: statement_timeout 2 s + connect_timeout 1 s.
+    assert!(
+        out.contains(&format!(
+            "statement 2 of revision {E3} (upgrade) got no answer from the server for 3 s (statement_timeout 2 s + connect_timeout 1 s)"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("retort dropped the connection"), "{out}");
+    assert!(out.contains("frozen_net"), "{out}");
+    assert!(
+        took < Duration::from_secs(8),
+        "the frozen run took {took:?}"
+    );
+    match server {
+        Server::Postgres => {
+            assert!(out.contains("transaction was not committed"), "{out}");
+            assert!(out.contains("idle_in_transaction_session_timeout"), "{out}");
+        }
+        Server::Mariadb => {
+            // DDL commits on its own: statement 1 stays, statement 2's fate is unknown.
+            assert!(out.contains("half-applied"), "{out}");
+            assert!(out.contains("1. CREATE TABLE `posts`"), "{out}");
+            assert!(out.contains("Whether statement 2 ran is unknown"), "{out}");
+            assert!(out.contains("wait_timeout"), "{out}");
+        }
+    }
+    // The version table tells the truth at once (reading takes no lock).
+    let (code, out, _) = timed(&direct, &["current"]).await;
+    assert_eq!((code, out.trim()), (0, E2), "{out}");
+
+    // The next run, on a working network: the server ends the abandoned session after the
+    // same bound, releasing the migration lock; this run waits for it, not forever.
+    let patient = "connect_timeout = 1\nlock_timeout = 10\nstatement_timeout = 2\n";
+    let next = context(d.path(), patient, &db.url);
+    let (code, out, took) = timed(&next, &["upgrade", "head"]).await;
+    eprintln!("--- {test}: next run ({took:?}):\n{out}");
+    assert!(took < Duration::from_secs(10), "the next run took {took:?}");
+    let mut c = db.connect().await;
+    match server {
+        Server::Postgres => {
+            // The frozen transaction was rolled back; the rerun applies the whole revision.
+            assert_eq!(code, 0, "{out}");
+            assert!(has_table(&mut c, server, "posts").await);
+            assert!(has_table(&mut c, server, "frozen_net").await);
+        }
+        Server::Mariadb => {
+            // The half-applied revision is reported, naming the table that stayed.
+            assert_eq!(code, 1, "{out}");
+            assert!(out.contains("posts"), "{out}");
+            assert!(out.contains("already exists"), "{out}");
+            assert!(!out.contains("migration lock"), "{out}");
+            assert!(has_table(&mut c, server, "posts").await);
+            assert!(!has_table(&mut c, server, "frozen_net").await);
+            // Recovery: undo statement 1 by hand, run again.
+            c.execute("DROP TABLE posts").await.unwrap();
+            let (code, out, _) = timed(&next, &["upgrade", "head"]).await;
+            assert_eq!(code, 0, "{out}");
+            assert!(has_table(&mut c, server, "frozen_net").await);
+        }
+    }
+    let (code, out, _) = timed(&direct, &["current"]).await;
+    assert_eq!(
+        (code, out.trim()),
+        (0, format!("{E3} (head)").as_str()),
+        "{out}"
+    );
+    let _ = c.close().await;
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_network_freezes_mid_run() {
+    network_freezes_mid_run(Server::Postgres, "postgres_network_freezes_mid_run").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_network_freezes_mid_run() {
+    network_freezes_mid_run(Server::Mariadb, "mariadb_network_freezes_mid_run").await;
+}
+
+// ----- a table lock held by the application ------------------------------------------------
+
+async fn table_lock_held(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let d = tmp();
+    let c = context(d.path(), SMALL, &db.url);
+    let (code, out, _) = timed(&c, &["upgrade", E1]).await;
+    assert_eq!(code, 0, "{out}");
+
+    // The application reads `users` in a transaction it keeps open.
+    let mut app = db.connect().await;
+    let app_id = scalar(
+        &mut app,
+        match server {
+            Server::Postgres => "SELECT pg_backend_pid()",
+            Server::Mariadb => "SELECT CONNECTION_ID()",
+        },
+    )
+    .await;
+    app.execute("BEGIN").await.unwrap();
+    app.execute("SELECT * FROM users").await.unwrap();
+
+    let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+    eprintln!("--- {test} ({took:?}):\n{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "statement 1 of revision {E2} (upgrade) waited 1 s for a lock on table `users` (lock_timeout"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("another session holds it"), "{out}");
+    match server {
+        Server::Postgres => {
+            assert!(
+                out.contains(&format!("held by PostgreSQL session pid {app_id}")),
+                "{out}"
+            );
+            assert!(out.contains("AccessShareLock"), "{out}");
+            assert!(out.contains("SELECT * FROM users"), "{out}");
+            assert!(out.contains("idle in transaction"), "{out}");
+            assert!(
+                out.contains(&format!("pg_terminate_backend({app_id})")),
+                "{out}"
+            );
+            assert!(out.contains("The migration was rolled back"), "{out}");
+        }
+        Server::Mariadb => {
+            assert!(
+                out.contains(&format!("MySQL/MariaDB connection {app_id}")),
+                "{out}"
+            );
+            assert!(out.contains(&format!("KILL {app_id}")), "{out}");
+            assert!(out.contains("Statement 1 was not applied"), "{out}");
+            assert!(out.contains("nothing of it is applied"), "{out}");
+        }
+    }
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let (code, out, _) = timed(&c, &["current"]).await;
+    assert_eq!((code, out.trim()), (0, E1), "{out}");
+
+    // The application commits: the migration goes through.
+    app.execute("COMMIT").await.unwrap();
+    let (code, out, _) = timed(&c, &["upgrade", E2]).await;
+    assert_eq!(code, 0, "{out}");
+    let _ = app.close().await;
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_table_lock_held_by_the_application() {
+    table_lock_held(
+        Server::Postgres,
+        "postgres_table_lock_held_by_the_application",
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_table_lock_held_by_the_application() {
+    table_lock_held(
+        Server::Mariadb,
+        "mariadb_table_lock_held_by_the_application",
+    )
+    .await;
+}
+
+// ----- the migration lock held by a session that is still working -------------------------
+
+/// What a SIGKILLed run leaves when the server keeps executing its statement: a session that
+/// holds the migration lock and is busy. The next run names it.
+async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let d = tmp();
+    let c = context(d.path(), SMALL, &db.url);
+    let mut holder = db.connect().await;
+    let (id_sql, lock_sql, sleep_sql) = match server {
+        Server::Postgres => (
+            "SELECT pg_backend_pid()".to_string(),
+            format!(
+                "SELECT pg_advisory_lock({})",
+                retort_runner::pg_lock_key(&retort_schema::QName::new("retort_version"))
+            ),
+            "SELECT pg_sleep(4)",
+        ),
+        Server::Mariadb => (
+            "SELECT CONNECTION_ID()".to_string(),
+            "SELECT GET_LOCK(CONCAT('retort:', DATABASE(), '.retort_version'), 0)".to_string(),
+            "SELECT SLEEP(4)",
+        ),
+    };
+    let id = scalar(&mut holder, &id_sql).await;
+    holder.execute(&lock_sql).await.unwrap();
+    let busy = tokio::spawn(async move {
+        holder.execute(sleep_sql).await.unwrap();
+        holder
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+    eprintln!("--- {test} ({took:?}):\n{out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("waited 1 s for the migration lock on"),
+        "{out}"
+    );
+    assert!(!out.contains("another retort process"), "{out}");
+    match server {
+        Server::Postgres => {
+            assert!(
+                out.contains(&format!("it is held by PostgreSQL session pid {id}")),
+                "{out}"
+            );
+            assert!(out.contains("state `active`"), "{out}");
+            assert!(out.contains("pg_sleep(4)"), "{out}");
+            assert!(
+                out.contains(&format!("pg_terminate_backend({id})")),
+                "{out}"
+            );
+        }
+        Server::Mariadb => {
+            assert!(
+                out.contains(&format!("it is held by MySQL/MariaDB connection {id}")),
+                "{out}"
+            );
+            assert!(out.contains("SLEEP(4)"), "{out}");
+            assert!(out.contains(&format!("KILL {id}")), "{out}");
+        }
+    }
+    assert!(
+        out.contains("the server is still executing its statement"),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    let holder = busy.await.unwrap();
+    let _ = holder.close().await;
+    // The lock is free again: the run goes through.
+    let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+    assert_eq!(code, 0, "{out}");
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_migration_lock_held_by_a_busy_session() {
+    migration_lock_held_by_busy_session(
+        Server::Postgres,
+        "postgres_migration_lock_held_by_a_busy_session",
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_migration_lock_held_by_a_busy_session() {
+    migration_lock_held_by_busy_session(
+        Server::Mariadb,
+        "mariadb_migration_lock_held_by_a_busy_session",
+    )
+    .await;
+}
+
+// ----- statement_timeout ------------------------------------------------------------------
+
+fn slow_up(m: &mut Migration) {
+    m.create_table(table("before_slow"));
+    m.execute("SELECT pg_sleep(5)");
+}
+fn slow_up_my(m: &mut Migration) {
+    m.create_table(table("before_slow"));
+    m.execute("SELECT SLEEP(5)");
+}
+fn nothing(_: &mut Migration) {}
+
+async fn statement_timeout_cancels(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let d = tmp();
+    std::fs::write(
+        d.path().join("retort.toml"),
+        "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 1\n",
+    )
+    .unwrap();
+    let up = match server {
+        Server::Postgres => slow_up,
+        Server::Mariadb => slow_up_my,
+    };
+    let set = MigrationSet::new(
+        "",
+        vec![Script::new("e1e1e1e1e1e1_slow.rs", H_E1, 1, up, nothing)],
+    );
+    let c = Context::isolated(set, no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+    eprintln!("--- {test} ({took:?}, exit {code}):\n{out}");
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    let mut conn = db.connect().await;
+    match server {
+        Server::Postgres => {
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains(&format!(
+                    "statement 2 of revision {E1} (upgrade) ran for 1 s and was cancelled by the server (statement_timeout)"
+                )),
+                "{out}"
+            );
+            assert!(out.contains("The migration was rolled back"), "{out}");
+            assert!(!has_table(&mut conn, server, "before_slow").await);
+        }
+        Server::Mariadb => {
+            // max_statement_time; DDL commits on its own, so statement 1 stays.
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains(&format!(
+                    "statement 2 of revision {E1} (upgrade) ran for 1 s and was cancelled by the server (statement_timeout)"
+                )),
+                "{out}"
+            );
+            assert!(out.contains("1. CREATE TABLE `before_slow`"), "{out}");
+            assert!(has_table(&mut conn, server, "before_slow").await);
+        }
+    }
+    let _ = conn.close().await;
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_statement_timeout_cancels_a_long_statement() {
+    statement_timeout_cancels(
+        Server::Postgres,
+        "postgres_statement_timeout_cancels_a_long_statement",
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_statement_timeout_bounds_a_long_statement() {
+    statement_timeout_cancels(
+        Server::Mariadb,
+        "mariadb_statement_timeout_bounds_a_long_statement",
+    )
+    .await;
+}
+
+// ----- SQLite: the write lock --------------------------------------------------------------
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn sqlite_held_write_lock_is_a_lock_timeout_whatever_lock_timeout() {
+    use sqlx::Connection;
+    let d = tmp();
+    let url = format!("sqlite://{}?mode=rwc", d.path().join("app.db").display());
+    let c = context(d.path(), "lock_timeout = 1\n", &url);
+    let (code, out, _) = timed(&c, &["upgrade", E1]).await;
+    assert_eq!(code, 0, "{out}");
+
+    // Another connection holds the write lock (RESERVED), then an exclusive one (readers
+    // are refused too).
+    for (how, lock_timeout) in [
+        ("BEGIN IMMEDIATE", 1u64),
+        ("BEGIN IMMEDIATE", 0),
+        ("BEGIN EXCLUSIVE", 1),
+        ("BEGIN EXCLUSIVE", 0),
+    ] {
+        let mut other = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::Executor::execute(&mut other, how).await.unwrap();
+        let c = context(d.path(), &format!("lock_timeout = {lock_timeout}\n"), &url);
+        let commands: &[&[&str]] = if how == "BEGIN EXCLUSIVE" {
+            &[&["upgrade", "head"], &["current"]]
+        } else {
+            &[&["upgrade", "head"]]
+        };
+        for args in commands {
+            // "sometimes": a few tries each.
+            for _ in 0..3 {
+                let (code, out, took) = timed(&c, args).await;
+                assert_eq!(code, 1, "{how} {args:?}: {out}");
+                assert!(
+                    out.contains(
+                        "for the migration lock on the SQLite database (lock_timeout): another connection holds its write lock"
+                    ),
+                    "{how} lock_timeout={lock_timeout} {args:?}: {out}"
+                );
+                assert!(!out.contains("(code 5)"), "{out}");
+                assert!(
+                    took < Duration::from_secs(lock_timeout + 3),
+                    "took {took:?}"
+                );
+            }
+        }
+        sqlx::Executor::execute(&mut other, "ROLLBACK")
+            .await
+            .unwrap();
+        other.close().await.unwrap();
+    }
+    let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+    assert_eq!(code, 0, "{out}");
+}
+
+// ----- lock_timeout out of range -----------------------------------------------------------
+
+#[tokio::test]
+async fn huge_lock_timeout_is_refused_with_its_limit() {
+    let d = tmp();
+    let url = format!("sqlite://{}?mode=rwc", d.path().join("app.db").display());
+    let c = context(d.path(), "lock_timeout = 9223372036854775807\n", &url);
+    let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("`lock_timeout = 9223372036854775807` is too large: at most 2147483 seconds"),
+        "{out}"
+    );
+    assert!(!d.path().join("app.db").exists(), "nothing was touched");
+}
+
+/// A library caller passing a huge `lock_timeout` gets it clamped, on every database.
+async fn huge_lock_timeout_is_clamped(url: &str) {
+    let opts = retort_runner::RunOptions {
+        lock_timeout: Duration::from_secs(i64::MAX as u64),
+        ..Default::default()
+    };
+    let mut db = retort_runner::Db::connect_with(url, &opts.timeouts())
+        .await
+        .unwrap();
+    let r = retort_runner::upgrade(&mut db, &history(), "head", &opts, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(r.applied, vec![E1, E2, E3]);
+    let _ = db.close().await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn sqlite_huge_lock_timeout_is_clamped() {
+    let d = tmp();
+    let url = format!("sqlite://{}?mode=rwc", d.path().join("app.db").display());
+    huge_lock_timeout_is_clamped(&url).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_huge_lock_timeout_is_clamped() {
+    let Some(db) = Fresh::new(Server::Postgres, "postgres_huge_lock_timeout_is_clamped").await
+    else {
+        return;
+    };
+    huge_lock_timeout_is_clamped(&db.url).await;
+    db.drop().await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_huge_lock_timeout_is_clamped() {
+    let Some(db) = Fresh::new(Server::Mariadb, "mariadb_huge_lock_timeout_is_clamped").await else {
+        return;
+    };
+    huge_lock_timeout_is_clamped(&db.url).await;
+    db.drop().await;
+}
+
+// ----- a run killed while the server executes its statement --------------------------------
+
+fn sleepy_pg(m: &mut Migration) {
+    m.create_table(table("users"));
+    // Sleeps 30 s the first time only (sequences are not transactional).
+    m.execute("SELECT pg_sleep(CASE WHEN nextval('sleep_once') = 1 THEN 30 ELSE 0 END)");
+}
+fn sleepy_my(m: &mut Migration) {
+    m.create_table(table("users"));
+    m.execute("SELECT SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))");
+}
+
+/// A run is killed (its future dropped: the socket closes as on SIGKILL) while the server runs a
+/// 30 s statement. PostgreSQL notices the closed client (`client_connection_check_interval`),
+/// cancels the statement and frees the migration lock: the next run goes through within
+/// seconds. MariaDB keeps executing it: the next run names that session and its statement
+/// instead of blaming "another retort process"; `max_statement_time` ends it.
+async fn killed_run(server: Server, test: &str) {
+    let Some(db) = Fresh::new(server, test).await else {
+        return;
+    };
+    let mut conn = db.connect().await;
+    conn.execute("CREATE SEQUENCE sleep_once").await.unwrap();
+    let d = tmp();
+    std::fs::write(
+        d.path().join("retort.toml"),
+        "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 6\n",
+    )
+    .unwrap();
+    let up = match server {
+        Server::Postgres => sleepy_pg,
+        Server::Mariadb => sleepy_my,
+    };
+    let set = || {
+        MigrationSet::new(
+            "",
+            vec![Script::new("e1e1e1e1e1e1_sleepy.rs", H_E1, 1, up, down1)],
+        )
+    };
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    // Dropping the run's future after 1.5 s drops its connection mid-statement.
+    let first = tokio::time::timeout(Duration::from_millis(1500), cmd(&c, &["upgrade", "head"]));
+    assert!(first.await.is_err(), "the first run was not still running");
+    let start = Instant::now();
+
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    match server {
+        Server::Postgres => {
+            // Bounded: the server cancels within client_connection_check_interval (1 s here).
+            let mut last = String::new();
+            for _ in 0..6 {
+                let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+                if code == 0 {
+                    last.clear();
+                    break;
+                }
+                assert!(
+                    out.contains("it is held by PostgreSQL session pid"),
+                    "{out}"
+                );
+                last = out;
+            }
+            assert!(last.is_empty(), "still locked: {last}");
+            assert!(
+                start.elapsed() < Duration::from_secs(8),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+        Server::Mariadb => {
+            let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
+            eprintln!("--- {test} ({took:?}):\n{out}");
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains("it is held by MySQL/MariaDB connection"),
+                "{out}"
+            );
+            assert!(
+                out.contains("SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))"),
+                "{out}"
+            );
+            assert!(
+                out.contains("the server is still executing its statement"),
+                "{out}"
+            );
+            assert!(!out.contains("another retort process"), "{out}");
+            // max_statement_time (6 s) ends it, then the lock is free: bounded retries. The
+            // killed run's CREATE TABLE committed on its own (half-applied), so the rerun then
+            // stops on that, not on the lock.
+            let mut last = String::new();
+            for _ in 0..10 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let (code, out, _) = timed(&c, &["upgrade", "head"]).await;
+                assert_eq!(code, 1, "{out}");
+                last = out;
+                if !last.contains("migration lock") {
+                    break;
+                }
+            }
+            eprintln!("--- {test}: after the server ended the statement:\n{last}");
+            assert!(!last.contains("migration lock"), "{last}");
+            assert!(last.contains("Table 'users' already exists"), "{last}");
+            assert!(
+                start.elapsed() < Duration::from_secs(14),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+    }
+    let _ = conn.close().await;
+    db.drop().await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_killed_run_frees_the_lock() {
+    killed_run(Server::Postgres, "postgres_killed_run_frees_the_lock").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mariadb_killed_run_is_named_by_the_next_run() {
+    killed_run(
+        Server::Mariadb,
+        "mariadb_killed_run_is_named_by_the_next_run",
+    )
+    .await;
+}
