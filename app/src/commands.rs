@@ -143,10 +143,14 @@ pub(crate) async fn dispatch(
         ),
         Command::Upgrade { revision, sql } => db::upgrade(&env, &revision, sql, out).await,
         Command::Downgrade { revision, sql } => db::downgrade(&env, &revision, sql, out).await,
+        Command::Stamp { accept_edits, .. } if accept_edits => {
+            crate::applied::accept_edits(&env, out).await
+        }
         Command::Stamp {
             revisions,
             purge,
             sql,
+            ..
         } => db::stamp(&env, &revisions, purge, sql, out).await,
         Command::Current { verbose } => db::current_cmd(&env, verbose, out).await,
         Command::History {
@@ -189,6 +193,11 @@ async fn history(
         Vec::new()
     };
     let revs = env.map.history(range, &current).map_err(resolve_err)?;
+    let applied = if verbose {
+        crate::applied::log_for_history(env, out).await
+    } else {
+        None
+    };
     for h in revs {
         if verbose {
             let path = env.script_path(&h.revision);
@@ -197,6 +206,9 @@ async fn history(
                 "{}",
                 graph::log_entry(&env.map, h, path.as_deref(), &current)
             );
+            if let Some(a) = &applied {
+                let _ = write!(out, "{}", a.lines_for(&h.revision));
+            }
         } else {
             say!(
                 out,

@@ -43,7 +43,7 @@ fn url_dialect(env: &Env<'_>) -> Result<Dialect, AppError> {
     })
 }
 
-async fn close(db: Db) {
+pub(crate) async fn close(db: Db) {
     let _ = db.close().await;
 }
 
@@ -313,10 +313,23 @@ fn offline_stamp(
     let t = quote_qname(vt, d);
     let lit = |s: &str| quote_string(s, d);
     let mut out = format!(
-        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n\n",
+        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n{};\n\n",
         targets.join(" "),
-        quote_ident(&format!("{}_pkc", vt.name), d)
+        quote_ident(&format!("{}_pkc", vt.name), d),
+        retort_runner::log_table_sql(vt, d)
     );
+    // The rows after the stamp, for the applied-migrations log.
+    let mut after = if plan.purge {
+        Vec::new()
+    } else {
+        start.clone()
+    };
+    for c in &plan.changes {
+        c.apply(&mut after)
+            .map_err(|e| AppError::Failed(format!("stamp --sql: {e}")))?;
+    }
+    let log_rows =
+        retort_runner::stamp_log_sql(&env.ctx.migrations, &env.map, &start, &after, vt, d)?;
     if plan.purge {
         out.push_str(&format!("DELETE FROM {t};\n"));
     }
@@ -375,6 +388,9 @@ fn offline_stamp(
             }
         }
     }
+    for sql in log_rows {
+        out.push_str(&format!("{sql};\n"));
+    }
     Ok(out)
 }
 
@@ -384,12 +400,18 @@ pub(crate) async fn current_cmd(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let current = read_current(env).await?;
+    let applied = if verbose {
+        Some(crate::applied::read(env).await?)
+    } else {
+        None
+    };
     if verbose {
         say!(
             out,
             "Current revision(s) for {}:",
             retort_runner::redact_url(&env.url()?)
         );
+        say!(out, "{}", crate::applied::source_line(env));
     }
     for id in &current {
         let Some(h) = env.map.get(id) else {
@@ -404,6 +426,9 @@ pub(crate) async fn current_cmd(
                 "{}",
                 crate::graph::log_entry(&env.map, h, path.as_deref(), &current)
             );
+            if let Some(a) = &applied {
+                let _ = write!(out, "{}", a.lines_for(id));
+            }
         } else {
             say!(
                 out,
@@ -588,10 +613,18 @@ pub(crate) async fn check(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let cmp = compare(env).await?;
-    let in_sync = cmp.diff.ops.is_empty();
+    let edited = crate::applied::read(env).await?.mismatches;
+    let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();
     if json {
         let v = serde_json::json!({
             "in_sync": in_sync,
+            "edited_scripts": edited.iter().map(|m| serde_json::json!({
+                "revision": m.revision,
+                "file": m.file_name,
+                "recorded_checksum": m.recorded,
+                "compiled_checksum": m.compiled,
+                "applied_at": m.applied_at,
+            })).collect::<Vec<_>>(),
             "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
             "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
                 "op_index": n.op_index,
@@ -605,6 +638,8 @@ pub(crate) async fn check(
             out,
             "No differences: models, migrations and database agree."
         );
+    } else if cmp.diff.ops.is_empty() {
+        say!(out, "{}", RunError::EditedScripts(edited));
     } else {
         say!(
             out,
@@ -617,6 +652,9 @@ pub(crate) async fn check(
         }
         for line in note_lines(&cmp.diff) {
             say!(out, "{line}");
+        }
+        if !edited.is_empty() {
+            say!(out, "{}", RunError::EditedScripts(edited));
         }
     }
     Ok(if in_sync {

@@ -119,6 +119,11 @@ pub enum RunError {
     #[error("{0}")]
     Stale(String),
 
+    /// Applied scripts changed since they ran (their checksum differs from the one in the
+    /// applied-migrations log); an upgrade refuses before running anything.
+    #[error("{}", crate::log::edited_message(.0))]
+    EditedScripts(Vec<crate::log::Mismatch>),
+
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),

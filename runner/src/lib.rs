@@ -75,6 +75,7 @@
 
 mod db;
 mod error;
+mod log;
 mod migration;
 mod offline;
 mod render;
@@ -83,11 +84,16 @@ mod set;
 
 pub use db::{redact_url, Db};
 pub use error::RunError;
+pub use log::{
+    checksum_hex, last_applied, log_table, log_table_sql, mismatches, read_log, stamp_log_sql,
+    verify_applied, LogEntry, LogKind, Mismatch, RETORT_VERSION,
+};
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
 pub use retort_revision::{Direction, RevisionMap};
 pub use run::{
-    current, downgrade, migrate_to_head, pg_lock_key, stamp, upgrade, Event, Report, RunOptions,
+    accept_edits, current, downgrade, migrate_to_head, pg_lock_key, stamp, upgrade, Event, Report,
+    RunOptions,
 };
 pub use set::{MigrationSet, Script};
 
