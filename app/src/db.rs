@@ -513,7 +513,8 @@ async fn compare_on(
         let hidden = c.exclude_tables.iter().any(|g| {
             retort_introspect::glob_match(g, &t.name) || retort_introspect::glob_match(g, &q)
         });
-        !hidden && q != vt && t.name != vt
+        let log = format!("{vt}_log");
+        !hidden && q != vt && t.name != vt && q != log && t.name != log
     });
     let dopts = retort_diff::Options {
         dialect,
