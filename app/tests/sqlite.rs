@@ -10,7 +10,8 @@ async fn tables(url: &str) -> Vec<String> {
     let mut db = retort_runner::Db::connect(url).await.unwrap();
     let rows = db
         .query_strings(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            // The applied-migrations log beside the version table is not what these tests count.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'retort_version_log' ORDER BY name",
         )
         .await
         .unwrap();

@@ -20,6 +20,15 @@
 //! downgrade past a branch point = DELETE); every UPDATE and DELETE must touch exactly one row,
 //! else the run stops with [`RunError::ConcurrentModification`].
 //!
+//! # Applied-migrations log
+//!
+//! `<version table>_log` ([`log_table`]) keeps one row per migration run, stamp, baseline or
+//! accepted edit, with the checksum of the script ([`checksum_hex`] of its file hash), written
+//! in the migration's transaction where the database has one. [`upgrade`] refuses when an
+//! applied script's checksum differs from the recorded one ([`RunError::EditedScripts`]);
+//! [`accept_edits`] records the new checksums. [`MigrationSet::check_fresh`] guards only the
+//! development checkout (the build-time folder exists); a deployed binary relies on the log.
+//!
 //! # Transactions
 //!
 //! PostgreSQL and SQLite: each migration and its version-table writes run in one transaction
