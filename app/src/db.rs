@@ -411,7 +411,6 @@ pub(crate) async fn current_cmd(
             "Current revision(s) for {}:",
             retort_runner::redact_url(&env.url()?)
         );
-        say!(out, "{}", crate::applied::source_line(env));
     }
     for id in &current {
         let Some(h) = env.map.get(id) else {
@@ -446,6 +445,9 @@ pub(crate) async fn current_cmd(
                 )
             );
         }
+    }
+    if verbose {
+        say!(out, "{}", crate::applied::source_line(env));
     }
     Ok(ExitCode::Success)
 }
