@@ -136,6 +136,13 @@ async fn stamp_writes_the_version_table_only() {
         )),
         "{sql}"
     );
+    // The applied-migrations log too: one `stamp` row per revision the stamp marks applied.
+    assert!(
+        sql.contains("CREATE TABLE IF NOT EXISTS \"retort_version_log\""),
+        "{sql}"
+    );
+    assert_eq!(sql.matches("'stamp', ").count(), 3, "{sql}"); // a1, b2, d4
+    assert!(sql.contains(&format!("VALUES ('{D4}', 'stamp', ")), "{sql}");
     assert_eq!(ok(&c, &["--url", &url, "current"]).await, "");
 }
 

@@ -149,7 +149,9 @@ pub async fn accept_edits(
 }
 
 /// Connects to `url` and upgrades to every head with default options: for applications that
-/// apply their embedded migrations at start-up.
+/// apply their embedded migrations at start-up. Works where the source tree is absent (a
+/// deployed binary runs its compiled-in scripts); refuses with [`RunError::EditedScripts`] when
+/// an applied script changed since it ran (see [`accept_edits`]).
 pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, RunError> {
     let mut db = Db::connect(url).await?;
     let r = upgrade(&mut db, set, "heads", &RunOptions::default(), &mut |_| {}).await;
