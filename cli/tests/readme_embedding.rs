@@ -2,7 +2,8 @@
 //! as it is written: its `Cargo.toml` lines, `build.rs` and `src/main.rs` (the code blocks
 //! marked `<!-- readme-embed: FILE -->`) go into a scratch package next to a copy of the example
 //! history, cargo builds it (first without the build script: the compile error must say what
-//! is missing), and the binary migrates a fresh SQLite database.
+//! is missing), and the binary migrates a fresh SQLite database. Then one of its scripts is
+//! edited and the binary rebuilt: it refuses to migrate, naming the file and both checksums.
 //!
 //! Built in `target/init-e2e`, the target folder `init_workspace.rs` uses, so the dependencies
 //! are compiled once for both.
@@ -169,4 +170,42 @@ async fn the_readme_embedding_section_builds_and_migrates() {
             .unwrap_or_else(|e| panic!("table {t}: {e}"));
     }
     conn.close().await.unwrap();
+
+    // The checksums are the files' bytes, whoever built them where: the example's own
+    // blog-app (built from examples/blog/migrations) accepts what this build applied.
+    let o = Command::new(env!("CARGO_BIN_EXE_blog-app"))
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+
+    // An applied script edited, the application rebuilt: it refuses to start migrating,
+    // naming the file and both checksums.
+    let set = migrations();
+    let first = &set.scripts()[0];
+    let path = ws.join("migrations/versions").join(first.file_name());
+    let original = std::fs::read(&path).unwrap();
+    let mut edited = original.clone();
+    edited.extend_from_slice(b"// an edit after the script ran\n");
+    std::fs::write(&path, &edited).unwrap();
+    let o = build(&pkg);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = Command::new(&exe)
+        .current_dir(ws)
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let said = text(&o);
+    assert!(
+        !o.status.success(),
+        "an edited applied script must stop it:\n{said}"
+    );
+    for part in [
+        first.file_name().to_string(),
+        retort::runner::checksum_hex(retort::revision::file_hash(&original)),
+        retort::runner::checksum_hex(retort::revision::file_hash(&edited)),
+        "stamp --accept-edits".to_string(),
+    ] {
+        assert!(said.contains(&part), "`{part}` missing:\n{said}");
+    }
 }
