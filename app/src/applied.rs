@@ -45,6 +45,13 @@ pub(crate) async fn log_for_history(env: &Env<'_>, out: &mut dyn Write) -> Optio
 }
 
 impl Applied {
+    /// A note when the database has revisions but no log yet (written by an older retort).
+    pub(crate) fn missing_log_note(&self, current: &[String]) -> Option<String> {
+        (self.log.is_empty() && !current.is_empty()).then(|| {
+            "Applied log: none yet (the database was written before retort kept one); the next upgrade, downgrade or stamp creates it, with a baseline row per applied revision".to_string()
+        })
+    }
+
     /// The log rows of `rev`, indented, and a warning if its script changed since it ran.
     pub(crate) fn lines_for(&self, rev: &str) -> String {
         let mut s = String::new();

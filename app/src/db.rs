@@ -447,6 +447,9 @@ pub(crate) async fn current_cmd(
         }
     }
     if verbose {
+        if let Some(note) = applied.as_ref().and_then(|a| a.missing_log_note(&current)) {
+            say!(out, "{note}");
+        }
         say!(out, "{}", crate::applied::source_line(env));
     }
     Ok(ExitCode::Success)
