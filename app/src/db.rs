@@ -45,7 +45,7 @@ fn url_dialect(env: &Env<'_>) -> Result<Dialect, AppError> {
     })
 }
 
-async fn close(db: Db) {
+pub(crate) async fn close(db: Db) {
     let _ = db.close().await;
 }
 
@@ -308,10 +308,23 @@ fn offline_stamp(
     let t = quote_qname(vt, d);
     let lit = |s: &str| quote_string(s, d);
     let mut out = format!(
-        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n\n",
+        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n{};\n\n",
         targets.join(" "),
-        quote_ident(&format!("{}_pkc", vt.name), d)
+        quote_ident(&format!("{}_pkc", vt.name), d),
+        retort_runner::log_table_sql(vt, d)
     );
+    // The rows after the stamp, for the applied-migrations log.
+    let mut after = if plan.purge {
+        Vec::new()
+    } else {
+        start.clone()
+    };
+    for c in &plan.changes {
+        c.apply(&mut after)
+            .map_err(|e| AppError::Failed(format!("stamp --sql: {e}")))?;
+    }
+    let log_rows =
+        retort_runner::stamp_log_sql(&env.ctx.migrations, &env.map, &start, &after, vt, d)?;
     if plan.purge {
         out.push_str(&format!("DELETE FROM {t};\n"));
     }
@@ -370,6 +383,9 @@ fn offline_stamp(
             }
         }
     }
+    for sql in log_rows {
+        out.push_str(&format!("{sql};\n"));
+    }
     Ok(out)
 }
 
@@ -382,6 +398,11 @@ pub(crate) async fn current_cmd(
     env.map
         .check_current(&current)
         .map_err(|e| AppError::Failed(e.to_string()))?;
+    let applied = if verbose {
+        Some(crate::applied::read(env).await?)
+    } else {
+        None
+    };
     if verbose {
         say!(
             out,
@@ -402,6 +423,9 @@ pub(crate) async fn current_cmd(
                 "{}",
                 crate::graph::log_entry(&env.map, h, path.as_deref(), &current)
             );
+            if let Some(a) = &applied {
+                let _ = write!(out, "{}", a.lines_for(id));
+            }
         } else {
             say!(
                 out,
@@ -419,6 +443,12 @@ pub(crate) async fn current_cmd(
                 )
             );
         }
+    }
+    if verbose {
+        if let Some(note) = applied.as_ref().and_then(|a| a.missing_log_note(&current)) {
+            say!(out, "{note}");
+        }
+        say!(out, "{}", crate::applied::source_line(env));
     }
     Ok(ExitCode::Success)
 }
@@ -486,7 +516,8 @@ async fn compare_on(
         let hidden = c.exclude_tables.iter().any(|g| {
             retort_introspect::glob_match(g, &t.name) || retort_introspect::glob_match(g, &q)
         });
-        !hidden && q != vt && t.name != vt
+        let log = format!("{vt}_log");
+        !hidden && q != vt && t.name != vt && q != log && t.name != log
     });
     let dopts = retort_diff::Options {
         dialect,
@@ -606,10 +637,18 @@ pub(crate) async fn check(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let cmp = compare(env).await?;
-    let in_sync = cmp.diff.ops.is_empty();
+    let edited = crate::applied::read(env).await?.mismatches;
+    let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();
     if json {
         let v = serde_json::json!({
             "in_sync": in_sync,
+            "edited_scripts": edited.iter().map(|m| serde_json::json!({
+                "revision": m.revision,
+                "file": m.file_name,
+                "recorded_checksum": m.recorded,
+                "compiled_checksum": m.compiled,
+                "applied_at": m.applied_at,
+            })).collect::<Vec<_>>(),
             "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
             "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
                 "op_index": n.op_index,
@@ -623,6 +662,8 @@ pub(crate) async fn check(
             out,
             "No differences: models, migrations and database agree."
         );
+    } else if cmp.diff.ops.is_empty() {
+        say!(out, "{}", RunError::EditedScripts(edited));
     } else {
         say!(
             out,
@@ -635,6 +676,9 @@ pub(crate) async fn check(
         }
         for line in note_lines(&cmp.diff) {
             say!(out, "{line}");
+        }
+        if !edited.is_empty() {
+            say!(out, "{}", RunError::EditedScripts(edited));
         }
     }
     Ok(if in_sync {

@@ -14,6 +14,7 @@
 //! the process (no exit, no logger, no environment lookup: the [`Context`] carries the working
 //! directory and the environment), which is what tests and embedding tools use.
 
+mod applied;
 mod cli;
 mod commands;
 pub mod config;

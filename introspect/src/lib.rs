@@ -129,7 +129,8 @@ pub struct Options {
     /// Globs (`*` = any run of characters, `?` = one character) on the table name or
     /// `schema.table`; matching tables are invisible.
     pub exclude_tables: Vec<String>,
-    /// retort's version table (`name` or `schema.name`), always invisible.
+    /// retort's version table (`name` or `schema.name`), always invisible, and so is its
+    /// applied-migrations log (`<version table>_log`).
     pub version_table: String,
 }
 

@@ -20,6 +20,15 @@
 //! downgrade past a branch point = DELETE); every UPDATE and DELETE must touch exactly one row,
 //! else the run stops with [`RunError::ConcurrentModification`].
 //!
+//! # Applied-migrations log
+//!
+//! `<version table>_log` ([`log_table`]) keeps one row per migration run, stamp, baseline or
+//! accepted edit, with the checksum of the script ([`checksum_hex`] of its file hash), written
+//! in the migration's transaction where the database has one. [`upgrade`] refuses when an
+//! applied script's checksum differs from the recorded one ([`RunError::EditedScripts`]);
+//! [`accept_edits`] records the new checksums. [`MigrationSet::check_fresh`] guards only the
+//! development checkout (the build-time folder exists); a deployed binary relies on the log.
+//!
 //! # Transactions
 //!
 //! PostgreSQL and SQLite: each migration and its version-table writes run in one transaction
@@ -86,6 +95,7 @@ mod db;
 mod error;
 mod holders;
 pub mod limits;
+mod log;
 mod migration;
 mod offline;
 mod render;
@@ -95,11 +105,16 @@ mod set;
 pub use db::{redact_text, redact_url, Db};
 pub use error::RunError;
 pub use limits::{Timeouts, WaitKind};
+pub use log::{
+    checksum_hex, last_applied, log_table, log_table_sql, mismatches, read_log, stamp_log_sql,
+    verify_applied, LogEntry, LogKind, Mismatch, RETORT_VERSION,
+};
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
 pub use retort_revision::{Direction, RevisionMap};
 pub use run::{
-    current, downgrade, migrate_to_head, pg_lock_key, stamp, upgrade, Event, Report, RunOptions,
+    accept_edits, current, downgrade, migrate_to_head, pg_lock_key, stamp, upgrade, Event, Report,
+    RunOptions,
 };
 pub use set::{MigrationSet, Script};
 

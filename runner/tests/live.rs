@@ -194,7 +194,10 @@ async fn linear_upgrade_and_downgrade(d: Dialect) {
         .unwrap();
     assert_eq!(r.applied, s(&["l3", "l2", "l1"]));
     assert!(versions(&mut db).await.is_empty());
-    assert_eq!(table_names(&mut db).await, s(&["retort_version"]));
+    assert_eq!(
+        table_names(&mut db).await,
+        s(&["retort_version", "retort_version_log"])
+    );
 
     db.close().await.unwrap();
     t.drop().await;
