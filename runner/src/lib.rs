@@ -75,6 +75,7 @@
 
 mod db;
 mod error;
+mod live;
 mod migration;
 mod offline;
 mod render;

@@ -55,6 +55,14 @@ pub enum Event {
     },
     /// Anything else worth telling the user.
     Note(String),
+    /// A table a migration is about to change differs in the database from what the history
+    /// says (changed by hand): the migration's SQL is planned against the database.
+    Drift {
+        revision: String,
+        table: String,
+        /// What the database has that the history does not, as changes from the history.
+        differences: String,
+    },
 }
 
 /// What a run did.
@@ -169,6 +177,7 @@ async fn run_command(
         events,
         in_tx: false,
         state: Schema::default(),
+        live: None,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -343,8 +352,14 @@ struct Exec<'a> {
     events: &'a mut (dyn FnMut(Event) + Send),
     d: Dialect,
     in_tx: bool,
-    /// The schema as the statements run so far leave it (replayed, then carried forward).
+    /// The schema the history says the statements run so far leave (replayed, then carried
+    /// forward): what [`Exec::live`] is compared with to report drift.
     state: Schema,
+    /// The database's schema as the statements run so far leave it (introspected, then
+    /// carried forward), which every operation's SQL is planned against; `None` until first
+    /// needed, and again after a step the carried-forward schema cannot follow (raw SQL, a
+    /// Rust hook, migrations another process applied).
+    live: Option<Schema>,
 }
 
 impl Exec<'_> {
@@ -517,11 +532,39 @@ impl Exec<'_> {
         Ok(Report { applied })
     }
 
-    /// Carries the replayed state over a step another process ran.
+    /// Carries the replayed state over a step another process ran (the live schema is read
+    /// again).
     fn advance_state(&mut self, step: &Step) -> Result<(), RunError> {
         let m = self.set.script(&step.revision)?.migration(step.direction);
         for op in m.ops() {
             let _ = apply_op(op, &mut self.state, Some(self.d));
+        }
+        self.live = None;
+        Ok(())
+    }
+
+    /// The live schema (read once, then carried forward; read again after opaque steps).
+    async fn live(&mut self) -> Result<&Schema, RunError> {
+        if self.live.is_none() {
+            let mut s = crate::live::read(self.db, &self.opts.version_table).await?;
+            crate::live::reconcile(&mut s, &self.state, self.d);
+            self.live = Some(s);
+        }
+        Ok(self.live.get_or_insert_with(Schema::default))
+    }
+
+    /// Reports the tables `m` changes whose live shape differs from the history's.
+    async fn report_drift(&mut self, revision: &str, m: &crate::Migration) -> Result<(), RunError> {
+        let d = self.d;
+        let live = self.live().await?.clone();
+        for q in crate::live::touched(m.ops().into_iter(), &live) {
+            if let Some(differences) = crate::live::drift(&live, &self.state, &q, d) {
+                (self.events)(Event::Drift {
+                    revision: revision.to_string(),
+                    table: q.to_string(),
+                    differences,
+                });
+            }
         }
         Ok(())
     }
@@ -562,6 +605,7 @@ impl Exec<'_> {
             message: header.message.clone(),
         });
         let m = script.migration(step.direction);
+        self.report_drift(&rev, &m).await?;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -569,8 +613,9 @@ impl Exec<'_> {
         for s in m.steps() {
             match s {
                 MigrationStep::Op(op) => {
+                    let d = self.d;
                     let stmts =
-                        render(op, self.d, &self.state).map_err(|source| RunError::Render {
+                        render(op, d, self.live().await?).map_err(|source| RunError::Render {
                             revision: rev.clone(),
                             direction: dir,
                             source,
@@ -625,8 +670,17 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
+                    if matches!(op, retort_schema::Op::Sql(_)) {
+                        // Opaque: read the database again before the next operation.
+                        self.live = None;
+                    } else if let Some(live) = &mut self.live {
+                        if apply_op(op, live, Some(self.d)).is_err() {
+                            self.live = None;
+                        }
+                    }
                 }
                 MigrationStep::Run(hook) => {
+                    self.live = None;
                     if let Err(e) = hook(self.db).await {
                         let consequence = if self.transactional() {
                             self.consequence(rows_before, &committed, whole_tx)
