@@ -116,7 +116,7 @@ pub(crate) fn drift(live: &Schema, replay: &Schema, table: &QName, d: Dialect) -
             // The history's table carries no renames: nothing to hint.
             opts.compare_comments = d != Dialect::Sqlite;
             let diff = retort_diff::diff(&one(replay, Some(r)), &one(live, Some(l)), &opts);
-            let changes: Vec<String> = diff
+            let mut changes: Vec<String> = diff
                 .ops
                 .iter()
                 .filter(|op| {
@@ -130,6 +130,16 @@ pub(crate) fn drift(live: &Schema, replay: &Schema, table: &QName, d: Dialect) -
                 })
                 .map(Op::describe)
                 .collect();
+            // Triggers and views are opaque to the history (raw SQL at most).
+            for x in &l.dependents {
+                if !r.dependents.iter().any(|y| y.name == x.name) {
+                    let kind = match x.kind {
+                        retort_schema::DependentKind::Trigger => "trigger",
+                        retort_schema::DependentKind::View => "view",
+                    };
+                    changes.push(format!("{kind} {} (kept)", x.name));
+                }
+            }
             (!changes.is_empty()).then(|| changes.join("; "))
         }
     }

@@ -670,8 +670,17 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
-                    if matches!(op, retort_schema::Op::Sql(_)) {
-                        // Opaque: read the database again before the next operation.
+                    let renames = match op {
+                        retort_schema::Op::RenameTable { .. } => true,
+                        retort_schema::Op::AlterColumn(a) => a.new_name.is_some(),
+                        _ => false,
+                    };
+                    if matches!(op, retort_schema::Op::Sql(_))
+                        || (renames && self.d == Dialect::Sqlite)
+                    {
+                        // Opaque, or SQLite rewrote the SQL of the triggers and views that
+                        // name what was renamed: read the database again before the next
+                        // operation.
                         self.live = None;
                     } else if let Some(live) = &mut self.live {
                         if apply_op(op, live, Some(self.d)).is_err() {
