@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use retort_schema::{
-    naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey, QName, Schema, SqlType, Table,
-    Unique,
+    naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey,
+    QName, Schema, SqlType, Table, Unique,
 };
 use sqlx::{Row, SqliteConnection};
 

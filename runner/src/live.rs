@@ -59,10 +59,11 @@ pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
         }
         live.enums = replay.enums.clone();
     }
-    let read_schemas: Vec<Option<String>> =
-        live.tables.iter().map(|t| t.schema.clone()).collect();
+    let read_schemas: Vec<Option<String>> = live.tables.iter().map(|t| t.schema.clone()).collect();
     for t in &replay.tables {
-        if t.schema.is_some() && !read_schemas.contains(&t.schema) && live.table(&t.qname()).is_none()
+        if t.schema.is_some()
+            && !read_schemas.contains(&t.schema)
+            && live.table(&t.qname()).is_none()
         {
             live.tables.push(t.clone());
         }
