@@ -24,14 +24,15 @@ pub(crate) async fn read(db: &mut Db, version_table: &QName) -> Result<Schema, R
         exclude_tables: Vec::new(),
         version_table: version_table.to_string(),
     };
-    let r = match db {
-        #[cfg(feature = "sqlite")]
-        Db::Sqlite(c) => retort_introspect::sqlite(c, &opts).await,
-        #[cfg(feature = "postgres")]
-        Db::Postgres(c) => retort_introspect::postgres(c, &opts).await,
-        #[cfg(feature = "mysql")]
-        Db::Mysql(c) => retort_introspect::mysql(c, &opts).await,
-    };
+    let r: Result<retort_introspect::Introspection, retort_introspect::IntrospectError> =
+        match *db {
+            #[cfg(feature = "sqlite")]
+            Db::Sqlite(ref mut c) => retort_introspect::sqlite(c, &opts).await,
+            #[cfg(feature = "postgres")]
+            Db::Postgres(ref mut c) => retort_introspect::postgres(c, &opts).await,
+            #[cfg(feature = "mysql")]
+            Db::Mysql(ref mut c) => retort_introspect::mysql(c, &opts).await,
+        };
     r.map(|i| i.schema).map_err(|e| RunError::Introspect {
         message: e.to_string(),
     })
