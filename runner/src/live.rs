@@ -24,21 +24,22 @@ pub(crate) async fn read(db: &mut Db, version_table: &QName) -> Result<Schema, R
         exclude_tables: Vec::new(),
         version_table: version_table.to_string(),
     };
-    let r: Result<retort_introspect::Introspection, retort_introspect::IntrospectError> =
-        match *db {
-            #[cfg(feature = "sqlite")]
-            Db::Sqlite(ref mut c) => retort_introspect::sqlite(c, &opts).await,
-            #[cfg(feature = "postgres")]
-            Db::Postgres(ref mut c) => retort_introspect::postgres(c, &opts).await,
-            #[cfg(feature = "mysql")]
-            Db::Mysql(ref mut c) => retort_introspect::mysql(c, &opts).await,
-        };
+    let r: Result<retort_introspect::Introspection, retort_introspect::IntrospectError> = match *db
+    {
+        #[cfg(feature = "sqlite")]
+        Db::Sqlite(ref mut c) => retort_introspect::sqlite(c, &opts).await,
+        #[cfg(feature = "postgres")]
+        Db::Postgres(ref mut c) => retort_introspect::postgres(c, &opts).await,
+        #[cfg(feature = "mysql")]
+        Db::Mysql(ref mut c) => retort_introspect::mysql(c, &opts).await,
+    };
     r.map(|i| i.schema).map_err(|e| RunError::Introspect {
         message: e.to_string(),
     })
 }
 
 /// Completes the live schema with what the history knows and a database cannot tell:
+/// - SQLite: whether an INTEGER PRIMARY KEY column the history made is AUTOINCREMENT;
 /// - enum type names on MySQL and SQLite (their enums live in the column, unnamed): a live
 ///   enum column takes the name of the history's enum on that column, and the enum types are
 ///   the history's, so that enum operations find their columns;
@@ -51,10 +52,19 @@ pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
                 continue;
             };
             for c in &mut t.columns {
-                if let (SqlType::Enum { name, .. }, Some(rc)) = (&mut c.ty, rt.column(&c.name)) {
-                    if let SqlType::Enum { name: rn, .. } = &rc.ty {
-                        name.clone_from(rn);
-                    }
+                let Some(rc) = rt.column(&c.name) else {
+                    continue;
+                };
+                if let (SqlType::Enum { name, .. }, SqlType::Enum { name: rn, .. }) =
+                    (&mut c.ty, &rc.ty)
+                {
+                    name.clone_from(rn);
+                }
+                if d == Dialect::Sqlite {
+                    // SQLite reports every INTEGER PRIMARY KEY (a rowid alias) as
+                    // auto-increment; whether the table says AUTOINCREMENT (and keeps a
+                    // sqlite_sequence row) is what the history asked for.
+                    c.autoincrement = rc.autoincrement;
                 }
             }
         }
