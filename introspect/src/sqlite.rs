@@ -1078,4 +1078,59 @@ mod tests {
         assert_eq!(s.enums.len(), 1);
         assert_eq!(s.enums[0].name, "users_mood");
     }
+
+    #[test]
+    fn triggers_and_views_are_kept_as_dependents_of_their_tables() {
+        let row = |kind: &str, name: &str, tbl: &str, sql: &str| MasterRow {
+            kind: kind.into(),
+            name: name.into(),
+            tbl_name: tbl.into(),
+            sql: Some(sql.into()),
+        };
+        let master = vec![
+            row("table", "users", "users", "CREATE TABLE users (id INTEGER PRIMARY KEY)"),
+            row("table", "posts", "posts", "CREATE TABLE posts (id INTEGER PRIMARY KEY)"),
+            row("table", "log", "log", "CREATE TABLE log (note TEXT)"),
+            row(
+                "trigger",
+                "trg",
+                "users",
+                "CREATE TRIGGER trg AFTER INSERT ON users BEGIN INSERT INTO log VALUES (NEW.id); END",
+            ),
+            row(
+                "view",
+                "v",
+                "v",
+                "CREATE VIEW v AS SELECT u.id FROM \"Users\" u JOIN posts p ON p.id = u.id",
+            ),
+        ];
+        let columns = vec![
+            col("users", 0, "id", "INTEGER", false, 1),
+            col("posts", 0, "id", "INTEGER", false, 1),
+            col("log", 0, "note", "TEXT", false, 0),
+        ];
+        let s = build(&master, &columns, &[], &[], &Options::default()).unwrap();
+        let deps = |t: &str| -> Vec<(DependentKind, String)> {
+            s.table(&QName::new(t))
+                .unwrap()
+                .dependents
+                .iter()
+                .map(|d| (d.kind, d.name.clone()))
+                .collect()
+        };
+        assert_eq!(
+            deps("users"),
+            [
+                (DependentKind::Trigger, "trg".to_string()),
+                (DependentKind::View, "v".to_string())
+            ]
+        );
+        assert_eq!(deps("posts"), [(DependentKind::View, "v".to_string())]);
+        // The trigger's body names `log`, but a trigger belongs to the table it is on.
+        assert!(deps("log").is_empty());
+        assert!(
+            s.tables.iter().all(|t| t.name != "v"),
+            "a view is not a table"
+        );
+    }
 }

@@ -233,3 +233,51 @@ pub fn sqlite_needs_rebuild(op: &retort_schema::Op, before: &retort_schema::Sche
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use retort_schema::{
+        AlterColumn, Column, Dependent, DependentKind, Op, Schema, SqlType, Table,
+    };
+
+    #[test]
+    fn a_rebuild_drops_the_views_first_and_recreates_triggers_and_views_last() {
+        let mut t = Table::new("users")
+            .with_column(Column::new("id", SqlType::Integer))
+            .with_column(Column::new("name", SqlType::Varchar(10)))
+            .primary_key("pk_users", ["id"]);
+        let trigger = "CREATE TRIGGER trg AFTER INSERT ON users BEGIN SELECT 1; END";
+        let view = "CREATE VIEW v AS SELECT name FROM users";
+        t.dependents = vec![
+            Dependent {
+                kind: DependentKind::Trigger,
+                name: "trg".into(),
+                sql: trigger.into(),
+            },
+            Dependent {
+                kind: DependentKind::View,
+                name: "v".into(),
+                sql: view.into(),
+            },
+        ];
+        let before = Schema {
+            tables: vec![t],
+            enums: vec![],
+        };
+        let op = Op::AlterColumn(AlterColumn::new("users", "name").ty(SqlType::Varchar(20)));
+        let sql: Vec<String> = crate::render_op(&op, retort_schema::Dialect::Sqlite, &before)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        let pos = |needle: &str| {
+            sql.iter()
+                .position(|s| s.starts_with(needle))
+                .unwrap_or_else(|| panic!("no `{needle}` in {sql:#?}"))
+        };
+        assert_eq!(pos("DROP VIEW \"v\""), 0);
+        assert!(pos("DROP TABLE") < pos("ALTER TABLE"));
+        assert!(pos("ALTER TABLE") < pos(trigger));
+        assert_eq!(pos(view), sql.len() - 1);
+    }
+}
