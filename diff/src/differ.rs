@@ -394,26 +394,22 @@ fn compare_table(
     out.adds.extend(late_drops);
 }
 
-type Items = BTreeMap<(u8, String), Item>;
+type Key = (u8, String);
+type Items = BTreeMap<Key, Item>;
 
 /// Pairs the indexes and unique constraints the model did not name ([`Table::convention_names`]
 /// of the target `t`) with a database index or unique constraint on the same columns, whatever
 /// its name (a unique constraint and a unique index without predicate are the same thing
 /// here): such a pair is no change. Returns the keys paired on each side. Explicit names pair
 /// by name only.
-fn match_unnamed(
-    si: &Items,
-    ti: &Items,
-    t: &Table,
-    d: Dialect,
-) -> (BTreeSet<(u8, String)>, BTreeSet<(u8, String)>) {
+fn match_unnamed(si: &Items, ti: &Items, t: &Table, d: Dialect) -> (BTreeSet<Key>, BTreeSet<Key>) {
     let mut s_claimed = BTreeSet::new();
     let mut t_claimed = BTreeSet::new();
     if t.convention_names.is_empty() {
         return (s_claimed, t_claimed);
     }
     // Source items already paired by name stay with their partner.
-    let by_name = |k: &(u8, String), a: &Item| ti.get(k).is_some_and(|b| same_item(a, b, d));
+    let by_name = |k: &Key, a: &Item| ti.get(k).is_some_and(|b| same_item(a, b, d));
     for (kt, b) in ti {
         if !matches!(b, Item::Index(_) | Item::Unique(_)) || !t.convention_names.contains(&kt.1) {
             continue;
