@@ -119,10 +119,6 @@ pub enum RunError {
     #[error("{0}")]
     Stale(String),
 
-    /// The live schema, which an online run plans its SQL against, could not be read.
-    #[error("cannot read the database's schema to plan the migration's SQL against it: {message}")]
-    Introspect { message: String },
-
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),

@@ -15,10 +15,13 @@
 
 use retort_schema::{Dialect, Op, QName, Schema, SqlType, Table};
 
-use crate::{Db, RunError};
+use crate::Db;
 
 /// Reads the database's schema (every table but the version table).
-pub(crate) async fn read(db: &mut Db, version_table: &QName) -> Result<Schema, RunError> {
+pub(crate) async fn read(
+    db: &mut Db,
+    version_table: &QName,
+) -> Result<Schema, retort_introspect::IntrospectError> {
     let opts = retort_introspect::Options {
         schemas: Vec::new(),
         exclude_tables: Vec::new(),
@@ -33,9 +36,7 @@ pub(crate) async fn read(db: &mut Db, version_table: &QName) -> Result<Schema, R
         #[cfg(feature = "mysql")]
         Db::Mysql(ref mut c) => retort_introspect::mysql(c, &opts).await,
     };
-    r.map(|i| i.schema).map_err(|e| RunError::Introspect {
-        message: e.to_string(),
-    })
+    r.map(|i| i.schema)
 }
 
 /// Completes the live schema with what the history knows and a database cannot tell:

@@ -544,10 +544,36 @@ impl Exec<'_> {
     }
 
     /// The live schema (read once, then carried forward; read again after opaque steps).
+    /// If the database cannot be read (catalog permissions, a definition introspection does
+    /// not understand), the run goes on against the history's replay, as offline, with a note.
     async fn live(&mut self) -> Result<&Schema, RunError> {
         if self.live.is_none() {
-            let mut s = crate::live::read(self.db, &self.opts.version_table).await?;
-            crate::live::reconcile(&mut s, &self.state, self.d);
+            // A failed catalog query aborts a PostgreSQL transaction: fence it.
+            let fenced = self.in_tx && self.d == Dialect::Postgres;
+            if fenced {
+                self.db.execute("SAVEPOINT retort_introspect").await?;
+            }
+            let read = crate::live::read(self.db, &self.opts.version_table).await;
+            if fenced {
+                let end = if read.is_ok() {
+                    "RELEASE SAVEPOINT retort_introspect"
+                } else {
+                    "ROLLBACK TO SAVEPOINT retort_introspect"
+                };
+                self.db.execute(end).await?;
+            }
+            let s = match read {
+                Ok(mut s) => {
+                    crate::live::reconcile(&mut s, &self.state, self.d);
+                    s
+                }
+                Err(e) => {
+                    (self.events)(Event::Note(format!(
+                        "cannot read the database's schema ({e}); the SQL is planned against the history instead, which may not match a database changed by hand"
+                    )));
+                    self.state.clone()
+                }
+            };
             self.live = Some(s);
         }
         Ok(self.live.get_or_insert_with(Schema::default))
@@ -556,15 +582,20 @@ impl Exec<'_> {
     /// Reports the tables `m` changes whose live shape differs from the history's.
     async fn report_drift(&mut self, revision: &str, m: &crate::Migration) -> Result<(), RunError> {
         let d = self.d;
-        let live = self.live().await?.clone();
-        for q in crate::live::touched(m.ops().into_iter(), &live) {
-            if let Some(differences) = crate::live::drift(&live, &self.state, &q, d) {
-                (self.events)(Event::Drift {
-                    revision: revision.to_string(),
-                    table: q.to_string(),
-                    differences,
-                });
-            }
+        self.live().await?;
+        let Some(live) = self.live.as_ref() else {
+            return Ok(());
+        };
+        let found: Vec<(QName, String)> = crate::live::touched(m.ops().into_iter(), live)
+            .into_iter()
+            .filter_map(|q| crate::live::drift(live, &self.state, &q, d).map(|x| (q, x)))
+            .collect();
+        for (q, differences) in found {
+            (self.events)(Event::Drift {
+                revision: revision.to_string(),
+                table: q.to_string(),
+                differences,
+            });
         }
         Ok(())
     }

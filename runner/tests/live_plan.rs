@@ -187,3 +187,62 @@ async fn check_kept(db: &mut Db, d: Dialect, when: &str) {
         db.execute("DELETE FROM hand_log").await.unwrap();
     }
 }
+
+fn q1_up(m: &mut Migration) {
+    m.create_table(table(
+        "things",
+        vec![col("id", SqlType::Integer), col("v", SqlType::Text)],
+        &["id"],
+    ));
+}
+fn q2_up(m: &mut Migration) {
+    m.add_column("things", col("w", SqlType::Text).nullable(true));
+}
+
+/// A database introspection cannot read (here: a foreign key, made by hand, to a table that
+/// does not exist, without naming columns) still migrates, planned against the history, and
+/// the run says so.
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn an_unreadable_database_is_planned_against_the_history() {
+    let Some(t) = TestDb::new(Dialect::Sqlite, "an_unreadable_database").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("q1", &[], None, q1_up, nothing),
+        script("q2", &["q1"], None, q2_up, nothing),
+    ]);
+    upgrade(&mut db, &set, "q1", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    db.execute("CREATE TABLE hand_child (p INT REFERENCES hand_missing)")
+        .await
+        .unwrap();
+    let mut notes = Vec::new();
+    upgrade(&mut db, &set, "head", &opts(), &mut |e| {
+        if let Event::Note(n) = e {
+            notes.push(n)
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("cannot read the database's schema") && n.contains("hand_child")),
+        "{notes:?}"
+    );
+    assert_eq!(
+        text(
+            &mut db,
+            "SELECT COUNT(*) FROM pragma_table_info('things') WHERE name = 'w'"
+        )
+        .await,
+        "1"
+    );
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+fn nothing(_: &mut Migration) {}
