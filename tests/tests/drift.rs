@@ -380,14 +380,14 @@ fn kinds() -> Vec<Kind> {
             reported_on: &[S],
             drift: |_| {
                 vec![sql(
-                    "CREATE VIEW hand_v_users AS SELECT id, name FROM users",
+                    "CREATE VIEW users_view_by_hand AS SELECT id, name FROM users",
                 )]
             },
             target: Target::Adopt(widen_email),
             survivors: |_| {
                 vec![probe(
                     "the hand-made view still reads the table",
-                    "SELECT name FROM hand_v_users WHERE id = 2",
+                    "SELECT name FROM users_view_by_hand WHERE id = 2",
                     "bob",
                 )]
             },
