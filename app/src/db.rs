@@ -87,6 +87,14 @@ fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
             );
         }
         Event::Note(n) => say!(out, "note: {n}"),
+        Event::Drift {
+            revision,
+            table,
+            differences,
+        } => say!(
+            out,
+            "warning: {revision}: table `{table}` differs from what the history says (changed by hand?): {differences}; its SQL is planned against the database"
+        ),
         _ => {}
     }
 }
@@ -609,11 +617,11 @@ pub(crate) async fn autogenerate(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<Option<(String, String)>, AppError> {
-    let cmp = compare(env).await?;
-    if cmp.diff.ops.is_empty() {
+    let Some(plan) = autogenerate_plan(env).await? else {
         say!(out, "No changes detected");
         return Ok(None);
-    }
+    };
+    let (cmp, down_ops) = (plan.comparison, plan.downgrade);
     for op in &cmp.diff.ops {
         say!(out, "Detected {}", op.describe());
     }
@@ -621,13 +629,31 @@ pub(crate) async fn autogenerate(
         say!(out, "{line}");
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
+    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
+    Ok(Some((up, down)))
+}
+
+/// What autogenerate writes, as operations: the comparison and the downgrade.
+pub(crate) struct AutogeneratePlan {
+    pub comparison: Comparison,
+    pub downgrade: Vec<retort_schema::Op>,
+}
+
+/// The operations `revision --autogenerate` writes (`None`: no changes).
+pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<AutogeneratePlan>, AppError> {
+    let cmp = compare(env).await?;
+    if cmp.diff.ops.is_empty() {
+        return Ok(None);
+    }
+    let downgrade = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
         AppError::Failed(format!(
             "cannot write the downgrade of the detected changes: {e}"
         ))
     })?;
-    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
-    Ok(Some((up, down)))
+    Ok(Some(AutogeneratePlan {
+        comparison: cmp,
+        downgrade,
+    }))
 }
 
 /// `check`: 0 when models and database agree, 1 with the list of differences.

@@ -353,13 +353,22 @@ fn compare_table(
     // Indexes and constraints, paired by kind and name.
     let si = items(s, t, s, d);
     let ti = items(t, t, s, d);
+    let (s_matched, t_matched) = match_unnamed(&si, &ti, t, d);
+    let mut late_drops = Vec::new();
     for (key, a) in &si {
+        if s_matched.contains(key) {
+            continue;
+        }
         match ti.get(key) {
             Some(b) if same_item(a, b, d) => {}
             _ => {
                 let op = a.drop_op(then);
                 if matches!(a, Item::Fk(_)) {
                     out.fk_drops.push(op);
+                } else if d == Dialect::Mysql && !ti.contains_key(key) && serves_fk(a, s) {
+                    // InnoDB refuses to drop the index a foreign key uses: the new indexes
+                    // first (one of them serves the key, or InnoDB makes its own).
+                    late_drops.push(op);
                 } else {
                     out.other_drops.push(op);
                 }
@@ -367,6 +376,9 @@ fn compare_table(
         }
     }
     for (key, b) in &ti {
+        if t_matched.contains(key) {
+            continue;
+        }
         match si.get(key) {
             Some(a) if same_item(a, b, d) => {}
             _ => {
@@ -379,6 +391,74 @@ fn compare_table(
             }
         }
     }
+    out.adds.extend(late_drops);
+}
+
+type Key = (u8, String);
+type Items = BTreeMap<Key, Item>;
+
+/// Pairs the indexes and unique constraints the model did not name ([`Table::convention_names`]
+/// of the target `t`) with a database index or unique constraint on the same columns, whatever
+/// its name (a unique constraint and a unique index without predicate are the same thing
+/// here): such a pair is no change. Returns the keys paired on each side. Explicit names pair
+/// by name only.
+fn match_unnamed(si: &Items, ti: &Items, t: &Table, d: Dialect) -> (BTreeSet<Key>, BTreeSet<Key>) {
+    let mut s_claimed = BTreeSet::new();
+    let mut t_claimed = BTreeSet::new();
+    if t.convention_names.is_empty() {
+        return (s_claimed, t_claimed);
+    }
+    // Source items already paired by name stay with their partner.
+    let by_name = |k: &Key, a: &Item| ti.get(k).is_some_and(|b| same_item(a, b, d));
+    for (kt, b) in ti {
+        if !matches!(b, Item::Index(_) | Item::Unique(_)) || !t.convention_names.contains(&kt.1) {
+            continue;
+        }
+        if si.get(kt).is_some_and(|a| same_item(a, b, d)) {
+            continue;
+        }
+        let partner = si
+            .iter()
+            .find(|(ks, a)| !s_claimed.contains(*ks) && !by_name(ks, a) && same_shape(a, b, d));
+        if let Some((ks, _)) = partner {
+            s_claimed.insert(ks.clone());
+            t_claimed.insert(kt.clone());
+        }
+    }
+    (s_claimed, t_claimed)
+}
+
+/// The columns, uniqueness and predicate of an index or unique constraint (names aside).
+fn same_shape(a: &Item, b: &Item, d: Dialect) -> bool {
+    let shape = |x: &Item| -> Option<(Vec<String>, bool, Option<String>)> {
+        match x {
+            Item::Index(i) => Some((
+                i.columns.clone(),
+                i.unique,
+                if d == Dialect::Mysql {
+                    None
+                } else {
+                    pred(&i.predicate)
+                },
+            )),
+            Item::Unique(u) => Some((u.columns.clone(), true, None)),
+            _ => None,
+        }
+    };
+    matches!((shape(a), shape(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Whether `item` (an index or unique constraint of `s`) starts with the columns of one of
+/// `s`'s foreign keys, so that MySQL may be using it for that key.
+fn serves_fk(item: &Item, s: &Table) -> bool {
+    let cols = match item {
+        Item::Index(i) => &i.columns,
+        Item::Unique(u) => &u.columns,
+        _ => return false,
+    };
+    s.foreign_keys
+        .iter()
+        .any(|f| cols.len() >= f.columns.len() && cols[..f.columns.len()] == f.columns[..])
 }
 
 #[derive(Clone, Debug)]

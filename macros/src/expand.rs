@@ -230,6 +230,31 @@ fn generate(c: &Container) -> TokenStream {
         }
     }
 
+    // Names the convention gives to indexes and unique constraints the model does not name:
+    // the differ matches those by columns (`Table::convention_names`).
+    let mut conventions = Vec::new();
+    for f in c.columns() {
+        let col = f.column.as_str();
+        if f.attrs.unique.is_some_and(|u| u.value) {
+            conventions.push(quote!(#r::naming::unique(#table, &[#col])));
+        }
+        if f.attrs.index.is_some_and(|u| u.value) {
+            conventions.push(quote!(#r::naming::index(#table, &[#col])));
+        }
+    }
+    for ix in c.attrs.indexes.iter().filter(|ix| ix.name.is_none()) {
+        if let Some(cols) = &ix.columns {
+            let values = cols.values();
+            conventions.push(quote!(#r::naming::index(#table, &[#(#values),*])));
+        }
+    }
+    for u in c.attrs.uniques.iter().filter(|u| u.name.is_none()) {
+        if let Some(cols) = &u.columns {
+            let values = cols.values();
+            conventions.push(quote!(#r::naming::unique(#table, &[#(#values),*])));
+        }
+    }
+
     for ix in &c.attrs.indexes {
         let Some(cols) = &ix.columns else { continue };
         let values = cols.values();
@@ -326,6 +351,7 @@ fn generate(c: &Container) -> TokenStream {
                     __table.uniques = ::std::vec::Vec::from([#(#uniques),*]);
                     __table.foreign_keys = ::std::vec::Vec::from([#(#fks),*]);
                     __table.checks = ::std::vec::Vec::from([#(#checks),*]);
+                    __table.convention_names = ::std::vec::Vec::from([#(#conventions),*]);
                     __table
                 }
             }
