@@ -193,17 +193,21 @@ fn generate(c: &Container) -> TokenStream {
     for f in c.columns() {
         let col = f.column.as_str();
         let a = &f.attrs;
-        if a.unique.is_some_and(|u| u.value) {
+        let unique = a.unique.is_some_and(|u| u.value);
+        let index = a.index.is_some_and(|u| u.value);
+        // `unique, index` is one unique index (SQLAlchemy's meaning), not a unique constraint
+        // plus a second, redundant plain index.
+        if unique && !index {
             uniques.push(quote!(#r::Unique {
                 name: #r::naming::unique(#table, &[#col]),
                 columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
             }));
         }
-        if a.index.is_some_and(|u| u.value) {
+        if index {
             indexes.push(quote!(#r::Index {
                 name: #r::naming::index(#table, &[#col]),
                 columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
-                unique: false,
+                unique: #unique,
                 predicate: ::core::option::Option::None,
             }));
         }

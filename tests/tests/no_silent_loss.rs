@@ -287,3 +287,80 @@ async fn numeric_scale_zero_one_spelling_after_sqlite_rebuild() {
         }
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// `#[column(unique, index)]` is one unique index.
+
+#[derive(retort::Table)]
+#[table(name = "members")]
+pub struct Member {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(length = 100, unique, index)]
+    pub email: String,
+}
+
+#[test]
+fn unique_index_column_is_one_unique_index_in_the_model() {
+    let t = <Member as retort::Model>::table();
+    assert!(
+        t.uniques.is_empty(),
+        "no unique constraint: {:?}",
+        t.uniques
+    );
+    assert_eq!(
+        t.indexes,
+        vec![retort_schema::Index::new("ix_members_email", ["email"]).unique()]
+    );
+}
+
+async fn unique_index_is_one_index(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let want = model(vec![<Member as retort::Model>::table()]);
+        let create = retort_sql::create_schema(&want, d);
+        let on_email: Vec<&str> = create
+            .iter()
+            .flat_map(|s| s.sql.lines())
+            .filter(|l| l.contains("email") && (l.contains("UNIQUE") || l.contains("INDEX")))
+            .collect();
+        if on_email.len() != 1 || !on_email[0].contains("CREATE UNIQUE INDEX") {
+            return Err(format!(
+                "expected one CREATE UNIQUE INDEX on email, got {on_email:?}"
+            ));
+        }
+        let got = upgrade_from_empty(&mut db, &want).await?;
+        let t = got.table(&"members".into()).ok_or("no table members")?;
+        let covering = t.indexes.iter().filter(|i| i.columns == ["email"]).count()
+            + t.uniques.iter().filter(|u| u.columns == ["email"]).count();
+        if covering != 1 {
+            return Err(format!(
+                "expected one index on members(email), found indexes {:?} uniques {:?}",
+                t.indexes, t.uniques
+            ));
+        }
+        let diff = retort_diff::diff(&got, &want, &retort_diff::Options::new(d));
+        if !diff.ops.is_empty() {
+            return Err(format!("check not clean:\n{}", list_ops(&diff.ops)));
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn unique_index_column_is_one_index_sqlite() {
+    unique_index_is_one_index(Dialect::Sqlite, "unique_index_column_is_one_index_sqlite").await;
+}
+
+#[tokio::test]
+async fn unique_index_column_is_one_index_postgres() {
+    unique_index_is_one_index(
+        Dialect::Postgres,
+        "unique_index_column_is_one_index_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn unique_index_column_is_one_index_mysql() {
+    unique_index_is_one_index(Dialect::Mysql, "unique_index_column_is_one_index_mysql").await;
+}
