@@ -430,6 +430,7 @@ pub(crate) async fn current_cmd(
 /// The result of comparing the models with the database.
 pub(crate) struct Comparison {
     pub db_schema: Schema,
+    pub dialect: Dialect,
     pub diff: retort_diff::Diff,
 }
 
@@ -499,6 +500,7 @@ async fn compare_on(
     let diff = retort_diff::diff(&intro.schema, target, &dopts);
     Ok(Comparison {
         db_schema: intro.schema,
+        dialect,
         diff,
     })
 }
@@ -572,12 +574,18 @@ pub(crate) async fn autogenerate(
         say!(out, "{line}");
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
-        AppError::Failed(format!(
-            "cannot write the downgrade of the detected changes: {e}"
-        ))
-    })?;
-    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
+    let (down_ops, down_notes) =
+        retort_diff::downgrade_with_notes(&cmp.db_schema, &cmp.diff.ops, cmp.dialect).map_err(
+            |e| {
+                AppError::Failed(format!(
+                    "cannot write the downgrade of the detected changes: {e}"
+                ))
+            },
+        )?;
+    for n in &down_notes {
+        say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+    }
+    let down = dedent(&retort_diff::render_rust(&down_ops, &down_notes));
     Ok(Some((up, down)))
 }
 

@@ -125,3 +125,31 @@ impl Risk {
 pub fn downgrade(from: &Schema, upgrade: &[Op]) -> Result<Vec<Op>, ApplyError> {
     retort_schema::reverse_all(from, upgrade)
 }
+
+/// [`downgrade`] with its risk notes (on dialect `d`), attached like an upgrade's: a
+/// downgrade re-adds NOT NULL columns, narrows types back, removes enum values, drops what the
+/// upgrade created. The notes' `op_index` point into the returned operations.
+pub fn downgrade_with_notes(
+    from: &Schema,
+    upgrade: &[Op],
+    d: Dialect,
+) -> Result<(Vec<Op>, Vec<Note>), ApplyError> {
+    let down = downgrade(from, upgrade)?;
+    let mut upgraded = from.clone();
+    upgraded.apply_all(upgrade)?;
+    let notes = risk_notes(&upgraded, &down, d);
+    Ok((down, notes))
+}
+
+/// The risk notes of `ops` applied to `from` on dialect `d` (what [`diff`] attaches to its own
+/// operations): for hand-made or derived plans, e.g. a downgrade.
+pub fn risk_notes(from: &Schema, ops: &[Op], d: Dialect) -> Vec<Note> {
+    let created = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::CreateTable(t) => Some(t.qname()),
+            _ => None,
+        })
+        .collect();
+    risk::notes(from, ops, &created, d)
+}

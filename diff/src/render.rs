@@ -319,6 +319,9 @@ fn alter(a: &AlterColumn) -> E {
     if let Some(u) = &a.using {
         links.push(link("using", vec![s(u)]));
     }
+    if a.truncate {
+        links.push(link("truncate", vec![]));
+    }
     chain(
         call("AlterColumn::new", vec![qn(&a.table), s(&a.column)]),
         links,

@@ -314,6 +314,14 @@ impl AlterColumn {
         self.using = Some(expr.into());
         self
     }
+
+    /// With a change to a shorter `VARCHAR(n)`/`CHAR(n)`: cut longer values to `n` characters
+    /// (on every database) instead of failing on them, which is what a narrowing does without it.
+    #[inline(never)]
+    pub fn truncate(mut self) -> Self {
+        self.truncate = true;
+        self
+    }
 }
 
 #[cfg(test)]

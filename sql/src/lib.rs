@@ -157,6 +157,7 @@
 
 mod autocommit;
 mod ddl;
+mod narrow;
 mod ops;
 mod quote;
 mod sqlite;

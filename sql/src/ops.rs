@@ -6,6 +6,7 @@ use crate::ddl::{
     check_clause, cols, column_def, create_index_sql, create_table_sql, drop_index_sql, fk_clause,
     is_literal, pk_clause, qi, unique_clause,
 };
+use crate::narrow;
 use crate::quote::{quote_qname, quote_string, render_literal};
 use crate::sqlite;
 use crate::types::{pg_enum_name, render_type_in};
@@ -338,20 +339,24 @@ fn pg_alter_column(cx: &Ctx<'_>, a: &AlterColumn) -> Result<Vec<String>, RenderE
             // The old default may not cast to the new type: drop it and set the final one after.
             v.push(alter(q, d, &format!("ALTER COLUMN {c} DROP DEFAULT")));
         }
-        let using = a.using.clone().unwrap_or_else(|| {
-            let via_text =
-                matches!(ty, SqlType::Enum { .. }) || matches!(col.ty, SqlType::Enum { .. });
-            if via_text {
-                format!("{c}::text::{tyr}")
-            } else {
-                format!("{c}::{tyr}")
+        let using = match (&a.using, narrow::truncate_to(cx, a)?) {
+            (Some(u), _) => Some(u.clone()),
+            // The explicit cast cuts strings to the new length.
+            (None, Some(_)) => Some(format!("{c}::{tyr}")),
+            // An assignment cast: fails on a value that does not fit, never truncates.
+            (None, None) if narrow::pg_assignment_cast(&col.ty, ty) => None,
+            (None, None) => {
+                let via_text =
+                    matches!(ty, SqlType::Enum { .. }) || matches!(col.ty, SqlType::Enum { .. });
+                Some(if via_text {
+                    format!("{c}::text::{tyr}")
+                } else {
+                    format!("{c}::{tyr}")
+                })
             }
-        });
-        v.push(alter(
-            q,
-            d,
-            &format!("ALTER COLUMN {c} TYPE {tyr} USING {using}"),
-        ));
+        };
+        let using = using.map(|u| format!(" USING {u}")).unwrap_or_default();
+        v.push(alter(q, d, &format!("ALTER COLUMN {c} TYPE {tyr}{using}")));
         if col.default.is_some() {
             if let Some(def) = &after_col.default {
                 v.push(alter(q, d, &format!("ALTER COLUMN {c} SET DEFAULT {def}")));
@@ -424,12 +429,16 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                 cx.state_error(format!("column `{}.{final_name}` does not exist", a.table))
             })?;
             let renamed = final_name != a.column;
+            let mut v = Vec::new();
+            if let Some(n) = narrow::truncate_to(cx, a)? {
+                v.push(narrow::mysql_cut_update(a, n));
+            }
             let only_rename = a.ty.is_none()
                 && a.nullable.is_none()
                 && a.default.is_none()
                 && a.comment.is_none();
-            if renamed && only_rename {
-                vec![alter(
+            v.push(if renamed && only_rename {
+                alter(
                     &a.table,
                     d,
                     &format!(
@@ -437,9 +446,9 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                         qi(&a.column, d),
                         qi(&final_name, d)
                     ),
-                )]
+                )
             } else if renamed {
-                vec![alter(
+                alter(
                     &a.table,
                     d,
                     &format!(
@@ -447,14 +456,15 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                         qi(&a.column, d),
                         column_def(t, col, d)
                     ),
-                )]
+                )
             } else {
-                vec![alter(
+                alter(
                     &a.table,
                     d,
                     &format!("MODIFY COLUMN {}", column_def(t, col, d)),
-                )]
-            }
+                )
+            });
+            v
         }
         Op::AddUnique { table, unique } => vec![alter(
             table,

@@ -59,11 +59,15 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                 let before = cx.table_before(&a.table)?;
                 let after = cx.table_after(&a.table)?;
                 let using = a.using.as_deref().filter(|_| a.ty.is_some());
+                // SQLite does not enforce lengths: truncation is the copy's job.
+                let cut = crate::narrow::truncate_to(cx, a)?
+                    .map(|n| crate::narrow::cut_expr(&a.column, n, D));
                 rebuild(before, after, &|new_col: &str| {
                     if new_col == final_name {
-                        Some(match using {
-                            Some(expr) => expr.to_string(),
-                            None => qi(&a.column, D),
+                        Some(match (using, &cut) {
+                            (Some(expr), _) => expr.to_string(),
+                            (None, Some(cut)) => cut.clone(),
+                            (None, None) => qi(&a.column, D),
                         })
                     } else if before.column(new_col).is_some() {
                         Some(qi(new_col, D))

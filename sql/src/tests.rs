@@ -353,7 +353,7 @@ fn alter_column_type_postgres() {
     });
     assert_eq!(
         one(&op, Postgres),
-        "ALTER TABLE \"posts\" ALTER COLUMN \"id\" TYPE BIGINT USING \"id\"::BIGINT"
+        "ALTER TABLE \"posts\" ALTER COLUMN \"id\" TYPE BIGINT"
     );
     // With a default, USING, a rename and a comment.
     let op = Op::AlterColumn(AlterColumn {
@@ -475,6 +475,55 @@ fn sqlite_type_change_uses_using() {
         v[1],
         "INSERT INTO \"_retort_new_posts\" (\"id\", \"author_id\", \"title\", \"body\") SELECT \"id\", \"author_id\", length(\"title\"), \"body\" FROM \"posts\""
     );
+}
+
+#[test]
+fn string_narrowing_fails_on_long_values_unless_truncation_is_asked_for() {
+    let narrow = AlterColumn::new("posts", "title").ty(SqlType::Varchar(20));
+    // PostgreSQL: no USING, so the assignment cast fails on a longer value (the explicit
+    // cast `"title"::VARCHAR(20)` would cut it silently).
+    assert_eq!(
+        one(&Op::AlterColumn(narrow.clone()), Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE VARCHAR(20)"
+    );
+    let cut = Op::AlterColumn(narrow.clone().truncate());
+    assert_eq!(
+        one(&cut, Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE VARCHAR(20) USING \"title\"::VARCHAR(20)"
+    );
+    assert_eq!(
+        sql(&cut, Mysql),
+        vec![
+            "UPDATE `posts` SET `title` = SUBSTRING(`title`, 1, 20) WHERE CHAR_LENGTH(`title`) > 20",
+            "ALTER TABLE `posts` MODIFY COLUMN `title` VARCHAR(20) NOT NULL",
+        ]
+    );
+    let v = assert_rebuild(&cut, "posts");
+    assert!(
+        v[1].contains("substr(\"title\", 1, 20)"),
+        "the copy cuts the values: {}",
+        v[1]
+    );
+    // To a CHAR(n) spelled as a custom type: also no explicit cast.
+    let to_char =
+        Op::AlterColumn(AlterColumn::new("posts", "title").ty(SqlType::Custom("CHAR(2)".into())));
+    assert_eq!(
+        one(&to_char, Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE CHAR(2)"
+    );
+    // Truncation of a type without a length is refused, naming the column.
+    let bad = Op::AlterColumn(
+        AlterColumn::new("posts", "title")
+            .ty(SqlType::Integer)
+            .truncate(),
+    );
+    for d in [Sqlite, Postgres, Mysql] {
+        let e = render_op(&bad, d, &schema()).unwrap_err().to_string();
+        assert!(
+            e.contains("posts.title") && e.contains(".truncate()"),
+            "{d}: {e}"
+        );
+    }
 }
 
 #[test]

@@ -364,3 +364,361 @@ async fn unique_index_column_is_one_index_postgres() {
 async fn unique_index_column_is_one_index_mysql() {
     unique_index_is_one_index(Dialect::Mysql, "unique_index_column_is_one_index_mysql").await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Narrowing: fails on a value that does not fit (PostgreSQL as MariaDB's strict mode does),
+// unless the script says `.truncate()`; SQLite keeps values, and the risk note says so.
+
+const LONG: &str = "abcdefghijklmnopqrstuvwxyz";
+
+fn ledger(name: SqlType, amount: SqlType, big: SqlType) -> Table {
+    Table::new("ledger")
+        .with_column(Column::new("id", SqlType::BigInt))
+        .with_column(Column::new("name", name))
+        .with_column(Column::new("amount", amount))
+        .with_column(Column::new("big", big))
+        .primary_key("pk_ledger", ["id"])
+}
+
+fn dec(p: u32, s: u32) -> SqlType {
+    SqlType::Decimal {
+        precision: Some(p),
+        scale: Some(s),
+    }
+}
+
+fn ledger_row() -> retort_tests::Rows {
+    use retort_schema::Value;
+    retort_tests::Rows::new(
+        "ledger",
+        ["id", "name", "amount", "big"],
+        vec![vec![
+            Value::Int(1),
+            Value::Text(LONG.into()),
+            Value::Float(12345678.12),
+            Value::Int(5_000_000_000),
+        ]],
+    )
+}
+
+/// Creates the ledger with its row; returns the introspected schema.
+async fn ledger_db(db: &mut Db) -> Result<Schema, String> {
+    let before = model(vec![ledger(
+        SqlType::Varchar(64),
+        dec(10, 2),
+        SqlType::BigInt,
+    )]);
+    let live = upgrade_from_empty(db, &before).await?;
+    db.insert(&ledger_row()).await?;
+    Ok(live)
+}
+
+/// One narrowing, diffed against the live ledger: (its ops, its narrowing note).
+fn narrowing_plan(
+    live: &Schema,
+    want: &Schema,
+    d: Dialect,
+) -> Result<(Vec<retort_schema::Op>, String), String> {
+    let diff = retort_diff::diff(live, want, &retort_diff::Options::new(d));
+    if diff.ops.len() != 1 {
+        return Err(format!("expected one change:\n{}", list_ops(&diff.ops)));
+    }
+    let note = diff
+        .notes
+        .iter()
+        .find(|n| n.risk == retort_diff::Risk::Narrowing)
+        .map(|n| n.message.clone())
+        .ok_or_else(|| format!("no narrowing note: {:?}", diff.notes))?;
+    Ok((diff.ops, note))
+}
+
+async fn narrowing(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let live = ledger_db(&mut db).await?;
+        let cases = [
+            (
+                "name",
+                ledger(SqlType::Varchar(20), dec(10, 2), SqlType::BigInt),
+                "longer than 20 characters",
+            ),
+            (
+                "amount",
+                ledger(SqlType::Varchar(64), dec(6, 2), SqlType::BigInt),
+                "more than 4 digit(s) before the point",
+            ),
+            (
+                "big",
+                ledger(SqlType::Varchar(64), dec(10, 2), SqlType::Integer),
+                "out of integer's range",
+            ),
+        ];
+        for (column, t, says) in cases {
+            let want = model(vec![t]);
+            let (ops, note) = narrowing_plan(&live, &want, d)?;
+            for claim in [says, "PostgreSQL and MySQL/MariaDB fail", "SQLite"] {
+                if !note.contains(claim) {
+                    return Err(format!("{column}: the note does not say `{claim}`: {note}"));
+                }
+            }
+            let stmts = retort_sql::render_ops(&ops, d, &live).map_err(|e| e.to_string())?;
+            let ran = db.run(&stmts).await;
+            match (d, ran) {
+                // SQLite keeps the value as it is, as the note says.
+                (Dialect::Sqlite, Ok(())) => {
+                    db.check_rows(&ledger_row()).await?;
+                    // Back to the wide type for the next case.
+                    let now = db.introspect(&Default::default()).await?;
+                    let back = retort_diff::diff(
+                        &now,
+                        &model(vec![ledger(
+                            SqlType::Varchar(64),
+                            dec(10, 2),
+                            SqlType::BigInt,
+                        )]),
+                        &retort_diff::Options::new(d),
+                    )
+                    .ops;
+                    db.run(&retort_sql::render_ops(&back, d, &now).map_err(|e| e.to_string())?)
+                        .await?;
+                }
+                (Dialect::Sqlite, Err(e)) => return Err(format!("{column}: SQLite failed: {e}")),
+                (_, Ok(())) => {
+                    let rows = db.select_text("ledger", &ledger_row().columns).await?;
+                    return Err(format!(
+                        "{column}: the narrowing succeeded on a value that does not fit; the row is now {rows:?}\n{stmts:#?}"
+                    ));
+                }
+                (_, Err(_)) => db.check_rows(&ledger_row()).await?,
+            }
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn narrowing_fails_on_values_that_do_not_fit_sqlite() {
+    narrowing(
+        Dialect::Sqlite,
+        "narrowing_fails_on_values_that_do_not_fit_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn narrowing_fails_on_values_that_do_not_fit_postgres() {
+    narrowing(
+        Dialect::Postgres,
+        "narrowing_fails_on_values_that_do_not_fit_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn narrowing_fails_on_values_that_do_not_fit_mysql() {
+    narrowing(
+        Dialect::Mysql,
+        "narrowing_fails_on_values_that_do_not_fit_mysql",
+    )
+    .await;
+}
+
+async fn truncation(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let live = ledger_db(&mut db).await?;
+        let want = model(vec![ledger(
+            SqlType::Varchar(20),
+            dec(10, 2),
+            SqlType::BigInt,
+        )]);
+        let (mut ops, _) = narrowing_plan(&live, &want, d)?;
+        let retort_schema::Op::AlterColumn(a) = &mut ops[0] else {
+            return Err(format!("not an alter column: {ops:?}"));
+        };
+        a.truncate = true;
+        let note = retort_diff::risk_notes(&live, &ops, d);
+        if !note.iter().any(|n| {
+            n.message
+                .contains("`.truncate()` cuts values longer than 20")
+        }) {
+            return Err(format!("the note does not say it truncates: {note:?}"));
+        }
+        let stmts = retort_sql::render_ops(&ops, d, &live).map_err(|e| e.to_string())?;
+        db.run(&stmts).await?;
+        let mut row = ledger_row();
+        row.rows[0][1] = retort_schema::Value::Text(LONG[..20].into());
+        db.check_rows(&row).await?;
+        let now = db.introspect(&Default::default()).await?;
+        let diff = retort_diff::diff(&now, &want, &retort_diff::Options::new(d));
+        if !diff.ops.is_empty() {
+            return Err(format!("check not clean:\n{}", list_ops(&diff.ops)));
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn truncate_cuts_longer_values_sqlite() {
+    truncation(Dialect::Sqlite, "truncate_cuts_longer_values_sqlite").await;
+}
+
+#[tokio::test]
+async fn truncate_cuts_longer_values_postgres() {
+    truncation(Dialect::Postgres, "truncate_cuts_longer_values_postgres").await;
+}
+
+#[tokio::test]
+async fn truncate_cuts_longer_values_mysql() {
+    truncation(Dialect::Mysql, "truncate_cuts_longer_values_mysql").await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A NOT NULL column without a default added to a table with rows: PostgreSQL and SQLite fail,
+// MariaDB fills '' / 0 — and the note says exactly that. The same holds for the downgrade of a
+// dropped NOT NULL column, which carries the same note.
+
+fn people(extra: &[Column]) -> Table {
+    let mut t = Table::new("people")
+        .with_column(Column::new("id", SqlType::BigInt))
+        .primary_key("pk_people", ["id"]);
+    for c in extra {
+        t = t.with_column(c.clone());
+    }
+    t
+}
+
+fn person() -> retort_tests::Rows {
+    retort_tests::Rows::new("people", ["id"], vec![vec![retort_schema::Value::Int(1)]])
+}
+
+/// Runs `ops` (adding `code VARCHAR(10) NOT NULL` and `n INTEGER NOT NULL`) on a table with a
+/// row and checks the outcome against `notes`, which must state each database's behaviour.
+async fn not_null_add_as_noted(
+    db: &mut Db,
+    live: &Schema,
+    ops: &[retort_schema::Op],
+    notes: &[retort_diff::Note],
+) -> Result<(), String> {
+    let d = db.dialect();
+    for column in ["code", "n"] {
+        let note = notes
+            .iter()
+            .find(|n| {
+                n.message.contains(&format!("people.{column}")) && n.message.contains("NOT NULL")
+            })
+            .ok_or_else(|| format!("no note on people.{column}: {notes:?}"))?;
+        let fill = if column == "code" {
+            "fills them with ''"
+        } else {
+            "fills them with 0"
+        };
+        for claim in ["PostgreSQL and SQLite fail", "MySQL/MariaDB", fill] {
+            if !note.message.contains(claim) {
+                return Err(format!("the note does not say `{claim}`: {}", note.message));
+            }
+        }
+    }
+    let stmts = retort_sql::render_ops(ops, d, live).map_err(|e| e.to_string())?;
+    match (d, db.run(&stmts).await) {
+        (Dialect::Mysql, Ok(())) => {
+            let got = db
+                .select_text("people", &["id".into(), "code".into(), "n".into()])
+                .await?;
+            let want = vec![vec![
+                Some("1".to_string()),
+                Some(String::new()),
+                Some("0".to_string()),
+            ]];
+            if got != want {
+                return Err(format!("MariaDB filled {got:?}, the note says {want:?}"));
+            }
+            Ok(())
+        }
+        (Dialect::Mysql, Err(e)) => Err(format!("MariaDB failed, the note says it fills: {e}")),
+        (_, Ok(())) => Err("succeeded on a table with rows; the note says it fails".into()),
+        (_, Err(_)) => Ok(()),
+    }
+}
+
+fn not_null_columns() -> [Column; 2] {
+    [
+        Column::new("code", SqlType::Varchar(10)),
+        Column::new("n", SqlType::Integer),
+    ]
+}
+
+async fn not_null_add(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let live = upgrade_from_empty(&mut db, &model(vec![people(&[])])).await?;
+        db.insert(&person()).await?;
+        let want = model(vec![people(&not_null_columns())]);
+        let diff = retort_diff::diff(&live, &want, &retort_diff::Options::new(d));
+        not_null_add_as_noted(&mut db, &live, &diff.ops, &diff.notes).await
+    });
+}
+
+async fn not_null_downgrade(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        // The live table has the columns; the upgrade drops them; its downgrade re-adds them.
+        let before = model(vec![people(&not_null_columns())]);
+        let live = upgrade_from_empty(&mut db, &before).await?;
+        let after = model(vec![people(&[])]);
+        let up = retort_diff::diff(&live, &after, &retort_diff::Options::new(d)).ops;
+        let upgraded = {
+            let stmts = retort_sql::render_ops(&up, d, &live).map_err(|e| e.to_string())?;
+            db.run(&stmts).await?;
+            db.introspect(&Default::default()).await?
+        };
+        db.insert(&person()).await?;
+        let (down, notes) =
+            retort_diff::downgrade_with_notes(&live, &up, d).map_err(|e| e.to_string())?;
+        not_null_add_as_noted(&mut db, &upgraded, &down, &notes).await?;
+        // The script's downgrade body carries them as `// WARNING` comments.
+        let body = retort_diff::render_rust(&down, &notes);
+        if !body.contains("// WARNING (may fail): adds NOT NULL column `people.code`") {
+            return Err(format!("the downgrade body has no warning:\n{body}"));
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn not_null_add_note_says_what_each_database_does_sqlite() {
+    not_null_add(
+        Dialect::Sqlite,
+        "not_null_add_note_says_what_each_database_does_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn not_null_add_note_says_what_each_database_does_postgres() {
+    not_null_add(
+        Dialect::Postgres,
+        "not_null_add_note_says_what_each_database_does_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn not_null_add_note_says_what_each_database_does_mysql() {
+    not_null_add(
+        Dialect::Mysql,
+        "not_null_add_note_says_what_each_database_does_mysql",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn downgrade_carries_risk_notes_sqlite() {
+    not_null_downgrade(Dialect::Sqlite, "downgrade_carries_risk_notes_sqlite").await;
+}
+
+#[tokio::test]
+async fn downgrade_carries_risk_notes_postgres() {
+    not_null_downgrade(Dialect::Postgres, "downgrade_carries_risk_notes_postgres").await;
+}
+
+#[tokio::test]
+async fn downgrade_carries_risk_notes_mysql() {
+    not_null_downgrade(Dialect::Mysql, "downgrade_carries_risk_notes_mysql").await;
+}
