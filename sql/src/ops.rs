@@ -9,7 +9,7 @@ use crate::ddl::{
 use crate::narrow;
 use crate::quote::{quote_qname, quote_string, render_literal};
 use crate::sqlite;
-use crate::types::{pg_enum_name, render_type_in};
+use crate::types::render_type_in;
 use crate::RenderError;
 
 /// Rows per `INSERT` statement in a bulk insert.
@@ -266,42 +266,7 @@ fn postgres(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
             }
             vec![s]
         }
-        Op::SetEnumValues { name, values } => {
-            let old = QName::with_schema(name.schema.clone(), format!("{}__old", name.name));
-            let mut v = vec![
-                format!(
-                    "ALTER TYPE {} RENAME TO {}",
-                    quote_qname(name, d),
-                    qi(&old.name, d)
-                ),
-                pg_create_enum(name, values),
-            ];
-            for (t, c) in enum_columns(cx.before, name) {
-                let q = t.qname();
-                let col = qi(&c.name, d);
-                let SqlType::Enum { name: n, .. } = &c.ty else {
-                    continue;
-                };
-                let ty = pg_enum_name(n, t.schema.as_deref());
-                if c.default.is_some() {
-                    v.push(alter(&q, d, &format!("ALTER COLUMN {col} DROP DEFAULT")));
-                }
-                v.push(alter(
-                    &q,
-                    d,
-                    &format!("ALTER COLUMN {col} TYPE {ty} USING {col}::text::{ty}"),
-                ));
-                if let Some(def) = &c.default {
-                    v.push(alter(
-                        &q,
-                        d,
-                        &format!("ALTER COLUMN {col} SET DEFAULT {def}"),
-                    ));
-                }
-            }
-            v.push(format!("DROP TYPE {}", quote_qname(&old, d)));
-            v
-        }
+        Op::SetEnumValues { name, values } => crate::pg_enum::set_enum_values(cx, name, values),
         Op::DropTable { .. }
         | Op::CreateIndex { .. }
         | Op::DropIndex { .. }

@@ -722,3 +722,146 @@ async fn downgrade_carries_risk_notes_postgres() {
 async fn downgrade_carries_risk_notes_mysql() {
     not_null_downgrade(Dialect::Mysql, "downgrade_carries_risk_notes_mysql").await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Enum rewrites (a value removed, values reordered) with a partial index, a CHECK and a default
+// on the column; on PostgreSQL a view on it stops the migration with a message naming it.
+
+fn status(values: &[&str]) -> SqlType {
+    SqlType::Enum {
+        name: "order_status".into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    }
+}
+
+fn orders(values: &[&str]) -> Schema {
+    model(vec![Table::new("orders")
+        .with_column(Column::new("id", SqlType::BigInt))
+        .with_column(Column::new("status", status(values)).default("'new'"))
+        .primary_key("pk_orders", ["id"])
+        .index(
+            retort_schema::Index::new("ix_orders_shipped", ["id"]).predicate("status = 'shipped'"),
+        )
+        .check(retort_schema::Check::new(
+            "ck_orders_not_paid",
+            "status <> 'paid'",
+        ))])
+}
+
+fn order_rows() -> retort_tests::Rows {
+    use retort_schema::Value;
+    retort_tests::Rows::new(
+        "orders",
+        ["id", "status"],
+        vec![
+            vec![Value::Int(1), Value::Text("new".into())],
+            vec![Value::Int(2), Value::Text("shipped".into())],
+        ],
+    )
+}
+
+const ALL: &[&str] = &["new", "paid", "shipped", "cancelled"];
+
+async fn enum_rewrite(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let mut live = upgrade_from_empty(&mut db, &orders(ALL)).await?;
+        db.insert(&order_rows()).await?;
+        for values in [
+            &["new", "paid", "shipped"][..], // removed
+            &["shipped", "paid", "new"][..], // reordered
+        ] {
+            let want = orders(values);
+            let ops = retort_diff::diff(&live, &want, &retort_diff::Options::new(d)).ops;
+            let stmts = retort_sql::render_ops(&ops, d, &live).map_err(|e| e.to_string())?;
+            db.run(&stmts)
+                .await
+                .map_err(|e| format!("{values:?}: {e}\n{}", list_ops(&ops)))?;
+            db.check_rows(&order_rows()).await?;
+            live = db.introspect(&Default::default()).await?;
+            let diff = retort_diff::diff(&live, &want, &retort_diff::Options::new(d));
+            if !diff.ops.is_empty() {
+                return Err(format!(
+                    "{values:?}: check not clean:\n{}",
+                    list_ops(&diff.ops)
+                ));
+            }
+            let t = live.table(&"orders".into()).ok_or("no orders")?;
+            if t.indexes.iter().all(|i| i.name != "ix_orders_shipped")
+                || t.checks.iter().all(|c| c.name != "ck_orders_not_paid")
+            {
+                return Err(format!("{values:?}: index or check lost: {t:?}"));
+            }
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn enum_rewrite_keeps_partial_index_check_default_sqlite() {
+    enum_rewrite(
+        Dialect::Sqlite,
+        "enum_rewrite_keeps_partial_index_check_default_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn enum_rewrite_keeps_partial_index_check_default_postgres() {
+    enum_rewrite(
+        Dialect::Postgres,
+        "enum_rewrite_keeps_partial_index_check_default_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn enum_rewrite_keeps_partial_index_check_default_mysql() {
+    enum_rewrite(
+        Dialect::Mysql,
+        "enum_rewrite_keeps_partial_index_check_default_mysql",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn enum_rewrite_names_the_view_that_blocks_it_postgres() {
+    let d = Dialect::Postgres;
+    on_fresh_db!(
+        d,
+        "enum_rewrite_names_the_view_that_blocks_it_postgres",
+        |db| {
+            let live = upgrade_from_empty(&mut db, &orders(ALL)).await?;
+            db.insert(&order_rows()).await?;
+            db.exec(
+                "CREATE VIEW v_new_orders AS SELECT id, status FROM orders WHERE status = 'new'",
+            )
+            .await?;
+            let want = orders(&["new", "paid", "shipped"]);
+            let ops = retort_diff::diff(&live, &want, &retort_diff::Options::new(d)).ops;
+            let stmts = retort_sql::render_ops(&ops, d, &live).map_err(|e| e.to_string())?;
+            let e = match db.run(&stmts).await {
+                Ok(()) => return Err("the enum change ran under a view using the column".into()),
+                Err(e) => e,
+            };
+            for part in ["v_new_orders", "orders.status", "DROP VIEW", "order_status"] {
+                if !e.contains(part) {
+                    return Err(format!("the error does not name `{part}`: {e}"));
+                }
+            }
+            // Nothing changed.
+            let now = db.introspect(&Default::default()).await?;
+            let e = now
+                .enums
+                .iter()
+                .find(|e| e.name == "order_status")
+                .ok_or("no enum")?;
+            if e.values != ALL {
+                return Err(format!(
+                    "enum changed after the failed migration: {:?}",
+                    e.values
+                ));
+            }
+            Ok(())
+        }
+    );
+}
