@@ -431,7 +431,15 @@ pub(crate) async fn current_cmd(
 pub(crate) struct Comparison {
     pub db_schema: Schema,
     pub dialect: Dialect,
+    /// What the models mean less on this database than they say (see
+    /// [`retort_diff::dialect_notes`]).
+    pub degraded: Vec<String>,
     pub diff: retort_diff::Diff,
+}
+
+fn with_dialect_notes(mut c: Comparison, target: &Schema) -> Comparison {
+    c.degraded = retort_diff::dialect_notes(target, c.dialect);
+    c
 }
 
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
@@ -440,7 +448,9 @@ async fn compare(env: &Env<'_>) -> Result<Comparison, AppError> {
     // The target first: a missing registry is reported without touching the database.
     let mut target = target_schema(env)?;
     let mut db = connect(env).await?;
-    let r = compare_on(env, &mut db, &mut target).await;
+    let r = compare_on(env, &mut db, &mut target)
+        .await
+        .map(|c| with_dialect_notes(c, &target));
     close(db).await;
     r
 }
@@ -501,6 +511,7 @@ async fn compare_on(
     Ok(Comparison {
         db_schema: intro.schema,
         dialect,
+        degraded: Vec::new(),
         diff,
     })
 }
@@ -606,6 +617,7 @@ pub(crate) async fn check(
                 "risk": n.risk.label(),
                 "message": n.message,
             })).collect::<Vec<_>>(),
+            "degraded": cmp.degraded,
         });
         say!(out, "{v}");
     } else if in_sync {
@@ -625,6 +637,11 @@ pub(crate) async fn check(
         }
         for line in note_lines(&cmp.diff) {
             say!(out, "{line}");
+        }
+    }
+    if !json {
+        for d in &cmp.degraded {
+            say!(out, "WARNING degraded: {d}");
         }
     }
     Ok(if in_sync {

@@ -106,6 +106,9 @@ pub enum Risk {
     MayFail,
     /// Rewrites a table: a SQLite rebuild, a PostgreSQL enum rewrite.
     Rewrite,
+    /// Means less on some database than the models say: a partial index is a full index on
+    /// MySQL/MariaDB.
+    Degraded,
 }
 
 impl Risk {
@@ -116,6 +119,7 @@ impl Risk {
             Risk::Narrowing => "narrowing",
             Risk::MayFail => "may fail",
             Risk::Rewrite => "rewrite",
+            Risk::Degraded => "degraded",
         }
     }
 }
@@ -139,6 +143,24 @@ pub fn downgrade_with_notes(
     upgraded.apply_all(upgrade)?;
     let notes = risk_notes(&upgraded, &down, d);
     Ok((down, notes))
+}
+
+/// What the models `target` mean less on dialect `d` than they say, one message each (what
+/// `check` prints even when models and database agree): on MySQL/MariaDB, each partial index
+/// that is not left out there (`Index::dialects`) covers every row.
+pub fn dialect_notes(target: &Schema, d: Dialect) -> Vec<String> {
+    if d != Dialect::Mysql {
+        return Vec::new();
+    }
+    target
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.indexes
+                .iter()
+                .filter_map(move |i| risk::partial_index_message(t, i))
+        })
+        .collect()
 }
 
 /// The risk notes of `ops` applied to `from` on dialect `d` (what [`diff`] attaches to its own

@@ -65,20 +65,37 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
                     ),
                 );
             }
+            Op::CreateIndex { table, index } => {
+                if let Some(m) = state
+                    .table(table)
+                    .and_then(|t| partial_index_message(t, index))
+                {
+                    note(Risk::Degraded, m);
+                }
+                if index.unique && existing(table) {
+                    note(
+                        Risk::MayFail,
+                        format!(
+                            "adds unique index `{}` on `{table}` ({}): fails if existing rows hold duplicates",
+                            index.name,
+                            index.columns.join(", ")
+                        ),
+                    );
+                }
+            }
+            Op::CreateTable(t) => {
+                for i in &t.indexes {
+                    if let Some(m) = partial_index_message(t, i) {
+                        note(Risk::Degraded, m);
+                    }
+                }
+            }
             Op::AddUnique { table, unique } if existing(table) => note(
                 Risk::MayFail,
                 format!(
                     "adds unique constraint `{}` on `{table}` ({}): fails if existing rows hold duplicates",
                     unique.name,
                     unique.columns.join(", ")
-                ),
-            ),
-            Op::CreateIndex { table, index } if index.unique && existing(table) => note(
-                Risk::MayFail,
-                format!(
-                    "adds unique index `{}` on `{table}` ({}): fails if existing rows hold duplicates",
-                    index.name,
-                    index.columns.join(", ")
                 ),
             ),
             Op::AddPrimaryKey { table, primary_key } if existing(table) => note(
@@ -209,6 +226,32 @@ fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) 
             "{head}: fails on PostgreSQL and MySQL/MariaDB if a value does not convert; SQLite keeps values as they are"
         ),
     }
+}
+
+/// MySQL/MariaDB have no partial indexes: what a partial index `i` of `t` becomes there, unless
+/// it is left out there (`Index::dialects`). Said on every dialect: the script runs on all.
+pub(crate) fn partial_index_message(t: &Table, i: &retort_schema::Index) -> Option<String> {
+    let p = i.predicate.as_deref()?;
+    if !i.exists_on(Dialect::Mysql) {
+        return None;
+    }
+    let twin = t
+        .indexes
+        .iter()
+        .find(|o| o.name != i.name && o.columns == i.columns && o.exists_on(Dialect::Mysql))
+        .map(|o| format!("; there it duplicates index `{}` (same columns)", o.name))
+        .unwrap_or_default();
+    Some(format!(
+        "index `{}` on `{}` ({}) is partial (`WHERE {p}`): MySQL/MariaDB has no partial indexes and creates it over every row{}{twin}; add `dialects = [\"postgres\", \"sqlite\"]` to the index (`.dialects([Dialect::Postgres, Dialect::Sqlite])` in a script) to leave it out there",
+        i.name,
+        t.qname(),
+        i.columns.join(", "),
+        if i.unique {
+            ", refusing duplicates the predicate would have allowed"
+        } else {
+            ""
+        }
+    ))
 }
 
 /// What MySQL/MariaDB put in the existing rows for a NOT NULL column added without a default.

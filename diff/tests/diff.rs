@@ -269,7 +269,7 @@ fn a_new_not_null_column_without_default_may_fail() {
     assert_eq!(risks(&d), [(0, Risk::MayFail)]);
     assert_eq!(
         d.notes[0].message,
-        "adds NOT NULL column `users.age` without a default: fails if `users` has rows"
+        "adds NOT NULL column `users.age` without a default: if `users` has rows, PostgreSQL and SQLite fail, while MySQL/MariaDB fills them with 0 (the type's implicit default) and succeeds; to mean the same everywhere, give it a `server_default`, or add it nullable, fill it, then make it NOT NULL"
     );
 }
 

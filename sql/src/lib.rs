@@ -241,9 +241,28 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
         after: &after,
     };
     let comment = op.describe();
+    // MySQL/MariaDB: a partial index becomes a full one; its statement's comment says so (the
+    // `-- ..` line of `--sql` output).
+    let partial: Vec<(String, String)> = match op {
+        Op::CreateIndex { index, .. } => vec![index],
+        Op::CreateTable(t) => t.indexes.iter().collect(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter(|i| i.exists_on(d))
+    .filter_map(|i| {
+        ddl::partial_index_note(i, d).map(|n| (format!("INDEX {} ON", ddl::qi(&i.name, d)), n))
+    })
+    .collect();
     Ok(ops::render(&cx)?
         .into_iter()
-        .map(|sql| Statement::new(sql, &comment, d))
+        .map(|sql| {
+            let note = partial.iter().find(|(key, _)| sql.contains(key.as_str()));
+            match note {
+                Some((_, n)) => Statement::new(sql, &format!("{comment}: {n}"), d),
+                None => Statement::new(sql, &comment, d),
+            }
+        })
         .collect())
 }
 
@@ -372,10 +391,14 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
     out.extend(deferred);
     for (i, _) in &order {
         let t = &schema.tables[*i];
-        for idx in &t.indexes {
+        for idx in t.indexes.iter().filter(|i| i.exists_on(d)) {
+            let mut comment = format!("create index {} on {}", idx.name, t.qname());
+            if let Some(note) = ddl::partial_index_note(idx, d) {
+                comment = format!("{comment}: {note}");
+            }
             out.push(Statement::new(
                 ddl::create_index_sql(t, idx, d),
-                &format!("create index {} on {}", idx.name, t.qname()),
+                &comment,
                 d,
             ));
         }

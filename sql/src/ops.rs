@@ -62,8 +62,19 @@ pub(crate) fn common(cx: &Ctx<'_>) -> Result<Option<Vec<String>>, RenderError> {
     let d = cx.d;
     Ok(Some(match cx.op {
         Op::DropTable { table } => vec![format!("DROP TABLE {}", quote_qname(table, d))],
+        // An index left out on this database (`Index::dialects`) is neither created nor dropped.
+        Op::CreateIndex { index, .. } if !index.exists_on(d) => vec![],
         Op::CreateIndex { table, index } => {
             vec![create_index_sql(cx.table_after(table)?, index, d)]
+        }
+        Op::DropIndex { table, name }
+            if cx
+                .before
+                .table(table)
+                .and_then(|t| t.indexes.iter().find(|i| &i.name == name))
+                .is_some_and(|i| !i.exists_on(d)) =>
+        {
+            vec![]
         }
         Op::DropIndex { table, name } => vec![drop_index_sql(table, name, d)],
         Op::Sql(raw) => raw
@@ -191,7 +202,12 @@ fn postgres(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, d, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, d)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(d))
+                    .map(|i| create_index_sql(t, i, d)),
+            );
             v.extend(pg_table_comments(t));
             v
         }
@@ -362,7 +378,12 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, d, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, d)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(d))
+                    .map(|i| create_index_sql(t, i, d)),
+            );
             v
         }
         Op::RenameTable { table, new_name } => {
@@ -537,6 +558,6 @@ pub(crate) fn mysql_fk_has_implicit_index(t: &retort_schema::Table, fk_name: &st
     let index = t
         .indexes
         .iter()
-        .any(|i| i.name != fk_name && serves(&i.columns));
+        .any(|i| i.name != fk_name && i.exists_on(Dialect::Mysql) && serves(&i.columns));
     !(pk || unique || index)
 }

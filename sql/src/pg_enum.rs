@@ -61,7 +61,7 @@ pub(crate) fn set_enum_values(cx: &Ctx<'_>, name: &QName, values: &[String]) -> 
             continue;
         };
         let ty = pg_enum_name(n, t.schema.as_deref());
-        for i in &t.indexes {
+        for i in t.indexes.iter().filter(|i| i.exists_on(D)) {
             let bound = i.predicate.as_deref().is_some_and(|p| mentions(p, &c.name));
             if bound && !recreate.contains(&create_index_sql(t, i, D)) {
                 v.push(drop_index_sql(&q, &i.name, D));

@@ -19,7 +19,12 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, D, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, D)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(D))
+                    .map(|i| create_index_sql(t, i, D)),
+            );
             v
         }
         Op::RenameTable { table, new_name } => vec![format!(
@@ -185,7 +190,13 @@ pub(crate) fn rebuild(
         quote_qname(&tmp, D),
         qi(&after.name, D)
     ));
-    v.extend(after.indexes.iter().map(|i| create_index_sql(after, i, D)));
+    v.extend(
+        after
+            .indexes
+            .iter()
+            .filter(|i| i.exists_on(D))
+            .map(|i| create_index_sql(after, i, D)),
+    );
     v
 }
 

@@ -40,6 +40,7 @@ fn users() -> Table {
         columns: vec!["mood".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     });
     t.comment = Some("people".into());
     t
@@ -74,6 +75,7 @@ fn posts() -> Table {
         columns: vec!["author_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     });
     t
 }
@@ -565,6 +567,7 @@ fn indexes() {
             columns: vec!["body".into(), "title".into()],
             unique: false,
             predicate: Some("body IS NOT NULL".into()),
+            dialects: Vec::new(),
         },
     };
     assert_eq!(
@@ -586,6 +589,7 @@ fn indexes() {
             columns: vec!["body".into()],
             unique: true,
             predicate: None,
+            dialects: Vec::new(),
         },
     };
     assert_eq!(
@@ -965,6 +969,7 @@ fn create_schema_orders_by_foreign_keys_and_breaks_cycles() {
             columns: vec!["ref".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         t
     };

@@ -865,3 +865,216 @@ async fn enum_rewrite_names_the_view_that_blocks_it_postgres() {
         }
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// MariaDB has no partial indexes: said at autogenerate (risk note), in `--sql` (the statement's
+// comment) and in `check`; `dialects = [..]` leaves an index out on the databases not listed.
+
+#[derive(retort::Table)]
+#[table(name = "tickets")]
+#[table(index(name = "ix_tickets_open", columns = ["owner"], where = "closed = 0", dialects = ["postgres", "sqlite"]))]
+#[table(index(name = "ix_tickets_urgent", columns = ["owner"], where = "urgent = 1"))]
+#[table(index(name = "ix_tickets_owner", columns = ["owner"]))]
+pub struct Ticket {
+    #[column(primary_key)]
+    pub id: i64,
+    pub owner: i64,
+    pub closed: i32,
+    pub urgent: i32,
+}
+
+fn tickets(restricted: bool) -> Schema {
+    let mut t = <Ticket as retort::Model>::table();
+    if !restricted {
+        for i in &mut t.indexes {
+            i.dialects.clear();
+        }
+    }
+    model(vec![t])
+}
+
+#[test]
+fn index_dialects_attribute_reaches_the_model() {
+    let t = <Ticket as retort::Model>::table();
+    let open = t
+        .indexes
+        .iter()
+        .find(|i| i.name == "ix_tickets_open")
+        .unwrap();
+    assert_eq!(open.dialects, [Dialect::Postgres, Dialect::Sqlite]);
+    assert!(!open.exists_on(Dialect::Mysql) && open.exists_on(Dialect::Sqlite));
+    let body = retort_diff::render_rust(
+        &[retort_schema::Op::CreateIndex {
+            table: "tickets".into(),
+            index: open.clone(),
+        }],
+        &[],
+    );
+    assert!(
+        body.contains(".dialects([Dialect::Postgres, Dialect::Sqlite])"),
+        "{body}"
+    );
+}
+
+fn index_names(s: &Schema) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .table(&"tickets".into())
+        .map(|t| t.indexes.iter().map(|i| i.name.clone()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+async fn partial_indexes(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let want = tickets(true);
+        // Autogenerate: a note on the unrestricted partial index, whatever the database.
+        let empty = db.introspect(&Default::default()).await?;
+        let diff = retort_diff::diff(&empty, &want, &retort_diff::Options::new(d));
+        let degraded: Vec<&str> = diff
+            .notes
+            .iter()
+            .filter(|n| n.risk == retort_diff::Risk::Degraded)
+            .map(|n| n.message.as_str())
+            .collect();
+        if degraded.len() != 1
+            || !degraded[0].contains("ix_tickets_urgent")
+            || !degraded[0].contains("MySQL/MariaDB has no partial indexes")
+            || !degraded[0].contains("duplicates index `ix_tickets_owner`")
+            || !degraded[0].contains("dialects = [\"postgres\", \"sqlite\"]")
+        {
+            return Err(format!(
+                "expected one note on ix_tickets_urgent: {degraded:?}"
+            ));
+        }
+        // `--sql`: the statement that creates it says so on MySQL/MariaDB.
+        let stmts = retort_sql::render_ops(&diff.ops, d, &empty).map_err(|e| e.to_string())?;
+        let urgent = stmts
+            .iter()
+            .find(|s| s.sql.contains("ix_tickets_urgent"))
+            .ok_or("no statement creates ix_tickets_urgent")?;
+        let says = urgent
+            .comment
+            .contains("MySQL/MariaDB has no partial indexes");
+        if says != (d == Dialect::Mysql) {
+            return Err(format!("comment on {d}: {}", urgent.comment));
+        }
+        if d == Dialect::Mysql && stmts.iter().any(|s| s.sql.contains("ix_tickets_open")) {
+            return Err(format!("ix_tickets_open created on MySQL: {stmts:#?}"));
+        }
+        db.run(&stmts).await?;
+        let live = db.introspect(&Default::default()).await?;
+        let mut expected = vec!["ix_tickets_owner", "ix_tickets_urgent"];
+        if d != Dialect::Mysql {
+            expected.insert(0, "ix_tickets_open");
+        }
+        if index_names(&live) != expected {
+            return Err(format!(
+                "indexes {:?}, expected {expected:?}",
+                index_names(&live)
+            ));
+        }
+        let again = retort_diff::diff(&live, &want, &retort_diff::Options::new(d));
+        if !again.ops.is_empty() {
+            return Err(format!("check not clean:\n{}", list_ops(&again.ops)));
+        }
+        // `check` names what is degraded on MySQL/MariaDB only.
+        let notes = retort_diff::dialect_notes(&want, d);
+        let expect_notes = usize::from(d == Dialect::Mysql);
+        if notes.len() != expect_notes || notes.iter().any(|n| !n.contains("ix_tickets_urgent")) {
+            return Err(format!("check notes on {d}: {notes:?}"));
+        }
+        Ok(())
+    });
+}
+
+/// A database created before the opt-out (a full index on MySQL): the script autogenerated on
+/// MySQL drops it there and leaves the partial index in place on the others.
+async fn opt_out_later(d: Dialect, test: &str) {
+    on_fresh_db!(d, test, |db| {
+        let old = tickets(false);
+        let live = upgrade_from_empty(&mut db, &old).await?;
+        // What autogenerate against a MySQL database created from `old` writes.
+        let mysql_view = retort_diff::diff(
+            &Schema::default(),
+            &old,
+            &retort_diff::Options::new(Dialect::Mysql),
+        );
+        let mut mysql_db = Schema::default();
+        mysql_db
+            .apply_all(&mysql_view.ops)
+            .map_err(|e| e.to_string())?;
+        let ops = retort_diff::diff(
+            &mysql_db,
+            &tickets(true),
+            &retort_diff::Options::new(Dialect::Mysql),
+        )
+        .ops;
+        let stmts = retort_sql::render_ops(&ops, d, &live).map_err(|e| e.to_string())?;
+        db.run(&stmts).await?;
+        let now = db.introspect(&Default::default()).await?;
+        let has_open = index_names(&now).contains(&"ix_tickets_open".to_string());
+        if has_open == (d == Dialect::Mysql) {
+            return Err(format!(
+                "after the opt-out on {d}: indexes {:?}\n{}",
+                index_names(&now),
+                list_ops(&ops)
+            ));
+        }
+        let again = retort_diff::diff(&now, &tickets(true), &retort_diff::Options::new(d));
+        if !again.ops.is_empty() {
+            return Err(format!("check not clean:\n{}", list_ops(&again.ops)));
+        }
+        Ok(())
+    });
+}
+
+#[tokio::test]
+async fn partial_index_degradation_is_said_and_can_be_left_out_sqlite() {
+    partial_indexes(
+        Dialect::Sqlite,
+        "partial_index_degradation_is_said_and_can_be_left_out_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn partial_index_degradation_is_said_and_can_be_left_out_postgres() {
+    partial_indexes(
+        Dialect::Postgres,
+        "partial_index_degradation_is_said_and_can_be_left_out_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn partial_index_degradation_is_said_and_can_be_left_out_mysql() {
+    partial_indexes(
+        Dialect::Mysql,
+        "partial_index_degradation_is_said_and_can_be_left_out_mysql",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn partial_index_opt_out_after_the_fact_sqlite() {
+    opt_out_later(
+        Dialect::Sqlite,
+        "partial_index_opt_out_after_the_fact_sqlite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn partial_index_opt_out_after_the_fact_postgres() {
+    opt_out_later(
+        Dialect::Postgres,
+        "partial_index_opt_out_after_the_fact_postgres",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn partial_index_opt_out_after_the_fact_mysql() {
+    opt_out_later(Dialect::Mysql, "partial_index_opt_out_after_the_fact_mysql").await;
+}
