@@ -16,6 +16,8 @@
 //! drop and a create. The autoincrement / identity flag is never a change.
 //!
 //! Per dialect:
+//! - Every dialect: a model index that [`Index::dialects`](retort_schema::Index::dialects)
+//!   leaves out on it is not expected there.
 //! - PostgreSQL: enum columns compare by type name; the type's values are compared on
 //!   [`Schema::enums`]. Casts in defaults and checks (`'x'::text`) are ignored.
 //! - MySQL/MariaDB: enums compare by values (the name is irrelevant: MySQL enums are inline);

@@ -71,7 +71,9 @@
 //!   table is never schema-qualified (SQLite resolves it in the child's database).
 //! - MySQL primary keys are unnamed (`PRIMARY KEY (..)`): MySQL always calls them `PRIMARY`.
 //! - Partial indexes (`Index::predicate`): PostgreSQL and SQLite; on MySQL/MariaDB, which have
-//!   none, the predicate is not rendered and the index covers every row.
+//!   none, the predicate is not rendered and the index covers every row (the statement's
+//!   comment says so). An index is neither created nor dropped on a database its
+//!   `Index::dialects` leaves out.
 //! - MySQL/MariaDB cannot index a whole `LONGTEXT`/`LONGBLOB`/`JSON` column: a non-unique index
 //!   on one uses a prefix of [`MYSQL_TEXT_INDEX_PREFIX`] characters. A unique index or
 //!   constraint gets no prefix (a prefix would enforce uniqueness of the prefix only); MariaDB
