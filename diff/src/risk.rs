@@ -159,8 +159,8 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
 }
 
 /// What a narrowing type change does on each database: PostgreSQL and MySQL/MariaDB (strict
-/// mode) fail on a value that does not fit (retort renders no truncating cast), SQLite keeps
-/// values as they are (it enforces neither lengths nor widths); a smaller scale rounds.
+/// mode) fail on a value that does not fit (retort renders no truncating cast) and round to a
+/// smaller scale; SQLite keeps values as they are (it enforces neither lengths nor widths).
 fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) -> String {
     use SqlType::*;
     let head = format!(
@@ -206,7 +206,7 @@ fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) 
             let mut parts = Vec::new();
             if s2 < s1 {
                 parts.push(format!(
-                    "values are rounded to {s2} decimal place(s) on every database"
+                    "PostgreSQL and MySQL/MariaDB round values to {s2} decimal place(s) (SQLite keeps them as they are)"
                 ));
             }
             let digits = |p: &Option<u32>, s: u32| p.map(|p| p.saturating_sub(s));

@@ -116,14 +116,15 @@
 //!   create the new type, `ALTER COLUMN .. TYPE new USING col::text::new` for every column of
 //!   that type (default, partial indexes whose predicate and CHECKs whose expression name the
 //!   column dropped before and created again after: they are bound to the old type), drop the
-//!   old type. A `DO` block first fails with a message naming any view that uses such a column. A value still in
-//!   use that the new list lacks makes the cast fail, and nothing changes.
+//!   old type. A `DO` block first fails with a message naming any view that uses such a
+//!   column. A value still in use that the new list lacks makes the cast fail, and nothing
+//!   changes.
 //! - MySQL/MariaDB: `ALTER TABLE`. A type, nullability, default or comment change is `MODIFY
 //!   COLUMN` restating the whole column as it is after the change (`CHANGE COLUMN` when it is
 //!   renamed at the same time); a plain rename is `RENAME COLUMN` (MariaDB 10.5+, MySQL 8).
 //!   `AlterColumn::using` is ignored (MySQL converts values itself); `AlterColumn::truncate`
-//!   runs `UPDATE .. SET col = SUBSTRING(col, 1, n)` first (SQLite: the rebuild's copy cuts). Foreign keys drop with
-//!   `DROP FOREIGN KEY`, uniques with `DROP INDEX`, checks with `DROP CONSTRAINT`, the primary
+//!   runs `UPDATE .. SET col = SUBSTRING(col, 1, n)` first (SQLite: the rebuild's copy cuts).
+//!   Foreign keys drop with `DROP FOREIGN KEY`, uniques with `DROP INDEX`, checks with `DROP CONSTRAINT`, the primary
 //!   key with `DROP PRIMARY KEY`. Enum types are inline: `CreateEnum`/`DropEnum` render
 //!   nothing, `AddEnumValue`/`SetEnumValues` `MODIFY` every column of the type.
 //! - SQLite: plain `ALTER TABLE` for `RenameTable`, a rename-only `AlterColumn` (`RENAME
