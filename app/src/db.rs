@@ -466,7 +466,16 @@ pub(crate) async fn current_cmd(
 /// The result of comparing the models with the database.
 pub(crate) struct Comparison {
     pub db_schema: Schema,
+    pub dialect: Dialect,
+    /// What the models mean less on this database than they say (see
+    /// [`retort_diff::dialect_notes`]).
+    pub degraded: Vec<String>,
     pub diff: retort_diff::Diff,
+}
+
+fn with_dialect_notes(mut c: Comparison, target: &Schema) -> Comparison {
+    c.degraded = retort_diff::dialect_notes(target, c.dialect);
+    c
 }
 
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
@@ -475,7 +484,9 @@ async fn compare(env: &Env<'_>) -> Result<Comparison, AppError> {
     // The target first: a missing registry is reported without touching the database.
     let mut target = target_schema(env)?;
     let mut db = connect(env).await?;
-    let r = compare_on(env, &mut db, &mut target).await;
+    let r = compare_on(env, &mut db, &mut target)
+        .await
+        .map(|c| with_dialect_notes(c, &target));
     close(db).await;
     r
 }
@@ -536,6 +547,8 @@ async fn compare_on(
     let diff = retort_diff::diff(&intro.schema, target, &dopts);
     Ok(Comparison {
         db_schema: intro.schema,
+        dialect,
+        degraded: Vec::new(),
         diff,
     })
 }
@@ -621,7 +634,7 @@ pub(crate) async fn autogenerate(
         say!(out, "No changes detected");
         return Ok(None);
     };
-    let (cmp, down_ops) = (plan.comparison, plan.downgrade);
+    let (cmp, down_ops) = (&plan.comparison, &plan.downgrade);
     for op in &cmp.diff.ops {
         say!(out, "Detected {}", op.describe());
     }
@@ -629,14 +642,18 @@ pub(crate) async fn autogenerate(
         say!(out, "{line}");
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
+    for n in &plan.downgrade_notes {
+        say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+    }
+    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
     Ok(Some((up, down)))
 }
 
-/// What autogenerate writes, as operations: the comparison and the downgrade.
+/// What autogenerate writes, as operations: the comparison, the downgrade and its risk notes.
 pub(crate) struct AutogeneratePlan {
     pub comparison: Comparison,
     pub downgrade: Vec<retort_schema::Op>,
+    pub downgrade_notes: Vec<retort_diff::Note>,
 }
 
 /// The operations `revision --autogenerate` writes (`None`: no changes).
@@ -645,14 +662,18 @@ pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<Autogenera
     if cmp.diff.ops.is_empty() {
         return Ok(None);
     }
-    let downgrade = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
-        AppError::Failed(format!(
-            "cannot write the downgrade of the detected changes: {e}"
-        ))
-    })?;
+    let (downgrade, downgrade_notes) =
+        retort_diff::downgrade_with_notes(&cmp.db_schema, &cmp.diff.ops, cmp.dialect).map_err(
+            |e| {
+                AppError::Failed(format!(
+                    "cannot write the downgrade of the detected changes: {e}"
+                ))
+            },
+        )?;
     Ok(Some(AutogeneratePlan {
         comparison: cmp,
         downgrade,
+        downgrade_notes,
     }))
 }
 
@@ -681,6 +702,7 @@ pub(crate) async fn check(
                 "risk": n.risk.label(),
                 "message": n.message,
             })).collect::<Vec<_>>(),
+            "degraded": cmp.degraded,
         });
         say!(out, "{v}");
     } else if in_sync {
@@ -705,6 +727,11 @@ pub(crate) async fn check(
         }
         if !edited.is_empty() {
             say!(out, "{}", RunError::EditedScripts(edited));
+        }
+    }
+    if !json {
+        for d in &cmp.degraded {
+            say!(out, "WARNING degraded: {d}");
         }
     }
     Ok(if in_sync {

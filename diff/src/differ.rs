@@ -355,12 +355,16 @@ fn compare_table(
     let ti = items(t, t, s, d);
     let (s_matched, t_matched) = match_unnamed(&si, &ti, t, d);
     let mut late_drops = Vec::new();
+    // An index the models leave out on `d` (`Index::dialects`) is not expected there; one the
+    // database has anyway is dropped and the model's index "created" (nothing on `d`, the index
+    // on the other databases, where the same script runs).
+    let same = |a: &Item, b: &Item| same_item(a, b, d) && a.exists_on(d) == b.exists_on(d);
     for (key, a) in &si {
         if s_matched.contains(key) {
             continue;
         }
         match ti.get(key) {
-            Some(b) if same_item(a, b, d) => {}
+            Some(b) if same(a, b) => {}
             _ => {
                 let op = a.drop_op(then);
                 if matches!(a, Item::Fk(_)) {
@@ -380,7 +384,8 @@ fn compare_table(
             continue;
         }
         match si.get(key) {
-            Some(a) if same_item(a, b, d) => {}
+            Some(a) if same(a, b) => {}
+            None if !b.exists_on(d) => {}
             _ => {
                 let op = b.add_op(&q);
                 if matches!(b, Item::Fk(_)) {
@@ -470,6 +475,14 @@ enum Item {
 }
 
 impl Item {
+    /// Whether it exists on `d` (only an index may be left out on some databases).
+    fn exists_on(&self, d: Dialect) -> bool {
+        match self {
+            Item::Index(i) => i.exists_on(d),
+            _ => true,
+        }
+    }
+
     fn drop_op(&self, table: &QName) -> Op {
         let table = table.clone();
         match self {
@@ -515,13 +528,13 @@ impl Item {
     }
 }
 
-/// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index without
-/// a predicate is the same kind as a unique constraint. On SQLite the CHECK that stands for an
+/// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index (whose
+/// predicate MySQL ignores) is the same kind as a unique constraint. On SQLite the CHECK that stands for an
 /// enum column (of `a` or `b`) is left out.
 fn items(t: &Table, a: &Table, b: &Table, d: Dialect) -> BTreeMap<(u8, String), Item> {
     let mut m = BTreeMap::new();
     for i in &t.indexes {
-        let kind = if d == Dialect::Mysql && i.unique && i.predicate.is_none() {
+        let kind = if d == Dialect::Mysql && i.unique {
             1
         } else {
             0

@@ -26,6 +26,7 @@ fn index(name: &str, cols: &[&str], unique: bool) -> Index {
         columns: cols.iter().map(|c| c.to_string()).collect(),
         unique,
         predicate: None,
+        dialects: Vec::new(),
     }
 }
 

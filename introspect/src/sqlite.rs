@@ -648,6 +648,7 @@ pub(crate) fn build(
                 columns: cols,
                 unique: first.unique,
                 predicate: if first.partial { predicate } else { None },
+                dialects: Vec::new(),
             }),
         }
     }
@@ -1061,6 +1062,7 @@ mod tests {
                 columns: vec!["user_id".into()],
                 unique: false,
                 predicate: Some("user_id > 0".into()),
+                dialects: Vec::new(),
             }]
         );
         assert_eq!(

@@ -98,6 +98,7 @@ fn l2_up(m: &mut Migration) {
             columns: s(&["author_id"]),
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
     );
 }

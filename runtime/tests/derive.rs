@@ -250,18 +250,21 @@ fn indexes_uniques_checks() {
                 columns: vec!["org_id".into()],
                 unique: false,
                 predicate: None,
+                dialects: Vec::new(),
             },
             Index {
                 name: "ix_accounts_org_email".into(),
                 columns: vec!["org_id".into(), "email".into()],
                 unique: true,
                 predicate: None,
+                dialects: Vec::new(),
             },
             Index {
                 name: "ix_accounts_handle_name".into(),
                 columns: vec!["handle_name".into()],
                 unique: false,
                 predicate: Some("deleted_at IS NULL".into()),
+                dialects: Vec::new(),
             },
         ]
     );

@@ -278,6 +278,18 @@ pub struct Index {
     pub unique: bool,
     /// Partial index predicate (PostgreSQL and SQLite).
     pub predicate: Option<String>,
+    /// The databases the index exists on; empty: every database. A partial index that must not
+    /// become a full index on MySQL/MariaDB (which has no partial indexes) lists
+    /// `[Postgres, Sqlite]`: retort then neither creates nor expects it there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dialects: Vec<crate::Dialect>,
+}
+
+impl Index {
+    /// Whether the index exists on `d` (see [`Index::dialects`]).
+    pub fn exists_on(&self, d: crate::Dialect) -> bool {
+        self.dialects.is_empty() || self.dialects.contains(&d)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -19,7 +19,12 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, D, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, D)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(D))
+                    .map(|i| create_index_sql(t, i, D)),
+            );
             v
         }
         Op::RenameTable { table, new_name } => vec![format!(
@@ -59,11 +64,15 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                 let before = cx.table_before(&a.table)?;
                 let after = cx.table_after(&a.table)?;
                 let using = a.using.as_deref().filter(|_| a.ty.is_some());
+                // SQLite does not enforce lengths: truncation is the copy's job.
+                let cut = crate::narrow::truncate_to(cx, a)?
+                    .map(|n| crate::narrow::cut_expr(&a.column, n, D));
                 rebuild(before, after, &|new_col: &str| {
                     if new_col == final_name {
-                        Some(match using {
-                            Some(expr) => expr.to_string(),
-                            None => qi(&a.column, D),
+                        Some(match (using, &cut) {
+                            (Some(expr), _) => expr.to_string(),
+                            (None, Some(cut)) => cut.clone(),
+                            (None, None) => qi(&a.column, D),
                         })
                     } else if before.column(new_col).is_some() {
                         Some(qi(new_col, D))
@@ -200,7 +209,13 @@ pub(crate) fn rebuild(
         quote_qname(&tmp, D),
         qi(&after.name, D)
     ));
-    v.extend(after.indexes.iter().map(|i| create_index_sql(after, i, D)));
+    v.extend(
+        after
+            .indexes
+            .iter()
+            .filter(|i| i.exists_on(D))
+            .map(|i| create_index_sql(after, i, D)),
+    );
     v.extend(triggers.map(|x| x.sql.clone()));
     v.extend(views.iter().map(|x| x.sql.clone()));
     v

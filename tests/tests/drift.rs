@@ -73,6 +73,7 @@ fn posts() -> Table {
         columns: vec!["user_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     });
     t
 }
