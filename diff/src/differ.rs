@@ -18,9 +18,9 @@ use crate::{risk, Diff, Options};
 /// constraints dropped; tables dropped (reverse dependency order, cyclic foreign keys dropped
 /// first); tables renamed; per table: columns dropped, altered (renames included), added, and
 /// the table comment; primary keys, uniques, indexes and checks added; tables created in
-/// foreign-key dependency order (a foreign key on a cycle is added after the tables, except on
-/// SQLite, which accepts a reference to a table that does not exist yet); foreign keys added;
-/// enum types dropped.
+/// foreign-key dependency order (a foreign key on a cycle is added after the tables, on every
+/// dialect); foreign keys added; enum types dropped. Enum value changes are enum operations on
+/// every dialect (`AddEnumValue`, `SetEnumValues`), never a change of the column's type.
 pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
     let d = opts.dialect;
     let mut from = from.clone();
@@ -34,46 +34,29 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
 
     let mut enum_first = Vec::new();
     let mut enum_last = Vec::new();
-    if d == Dialect::Postgres {
-        for e in &to.enums {
-            match from.enum_type(&e.qname()) {
-                None => enum_first.push(Op::CreateEnum(e.clone())),
-                Some(f) if f.values == e.values => {}
-                Some(f) if e.values.starts_with(&f.values) => {
-                    for v in &e.values[f.values.len()..] {
-                        enum_first.push(Op::AddEnumValue {
-                            name: e.qname(),
-                            value: v.clone(),
-                            before: None,
-                        });
-                    }
-                }
-                Some(_) => enum_first.push(Op::SetEnumValues {
-                    name: e.qname(),
-                    values: e.values.clone(),
-                }),
-            }
-        }
-        for f in &from.enums {
-            if to.enum_type(&f.qname()).is_none() {
-                enum_last.push(Op::DropEnum { name: f.qname() });
-            }
-        }
-    } else {
+    if d != Dialect::Postgres {
         // Here enum types live inline in their columns and the database keeps no name for
         // them. Still emit `CreateEnum` when the first column of a model enum type appears,
         // and `DropEnum` when the last one goes (both rendered as nothing on this dialect), so
-        // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it, is
-        // what the migration history created (the database cannot tell).
+        // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it
+        // (see [`crate::reconcile`]), is what the migration history created.
         enum_first.extend(implied_enum_creations(&from, &to));
-        // Introspection names these dialects' enum columns `<table>_<column>` and lists them
-        // in `enums` too: only a type no column of `from` spells is one from the history.
-        let (used_to, used_from) = (column_enums(&to), column_enums(&from));
-        for f in &from.enums {
-            let q = f.qname();
-            if !used_to.contains(&q) && !used_from.contains(&q) {
-                enum_last.push(Op::DropEnum { name: q });
-            }
+        to.collect_enums_from_columns();
+    }
+    for e in &to.enums {
+        match from.enum_type(&e.qname()) {
+            None if d == Dialect::Postgres => enum_first.push(Op::CreateEnum(e.clone())),
+            None => {}
+            Some(f) => enum_first.extend(enum_value_ops(f, e)),
+        }
+    }
+    // Introspection names these dialects' enum columns `<table>_<column>` and lists them in
+    // `enums` too: such a type is not one of the history's.
+    let used_to = column_enums(&to);
+    for f in &from.enums {
+        let q = f.qname();
+        if !used_to.contains(&q) && (d == Dialect::Postgres || !introspected_enum_name(&from, &q)) {
+            enum_last.push(Op::DropEnum { name: q });
         }
     }
 
@@ -182,7 +165,7 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
     }
 
     let drop_ops = drop_tables(&dropped);
-    let (create_ops, cyclic_fks) = create_tables(&created, d);
+    let (create_ops, cyclic_fks) = create_tables(&created);
 
     let mut ops = Vec::new();
     ops.extend(enum_first);
@@ -223,13 +206,13 @@ fn strip_table_hints(t: &Table) -> Table {
     t
 }
 
-fn norm_comment(c: &Option<String>) -> Option<&str> {
+pub(crate) fn norm_comment(c: &Option<String>) -> Option<&str> {
     c.as_deref().map(str::trim).filter(|c| !c.is_empty())
 }
 
 /// The default that matters: a `nextval(..)` on an auto-increment column is the identity's
 /// business, not a default.
-fn effective_default(c: &Column) -> Option<&str> {
+pub(crate) fn effective_default(c: &Column) -> Option<&str> {
     match c.default.as_deref() {
         Some(d)
             if c.autoincrement && d.trim_start().to_ascii_lowercase().starts_with("nextval(") =>
@@ -240,7 +223,14 @@ fn effective_default(c: &Column) -> Option<&str> {
     }
 }
 
-fn column_types_equal(s: &Column, t: &Column, d: Dialect) -> bool {
+pub(crate) fn column_types_equal(s: &Column, t: &Column, d: Dialect) -> bool {
+    if let (SqlType::Enum { name: a, .. }, SqlType::Enum { name: b, .. }) = (&s.ty, &t.ty) {
+        if a == b {
+            // The same enum type: a change of its values is an enum operation, not a change
+            // of the column.
+            return true;
+        }
+    }
     if d == Dialect::Sqlite
         && (s.autoincrement || t.autoincrement)
         && canon_type(&s.ty, d).is_integer()
@@ -351,8 +341,8 @@ fn compare_table(
     }
 
     // Indexes and constraints, paired by kind and name.
-    let si = items(s, t, s, d);
-    let ti = items(t, t, s, d);
+    let si = table_items(s, t, s, d);
+    let ti = table_items(t, t, s, d);
     for (key, a) in &si {
         match ti.get(key) {
             Some(b) if same_item(a, b, d) => {}
@@ -382,7 +372,7 @@ fn compare_table(
 }
 
 #[derive(Clone, Debug)]
-enum Item {
+pub(crate) enum Item {
     Index(Index),
     Unique(retort_schema::Unique),
     Fk(ForeignKey),
@@ -390,6 +380,15 @@ enum Item {
 }
 
 impl Item {
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Item::Index(i) => &i.name,
+            Item::Unique(u) => &u.name,
+            Item::Fk(f) => &f.name,
+            Item::Check(c) => &c.name,
+        }
+    }
+
     fn drop_op(&self, table: &QName) -> Op {
         let table = table.clone();
         match self {
@@ -438,7 +437,12 @@ impl Item {
 /// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index without
 /// a predicate is the same kind as a unique constraint. On SQLite the CHECK that stands for an
 /// enum column (of `a` or `b`) is left out.
-fn items(t: &Table, a: &Table, b: &Table, d: Dialect) -> BTreeMap<(u8, String), Item> {
+pub(crate) fn table_items(
+    t: &Table,
+    a: &Table,
+    b: &Table,
+    d: Dialect,
+) -> BTreeMap<(u8, String), Item> {
     let mut m = BTreeMap::new();
     for i in &t.indexes {
         let kind = if d == Dialect::Mysql && i.unique && i.predicate.is_none() {
@@ -488,7 +492,7 @@ fn pred(p: &Option<String>) -> Option<String> {
     p.as_deref().map(normalize_expr)
 }
 
-fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
+pub(crate) fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
     match (a, b) {
         (Item::Index(x), Item::Index(y)) => {
             x.columns == y.columns
@@ -550,8 +554,9 @@ fn drop_tables(tables: &[&Table]) -> Vec<Op> {
 /// Creates `tables` so that a table comes after the tables it references. A table whose
 /// dependencies are all there carries its foreign keys; on a cycle the first table (by name)
 /// goes first without the foreign keys to tables not created yet, which are added after all
-/// tables (on SQLite they stay in the `CREATE TABLE`: SQLite does not check the target).
-fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
+/// tables, on every dialect: the script must run on PostgreSQL and MySQL whichever database it
+/// was diffed against (SQLite renders the added key as a rebuild of the new, empty table).
+fn create_tables(tables: &[&Table]) -> (Vec<Op>, Vec<Op>) {
     let mut remaining: Vec<Table> = tables.iter().map(|t| strip_table_hints(t)).collect();
     let pending: BTreeSet<QName> = remaining.iter().map(Table::qname).collect();
     let mut done: BTreeSet<QName> = BTreeSet::new();
@@ -566,7 +571,7 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
         let pos = remaining.iter().position(|t| ready(t, &done));
         let mut t = remaining.remove(pos.unwrap_or(0));
         let q = t.qname();
-        if pos.is_none() && d != Dialect::Sqlite {
+        if pos.is_none() {
             let mut keep = Vec::new();
             for f in t.foreign_keys.drain(..) {
                 if f.ref_table == q
@@ -587,6 +592,42 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
         ops.push(Op::CreateTable(t));
     }
     (ops, later)
+}
+
+/// The operations that turn the values of enum type `from` into those of `to`, on every
+/// dialect: appended values are `AddEnumValue`s (PostgreSQL `ALTER TYPE .. ADD VALUE`, MySQL
+/// `MODIFY COLUMN .. ENUM(..)` of each column using the type, SQLite a rebuild with the new
+/// CHECK), anything else (values removed or reordered) one `SetEnumValues`.
+fn enum_value_ops(from: &retort_schema::EnumType, to: &retort_schema::EnumType) -> Vec<Op> {
+    if from.values == to.values {
+        Vec::new()
+    } else if to.values.starts_with(&from.values) {
+        to.values[from.values.len()..]
+            .iter()
+            .map(|v| Op::AddEnumValue {
+                name: to.qname(),
+                value: v.clone(),
+                before: None,
+            })
+            .collect()
+    } else {
+        vec![Op::SetEnumValues {
+            name: to.qname(),
+            values: to.values.clone(),
+        }]
+    }
+}
+
+/// Whether enum type `q` of `s` is a name introspection made up for an inline enum column
+/// (`<table>_<column>`) rather than a type of the history.
+fn introspected_enum_name(s: &Schema, q: &QName) -> bool {
+    s.tables.iter().any(|t| {
+        t.columns.iter().any(|c| {
+            matches!(&c.ty, SqlType::Enum { name, .. } if name == &q.name
+                && *name == format!("{}_{}", t.name, c.name)
+                && t.schema == q.schema)
+        })
+    })
 }
 
 /// The enum types the columns of `s` use, by name (as `Schema::collect_enums_from_columns`

@@ -27,12 +27,16 @@
 //!   column is part of the column; comments are ignored; `INTEGER` and `BIGINT` are the same on
 //!   an auto-increment column (the rowid alias is always `INTEGER`).
 //!
-//! On MySQL and SQLite, where an enum lives in the column, a change of values is an
-//! [`AlterColumn`](retort_schema::AlterColumn) of the column's type; [`Schema::enums`] is not
-//! read there.
+//! A change of an enum type's values is an enum operation on every dialect (`AddEnumValue`,
+//! `SetEnumValues`), which each renderer turns into its SQL. On MySQL and SQLite, where an enum
+//! lives in the column, `from`'s [`Schema::enums`] are the types the history created: callers
+//! pass the introspected schema through [`reconcile`] with the history's replayed schema, which
+//! gives the live enum columns the history's type names. Without it (no history), a changed
+//! inline enum is an [`AlterColumn`](retort_schema::AlterColumn) of the column's type.
 
 mod differ;
 mod normalize;
+mod reconcile;
 mod render;
 mod risk;
 
@@ -40,6 +44,7 @@ use retort_schema::{ApplyError, Dialect, Op, Schema};
 
 pub use differ::diff;
 pub use normalize::{normalize_expr, same_default, same_type};
+pub use reconcile::reconcile;
 pub use render::{render_rust, rust_string};
 pub use risk::sqlite_needs_rebuild;
 

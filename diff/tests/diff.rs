@@ -102,16 +102,34 @@ fn a_foreign_key_cycle_is_closed_after_the_tables() {
 }
 
 #[test]
-fn sqlite_keeps_cyclic_foreign_keys_inline() {
+fn a_cyclic_foreign_key_is_added_after_the_tables_on_every_dialect() {
+    // One history, every database: the script diffed against SQLite must run on PostgreSQL
+    // and MySQL, which refuse a reference to a table that does not exist yet.
     let (a, b) = cycle();
     let to = schema(vec![a.clone(), b.clone()]);
-    let d = assert_plan(
-        &schema(vec![]),
-        &to,
-        &lite(),
-        vec![Op::CreateTable(a), Op::CreateTable(b)],
-    );
-    assert!(d.notes.is_empty(), "no rebuild for new tables");
+    let mut a_bare = a.clone();
+    a_bare.foreign_keys.clear();
+    for opts in [lite(), pg(), my()] {
+        let d = assert_plan(
+            &schema(vec![]),
+            &to,
+            &opts,
+            vec![
+                Op::CreateTable(a_bare.clone()),
+                Op::CreateTable(b.clone()),
+                Op::AddForeignKey {
+                    table: q("a"),
+                    foreign_key: fk("fk_a_b_id_b", "b_id", "b"),
+                },
+            ],
+        );
+        assert!(
+            d.notes.is_empty(),
+            "{:?}: no risk for tables created in the same migration: {:?}",
+            opts.dialect,
+            d.notes
+        );
+    }
 }
 
 #[test]
@@ -1266,6 +1284,47 @@ fn mysql_enum_value_changes_alter_the_column() {
     let d = diff(&from, &to, &my());
     assert_eq!(d.ops.len(), 1);
     assert!(d.notes.is_empty(), "appending is safe");
+}
+
+#[test]
+fn enum_value_changes_are_enum_operations_on_every_dialect() {
+    // `from` as `reconcile` gives it: the enum columns carry the history's type name and
+    // `enums` lists the history's types (with the live values).
+    let mood_type = |values: &[&str]| retort_schema::EnumType {
+        schema: None,
+        name: "mood".into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    };
+    let mut from = schema(vec![users_with(vec![col("mood", mood(&["ok", "meh"]))])]);
+    from.enums = vec![mood_type(&["ok", "meh"])];
+    for o in [my(), pg(), lite()] {
+        let to = schema(vec![users_with(vec![col(
+            "mood",
+            mood(&["ok", "meh", "sad"]),
+        )])]);
+        assert_plan(
+            &from,
+            &to,
+            &o,
+            vec![Op::AddEnumValue {
+                name: q("mood"),
+                value: "sad".into(),
+                before: None,
+            }],
+        );
+        for values in [&["ok"][..], &["meh", "ok"][..]] {
+            let to = schema(vec![users_with(vec![col("mood", mood(values))])]);
+            assert_plan(
+                &from,
+                &to,
+                &o,
+                vec![Op::SetEnumValues {
+                    name: q("mood"),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+            );
+        }
+    }
 }
 
 #[test]

@@ -562,6 +562,11 @@ impl Exec<'_> {
             message: header.message.clone(),
         });
         let m = script.migration(step.direction);
+        render_whole_migration(&m, self.d, &self.state).map_err(|source| RunError::Render {
+            revision: rev.clone(),
+            direction: dir,
+            source,
+        })?;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -705,4 +710,20 @@ impl Exec<'_> {
         let applied = read_heads(self.db, &self.opts.version_table).await?;
         Ok(Report { applied })
     }
+}
+
+/// Renders every operation of `m` (on a copy of the replayed `state`) before the first
+/// statement runs: an operation that cannot be rendered on `d` stops the revision before any of
+/// it ran, which matters on MySQL/MariaDB, where each DDL statement commits on its own.
+fn render_whole_migration(
+    m: &crate::Migration,
+    d: Dialect,
+    state: &Schema,
+) -> Result<(), retort_sql::RenderError> {
+    let mut state = state.clone();
+    for op in m.ops() {
+        render(op, d, &state)?;
+        let _ = apply_op(op, &mut state, Some(d));
+    }
+    Ok(())
 }
