@@ -24,7 +24,8 @@
 //!   `deferrable` and partial-index predicates are ignored; the JSON binary flag and the
 //!   timestamp time zone flag are ignored.
 //! - SQLite: enums compare by values; the `ck_<table>_<col>_enum` CHECK standing for an enum
-//!   column is part of the column; comments are ignored; `INTEGER` and `BIGINT` are the same on
+//!   column is part of the column; comments are compared only when the caller asks (SQLite
+//!   keeps none: the comments of a reconciled `from` are the history's); `INTEGER` and `BIGINT` are the same on
 //!   an auto-increment column (the rowid alias is always `INTEGER`).
 //!
 //! A change of an enum type's values is an enum operation on every dialect (`AddEnumValue`,
@@ -56,7 +57,9 @@ pub struct Options {
     pub compare_server_default: bool,
     /// Compare column types (default `true`).
     pub compare_types: bool,
-    /// Compare table and column comments (default `true`, but `false` on SQLite, which has none).
+    /// Compare table and column comments (default `true`, but `false` on SQLite, which keeps
+    /// none: there the comments of `from` are the history's, see [`reconcile`], and a caller
+    /// that reconciled compares them).
     pub compare_comments: bool,
 }
 
