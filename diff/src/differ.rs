@@ -297,8 +297,7 @@ fn compare_table(
         {
             a.default = Some(effective_default(tc).map(str::to_string));
         }
-        if opts.compare_comments && norm_comment(&sc.comment) != norm_comment(&tc.comment)
-        {
+        if opts.compare_comments && norm_comment(&sc.comment) != norm_comment(&tc.comment) {
             a.comment = Some(norm_comment(&tc.comment).map(str::to_string));
         }
         if !a.is_empty() {
@@ -307,8 +306,7 @@ fn compare_table(
     }
     out.col_ops.extend(alters);
     out.col_ops.extend(col_adds);
-    if opts.compare_comments && norm_comment(&s.comment) != norm_comment(&t.comment)
-    {
+    if opts.compare_comments && norm_comment(&s.comment) != norm_comment(&t.comment) {
         out.col_ops.push(Op::SetTableComment {
             table: q.clone(),
             comment: norm_comment(&t.comment).map(str::to_string),

@@ -1697,3 +1697,41 @@ fn inline_enum_dialects_drop_the_history_type_when_its_last_column_goes() {
         assert_no_change(&introspected, &with_mood(&["ok"]), &o);
     }
 }
+
+#[test]
+fn an_auto_increment_column_in_a_composite_primary_key_is_noted_for_every_database() {
+    // The same script runs on the three databases: the note says where it means something
+    // else, whichever database it was diffed against.
+    let from = schema(vec![
+        table("lines").with_column(col("code", SqlType::Varchar(10)))
+    ]);
+    let mut to = from.clone();
+    to.tables[0].primary_key.as_mut().unwrap().columns = vec!["id".into(), "code".into()];
+    for o in [lite(), pg(), my()] {
+        let d = assert_plan(
+            &from,
+            &to,
+            &o,
+            vec![
+                Op::DropPrimaryKey {
+                    table: q("lines"),
+                    name: "pk_lines".into(),
+                },
+                Op::AddPrimaryKey {
+                    table: q("lines"),
+                    primary_key: PrimaryKey {
+                        name: "pk_lines".into(),
+                        columns: vec!["id".into(), "code".into()],
+                    },
+                },
+            ],
+        );
+        assert!(
+            d.notes_for(1).any(|n| n.risk == Risk::MayFail
+                && n.message.contains("`lines.id` is auto-increment in a primary key of 2 columns: SQLite gives it no values")),
+            "{:?}: {:?}",
+            o.dialect,
+            d.notes
+        );
+    }
+}
