@@ -162,16 +162,23 @@ fn with_cycle() -> Schema {
 
 // Enums.
 fn orders(values: &[&str]) -> Schema {
-    schema(vec![table(
-        "orders",
-        vec![
-            Column::new(
-                "status",
-                SqlType::enumeration("order_status", values.to_vec()),
-            ),
-            Column::new("note", SqlType::Varchar(40)).nullable(true),
-        ],
-    )])
+    let status = || SqlType::enumeration("order_status", values.to_vec());
+    schema(vec![
+        table(
+            "orders",
+            vec![
+                Column::new("status", status()),
+                Column::new("note", SqlType::Varchar(40)).nullable(true),
+            ],
+        ),
+        // A second table of the same enum type: MariaDB and SQLite change both.
+        table(
+            "refunds",
+            vec![Column::new("state", status())
+                .nullable(true)
+                .default("'paid'")],
+        ),
+    ])
 }
 fn enum_two() -> Schema {
     orders(&["new", "paid"])
@@ -276,6 +283,7 @@ fn library(column: bool, table_too: bool, index: bool, foreign_key: bool) -> Sch
         books,
     ];
     if table_too {
+        tables.push(every_type());
         tables.push(
             table(
                 "reviews",
@@ -290,6 +298,53 @@ fn library(column: bool, table_too: bool, index: bool, foreign_key: bool) -> Sch
     }
     schema(tables)
 }
+/// A table with a column of every neutral type, each with a comment: re-created by a
+/// downgrade from what the database read back, it must come back the same everywhere.
+fn every_type() -> Table {
+    let c = |name: &str, ty: SqlType| Column::new(name, ty).nullable(true).comment(name);
+    table(
+        "specimens",
+        vec![
+            c("flag", SqlType::Boolean).default("false"),
+            c("small", SqlType::SmallInt),
+            c("whole", SqlType::Integer).default("7"),
+            c("big", SqlType::BigInt),
+            c("single", SqlType::Real),
+            c("double", SqlType::Double),
+            c("words", SqlType::Text),
+            c("short", SqlType::Varchar(12)).default("'abc'"),
+            c("bytes", SqlType::Blob),
+            c(
+                "money",
+                SqlType::Decimal {
+                    precision: Some(10),
+                    scale: Some(2),
+                },
+            ),
+            c("day", SqlType::Date),
+            c(
+                "moment",
+                SqlType::Timestamp {
+                    with_time_zone: false,
+                },
+            ),
+            c(
+                "instant",
+                SqlType::Timestamp {
+                    with_time_zone: true,
+                },
+            ),
+            c("ident", SqlType::Uuid),
+            c("doc", SqlType::Json { binary: true }),
+            c(
+                "mood",
+                SqlType::enumeration("specimen_mood", ["calm", "wild"]),
+            ),
+        ],
+    )
+    .comment("one column of each type")
+}
+
 fn library_full() -> Schema {
     library(true, true, true, true)
 }
