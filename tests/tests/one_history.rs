@@ -345,6 +345,15 @@ fn every_type() -> Table {
     .comment("one column of each type")
 }
 
+fn specimens_full() -> Schema {
+    schema(vec![every_type()])
+}
+fn specimens_bare() -> Schema {
+    let mut t = every_type();
+    t.columns.retain(|c| c.name == "id" || c.name == "words");
+    schema(vec![t])
+}
+
 fn library_full() -> Schema {
     library(true, true, true, true)
 }
@@ -882,6 +891,10 @@ mod drops {
             seed LIBRARY, probe &[], rows &[("books", 1)];
         index_dropped: library_full -> library_no_index,
             seed LIBRARY, probe &[], rows &[("books", 1)];
+        columns_of_every_type_dropped: specimens_full -> specimens_bare,
+            seed &["INSERT INTO specimens (words, whole) VALUES ('w', 1)"],
+            probe &[],
+            rows &[("specimens", 1)];
         foreign_key_dropped: library_full -> library_no_fk,
             seed LIBRARY, probe &[], rows &[("books", 1)];
     }
