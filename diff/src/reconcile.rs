@@ -58,7 +58,7 @@ fn reconcile_table(t: &mut Table, h: &Table, d: Dialect) {
             if d != Dialect::Postgres {
                 *name = hn.clone();
             }
-            if values == hv {
+            if name == hn && values == hv {
                 c.ty = hc.ty.clone();
             }
         } else if column_types_equal(c, hc, d) {
@@ -76,7 +76,9 @@ fn reconcile_table(t: &mut Table, h: &Table, d: Dialect) {
         }
     }
     if let (Some(pk), Some(hpk)) = (&mut t.primary_key, &h.primary_key) {
-        if pk.columns == hpk.columns {
+        // MySQL names every primary key `PRIMARY`; elsewhere the name is the database's and a
+        // different one is drift.
+        if pk.columns == hpk.columns && d == Dialect::Mysql {
             pk.name = hpk.name.clone();
         }
     }
@@ -336,6 +338,18 @@ mod tests {
         let mut want = h;
         want.normalize_order();
         assert_eq!(r.tables[0], want);
+    }
+
+    #[test]
+    fn a_primary_key_renamed_by_hand_stays_renamed_where_the_database_keeps_names() {
+        let hist = history();
+        let mut live = hist.clone();
+        live.tables[0].primary_key.as_mut().unwrap().name = "orders_pkey".into();
+        let r = reconcile(&live, &hist, Dialect::Postgres);
+        assert_eq!(
+            r.tables[0].primary_key.as_ref().unwrap().name,
+            "orders_pkey"
+        );
     }
 
     #[test]
