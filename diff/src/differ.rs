@@ -52,10 +52,11 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
     }
     // Introspection names these dialects' enum columns `<table>_<column>` and lists them in
     // `enums` too: such a type is not one of the history's.
-    let used_to = column_enums(&to);
     for f in &from.enums {
         let q = f.qname();
-        if !used_to.contains(&q) && (d == Dialect::Postgres || !introspected_enum_name(&from, &q)) {
+        if to.enum_type(&q).is_none()
+            && (d == Dialect::Postgres || !introspected_enum_name(&from, &q))
+        {
             enum_last.push(Op::DropEnum { name: q });
         }
     }
@@ -622,22 +623,6 @@ fn introspected_enum_name(s: &Schema, q: &QName) -> bool {
                 && t.schema == q.schema)
         })
     })
-}
-
-/// The enum types the columns of `s` use, by name (as `Schema::collect_enums_from_columns`
-/// names them).
-fn column_enums(s: &Schema) -> BTreeSet<QName> {
-    s.tables
-        .iter()
-        .flat_map(|t| {
-            t.columns.iter().filter_map(move |c| match &c.ty {
-                SqlType::Enum { name, .. } => {
-                    Some(QName::with_schema(t.schema.clone(), name.clone()))
-                }
-                _ => None,
-            })
-        })
-        .collect()
 }
 
 /// For dialects without named enum types: a `CreateEnum` for each enum type of the models that
