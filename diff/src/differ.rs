@@ -8,7 +8,7 @@ use retort_schema::{
     Table,
 };
 
-use crate::normalize::{canon_type, normalize_expr, pg_needs_using, pg_type, same_default};
+use crate::normalize::{canon_type, normalize_expr, same_default};
 use crate::{risk, Diff, Options};
 
 /// Compares `from` (what the database has) with `to` (what the models want) and returns the
@@ -279,15 +279,9 @@ fn compare_table(
             a.new_name = Some(tc.name.clone());
         }
         if opts.compare_types && !column_types_equal(sc, tc, d) {
+            // No conversion expression: it would be one dialect's SQL in a script every
+            // database runs (PostgreSQL's renderer writes its own `USING col::type`).
             a.ty = Some(tc.ty.clone());
-            if d == Dialect::Postgres && pg_needs_using(&sc.ty, &tc.ty) {
-                let col = renamed_from.unwrap_or(&tc.name);
-                a.using = Some(format!(
-                    "\"{}\"::{}",
-                    col.replace('"', "\"\""),
-                    pg_type(&tc.ty)
-                ));
-            }
         }
         let pk_both = s.is_pk_column(&sc.name) && t.is_pk_column(&tc.name);
         if sc.nullable != tc.nullable && !pk_both {

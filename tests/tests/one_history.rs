@@ -215,6 +215,9 @@ fn qty_int() -> Schema {
 fn qty_bigint() -> Schema {
     typed("qty", SqlType::BigInt)
 }
+fn qty_varchar() -> Schema {
+    typed("qty", SqlType::Varchar(10))
+}
 fn v40() -> Schema {
     typed("code", SqlType::Varchar(40))
 }
@@ -860,6 +863,10 @@ mod types {
                 "INSERT INTO measures (qty) VALUES (5000000000)",
                 "DELETE FROM measures WHERE label IS NULL",
             ],
+            rows &[("measures", 1)];
+        varchar_to_integer_with_fitting_data: qty_varchar -> qty_int,
+            seed &["INSERT INTO measures (qty, label) VALUES ('42', 'x')"],
+            probe &[],
             rows &[("measures", 1)];
         varchar_to_text: v40 -> text,
             seed MEASURE_CODE, probe &[], rows &[("measures", 1)];
