@@ -213,6 +213,7 @@ mod tests {
             columns: vec!["qty".into()],
             unique: false,
             predicate: Some("qty > 0".into()),
+            dialects: Vec::new(),
         });
         t
     }
@@ -252,6 +253,7 @@ mod tests {
             columns: vec!["qty".into()],
             unique: false,
             predicate: Some("(\"qty\" > 0)".into()),
+            dialects: Vec::new(),
         });
         t.checks.push(retort_schema::Check {
             name: "ck_orders_status_enum".into(),
@@ -332,6 +334,7 @@ mod tests {
             columns: vec!["note".into()],
             unique: true,
             predicate: None,
+            dialects: Vec::new(),
         });
         t.comment = Some("Customer orders ".into());
         let r = reconcile(&live, &hist, Dialect::Mysql);
