@@ -17,6 +17,17 @@ pub struct Cli {
     /// Only print results and errors, no progress lines.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Output format: `text` for people, `json` for tools (one JSON object with
+    /// `"format_version": 1`; on current, heads, history, show, check, upgrade, downgrade and
+    /// revision).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        value_name = "FORMAT"
+    )]
+    pub format: Format,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -165,10 +176,7 @@ pub enum Command {
         accept_edits: bool,
     },
     /// Compare models, migrations and database: exit 0 if they agree, 1 if not.
-    Check {
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-    },
+    Check,
     /// Print the models' target schema (or, with --dialect, its CREATE statements).
     Schema {
         #[arg(long, value_enum)]

@@ -10,7 +10,7 @@ use retort_schema::{Dialect, Schema};
 use crate::cli::{Cli, Command, DialectArg, Format};
 use crate::config::{self, Loaded};
 use crate::graph::{self, Line};
-use crate::{db, init, AppError, Context, ExitCode};
+use crate::{db, init, json, AppError, Context, ExitCode};
 
 /// What every command (but `init`) works with.
 pub(crate) struct Env<'a> {
@@ -18,6 +18,8 @@ pub(crate) struct Env<'a> {
     pub cfg: Loaded,
     pub url_flag: Option<String>,
     pub quiet: bool,
+    /// `--format json`: one JSON object (see [`crate::json`]) instead of text.
+    pub json: bool,
     pub map: RevisionMap,
 }
 
@@ -103,6 +105,7 @@ pub(crate) async fn dispatch(
         cfg,
         url_flag: cli.url.clone(),
         quiet: cli.quiet,
+        json: cli.format == Format::Json,
         map,
     };
     match cli.command {
@@ -195,7 +198,7 @@ pub(crate) async fn dispatch(
         Command::Heads { verbose } => heads(&env, verbose, out),
         Command::Branches { verbose } => branches(&env, verbose, out),
         Command::Show { revision } => show(&env, &revision, out).await,
-        Command::Check { format } => db::check(&env, format == Format::Json, out).await,
+        Command::Check => db::check(&env, out).await,
         Command::Schema { dialect } => schema_cmd(&env, dialect, out),
     }
 }
@@ -227,6 +230,20 @@ async fn history(
         Vec::new()
     };
     let revs = env.map.history(range, &current).map_err(resolve_err)?;
+    if env.json {
+        let revisions = revs
+            .into_iter()
+            .map(|h| json::Revision::new(&env.map, h, env.script_path(&h.revision), &current))
+            .collect();
+        json::print(
+            out,
+            &json::Revisions {
+                format_version: json::FORMAT_VERSION,
+                revisions,
+            },
+        );
+        return Ok(ExitCode::Success);
+    }
     let applied = if verbose {
         crate::applied::log_for_history(env, out).await
     } else {
@@ -266,6 +283,23 @@ async fn history(
 }
 
 fn heads(env: &Env<'_>, verbose: bool, out: &mut dyn Write) -> Result<ExitCode, AppError> {
+    if env.json {
+        let revisions = env
+            .map
+            .heads()
+            .into_iter()
+            .filter_map(|id| env.map.get(id))
+            .map(|h| json::Revision::new(&env.map, h, env.script_path(&h.revision), &[]))
+            .collect();
+        json::print(
+            out,
+            &json::Revisions {
+                format_version: json::FORMAT_VERSION,
+                revisions,
+            },
+        );
+        return Ok(ExitCode::Success);
+    }
     for id in env.map.heads() {
         let Some(h) = env.map.get(id) else { continue };
         if verbose {
@@ -317,6 +351,21 @@ async fn show(env: &Env<'_>, rev: &str, out: &mut dyn Write) -> Result<ExitCode,
         Vec::new()
     };
     let ids = env.map.resolve(rev, &current).map_err(resolve_err)?;
+    if env.json {
+        let revisions = ids
+            .iter()
+            .filter_map(|id| env.map.get(id))
+            .map(|h| json::Revision::new(&env.map, h, env.script_path(&h.revision), &current))
+            .collect();
+        json::print(
+            out,
+            &json::Revisions {
+                format_version: json::FORMAT_VERSION,
+                revisions,
+            },
+        );
+        return Ok(ExitCode::Success);
+    }
     if ids.is_empty() {
         say!(out, "<base>");
         return Ok(ExitCode::Success);
@@ -513,14 +562,15 @@ pub(crate) fn format_utc(secs: i64) -> String {
     )
 }
 
-/// Writes a new script file; returns its path.
+/// Writes a new script file; returns its path and the warnings said about it (printed in
+/// text mode, returned for `--format json`).
 pub(crate) fn write_script(
     env: &Env<'_>,
     header: &Header,
     up: &str,
     down: &str,
     out: &mut dyn Write,
-) -> Result<PathBuf, AppError> {
+) -> Result<(PathBuf, Vec<String>), AppError> {
     let versions = env.cfg.versions_dir();
     std::fs::create_dir_all(&versions).map_err(|source| AppError::Io {
         path: versions.clone(),
@@ -532,6 +582,7 @@ pub(crate) fn write_script(
     ));
     let text = retort_revision::render_script(header, up, down);
     crate::write_new_file(&path, text.as_bytes())?;
+    let mut warnings = Vec::new();
     let compiled = env.ctx.migrations.dir();
     if !compiled.is_empty() {
         let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
@@ -540,20 +591,24 @@ pub(crate) fn write_script(
         };
         let compiled_dir = env.ctx.cwd.join(compiled);
         if !same(&compiled_dir, &env.cfg.script_location()) {
-            say!(
-                out,
-                "warning: this binary compiles its migrations from {}, but script_location is {}; the new script will not be compiled in",
+            warnings.push(format!(
+                "this binary compiles its migrations from {}, but script_location is {}; the new script will not be compiled in",
                 compiled_dir.display(),
                 env.cfg.script_location().display()
-            );
+            ));
         }
     }
-    say!(
-        out,
-        "Generating {} ... done",
-        display_path(&path, &env.ctx.cwd)
-    );
-    Ok(path)
+    if !env.json {
+        for w in &warnings {
+            say!(out, "warning: {w}");
+        }
+        say!(
+            out,
+            "Generating {} ... done",
+            display_path(&path, &env.ctx.cwd)
+        );
+    }
+    Ok((path, warnings))
 }
 
 async fn revision(
@@ -580,16 +635,45 @@ async fn revision(
         message: args.message.clone(),
         create_date: now_utc(),
     };
-    let (up, down) = if args.autogenerate {
-        match db::autogenerate(env, out).await? {
-            Some(bodies) => bodies,
-            None if args.allow_empty => (String::new(), String::new()),
-            None => return Ok(ExitCode::Success),
-        }
+    let generated = if args.autogenerate {
+        db::autogenerate(env, out).await?
     } else {
-        (String::new(), String::new())
+        None
     };
-    write_script(env, &header, &up, &down, out)?;
+    let mut summary = json::Autogenerate {
+        format_version: json::FORMAT_VERSION,
+        changes: generated.is_some(),
+        ops: Vec::new(),
+        notes: Vec::new(),
+        downgrade_ops: Vec::new(),
+        downgrade_notes: Vec::new(),
+        revision: None,
+        file: None,
+        warnings: Vec::new(),
+    };
+    let (up, down) = match generated {
+        Some(g) => {
+            summary.ops = g.ops;
+            summary.notes = g.notes;
+            summary.downgrade_ops = g.downgrade_ops;
+            summary.downgrade_notes = g.downgrade_notes;
+            (g.up, g.down)
+        }
+        None if args.autogenerate && !args.allow_empty => {
+            if env.json {
+                json::print(out, &summary);
+            }
+            return Ok(ExitCode::Success);
+        }
+        None => (String::new(), String::new()),
+    };
+    let (path, warnings) = write_script(env, &header, &up, &down, out)?;
+    if env.json {
+        summary.revision = Some(header.revision.clone());
+        summary.file = Some(display_path(&path, &env.ctx.cwd));
+        summary.warnings = warnings;
+        json::print(out, &summary);
+    }
     Ok(ExitCode::Success)
 }
 

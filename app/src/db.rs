@@ -59,7 +59,7 @@ pub(crate) async fn read_current(env: &Env<'_>) -> Result<Vec<String>, AppError>
 
 /// Prints a progress event like Alembic's log lines.
 fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
-    if env.quiet {
+    if env.quiet || env.json {
         return;
     }
     match e {
@@ -68,34 +68,174 @@ fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
             direction,
             message,
         } => {
-            let down = env
-                .map
-                .get(&revision)
-                .map(|h| h.down_revisions.join(", "))
-                .unwrap_or_default();
+            let (from, to) = step_ends(env, &revision, direction);
             let msg = message.lines().next().unwrap_or("").to_string();
-            match direction {
-                Direction::Up => say!(out, "Running upgrade {down} -> {revision}, {msg}"),
-                Direction::Down => say!(out, "Running downgrade {revision} -> {down}, {msg}"),
-            }
-        }
-        Event::AutocommitSplit { revision, sql } => {
-            let first = sql.lines().next().unwrap_or("");
+            let word = match direction {
+                Direction::Up => "upgrade",
+                Direction::Down => "downgrade",
+            };
             say!(
                 out,
-                "note: {revision}: `{first}` cannot run inside a transaction; what came before it is committed, it runs on its own, then a new transaction begins"
+                "Running {word} {} -> {}, {msg}",
+                from.join(", "),
+                to.join(", ")
             );
         }
-        Event::Note(n) => say!(out, "note: {n}"),
+        other => print_other(out, other),
+    }
+}
+
+/// The ends of one step: (from, to). Upgrade: parents -> revision; downgrade: the reverse.
+fn step_ends(env: &Env<'_>, revision: &str, direction: Direction) -> (Vec<String>, Vec<String>) {
+    let parents = env
+        .map
+        .get(revision)
+        .map(|h| h.down_revisions.clone())
+        .unwrap_or_default();
+    match direction {
+        Direction::Up => (parents, vec![revision.to_string()]),
+        Direction::Down => (vec![revision.to_string()], parents),
+    }
+}
+
+/// The text of the events other than the start of a revision.
+fn print_other(out: &mut dyn Write, e: Event) {
+    if let Some(line) = other_text(e) {
+        say!(out, "{line}");
+    }
+}
+
+fn other_text(e: Event) -> Option<String> {
+    match e {
+        Event::AutocommitSplit { revision, sql } => {
+            let first = sql.lines().next().unwrap_or("");
+            Some(format!(
+                "note: {revision}: `{first}` cannot run inside a transaction; what came before it is committed, it runs on its own, then a new transaction begins"
+            ))
+        }
+        Event::Note(n) => Some(format!("note: {n}")),
         Event::Drift {
             revision,
             table,
             differences,
-        } => say!(
-            out,
+        } => Some(format!(
             "warning: {revision}: table `{table}` differs from what the history says (changed by hand?): {differences}; its SQL is planned against the database"
-        ),
-        _ => {}
+        )),
+        _ => None,
+    }
+}
+
+/// `upgrade` / `downgrade` progress: one line per revision as it starts, ended with its
+/// duration when it is committed (`Running upgrade a -> b, msg ... done in 12 ms`); the JSON
+/// summary is collected on the way.
+struct Progress {
+    started: std::time::Instant,
+    /// The revision running and when it started; its line is open (no newline yet).
+    running: Option<(usize, std::time::Instant)>,
+    line_open: bool,
+    summary: crate::json::Migrate,
+}
+
+impl Progress {
+    fn new(direction: Direction, target: &str) -> Self {
+        Progress {
+            started: std::time::Instant::now(),
+            running: None,
+            line_open: false,
+            summary: crate::json::Migrate {
+                format_version: crate::json::FORMAT_VERSION,
+                direction: match direction {
+                    Direction::Up => "upgrade",
+                    Direction::Down => "downgrade",
+                }
+                .to_string(),
+                target: target.to_string(),
+                revisions: Vec::new(),
+                current: Vec::new(),
+                notes: Vec::new(),
+                duration_ms: 0,
+            },
+        }
+    }
+
+    fn text(&self, env: &Env<'_>) -> bool {
+        !env.quiet && !env.json
+    }
+
+    fn close_line(&mut self, out: &mut dyn Write) {
+        if self.line_open {
+            say!(out, "");
+            self.line_open = false;
+        }
+    }
+
+    fn event(&mut self, env: &Env<'_>, out: &mut dyn Write, e: Event) {
+        match e {
+            Event::Applying {
+                revision,
+                direction,
+                message,
+            } => {
+                self.close_line(out);
+                let (from, to) = step_ends(env, &revision, direction);
+                let msg = message.lines().next().unwrap_or("").to_string();
+                if self.text(env) {
+                    let word = match direction {
+                        Direction::Up => "upgrade",
+                        Direction::Down => "downgrade",
+                    };
+                    let _ = write!(
+                        out,
+                        "Running {word} {} -> {}, {msg} ...",
+                        from.join(", "),
+                        to.join(", ")
+                    );
+                    let _ = out.flush();
+                    self.line_open = true;
+                }
+                self.running = Some((self.summary.revisions.len(), std::time::Instant::now()));
+                self.summary.revisions.push(crate::json::Ran {
+                    revision,
+                    from,
+                    to,
+                    message: msg,
+                    duration_ms: 0,
+                });
+            }
+            Event::Applied { .. } => {
+                if let Some((i, start)) = self.running.take() {
+                    let took = start.elapsed();
+                    self.summary.revisions[i].duration_ms = took.as_millis() as u64;
+                    if self.text(env) {
+                        if !self.line_open {
+                            let _ = write!(out, "  ...");
+                        }
+                        say!(out, " done in {}", human_duration(took));
+                        self.line_open = false;
+                    }
+                }
+            }
+            other => {
+                if let Some(line) = other_text(other) {
+                    if self.text(env) {
+                        self.close_line(out);
+                        say!(out, "{line}");
+                    }
+                    let note = line.strip_prefix("note: ").unwrap_or(&line);
+                    self.summary.notes.push(note.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// `12 ms`, `1.25 s`.
+pub(crate) fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        format!("{:.2} s", d.as_secs_f64())
     }
 }
 
@@ -200,14 +340,21 @@ async fn migrate(
             }
         };
         // Progress is printed while the run goes on (the sender lives as long as `work`).
+        let mut progress = Progress::new(direction, target);
         let drain = async {
             while let Some(e) = rx.recv().await {
-                print_event(env, out, e);
+                progress.event(env, out, e);
             }
         };
         let (report, ()) = tokio::join!(work, drain);
+        progress.close_line(out);
         // An empty plan was said once already, by the runner's "nothing to do" note.
         report?;
+        if env.json {
+            progress.summary.current = retort_runner::current(&mut db, &opts).await?;
+            progress.summary.duration_ms = progress.started.elapsed().as_millis() as u64;
+            crate::json::print(out, &progress.summary);
+        }
         Ok::<_, AppError>(())
     }
     .await;
@@ -406,6 +553,30 @@ pub(crate) async fn current_cmd(
     env.map
         .check_current(&current)
         .map_err(|e| AppError::Failed(e.to_string()))?;
+    if env.json {
+        let mut revisions = Vec::new();
+        for id in &current {
+            let Some(h) = env.map.get(id) else {
+                return Err(AppError::Failed(
+                    retort_revision::ResolveError::UnknownCurrent { id: id.clone() }.to_string(),
+                ));
+            };
+            revisions.push(crate::json::Revision::new(
+                &env.map,
+                h,
+                env.script_path(id),
+                &current,
+            ));
+        }
+        crate::json::print(
+            out,
+            &crate::json::Current {
+                format_version: crate::json::FORMAT_VERSION,
+                revisions,
+            },
+        );
+        return Ok(ExitCode::Success);
+    }
     let applied = if verbose {
         Some(crate::applied::read(env).await?)
     } else {
@@ -622,29 +793,60 @@ fn dedent(body: &str) -> String {
         .join("\n")
 }
 
+/// What `revision --autogenerate` writes: the script bodies and their summary.
+pub(crate) struct Generated {
+    pub up: String,
+    pub down: String,
+    pub ops: Vec<String>,
+    pub notes: Vec<crate::json::Note>,
+    pub downgrade_ops: Vec<String>,
+    pub downgrade_notes: Vec<crate::json::Note>,
+}
+
 /// `revision --autogenerate`: `None` when nothing changed, else the upgrade and downgrade
-/// bodies. Prints every operation and every risk note.
+/// bodies. In text mode, prints every operation and every risk note.
 pub(crate) async fn autogenerate(
     env: &Env<'_>,
     out: &mut dyn Write,
-) -> Result<Option<(String, String)>, AppError> {
+) -> Result<Option<Generated>, AppError> {
+    let text = !env.json;
     let Some(plan) = autogenerate_plan(env).await? else {
-        say!(out, "No changes detected");
+        if text {
+            say!(out, "No changes detected");
+        }
         return Ok(None);
     };
     let (cmp, down_ops) = (&plan.comparison, &plan.downgrade);
-    for op in &cmp.diff.ops {
-        say!(out, "Detected {}", op.describe());
-    }
-    for line in note_lines(&cmp.diff) {
-        say!(out, "{line}");
+    if text {
+        for op in &cmp.diff.ops {
+            say!(out, "Detected {}", op.describe());
+        }
+        for line in note_lines(&cmp.diff) {
+            say!(out, "{line}");
+        }
+        for n in &plan.downgrade_notes {
+            say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+        }
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    for n in &plan.downgrade_notes {
-        say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
-    }
-    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
-    Ok(Some((up, down)))
+    let down = dedent(&retort_diff::render_rust(down_ops, &plan.downgrade_notes));
+    Ok(Some(Generated {
+        up,
+        down,
+        ops: cmp.diff.ops.iter().map(|o| o.describe()).collect(),
+        notes: cmp
+            .diff
+            .notes
+            .iter()
+            .map(crate::json::Note::from_diff)
+            .collect(),
+        downgrade_ops: down_ops.iter().map(|o| o.describe()).collect(),
+        downgrade_notes: plan
+            .downgrade_notes
+            .iter()
+            .map(crate::json::Note::from_diff)
+            .collect(),
+    }))
 }
 
 /// What autogenerate writes, as operations: the comparison, the downgrade and its risk notes.
@@ -676,33 +878,35 @@ pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<Autogenera
 }
 
 /// `check`: 0 when models and database agree, 1 with the list of differences.
-pub(crate) async fn check(
-    env: &Env<'_>,
-    json: bool,
-    out: &mut dyn Write,
-) -> Result<ExitCode, AppError> {
+pub(crate) async fn check(env: &Env<'_>, out: &mut dyn Write) -> Result<ExitCode, AppError> {
+    let json = env.json;
     let cmp = compare(env).await?;
     let edited = crate::applied::read(env).await?.mismatches;
     let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();
     if json {
-        let v = serde_json::json!({
-            "in_sync": in_sync,
-            "edited_scripts": edited.iter().map(|m| serde_json::json!({
-                "revision": m.revision,
-                "file": m.file_name,
-                "recorded_checksum": m.recorded,
-                "compiled_checksum": m.compiled,
-                "applied_at": m.applied_at,
-            })).collect::<Vec<_>>(),
-            "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
-            "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
-                "op_index": n.op_index,
-                "risk": n.risk.label(),
-                "message": n.message,
-            })).collect::<Vec<_>>(),
-            "degraded": cmp.degraded,
-        });
-        say!(out, "{v}");
+        let v = crate::json::Check {
+            format_version: crate::json::FORMAT_VERSION,
+            in_sync,
+            ops: cmp.diff.ops.iter().map(|o| o.describe()).collect(),
+            notes: cmp
+                .diff
+                .notes
+                .iter()
+                .map(crate::json::Note::from_diff)
+                .collect(),
+            edited_scripts: edited
+                .iter()
+                .map(|m| crate::json::EditedScript {
+                    revision: m.revision.clone(),
+                    file: m.file_name.clone(),
+                    recorded_checksum: m.recorded.clone(),
+                    compiled_checksum: m.compiled.clone(),
+                    applied_at: m.applied_at.clone(),
+                })
+                .collect(),
+            degraded: cmp.degraded.clone(),
+        };
+        crate::json::print(out, &v);
     } else if in_sync {
         say!(
             out,

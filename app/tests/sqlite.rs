@@ -37,12 +37,12 @@ async fn upgrade_downgrade_current_by_identifier_forms() {
     }
 
     assert_eq!(run_ok!("current"), "");
-    let out = run_ok!("upgrade", "+1");
+    let out = no_durations(&run_ok!("upgrade", "+1"));
     assert_eq!(out, format!("Running upgrade  -> {A1}, Create users\n"));
     assert_eq!(run_ok!("current"), format!("{A1}\n"));
     assert_eq!(tables(&url).await, vec!["retort_version", "users"]);
 
-    let out = run_ok!("upgrade", "head");
+    let out = no_durations(&run_ok!("upgrade", "head"));
     assert_eq!(
         out,
         format!(
@@ -74,7 +74,7 @@ async fn upgrade_downgrade_current_by_identifier_forms() {
         "{out}"
     );
 
-    let out = run_ok!("downgrade", "-1");
+    let out = no_durations(&run_ok!("downgrade", "-1"));
     assert_eq!(out, format!("Running downgrade {C3} -> {B2}, Add tags\n"));
     assert_eq!(tables(&url).await, vec!["posts", "retort_version", "users"]);
     run_ok!("downgrade", "a1a1");
@@ -451,7 +451,7 @@ async fn branches_upgrade_by_label_then_all_heads() {
     let d = tmp();
     let url = sqlite_url(d.path(), "app.db");
     let c = ctx(branched(), d.path());
-    let out = ok(&c, &["--url", &url, "upgrade", "feature@head"]).await;
+    let out = no_durations(&ok(&c, &["--url", &url, "upgrade", "feature@head"]).await);
     assert_eq!(
         out,
         format!(
@@ -466,7 +466,7 @@ async fn branches_upgrade_by_label_then_all_heads() {
     let (code, _, err) = cmd(&c, &["--url", &url, "upgrade", "head"]).await;
     assert_eq!(code, 2);
     assert!(err.contains("Multiple head revisions"), "{err}");
-    let out = ok(&c, &["--url", &url, "upgrade", "heads"]).await;
+    let out = no_durations(&ok(&c, &["--url", &url, "upgrade", "heads"]).await);
     assert_eq!(out, format!("Running upgrade {B2} -> {C3}, Add tags\n"));
     let cur = ok(&c, &["--url", &url, "current"]).await;
     assert_eq!(cur.lines().count(), 2, "{cur}");

@@ -163,3 +163,15 @@ pub fn versions(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// `out` without the durations `upgrade` / `downgrade` end each revision's line with
+/// (` ... done in 12 ms`).
+pub fn no_durations(out: &str) -> String {
+    out.lines()
+        .map(|l| match l.find(" ... done in ") {
+            Some(i) => &l[..i],
+            None => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}

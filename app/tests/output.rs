@@ -1,0 +1,198 @@
+//! Snapshots (insta) of each command's human output (colour off: the output is not a
+//! terminal) and of every `--format json` shape, on SQLite through the app library.
+//! Temporary paths, durations and timestamps are normalised.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use retort_runner::MigrationSet;
+
+/// Temporary folder -> `[TMP]`, `done in 12 ms` -> `done in [DURATION]`.
+fn norm_text(text: &str, dir: &Path) -> String {
+    let text = text.replace(&dir.display().to_string(), "[TMP]");
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        match line.find(" done in ") {
+            Some(i) => {
+                out.push_str(&line[..i]);
+                out.push_str(" done in [DURATION]");
+                if line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// One JSON object per output: checks `format_version`, zeroes durations, pretty-prints.
+fn norm_json(text: &str, dir: &Path) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one JSON object on one line: {text}");
+    let mut v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(v["format_version"], 1, "{text}");
+    zero_durations(&mut v);
+    norm_text(&serde_json::to_string_pretty(&v).unwrap(), dir)
+}
+
+fn zero_durations(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "duration_ms" {
+                    assert!(x.is_u64(), "duration_ms is a number of milliseconds: {x}");
+                    *x = serde_json::json!(0);
+                } else {
+                    zero_durations(x);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(zero_durations),
+        _ => {}
+    }
+}
+
+async fn text(c: &retort_app::Context, dir: &Path, args: &[&str]) -> String {
+    norm_text(&ok(c, args).await, dir)
+}
+
+async fn json(c: &retort_app::Context, dir: &Path, args: &[&str]) -> String {
+    let mut a = args.to_vec();
+    a.extend(["--format", "json"]);
+    norm_json(&ok(c, &a).await, dir)
+}
+
+#[tokio::test]
+async fn graph_and_run_commands_text_and_json() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    let d = dir.path();
+
+    insta::assert_snapshot!("current_empty_text", text(&c, d, &["current"]).await);
+    insta::assert_snapshot!("current_empty_json", json(&c, d, &["current"]).await);
+    insta::assert_snapshot!("upgrade_text", text(&c, d, &["upgrade", B2]).await);
+    insta::assert_snapshot!("upgrade_json", json(&c, d, &["upgrade", "heads"]).await);
+    insta::assert_snapshot!(
+        "upgrade_nothing_to_do_json",
+        json(&c, d, &["upgrade", "heads"]).await
+    );
+    insta::assert_snapshot!("current_text", text(&c, d, &["current"]).await);
+    insta::assert_snapshot!("current_json", json(&c, d, &["current"]).await);
+    insta::assert_snapshot!("heads_text", text(&c, d, &["heads"]).await);
+    insta::assert_snapshot!("heads_json", json(&c, d, &["heads"]).await);
+    insta::assert_snapshot!("history_text", text(&c, d, &["history", "-i"]).await);
+    insta::assert_snapshot!("history_json", json(&c, d, &["history", "-i"]).await);
+    insta::assert_snapshot!("show_text", text(&c, d, &["show", "feature@head"]).await);
+    insta::assert_snapshot!("show_json", json(&c, d, &["show", "feature@head"]).await);
+    insta::assert_snapshot!(
+        "downgrade_text",
+        text(&c, d, &["downgrade", "feature@-1"]).await
+    );
+    insta::assert_snapshot!("downgrade_json", json(&c, d, &["downgrade", B2]).await);
+    insta::assert_snapshot!(
+        "downgrade_base_text",
+        text(&c, d, &["downgrade", "base"]).await
+    );
+}
+
+#[tokio::test]
+async fn upgrade_json_reports_each_revision_and_where_the_database_is() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    let out = ok(&c, &["--format", "json", "upgrade", "head"]).await;
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let ran: Vec<&str> = v["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_str().unwrap())
+        .collect();
+    assert_eq!(ran, [A1, B2, C3]);
+    assert_eq!(v["current"], serde_json::json!([C3]));
+    assert_eq!(v["direction"], "upgrade");
+    // The text form: one line per revision with its duration.
+    let out = ok(&c, &["downgrade", "-2"]).await;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for (line, (from, to)) in lines.iter().zip([(C3, B2), (B2, A1)]) {
+        assert!(
+            line.starts_with(&format!("Running downgrade {from} -> {to}, "))
+                && line.contains(" ... done in ")
+                && (line.ends_with(" ms") || line.ends_with(" s")),
+            "{line}"
+        );
+    }
+}
+
+/// Only a1 compiled in, the models have three tables: check and autogenerate find two.
+fn only_a1() -> MigrationSet {
+    MigrationSet::new("", vec![script_a1()])
+}
+
+#[tokio::test]
+async fn check_and_autogenerate_text_and_json() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(only_a1(), dir.path()).with_env("DATABASE_URL", &url);
+    let d = dir.path();
+    ok(&c, &["upgrade", "head"]).await;
+    let (code, out, _) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("check_differs_text", norm_text(&out, d));
+    let (code, out, _) = cmd(&c, &["check", "--format", "json"]).await;
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("check_differs_json", norm_json(&out, d));
+
+    insta::assert_snapshot!(
+        "autogenerate_text",
+        text(
+            &c,
+            d,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "add posts and tags",
+                "--rev-id",
+                "e5e5e5e5e5e5"
+            ]
+        )
+        .await
+    );
+    insta::assert_snapshot!(
+        "autogenerate_json",
+        json(
+            &c,
+            d,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "again",
+                "--rev-id",
+                "f6f6f6f6f6f6"
+            ]
+        )
+        .await
+    );
+    assert!(d.join("migrations/versions/f6f6f6f6f6f6_again.rs").exists());
+
+    // In sync: the linear history at its head has the models' tables.
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    let d = dir.path();
+    ok(&c, &["upgrade", "head"]).await;
+    insta::assert_snapshot!("check_in_sync_text", text(&c, d, &["check"]).await);
+    insta::assert_snapshot!("check_in_sync_json", json(&c, d, &["check"]).await);
+    insta::assert_snapshot!(
+        "autogenerate_no_changes_json",
+        json(&c, d, &["revision", "--autogenerate", "-m", "none"]).await
+    );
+    assert_eq!(versions(d).len(), 0, "no changes: no script written");
+}
