@@ -1576,7 +1576,7 @@ fn a_mixed_plan_is_ordered_and_reversible() {
             "drop index ix_users_legacy on users",
             "drop table old_logs",
             "drop column users.legacy",
-            "alter column users.nick",
+            "rename column users.nick -> handle",
             "add column users.mood",
             "create index ix_users_handle on users",
             "create table posts",

@@ -211,7 +211,21 @@ impl Op {
             Op::RenameTable { table, new_name } => format!("rename table {table} to {new_name}"),
             Op::AddColumn { table, column } => format!("add column {table}.{}", column.name),
             Op::DropColumn { table, column } => format!("drop column {table}.{column}"),
-            Op::AlterColumn(a) => format!("alter column {}.{}", a.table, a.column),
+            Op::AlterColumn(a) => match &a.new_name {
+                Some(new) => {
+                    let only_rename = AlterColumn {
+                        new_name: None,
+                        ..a.clone()
+                    }
+                    .is_empty();
+                    let mut s = format!("rename column {}.{} -> {new}", a.table, a.column);
+                    if !only_rename {
+                        s.push_str(&format!(", alter column {}.{new}", a.table));
+                    }
+                    s
+                }
+                None => format!("alter column {}.{}", a.table, a.column),
+            },
             Op::CreateIndex { table, index } => format!("create index {} on {table}", index.name),
             Op::DropIndex { table, name } => format!("drop index {name} on {table}"),
             Op::AddUnique { table, unique } => {
@@ -875,5 +889,28 @@ mod tests {
         .apply(&mut s)
         .unwrap_err();
         assert_eq!(err.to_string(), "table `ghosts` does not exist");
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    #[test]
+    fn a_rename_is_described_as_a_rename() {
+        let mut a = AlterColumn::new("users", "nick");
+        a.new_name = Some("handle".to_string());
+        assert_eq!(
+            Op::AlterColumn(a.clone()).describe(),
+            "rename column users.nick -> handle"
+        );
+        a.nullable = Some(false);
+        assert_eq!(
+            Op::AlterColumn(a).describe(),
+            "rename column users.nick -> handle, alter column users.handle"
+        );
+        let mut b = AlterColumn::new("users", "nick");
+        b.nullable = Some(true);
+        assert_eq!(Op::AlterColumn(b).describe(), "alter column users.nick");
     }
 }
