@@ -249,34 +249,41 @@ async fn history(
     } else {
         None
     };
-    for h in revs {
-        if verbose {
-            let path = env.script_path(&h.revision);
-            say!(
-                out,
-                "{}",
-                graph::log_entry(&env.map, h, path.as_deref(), &current)
-            );
-            if let Some(a) = &applied {
-                let _ = write!(out, "{}", a.lines_for(&h.revision));
-            }
+    if !verbose {
+        let line = Line {
+            include_branches: true,
+            include_doc: true,
+            include_parents: true,
+            tree_indicators: true,
+            head_indicators: true,
+        };
+        let texts: Vec<String> = revs
+            .iter()
+            .map(|h| graph::head_only(&env.map, h, line, &current))
+            .collect();
+        // A straight line is printed as Alembic does; branches and merges as a graph.
+        let forks = revs
+            .iter()
+            .any(|h| env.map.is_branch_point(&h.revision) || env.map.is_merge_point(&h.revision));
+        let lines = if forks {
+            graph::draw_history(&revs, &texts)
         } else {
-            say!(
-                out,
-                "{}",
-                graph::head_only(
-                    &env.map,
-                    h,
-                    Line {
-                        include_branches: true,
-                        include_doc: true,
-                        include_parents: true,
-                        tree_indicators: true,
-                        head_indicators: true,
-                    },
-                    &current,
-                )
-            );
+            texts
+        };
+        for l in lines {
+            say!(out, "{l}");
+        }
+        return Ok(ExitCode::Success);
+    }
+    for h in revs {
+        let path = env.script_path(&h.revision);
+        say!(
+            out,
+            "{}",
+            graph::log_entry(&env.map, h, path.as_deref(), &current)
+        );
+        if let Some(a) = &applied {
+            let _ = write!(out, "{}", a.lines_for(&h.revision));
         }
     }
     Ok(ExitCode::Success)

@@ -169,3 +169,105 @@ pub fn branch_point(map: &RevisionMap, h: &Header, verbose: bool, path: Option<&
     }
     s
 }
+
+/// `history` as a graph, like `git log --graph`: one lane per line of descent, `*` the
+/// revision of the line, `|` the other lanes, `|\` where a merge revision's parents part,
+/// `|/` where branches meet at their branch point. `revs` are newest first; `texts` are their
+/// lines. Parents outside `revs` (a range) end their lane.
+pub fn draw_history(revs: &[&Header], texts: &[String]) -> Vec<String> {
+    let shown: std::collections::BTreeSet<&str> =
+        revs.iter().map(|h| h.revision.as_str()).collect();
+    let mut lanes: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let bars = |n: usize| vec!["|"; n];
+    for (h, text) in revs.iter().zip(texts) {
+        let id = h.revision.as_str();
+        let col = match lanes.iter().position(|l| l == id) {
+            Some(c) => c,
+            None => {
+                lanes.push(id.to_string());
+                lanes.len() - 1
+            }
+        };
+        // Branches meeting here: their lanes join this one.
+        let joining: Vec<usize> = (col + 1..lanes.len()).filter(|&j| lanes[j] == id).collect();
+        if !joining.is_empty() {
+            // `|/`: each joining lane slants into the gap left of it.
+            let mut marks: Vec<char> = bars(lanes.len()).join(" ").chars().collect();
+            for &j in &joining {
+                marks[2 * j] = ' ';
+                marks[2 * j - 1] = '/';
+            }
+            let line: String = marks.into_iter().collect();
+            out.push(line.trim_end().to_string());
+            for &j in joining.iter().rev() {
+                lanes.remove(j);
+            }
+        }
+        let mut marks = bars(lanes.len());
+        marks[col] = "*";
+        out.push(format!("{}  {text}", marks.join(" ")));
+        let parents: Vec<String> = h
+            .down_revisions
+            .iter()
+            .filter(|p| shown.contains(p.as_str()))
+            .cloned()
+            .collect();
+        match parents.split_first() {
+            None => {
+                lanes.remove(col);
+            }
+            Some((first, rest)) => {
+                lanes[col] = first.clone();
+                if !rest.is_empty() {
+                    // `|\`: each further parent opens a lane right of this one.
+                    let mut line = bars(col + 1).join(" ");
+                    line.push_str(&"\\".repeat(rest.len()));
+                    if lanes.len() > col + 1 {
+                        line.push(' ');
+                        line.push_str(&bars(lanes.len() - col - 1).join(" "));
+                    }
+                    out.push(line);
+                    for (k, p) in rest.iter().enumerate() {
+                        lanes.insert(col + 1 + k, p.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(id: &str, parents: &[&str]) -> Header {
+        Header {
+            revision: id.to_string(),
+            down_revisions: parents.iter().map(|s| s.to_string()).collect(),
+            branch_labels: Vec::new(),
+            depends_on: Vec::new(),
+            message: String::new(),
+            create_date: String::new(),
+        }
+    }
+
+    #[test]
+    fn branches_and_merges_are_drawn() {
+        // m merges c and d; c and d branch from b; b from a.
+        let revs = [
+            h("m", &["c", "d"]),
+            h("d", &["b"]),
+            h("c", &["b"]),
+            h("b", &["a"]),
+            h("a", &[]),
+        ];
+        let refs: Vec<&Header> = revs.iter().collect();
+        let texts: Vec<String> = revs.iter().map(|h| h.revision.clone()).collect();
+        assert_eq!(
+            draw_history(&refs, &texts),
+            ["*  m", "|\\", "| *  d", "* |  c", "|/", "*  b", "*  a"]
+        );
+    }
+}

@@ -196,3 +196,56 @@ async fn check_and_autogenerate_text_and_json() {
     );
     assert_eq!(versions(d).len(), 0, "no changes: no script written");
 }
+
+pub const M5: &str = "e5e5e5e5e5e5";
+const H_M5: &str = "//! Merge tags and feature\n//!\n//! Revision ID: e5e5e5e5e5e5\n//! Revises: c3c3c3c3c3c3, d4d4d4d4d4d4\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:04:00 UTC\n";
+
+fn nothing(_: &mut retort_runner::Migration) {}
+
+/// The branched history, merged: a1 -> b2 -> (c3, d4 `feature`) -> e5.
+fn merged() -> MigrationSet {
+    let mut scripts = branched().scripts().to_vec();
+    scripts.push(retort_runner::Script::new(
+        "e5e5e5e5e5e5_merge.rs",
+        H_M5,
+        5,
+        nothing,
+        nothing,
+    ));
+    MigrationSet::new("", scripts)
+}
+
+#[tokio::test]
+async fn history_draws_branches_and_merges() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(merged(), dir.path()).with_env("DATABASE_URL", &url);
+    let d = dir.path();
+    ok(&c, &["upgrade", D4]).await;
+    let out = text(&c, d, &["history", "-i"]).await;
+    insta::assert_snapshot!("history_merge_text", out);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("*  c3c3c3c3c3c3, d4d4d4d4d4d4 -> e5e5e5e5e5e5")
+            && lines[0].contains("(mergepoint)")
+            && lines[1] == "|\\",
+        "{out}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("|/")),
+        "branches meet: {out}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(D4) && l.contains("(feature)") && l.contains("(current)")),
+        "{out}"
+    );
+    // A straight history stays Alembic's plain list.
+    let c = ctx(linear(), d).with_env("DATABASE_URL", &url);
+    let out = ok(&c, &["history"]).await;
+    assert!(
+        out.starts_with(&format!("{B2} -> {C3} (head), Add tags\n")),
+        "{out}"
+    );
+}
