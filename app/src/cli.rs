@@ -15,8 +15,12 @@ pub struct Cli {
     #[arg(short = 'c', long = "config", global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Only print results and errors, no progress lines.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Say more: full entries for current/history/heads/show/branches, each SQL statement
+    /// for upgrade/downgrade/stamp.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// Output format: `text` for people, `json` for tools (one JSON object with
     /// `"format_version": 1`; on current, heads, history, show, check, upgrade, downgrade and
     /// revision).
@@ -110,10 +114,7 @@ pub enum Command {
         sql: bool,
     },
     /// Show the revision(s) the database is at.
-    Current {
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Current,
     /// List revisions, newest first.
     History {
         /// Range `[start]:[end]` (e.g. `-3:current`, `ae10:`).
@@ -124,22 +125,14 @@ pub enum Command {
             allow_hyphen_values = true
         )]
         rev_range: Option<String>,
-        #[arg(short, long)]
-        verbose: bool,
         /// Mark the database's current revision(s).
         #[arg(short = 'i', long)]
         indicate_current: bool,
     },
     /// Show the head revisions.
-    Heads {
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Heads,
     /// Show the branch points.
-    Branches {
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Branches,
     /// Show a revision (`head`, `heads`, `current`, an id, a label).
     Show { revision: String },
     /// Create a merge revision of two or more revisions (or `heads`).

@@ -18,8 +18,12 @@ pub(crate) struct Env<'a> {
     pub cfg: Loaded,
     pub url_flag: Option<String>,
     pub quiet: bool,
+    /// `-v`: upgrade/downgrade/stamp print each statement.
+    pub verbose: bool,
     /// `--format json`: one JSON object (see [`crate::json`]) instead of text.
     pub json: bool,
+    /// Colour (a terminal, `NO_COLOR`, `CLICOLOR_FORCE`; never for JSON).
+    pub style: crate::style::Style,
     pub map: RevisionMap,
 }
 
@@ -105,7 +109,11 @@ pub(crate) async fn dispatch(
         cfg,
         url_flag: cli.url.clone(),
         quiet: cli.quiet,
+        verbose: cli.verbose,
         json: cli.format == Format::Json,
+        style: crate::style::Style {
+            on: cli.format == Format::Text && crate::style::enabled(&ctx.env, ctx.terminal),
+        },
         map,
     };
     match cli.command {
@@ -189,14 +197,22 @@ pub(crate) async fn dispatch(
             }
             db::stamp(&env, &revisions, purge, sql, out).await
         }
-        Command::Current { verbose } => db::current_cmd(&env, verbose, out).await,
+        Command::Current => db::current_cmd(&env, cli.verbose, out).await,
         Command::History {
             rev_range,
-            verbose,
             indicate_current,
-        } => history(&env, rev_range.as_deref(), verbose, indicate_current, out).await,
-        Command::Heads { verbose } => heads(&env, verbose, out),
-        Command::Branches { verbose } => branches(&env, verbose, out),
+        } => {
+            history(
+                &env,
+                rev_range.as_deref(),
+                cli.verbose,
+                indicate_current,
+                out,
+            )
+            .await
+        }
+        Command::Heads => heads(&env, cli.verbose, out),
+        Command::Branches => branches(&env, cli.verbose, out),
         Command::Show { revision } => show(&env, &revision, out).await,
         Command::Check => db::check(&env, out).await,
         Command::Schema { dialect } => schema_cmd(&env, dialect, out),
@@ -271,7 +287,7 @@ async fn history(
             texts
         };
         for l in lines {
-            say!(out, "{l}");
+            say!(out, "{}", env.style.revision_line(&l));
         }
         return Ok(ExitCode::Success);
     }
@@ -320,7 +336,7 @@ fn heads(env: &Env<'_>, verbose: bool, out: &mut dyn Write) -> Result<ExitCode, 
             say!(
                 out,
                 "{}",
-                graph::head_only(
+                env.style.revision_line(&graph::head_only(
                     &env.map,
                     h,
                     Line {
@@ -329,7 +345,7 @@ fn heads(env: &Env<'_>, verbose: bool, out: &mut dyn Write) -> Result<ExitCode, 
                         ..Line::default()
                     },
                     &[],
-                )
+                ))
             );
         }
     }

@@ -202,6 +202,12 @@ impl Progress {
                     duration_ms: 0,
                 });
             }
+            Event::Statement { sql, .. } => {
+                if env.verbose && self.text(env) {
+                    self.close_line(out);
+                    say!(out, "    {}", sql.trim_end());
+                }
+            }
             Event::Applied { .. } => {
                 if let Some((i, start)) = self.running.take() {
                     let took = start.elapsed();
@@ -210,7 +216,8 @@ impl Progress {
                         if !self.line_open {
                             let _ = write!(out, "  ...");
                         }
-                        say!(out, " done in {}", human_duration(took));
+                        let done = format!("done in {}", human_duration(took));
+                        say!(out, " {}", env.style.paint(crate::style::GREEN, &done));
                         self.line_open = false;
                     }
                 }
@@ -609,7 +616,7 @@ pub(crate) async fn current_cmd(
             say!(
                 out,
                 "{}",
-                crate::graph::head_only(
+                env.style.revision_line(&crate::graph::head_only(
                     &env.map,
                     h,
                     crate::graph::Line {
@@ -619,7 +626,7 @@ pub(crate) async fn current_cmd(
                         ..Default::default()
                     },
                     &[],
-                )
+                ))
             );
         }
     }
@@ -822,10 +829,11 @@ pub(crate) async fn autogenerate(
             say!(out, "Detected {}", op.describe());
         }
         for line in note_lines(&cmp.diff) {
-            say!(out, "{line}");
+            say!(out, "{}", env.style.warning(&line));
         }
         for n in &plan.downgrade_notes {
-            say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+            let line = format!("WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+            say!(out, "{}", env.style.warning(&line));
         }
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));

@@ -249,3 +249,57 @@ async fn history_draws_branches_and_merges() {
         "{out}"
     );
 }
+
+#[tokio::test]
+async fn colour_only_when_forced_or_on_a_terminal_and_never_with_no_color() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let plain = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    let forced = plain.clone().with_env("CLICOLOR_FORCE", "1");
+    let out = ok(&forced, &["upgrade", "heads"]).await;
+    assert!(out.contains("\x1b[32mdone in "), "{out:?}");
+    let out = ok(&forced, &["heads"]).await;
+    assert!(out.contains("\x1b[32m(head)\x1b[0m"), "{out:?}");
+    let out = ok(&forced, &["history", "-i"]).await;
+    assert!(out.contains("\x1b[36m(current)\x1b[0m"), "{out:?}");
+    // JSON is never coloured; NO_COLOR wins over CLICOLOR_FORCE; a pipe is plain.
+    let out = ok(&forced, &["heads", "--format", "json"]).await;
+    assert!(!out.contains('\x1b'), "{out:?}");
+    let no = forced.clone().with_env("NO_COLOR", "1");
+    assert!(!ok(&no, &["history", "-i"]).await.contains('\x1b'));
+    assert!(!ok(&plain, &["history", "-i"]).await.contains('\x1b'));
+    let mut term = plain.clone();
+    term.terminal = true;
+    assert!(ok(&term, &["heads"]).await.contains('\x1b'));
+}
+
+#[tokio::test]
+async fn quiet_and_verbose_mean_the_same_on_every_command() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    assert_eq!(ok(&c, &["-q", "upgrade", A1]).await, "");
+    let out = ok(&c, &["upgrade", B2, "-v"]).await;
+    assert!(
+        out.starts_with(&format!("Running upgrade {A1} -> {B2}, Add posts\n")),
+        "{out}"
+    );
+    assert!(
+        out.contains("    CREATE TABLE \"posts\""),
+        "each statement: {out}"
+    );
+    assert!(
+        out.trim_end().ends_with(" ms") || out.trim_end().ends_with(" s"),
+        "{out}"
+    );
+    // -v before or after the command, on the graph commands too.
+    assert_eq!(
+        ok(&c, &["-v", "heads"]).await,
+        ok(&c, &["heads", "-v"]).await
+    );
+    assert!(ok(&c, &["heads", "-v"])
+        .await
+        .starts_with(&format!("Rev: {C3} (head)\n")));
+    let (code, _, err) = cmd(&c, &["current", "-q", "-v"]).await;
+    assert_eq!(code, 2, "{err}");
+}
