@@ -281,7 +281,7 @@ async fn quiet_and_verbose_mean_the_same_on_every_command() {
     assert_eq!(ok(&c, &["-q", "upgrade", A1]).await, "");
     let out = ok(&c, &["upgrade", B2, "-v"]).await;
     assert!(
-        out.starts_with(&format!("Running upgrade {A1} -> {B2}, Add posts\n")),
+        out.starts_with(&format!("Running upgrade {A1} -> {B2}, Add posts ...\n")),
         "{out}"
     );
     assert!(
@@ -302,4 +302,30 @@ async fn quiet_and_verbose_mean_the_same_on_every_command() {
         .starts_with(&format!("Rev: {C3} (head)\n")));
     let (code, _, err) = cmd(&c, &["current", "-q", "-v"]).await;
     assert_eq!(code, 2, "{err}");
+}
+
+#[tokio::test]
+async fn downgrade_minus_one_from_a_merge_point_undoes_the_merge() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(merged(), dir.path()).with_env("DATABASE_URL", &url);
+    let d = dir.path();
+    ok(&c, &["upgrade", "head"]).await;
+    insta::assert_snapshot!(
+        "downgrade_merge_text",
+        text(&c, d, &["downgrade", "-1"]).await
+    );
+    assert_eq!(
+        ok(&c, &["current"]).await,
+        format!("{C3}\n{D4} (feature)\n")
+    );
+    // From the merge point, two steps down is ambiguous: the error names both parents.
+    ok(&c, &["upgrade", "head"]).await;
+    let (code, _, err) = cmd(&c, &["downgrade", "-2"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(C3) && err.contains(D4), "{err}");
+    assert_eq!(
+        ok(&c, &["current"]).await.lines().next().unwrap_or(""),
+        format!("{M5} (feature) (head)")
+    );
 }

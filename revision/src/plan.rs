@@ -169,7 +169,32 @@ impl RevisionMap {
     ) -> Result<Vec<Step>, ResolveError> {
         let cur = self.current_indices(current)?;
         let target = target.trim();
-        let (label, pos) = self.downgrade_target(&cur, target)?;
+        let (label, pos) = match self.downgrade_target(&cur, target) {
+            Ok(t) => t,
+            // As Alembic: one step down from a merge point undoes the merge revision (its
+            // parents become current); more steps stay ambiguous (which parent to follow?).
+            Err(ResolveError::AmbiguousWalk {
+                from,
+                downward: true,
+                ..
+            }) if matches!(crate::resolve::parse_expr(target).relative, Some((-1, _)))
+                && self.index.contains_key(&from) =>
+            {
+                let m = self.index[&from];
+                let set: Vec<usize> = self
+                    .up_closure(&[m], false)
+                    .iter()
+                    .zip(self.down_closure(&cur, false))
+                    .enumerate()
+                    .filter(|(_, (above, active))| **above && *active)
+                    .map(|(i, _)| i)
+                    .collect();
+                let mut set = set;
+                set.sort_by_key(|&i| std::cmp::Reverse(self.topo_pos[i]));
+                return self.simulate(&cur, &set, Direction::Down);
+            }
+            Err(e) => return Err(e),
+        };
         let mut roots: Vec<usize> = match pos {
             Pos::Base => (0..self.nodes.len())
                 .filter(|&i| self.nodes[i].parents.is_empty())

@@ -600,9 +600,32 @@ fn downgrade_through_a_merge_unmerges() {
 }
 
 #[test]
-fn minus_one_from_a_merge_point_is_an_ambiguous_walk() {
+fn minus_one_from_a_merge_point_undoes_the_merge() {
     let m = merged();
-    let e = m.downgrade_plan(&s(&["m"]), "-1").unwrap_err();
+    // As Alembic: the merge revision is undone, its parents become current.
+    let plan = m.downgrade_plan(&s(&["m"]), "-1").unwrap();
+    assert_eq!(
+        plan.iter()
+            .map(|st| st.revision.as_str())
+            .collect::<Vec<_>>(),
+        ["m"]
+    );
+    let mut after = s(&["m"]);
+    for st in &plan {
+        st.version_change.apply(&mut after).unwrap();
+    }
+    after.sort();
+    assert_eq!(after, s(&["c2", "d2"]));
+    // Named by its id, too.
+    let plan = m.downgrade_plan(&s(&["n"]), "m-1").unwrap();
+    assert_eq!(
+        plan.iter()
+            .map(|st| st.revision.as_str())
+            .collect::<Vec<_>>(),
+        ["n", "m"]
+    );
+    // Two steps down from a merge point: which parent? An error naming both.
+    let e = m.downgrade_plan(&s(&["m"]), "-2").unwrap_err();
     assert_eq!(
         e,
         ResolveError::AmbiguousWalk {
