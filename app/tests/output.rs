@@ -326,6 +326,6 @@ async fn downgrade_minus_one_from_a_merge_point_undoes_the_merge() {
     assert!(err.contains(C3) && err.contains(D4), "{err}");
     assert_eq!(
         ok(&c, &["current"]).await.lines().next().unwrap_or(""),
-        format!("{M5} (feature) (head)")
+        format!("{M5} (feature) (head) (mergepoint)")
     );
 }
