@@ -230,6 +230,76 @@ pub(crate) fn resolve_err(e: retort_revision::ResolveError) -> AppError {
     AppError::Usage(e.to_string())
 }
 
+/// [`resolve_err`], with "did you mean" for a mistyped revision id or branch label.
+pub(crate) fn resolve_err_in(map: &RevisionMap, e: retort_revision::ResolveError) -> AppError {
+    use retort_revision::ResolveError as R;
+    let typed = match &e {
+        R::NoSuchRevision { id } => Some(id.clone()),
+        R::NoSuchBranch { label } => Some(label.clone()),
+        _ => None,
+    };
+    match typed.map(|t| suggestions(map, &t)) {
+        Some(s) if !s.is_empty() => {
+            AppError::Usage(format!("{e}; did you mean {}?", s.join(" or ")))
+        }
+        _ => resolve_err(e),
+    }
+}
+
+/// The revision ids and branch labels closest to `typed` (edit distance at most a third of
+/// its length, at least 1; ids compared on the typed length, as prefixes are accepted).
+pub(crate) fn suggestions(map: &RevisionMap, typed: &str) -> Vec<String> {
+    // `label@head`, `id+2`: suggest for the part that names something.
+    let typed = typed.split('@').next().unwrap_or(typed);
+    let typed = typed.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
+    if typed.is_empty() {
+        return Vec::new();
+    }
+    let limit = (typed.chars().count() / 3).max(1);
+    let mut scored: Vec<(usize, String)> = Vec::new();
+    for id in map.topological() {
+        let prefix: String = id.chars().take(typed.chars().count()).collect();
+        let d = edit_distance(typed, &prefix).min(edit_distance(typed, id));
+        if d <= limit {
+            scored.push((d, id.to_string()));
+        }
+        for l in map.branch_labels(id) {
+            // Labels of the revision itself (inherited ones are suggested at their owner).
+            if map.label_owner(l) == Some(id) {
+                let d = edit_distance(typed, l);
+                if d <= limit {
+                    scored.push((d, l.to_string()));
+                }
+            }
+        }
+    }
+    scored.sort();
+    scored.dedup_by(|a, b| a.1 == b.1);
+    let best = scored.first().map(|s| s.0);
+    scored
+        .into_iter()
+        .filter(|s| Some(s.0) == best)
+        .map(|s| s.1)
+        .take(3)
+        .collect()
+}
+
+/// Levenshtein distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 // ----- graph commands -----------------------------------------------------------------------
 
 async fn history(
@@ -245,7 +315,10 @@ async fn history(
     } else {
         Vec::new()
     };
-    let revs = env.map.history(range, &current).map_err(resolve_err)?;
+    let revs = env
+        .map
+        .history(range, &current)
+        .map_err(|e| resolve_err_in(&env.map, e))?;
     if env.json {
         let revisions = revs
             .into_iter()
@@ -373,7 +446,10 @@ async fn show(env: &Env<'_>, rev: &str, out: &mut dyn Write) -> Result<ExitCode,
     } else {
         Vec::new()
     };
-    let ids = env.map.resolve(rev, &current).map_err(resolve_err)?;
+    let ids = env
+        .map
+        .resolve(rev, &current)
+        .map_err(|e| resolve_err_in(&env.map, e))?;
     if env.json {
         let revisions = ids
             .iter()
@@ -490,7 +566,7 @@ fn parents_for(env: &Env<'_>, args: &RevisionArgs) -> Result<Vec<String>, AppErr
             Ok(Vec::new())
         }
         Some(expr) => {
-            let ids = map.resolve(expr, &[]).map_err(resolve_err)?;
+            let ids = map.resolve(expr, &[]).map_err(|e| resolve_err_in(map, e))?;
             match ids.as_slice() {
                 [] => Ok(Vec::new()),
                 [id] => {
@@ -538,7 +614,7 @@ fn resolve_depends(map: &RevisionMap, deps: &[String]) -> Result<Vec<String>, Ap
                 out.push(part.to_string());
                 continue;
             }
-            let ids = map.resolve(part, &[]).map_err(resolve_err)?;
+            let ids = map.resolve(part, &[]).map_err(|e| resolve_err_in(map, e))?;
             if ids.is_empty() {
                 return Err(AppError::Usage(format!(
                     "--depends-on {part}: a revision cannot depend on base"
@@ -714,7 +790,11 @@ fn merge(
     let mut parents: Vec<String> = Vec::new();
     for r in revisions {
         for part in r.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            for id in env.map.resolve(part, &[]).map_err(resolve_err)? {
+            for id in env
+                .map
+                .resolve(part, &[])
+                .map_err(|e| resolve_err_in(&env.map, e))?
+            {
                 if !parents.contains(&id) {
                     parents.push(id);
                 }

@@ -8,7 +8,7 @@ use retort_revision::{Direction, VersionChange};
 use retort_runner::{Db, Event, RunError, RunOptions};
 use retort_schema::{Dialect, QName, Schema};
 
-use crate::commands::{resolve_err, say, target_schema, Env};
+use crate::commands::{say, target_schema, Env};
 use crate::{AppError, ExitCode};
 
 impl Env<'_> {
@@ -264,7 +264,7 @@ fn validate_plan(
             e @ (retort_revision::ResolveError::UnknownCurrent { .. }
             | retort_revision::ResolveError::OverlappingCurrent { .. }),
         ) => Err(AppError::Failed(e.to_string())),
-        Err(e) => Err(resolve_err(e)),
+        Err(e) => Err(crate::commands::resolve_err_in(&env.map, e)),
     }
 }
 
@@ -397,7 +397,7 @@ pub(crate) async fn stamp(
                 e @ retort_revision::ResolveError::OverlappingCurrent { .. } => {
                     AppError::Failed(e.to_string())
                 }
-                e => resolve_err(e),
+                e => crate::commands::resolve_err_in(&env.map, e),
             })?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let work = async {
@@ -456,7 +456,9 @@ fn offline_stamp(
             let start = if from.trim().is_empty() || from.trim() == "base" {
                 Vec::new()
             } else {
-                env.map.resolve(from.trim(), &[]).map_err(resolve_err)?
+                env.map
+                    .resolve(from.trim(), &[])
+                    .map_err(|e| crate::commands::resolve_err_in(&env.map, e))?
             };
             (start, vec![to.trim().to_string()])
         }
@@ -466,7 +468,7 @@ fn offline_stamp(
     let plan = env
         .map
         .stamp_plan(&start, &refs, purge)
-        .map_err(resolve_err)?;
+        .map_err(|e| crate::commands::resolve_err_in(&env.map, e))?;
     let t = quote_qname(vt, d);
     let lit = |s: &str| quote_string(s, d);
     let mut out = format!(

@@ -329,3 +329,20 @@ async fn downgrade_minus_one_from_a_merge_point_undoes_the_merge() {
         format!("{M5} (feature) (head) (mergepoint)")
     );
 }
+
+#[tokio::test]
+async fn a_mistyped_revision_or_label_gets_a_suggestion() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    let (code, _, err) = cmd(&c, &["show", "b2b3"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("No such revision or branch 'b2b3'"), "{err}");
+    assert!(err.contains(&format!("did you mean {B2}?")), "{err}");
+    let (code, _, err) = cmd(&c, &["upgrade", "featur@head"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("did you mean feature?"), "{err}");
+    // Nothing close: no suggestion.
+    let (_, _, err) = cmd(&c, &["show", "zzzzzzzz"]).await;
+    assert!(!err.contains("did you mean"), "{err}");
+}
