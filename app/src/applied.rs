@@ -18,6 +18,13 @@ pub(crate) struct Applied {
 
 /// Reads the version table and the log (an empty log on a database without one).
 pub(crate) async fn read(env: &Env<'_>) -> Result<Applied, AppError> {
+    if crate::db::missing_db_file(env).is_some() {
+        // Not created by reading it: an empty database has no log.
+        return Ok(Applied {
+            log: Vec::new(),
+            mismatches: Vec::new(),
+        });
+    }
     let opts = env.run_options();
     let mut db = connect(env).await?;
     let r = async {

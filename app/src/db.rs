@@ -49,8 +49,37 @@ pub(crate) async fn close(db: Db) {
     let _ = db.close().await;
 }
 
-/// The database's current heads (the version table's rows).
+/// For a SQLite URL naming a file that does not exist: that file. Read-only commands do not
+/// connect then (connecting with `mode=rwc` would create an empty file on a typo); they see
+/// an empty database. In-memory databases are never missing.
+pub(crate) fn missing_sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path.starts_with(':') || query.split('&').any(|kv| kv == "mode=memory") {
+        return None;
+    }
+    let p = std::path::PathBuf::from(path);
+    (!p.exists()).then_some(p)
+}
+
+/// "the database file X does not exist".
+pub(crate) fn missing_file_text(p: &std::path::Path) -> String {
+    format!("the database file {} does not exist", p.display())
+}
+
+/// The configured SQLite database file, when it does not exist (see [`missing_sqlite_file`]).
+pub(crate) fn missing_db_file(env: &Env<'_>) -> Option<std::path::PathBuf> {
+    missing_sqlite_file(&env.url().ok()?)
+}
+
+/// The database's current heads (the version table's rows); none for a SQLite file that does
+/// not exist (it is not created).
 pub(crate) async fn read_current(env: &Env<'_>) -> Result<Vec<String>, AppError> {
+    if missing_db_file(env).is_some() {
+        return Ok(Vec::new());
+    }
     let mut db = connect(env).await?;
     let r = retort_runner::current(&mut db, &env.run_options()).await;
     close(db).await;
@@ -558,6 +587,26 @@ pub(crate) async fn current_cmd(
     verbose: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
+    if let Some(p) = missing_db_file(env) {
+        // An empty database: no revision. Said with -v; never created.
+        if verbose && !env.json {
+            say!(
+                out,
+                "note: {} (no revision is applied)",
+                missing_file_text(&p)
+            );
+        }
+        if env.json {
+            crate::json::print(
+                out,
+                &crate::json::Current {
+                    format_version: crate::json::FORMAT_VERSION,
+                    revisions: Vec::new(),
+                },
+            );
+        }
+        return Ok(ExitCode::Success);
+    }
     let current = read_current(env).await?;
     env.map
         .check_current(&current)
@@ -890,6 +939,15 @@ pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<Autogenera
 /// `check`: 0 when models and database agree, 1 with the list of differences.
 pub(crate) async fn check(env: &Env<'_>, out: &mut dyn Write) -> Result<ExitCode, AppError> {
     let json = env.json;
+    if let Some(p) = missing_db_file(env) {
+        // A read-only command: the file is not created (a typo in the URL would otherwise
+        // leave an empty database behind).
+        target_schema(env)?;
+        return Err(AppError::Failed(format!(
+            "{}; check the URL, or run `upgrade heads` to create it",
+            missing_file_text(&p)
+        )));
+    }
     let cmp = compare(env).await?;
     let edited = crate::applied::read(env).await?.mismatches;
     let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();

@@ -346,3 +346,41 @@ async fn a_mistyped_revision_or_label_gets_a_suggestion() {
     let (_, _, err) = cmd(&c, &["show", "zzzzzzzz"]).await;
     assert!(!err.contains("did you mean"), "{err}");
 }
+
+#[tokio::test]
+async fn read_only_commands_do_not_create_a_missing_sqlite_file() {
+    let dir = tmp();
+    // `mode=rwc` would create it on connect.
+    let url = sqlite_url(dir.path(), "typo.db");
+    let file = dir.path().join("typo.db");
+    let c = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    assert_eq!(ok(&c, &["current"]).await, "");
+    let out = ok(&c, &["current", "-v"]).await;
+    assert!(
+        out.contains(&format!(
+            "the database file {} does not exist",
+            file.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        norm_json(&ok(&c, &["current", "--format", "json"]).await, dir.path()),
+        "{\n  \"format_version\": 1,\n  \"revisions\": []\n}"
+    );
+    let out = ok(&c, &["history", "-i", "-v"]).await;
+    assert!(!out.contains("(current)"), "{out}");
+    ok(&c, &["history", "-r", "current:"]).await;
+    ok(&c, &["heads"]).await;
+    assert_eq!(ok(&c, &["show", "current"]).await, "<base>\n");
+    let (code, _, err) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("typo.db does not exist"), "{err}");
+    assert!(
+        !file.exists(),
+        "a read-only command created {}",
+        file.display()
+    );
+    // upgrade creates it, as before.
+    ok(&c, &["upgrade", "heads"]).await;
+    assert!(file.exists());
+}
