@@ -51,7 +51,26 @@ pub enum Format {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Examples:\n  retort completions bash > ~/.local/share/bash-completion/completions/retort\n  retort completions zsh > ~/.zfunc/_retort\n  retort completions fish > ~/.config/fish/completions/retort.fish\n  retort completions powershell >> $PROFILE"
+    )]
+    Completions {
+        shell: clap_complete::Shell,
+        /// The command name to complete (default: retort).
+        #[arg(long, value_name = "NAME", default_value = "retort")]
+        name: String,
+    },
+    /// Create or drop the database of the URL (a SQLite file, or a PostgreSQL/MySQL database).
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  retort database create\n  retort database drop -y\n  retort --url postgres://postgres@localhost/app database create"
+    )]
+    Database(DatabaseCommand),
     /// Scaffold retort in a workspace: retort.toml, migrations/versions/ and a `cli` package.
+    #[command(
+        after_help = "Examples:\n  retort init                          scaffold retort.toml, migrations/versions/ and cli/\n  retort init --models-crate models    use the existing `models` package"
+    )]
     Init {
         /// Workspace root (default: the current folder).
         dir: Option<PathBuf>,
@@ -69,6 +88,9 @@ pub enum Command {
         retort_path: Option<PathBuf>,
     },
     /// Create a new revision script.
+    #[command(
+        after_help = "Examples:\n  retort revision --autogenerate -m \"add users\"   compare models and database, write the operations\n  retort revision -m \"backfill emails\"             an empty script to fill in by hand\n  retort revision --autogenerate -m x --format json   the summary as JSON"
+    )]
     Revision {
         /// Message (first line of the script, and its file name's slug).
         #[arg(short, long, value_name = "MSG")]
@@ -96,6 +118,9 @@ pub enum Command {
         rev_id: Option<String>,
     },
     /// Upgrade to a later revision (`head`, `heads`, `+1`, an id, ...).
+    #[command(
+        after_help = "Examples:\n  retort upgrade head            every pending revision (one head)\n  retort upgrade heads           every head of every branch\n  retort upgrade +1              one step\n  retort upgrade head --sql      print the SQL instead (offline)\n  retort upgrade head --format json   what ran, with durations, as JSON"
+    )]
     Upgrade {
         /// Target (with --sql: `from:to` allowed).
         #[arg(allow_hyphen_values = true)]
@@ -105,6 +130,9 @@ pub enum Command {
         sql: bool,
     },
     /// Revert to a previous revision (`-1`, `base`, an id, ...).
+    #[command(
+        after_help = "Examples:\n  retort downgrade -1            undo the last revision (from a merge point: the merge)\n  retort downgrade base          undo everything\n  retort downgrade ae10          back to revision ae10..."
+    )]
     Downgrade {
         /// Target (with --sql: `from:to`).
         #[arg(allow_hyphen_values = true)]
@@ -114,8 +142,14 @@ pub enum Command {
         sql: bool,
     },
     /// Show the revision(s) the database is at.
+    #[command(
+        after_help = "Examples:\n  retort current                 the revision(s) the database is at\n  retort current -v              with the applied-migrations log\n  retort current --format json"
+    )]
     Current,
     /// List revisions, newest first.
+    #[command(
+        after_help = "Examples:\n  retort history -i              the graph, newest first, current revision marked\n  retort history -r -3:current   a range\n  retort history --format json"
+    )]
     History {
         /// Range `[start]:[end]` (e.g. `-3:current`, `ae10:`).
         #[arg(
@@ -130,12 +164,18 @@ pub enum Command {
         indicate_current: bool,
     },
     /// Show the head revisions.
+    #[command(after_help = "Examples:\n  retort heads\n  retort heads -v --format json")]
     Heads,
     /// Show the branch points.
+    #[command(after_help = "Examples:\n  retort branches -v")]
     Branches,
     /// Show a revision (`head`, `heads`, `current`, an id, a label).
+    #[command(
+        after_help = "Examples:\n  retort show head\n  retort show feature@head --format json"
+    )]
     Show { revision: String },
     /// Create a merge revision of two or more revisions (or `heads`).
+    #[command(after_help = "Examples:\n  retort merge heads -m \"merge feature\"")]
     Merge {
         #[arg(short, long, value_name = "MSG")]
         message: Option<String>,
@@ -149,6 +189,9 @@ pub enum Command {
         revisions: Vec<String>,
     },
     /// Set the version table to revision(s) without running migrations.
+    #[command(
+        after_help = "Examples:\n  retort stamp head              mark the database as up to date without running anything\n  retort stamp --purge ae10      rewrite the version table\n  retort stamp --accept-edits    accept intended edits of applied scripts"
+    )]
     Stamp {
         #[arg(
             required_unless_present = "accept_edits",
@@ -169,10 +212,28 @@ pub enum Command {
         accept_edits: bool,
     },
     /// Compare models, migrations and database: exit 0 if they agree, 1 if not.
+    #[command(
+        after_help = "Examples:\n  retort check                   exit 1 if models, migrations and database differ (CI)\n  retort check --format json"
+    )]
     Check,
     /// Print the models' target schema (or, with --dialect, its CREATE statements).
+    #[command(
+        after_help = "Examples:\n  retort schema                  the models' target schema\n  retort schema --dialect postgres   as CREATE statements"
+    )]
     Schema {
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseCommand {
+    /// Create the database (nothing to do if it exists).
+    Create,
+    /// Drop the database and all its data (asks first on a terminal; elsewhere needs -y).
+    Drop {
+        /// Do not ask: drop.
+        #[arg(short = 'y', long = "yes")]
+        yes: bool,
     },
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use retort_revision::{Header, RevisionMap};
 use retort_schema::{Dialect, Schema};
 
-use crate::cli::{Cli, Command, DialectArg, Format};
+use crate::cli::{Cli, Command, DatabaseCommand, DialectArg, Format};
 use crate::config::{self, Loaded};
 use crate::graph::{self, Line};
 use crate::{db, init, json, AppError, Context, ExitCode};
@@ -98,6 +98,12 @@ pub(crate) async fn dispatch(
         )?;
         return Ok(ExitCode::Success);
     }
+    if let Command::Completions { shell, name } = &cli.command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        clap_complete::generate(*shell, &mut cmd, name.clone(), out);
+        return Ok(ExitCode::Success);
+    }
     let cfg = config::load(&ctx.cwd, cli.config.as_deref())?;
     ctx.migrations.check_fresh().map_err(|e| match e {
         retort_runner::RunError::Stale(m) => AppError::Stale(m),
@@ -117,7 +123,11 @@ pub(crate) async fn dispatch(
         map,
     };
     match cli.command {
-        Command::Init { .. } => unreachable_init(),
+        Command::Init { .. } | Command::Completions { .. } => unreachable_init(),
+        Command::Database(DatabaseCommand::Create) => crate::database::create(&env, out).await,
+        Command::Database(DatabaseCommand::Drop { yes }) => {
+            crate::database::drop(&env, yes, out).await
+        }
         Command::Revision {
             message,
             autogenerate,
@@ -221,7 +231,8 @@ pub(crate) async fn dispatch(
 
 fn unreachable_init() -> Result<ExitCode, AppError> {
     Err(AppError::Failed(
-        "internal error: init is handled before the configuration is read".to_string(),
+        "internal error: init and completions are handled before the configuration is read"
+            .to_string(),
     ))
 }
 

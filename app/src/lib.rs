@@ -18,6 +18,7 @@ mod applied;
 mod cli;
 mod commands;
 pub mod config;
+mod database;
 mod db;
 mod describe;
 mod graph;

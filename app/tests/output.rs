@@ -384,3 +384,73 @@ async fn read_only_commands_do_not_create_a_missing_sqlite_file() {
     ok(&c, &["upgrade", "heads"]).await;
     assert!(file.exists());
 }
+
+#[tokio::test]
+async fn sqlite_database_create_and_drop() {
+    let dir = tmp();
+    let file = dir.path().join("sub/app.db");
+    let url = format!("sqlite://{}", file.display());
+    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    assert_eq!(
+        ok(&c, &["database", "create"]).await,
+        format!("Created the database file {}\n", file.display())
+    );
+    assert!(file.exists());
+    // Without mode=rwc the runner opens it: it is a database.
+    ok(&c, &["upgrade", "head"]).await;
+    assert_eq!(ok(&c, &["current"]).await, format!("{C3} (head)\n"));
+    assert!(ok(&c, &["database", "create"])
+        .await
+        .contains("already exists"));
+    let (code, _, err) = cmd(&c, &["database", "drop"]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("pass -y"), "{err}");
+    assert!(file.exists());
+    assert_eq!(
+        ok(&c, &["database", "drop", "-y"]).await,
+        format!("Dropped the database file {}\n", file.display())
+    );
+    assert!(!file.exists());
+    assert!(ok(&c, &["database", "drop", "--yes"])
+        .await
+        .contains("does not exist"));
+}
+
+#[tokio::test]
+async fn completions_and_help_with_examples() {
+    let dir = tmp();
+    let c = ctx(linear(), dir.path());
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = ok(&c, &["completions", shell]).await;
+        assert!(
+            out.contains("retort") && out.contains("upgrade") && out.contains("downgrade"),
+            "{shell}: {out}"
+        );
+    }
+    assert!(ok(&c, &["completions", "bash", "--name", "mycli"])
+        .await
+        .contains("mycli"));
+    let (code, _, err) = cmd(&c, &["completions", "tcsh"]).await;
+    assert_eq!(code, 2, "{err}");
+    // Every command's --help ends with examples.
+    for command in [
+        "init",
+        "revision",
+        "upgrade",
+        "downgrade",
+        "current",
+        "history",
+        "heads",
+        "branches",
+        "show",
+        "merge",
+        "stamp",
+        "check",
+        "schema",
+        "completions",
+        "database",
+    ] {
+        let out = ok(&c, &[command, "--help"]).await;
+        assert!(out.contains("Examples:\n  retort "), "{command}: {out}");
+    }
+}

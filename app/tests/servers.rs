@@ -221,3 +221,63 @@ async fn mysql_partial_index_degradation_in_sql_and_check() {
     )
     .await;
 }
+
+// ----- database create / drop ----------------------------------------------------------------
+
+/// `database create` makes the URL's database (a second time: nothing to do), the commands
+/// then work in it; `database drop` refuses without -y off a terminal, then drops it.
+async fn create_and_drop(admin_url: &str, what: &str, test: &str) {
+    if retort_runner::Db::connect(admin_url).await.is_err() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("no {what} at {admin_url}");
+        }
+        eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
+        return;
+    }
+    let name = format!("retort_c_{}", rand_suffix());
+    let url = with_db(admin_url, &name);
+    let d = tmp();
+    let c = ctx(linear(), d.path()).with_env("DATABASE_URL", &url);
+    assert_eq!(
+        ok(&c, &["database", "create"]).await,
+        format!("Created the database {name}\n")
+    );
+    assert_eq!(
+        ok(&c, &["database", "create"]).await,
+        format!("The database {name} already exists\n")
+    );
+    ok(&c, &["upgrade", "head"]).await;
+    assert_eq!(ok(&c, &["current"]).await, format!("{C3} (head)\n"));
+    let (code, _, err) = cmd(&c, &["database", "drop"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("-y") && err.contains(&name), "{err}");
+    assert!(
+        retort_runner::Db::connect(&url).await.is_ok(),
+        "still there"
+    );
+    assert_eq!(
+        ok(&c, &["database", "drop", "-y"]).await,
+        format!("Dropped the database {name}\n")
+    );
+    assert!(retort_runner::Db::connect(&url).await.is_err(), "dropped");
+    assert_eq!(
+        ok(&c, &["database", "drop", "-y"]).await,
+        format!("The database {name} does not exist\n")
+    );
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_database_create_and_drop() {
+    let admin = std::env::var("RETORT_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    create_and_drop(&admin, "PostgreSQL", "postgres_database_create_and_drop").await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_database_create_and_drop() {
+    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
+    create_and_drop(&admin, "MariaDB", "mysql_database_create_and_drop").await;
+}
