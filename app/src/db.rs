@@ -162,7 +162,28 @@ struct Progress {
     /// The revision running and when it started; its line is open (no newline yet).
     running: Option<(usize, std::time::Instant)>,
     line_open: bool,
+    /// On a terminal: the width of the longest `Running ...` text of the plan.
+    width: usize,
     summary: crate::json::Migrate,
+}
+
+/// `Running upgrade a -> b, message` for one revision of a plan.
+fn running_line(env: &Env<'_>, revision: &str, direction: Direction) -> String {
+    let (from, to) = step_ends(env, revision, direction);
+    let msg = env
+        .map
+        .get(revision)
+        .and_then(|h| h.message.lines().next())
+        .unwrap_or("");
+    let word = match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    };
+    format!(
+        "Running {word} {} -> {}, {msg}",
+        from.join(", "),
+        to.join(", ")
+    )
 }
 
 impl Progress {
@@ -171,6 +192,7 @@ impl Progress {
             started: std::time::Instant::now(),
             running: None,
             line_open: false,
+            width: 0,
             summary: crate::json::Migrate {
                 format_version: crate::json::FORMAT_VERSION,
                 direction: match direction {
@@ -183,6 +205,7 @@ impl Progress {
                 current: Vec::new(),
                 notes: Vec::new(),
                 duration_ms: 0,
+                error: None,
             },
         }
     }
@@ -209,16 +232,9 @@ impl Progress {
                 let (from, to) = step_ends(env, &revision, direction);
                 let msg = message.lines().next().unwrap_or("").to_string();
                 if self.text(env) {
-                    let word = match direction {
-                        Direction::Up => "upgrade",
-                        Direction::Down => "downgrade",
-                    };
-                    let _ = write!(
-                        out,
-                        "Running {word} {} -> {}, {msg} ...",
-                        from.join(", "),
-                        to.join(", ")
-                    );
+                    let line = running_line(env, &revision, direction);
+                    let pad = self.width.saturating_sub(line.chars().count());
+                    let _ = write!(out, "{line}{} ...", " ".repeat(pad));
                     let _ = out.flush();
                     self.line_open = true;
                 }
@@ -229,6 +245,7 @@ impl Progress {
                     to,
                     message: msg,
                     duration_ms: 0,
+                    committed: false,
                 });
             }
             Event::Statement { sql, .. } => {
@@ -241,6 +258,7 @@ impl Progress {
                 if let Some((i, start)) = self.running.take() {
                     let took = start.elapsed();
                     self.summary.revisions[i].duration_ms = took.as_millis() as u64;
+                    self.summary.revisions[i].committed = true;
                     if self.text(env) {
                         if !self.line_open {
                             let _ = write!(out, "  ...");
@@ -282,13 +300,13 @@ fn validate_plan(
     current: &[String],
     target: &str,
     direction: Direction,
-) -> Result<(), AppError> {
+) -> Result<Vec<retort_revision::Step>, AppError> {
     let r = match direction {
         Direction::Up => env.map.upgrade_plan(current, target),
         Direction::Down => env.map.downgrade_plan(current, target),
     };
     match r {
-        Ok(_) => Ok(()),
+        Ok(steps) => Ok(steps),
         Err(
             e @ (retort_revision::ResolveError::UnknownCurrent { .. }
             | retort_revision::ResolveError::OverlappingCurrent { .. }),
@@ -359,7 +377,7 @@ async fn migrate(
     let mut db = connect(env).await?;
     let r = async {
         let current = retort_runner::current(&mut db, &opts).await?;
-        validate_plan(env, &current, target, direction)?;
+        let steps = validate_plan(env, &current, target, direction)?;
         let set = &env.ctx.migrations;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let work = async {
@@ -377,6 +395,14 @@ async fn migrate(
         };
         // Progress is printed while the run goes on (the sender lives as long as `work`).
         let mut progress = Progress::new(direction, target);
+        if env.style.on {
+            // On a terminal, the durations line up.
+            progress.width = steps
+                .iter()
+                .map(|st| running_line(env, &st.revision, direction).chars().count())
+                .max()
+                .unwrap_or(0);
+        }
         let drain = async {
             while let Some(e) = rx.recv().await {
                 progress.event(env, out, e);
@@ -385,7 +411,19 @@ async fn migrate(
         let (report, ()) = tokio::join!(work, drain);
         progress.close_line(out);
         // An empty plan was said once already, by the runner's "nothing to do" note.
-        report?;
+        if let Err(e) = report {
+            let e = AppError::from(e);
+            if env.json {
+                // What ran before the failure, for tools; the error also goes to stderr.
+                progress.summary.error = Some(crate::redact_text(&e.to_string()));
+                progress.summary.current = retort_runner::current(&mut db, &opts)
+                    .await
+                    .unwrap_or_default();
+                progress.summary.duration_ms = progress.started.elapsed().as_millis() as u64;
+                crate::json::print(out, &progress.summary);
+            }
+            return Err(e);
+        }
         if env.json {
             progress.summary.current = retort_runner::current(&mut db, &opts).await?;
             progress.summary.duration_ms = progress.started.elapsed().as_millis() as u64;

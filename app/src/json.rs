@@ -125,8 +125,10 @@ pub struct Ran {
     /// The revision(s) the step goes to (upgrade: the revision; downgrade: the parents).
     pub to: Vec<String>,
     pub message: String,
-    /// From the start of the revision to its commit, in milliseconds.
+    /// From the start of the revision to its commit, in milliseconds (0 if not committed).
     pub duration_ms: u64,
+    /// The revision and its version-table change were committed (false: the run failed in it).
+    pub committed: bool,
 }
 
 /// `upgrade` / `downgrade` (online).
@@ -144,6 +146,9 @@ pub struct Migrate {
     /// Notes of the runner (`nothing to do`, autocommit splits, drift warnings).
     pub notes: Vec<String>,
     pub duration_ms: u64,
+    /// Why the run stopped (`null` on success; otherwise the exit code is 1, the error is also
+    /// on stderr, and the failing revision is the last one, with `committed: false`).
+    pub error: Option<String>,
 }
 
 /// `revision --autogenerate`.

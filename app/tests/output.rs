@@ -454,3 +454,49 @@ async fn completions_and_help_with_examples() {
         assert!(out.contains("Examples:\n  retort "), "{command}: {out}");
     }
 }
+
+const H_X6: &str = "//! Broken\n//!\n//! Revision ID: f6f6f6f6f6f6\n//! Revises: c3c3c3c3c3c3\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:05:00 UTC\n";
+
+fn broken_up(m: &mut retort_runner::Migration) {
+    m.execute("INSERT INTO no_such_table VALUES (1)");
+}
+
+#[tokio::test]
+async fn a_failed_upgrade_in_json_says_what_ran_and_what_failed() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let mut scripts = linear().scripts().to_vec();
+    scripts.push(retort_runner::Script::new(
+        "f6f6f6f6f6f6_broken.rs",
+        H_X6,
+        6,
+        broken_up,
+        nothing,
+    ));
+    let c = ctx(MigrationSet::new("", scripts), dir.path()).with_env("DATABASE_URL", &url);
+    ok(&c, &["upgrade", B2]).await;
+    let (code, out, err) = cmd(&c, &["upgrade", "head", "--format", "json"]).await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("no_such_table"), "{err}");
+    insta::assert_snapshot!("upgrade_failed_json", norm_json(&out, dir.path()));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["revisions"][0]["revision"], C3);
+    assert_eq!(v["revisions"][0]["committed"], true);
+    assert_eq!(v["revisions"][1]["revision"], "f6f6f6f6f6f6");
+    assert_eq!(v["revisions"][1]["committed"], false);
+    assert_eq!(v["current"], serde_json::json!([C3]));
+    assert!(v["error"].as_str().unwrap().contains("no_such_table"));
+}
+
+#[tokio::test]
+async fn durations_line_up_on_a_terminal() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let c = ctx(linear(), dir.path())
+        .with_env("DATABASE_URL", &url)
+        .with_env("CLICOLOR_FORCE", "1");
+    let out = ok(&c, &["upgrade", "head"]).await;
+    let cols: Vec<usize> = out.lines().map(|l| l.find(" ... ").unwrap()).collect();
+    assert_eq!(cols.len(), 3, "{out}");
+    assert!(cols.iter().all(|&c| c == cols[0]), "aligned: {out}");
+}
