@@ -246,8 +246,33 @@ async fn create_and_drop(admin_url: &str, what: &str, test: &str) {
         ok(&c, &["database", "create"]).await,
         format!("The database {name} already exists\n")
     );
-    ok(&c, &["upgrade", "head"]).await;
+    // The JSON shapes are the same on every database.
+    let out = ok(&c, &["upgrade", "head", "--format", "json"]).await;
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["format_version"], 1);
+    let ran: Vec<&str> = v["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_str().unwrap())
+        .collect();
+    assert_eq!(ran, [A1, B2, C3], "{out}");
+    assert!(v["revisions"][2]["duration_ms"].is_u64() && v["revisions"][2]["committed"] == true);
+    assert_eq!(v["current"], serde_json::json!([C3]));
     assert_eq!(ok(&c, &["current"]).await, format!("{C3} (head)\n"));
+    let v: serde_json::Value =
+        serde_json::from_str(ok(&c, &["check", "--format", "json"]).await.trim()).unwrap();
+    assert_eq!(
+        (v["format_version"].clone(), v["in_sync"].clone()),
+        (1.into(), true.into())
+    );
+    let out = ok(&c, &["downgrade", "-1"]).await;
+    assert!(
+        out.starts_with(&format!(
+            "Running downgrade {C3} -> {B2}, Add tags ... done in "
+        )),
+        "{out}"
+    );
     let (code, _, err) = cmd(&c, &["database", "drop"]).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("-y") && err.contains(&name), "{err}");
