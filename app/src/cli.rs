@@ -6,7 +6,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// retort: Alembic for Rust. Writes, checks and runs database migrations.
 #[derive(Debug, Parser)]
-#[command(name = "retort", version, disable_help_subcommand = true)]
+#[command(
+    name = "retort",
+    version,
+    disable_help_subcommand = true,
+    after_help = "Examples:\n  retort init                                     scaffold retort in this workspace\n  retort revision --help                          how to write a migration from the models\n  retort upgrade head                             run the pending migrations\n  retort check                                    CI: exit 1 if models and database differ\n  retort history -i                               the revision graph, current marked\n\nEach command's --help has examples. Configuration: retort.toml, found from the current folder upward; the database URL from --url, DATABASE_URL, .env or retort.toml."
+)]
 pub struct Cli {
     /// Database URL (overrides DATABASE_URL, .env and retort.toml).
     #[arg(long, global = true, value_name = "URL")]

@@ -432,6 +432,16 @@ async fn completions_and_help_with_examples() {
         .contains("mycli"));
     let (code, _, err) = cmd(&c, &["completions", "tcsh"]).await;
     assert_eq!(code, 2, "{err}");
+    // A mistyped command gets clap's suggestion.
+    let (code, _, err) = cmd(&c, &["upgarde", "head"]).await;
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("similar subcommand") && err.contains("'upgrade'"),
+        "{err}"
+    );
+    assert!(ok(&c, &["--help"])
+        .await
+        .contains("Examples:\n  retort init"));
     // Every command's --help ends with examples.
     for command in [
         "init",
@@ -499,4 +509,52 @@ async fn durations_line_up_on_a_terminal() {
     let cols: Vec<usize> = out.lines().map(|l| l.find(" ... ").unwrap()).collect();
     assert_eq!(cols.len(), 3, "{out}");
     assert!(cols.iter().all(|&c| c == cols[0]), "aligned: {out}");
+}
+
+/// The linear history's models with `users.email` renamed to `mail`.
+fn target_with_rename() -> Result<retort_schema::Schema, String> {
+    let mut s = target_at_head()?;
+    let users = s.tables.iter_mut().find(|t| t.name == "users").unwrap();
+    let email = users
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "email")
+        .unwrap();
+    email.name = "mail".to_string();
+    email.renamed_from.push("email".to_string());
+    Ok(s)
+}
+
+#[tokio::test]
+async fn a_column_rename_is_reported_as_a_rename() {
+    let dir = tmp();
+    let url = sqlite_url(dir.path(), "app.db");
+    let d = dir.path();
+    let c = retort_app::Context::isolated(linear(), target_with_rename, d)
+        .with_env("DATABASE_URL", &url);
+    ok(&c, &["upgrade", "head"]).await;
+    let (code, out, _) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("  rename column users.email -> mail\n"),
+        "{out}"
+    );
+    let out = text(
+        &c,
+        d,
+        &[
+            "revision",
+            "--autogenerate",
+            "-m",
+            "rename email",
+            "--rev-id",
+            "abcdabcdabcd",
+        ],
+    )
+    .await;
+    insta::assert_snapshot!("autogenerate_rename_text", out);
+    assert!(
+        out.contains("Detected rename column users.email -> mail\n"),
+        "{out}"
+    );
 }
