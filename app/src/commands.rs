@@ -98,6 +98,23 @@ pub(crate) async fn dispatch(
         )?;
         return Ok(ExitCode::Success);
     }
+    if cli.format == Format::Json {
+        let unsupported = match &cli.command {
+            Command::Init { .. } => Some("init"),
+            Command::Completions { .. } => Some("completions"),
+            Command::Database(_) => Some("database"),
+            Command::Branches => Some("branches"),
+            Command::Merge { .. } => Some("merge"),
+            Command::Stamp { .. } => Some("stamp"),
+            Command::Schema { .. } => Some("schema"),
+            _ => None,
+        };
+        if let Some(name) = unsupported {
+            return Err(AppError::Usage(format!(
+                "`{name}` has no JSON output; --format json is for current, heads, history, show, check, upgrade, downgrade and revision"
+            )));
+        }
+    }
     if let Command::Completions { shell, name } = &cli.command {
         use clap::CommandFactory;
         let mut cmd = Cli::command();

@@ -432,6 +432,10 @@ async fn completions_and_help_with_examples() {
         .contains("mycli"));
     let (code, _, err) = cmd(&c, &["completions", "tcsh"]).await;
     assert_eq!(code, 2, "{err}");
+    // A command without a JSON shape says so rather than printing text.
+    let (code, out, err) = cmd(&c, &["branches", "--format", "json"]).await;
+    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert!(err.contains("`branches` has no JSON output"), "{err}");
     // A mistyped command gets clap's suggestion.
     let (code, _, err) = cmd(&c, &["upgarde", "head"]).await;
     assert_eq!(code, 2);
