@@ -125,8 +125,12 @@ fn cases() -> Vec<Case> {
             .args(&["--url", "postgres://app:SECRET@h/app", "upgrade", "head", "--sql"]),
         case("offline stamp --sql with a password in the URL", 0, "retort_version")
             .args(&["--url", "mysql://app:SECRET@h/app", "stamp", "head", "--sql"]),
-        case("sqlite URL with a password parameter", 1, "sqlite")
-            .args(&["--url", "sqlite:///nonexistent/dir/x.db?password=SECRET", "current"]),
+        // A read-only command does not create a missing SQLite file: `check` fails naming it,
+        // `current` sees an empty database.
+        case("sqlite URL with a password parameter", 1, "does not exist")
+            .args(&["--url", "sqlite:///nonexistent/dir/x.db?password=SECRET", "check"]),
+        case("current on a missing sqlite file with a password parameter", 0, "does not exist")
+            .args(&["--url", "sqlite:///nonexistent/dir/x.db?password=SECRET", "current", "-v"]),
     ]
 }
 
