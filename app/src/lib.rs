@@ -21,6 +21,8 @@ mod db;
 mod describe;
 mod graph;
 pub mod init;
+pub mod pull;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::io::Write;
