@@ -256,10 +256,15 @@ fn list(items: &[String]) -> String {
 
 /// A Rust type for a column kept with `sql_type = ".."` (the derive ignores the field's type
 /// then; this one is what a driver most likely decodes the value into).
-fn custom_rust_type(sql: &str) -> &'static str {
+fn custom_rust_type(sql: &str) -> String {
     let l = sql.to_ascii_lowercase();
-    if l.contains("[]") || l.starts_with('_') {
-        "String"
+    if let Some(inner) = l.strip_suffix("[]") {
+        return format!("Vec<{}>", custom_rust_type(inner));
+    }
+    if l == "smallint" {
+        "i16"
+    } else if l == "integer" || l == "int" {
+        "i32"
     } else if l.contains("bool") {
         "bool"
     } else if l.contains("int") && !l.contains("interval") && !l.contains("point") {
@@ -271,6 +276,7 @@ fn custom_rust_type(sql: &str) -> &'static str {
     } else {
         "String"
     }
+    .to_string()
 }
 
 impl Gen {
@@ -373,7 +379,7 @@ impl Gen {
                 }
                 SqlType::Custom(s) => (
                     None,
-                    custom_rust_type(s).to_string(),
+                    custom_rust_type(s),
                     vec![format!("sql_type = {}", lit(s))],
                     SqlType::Custom(s.clone()),
                 ),
@@ -631,7 +637,7 @@ impl Gen {
     fn implied_enum_check(&self, t: &Table, ck: &Check) -> bool {
         t.columns.iter().any(|c| {
             matches!(c.ty, SqlType::Enum { .. })
-                && ck.name == format!("ck_{}_{}_enum", t.name, c.name)
+                && ck.name == naming::check(&t.name, &format!("{}_enum", c.name))
         })
     }
 }

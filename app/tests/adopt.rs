@@ -1,0 +1,403 @@
+//! Adopting existing databases: three realistic schemas per dialect (`tests/adopt/<dialect>/`,
+//! each with a view, a trigger, enum types, composite keys, a self-reference, partial indexes
+//! where the dialect has them, a generated column, reserved-word and mixed-case names) are
+//! loaded into a fresh database, then `init DIR --from-db URL` adopts it. Asserted: the models
+//! register a schema that `check` finds equal to the database (exit 0), a second autogenerate
+//! writes nothing, no row changed, the tables the models cannot represent are excluded and
+//! named, and the baseline revision builds on an empty database a schema equal to the pulled
+//! one (introspected). `cargo test -p retort-app --all-features --test adopt`.
+#![cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+
+use std::path::{Path, PathBuf};
+
+use retort_app::{run, AppError, Context, ExitCode, MigrationSet};
+use retort_runner::Db;
+use retort_schema::{Dialect, Schema};
+
+pub const APPS: [&str; 3] = ["shop", "clinic", "forum"];
+
+pub fn sql(d: Dialect, app: &str) -> &'static str {
+    match (d, app) {
+        (Dialect::Postgres, "shop") => include_str!("adopt/postgres/shop.sql"),
+        (Dialect::Postgres, "clinic") => include_str!("adopt/postgres/clinic.sql"),
+        (Dialect::Postgres, "forum") => include_str!("adopt/postgres/forum.sql"),
+        (Dialect::Mysql, "shop") => include_str!("adopt/mysql/shop.sql"),
+        (Dialect::Mysql, "clinic") => include_str!("adopt/mysql/clinic.sql"),
+        (Dialect::Mysql, "forum") => include_str!("adopt/mysql/forum.sql"),
+        (Dialect::Sqlite, "shop") => include_str!("adopt/sqlite/shop.sql"),
+        (Dialect::Sqlite, "clinic") => include_str!("adopt/sqlite/clinic.sql"),
+        (Dialect::Sqlite, "forum") => include_str!("adopt/sqlite/forum.sql"),
+        _ => panic!("no schema {app} for {d}"),
+    }
+}
+
+/// The tables of each schema that have a generated column (so cannot be modelled).
+pub fn generated_table(app: &str) -> &'static str {
+    match app {
+        "shop" => "invoice_totals",
+        "clinic" => "vitals",
+        _ => "attachments",
+    }
+}
+
+/// Statements of a schema file: separated by a `;` at the end of a line followed by a blank
+/// line (trigger bodies hold `;` too).
+pub fn statements(text: &str) -> Vec<String> {
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    body.split(";\n\n")
+        .map(|s| s.trim().trim_end_matches(';').trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// A scratch database: a SQLite file, or a PostgreSQL / MariaDB database that is dropped.
+pub struct Scratch {
+    pub url: String,
+    admin: Option<String>,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    let (head, _) = url.rsplit_once('/').expect("a URL with a database");
+    format!("{head}/{db}")
+}
+
+pub async fn scratch(d: Dialect, test: &str) -> Option<Scratch> {
+    let name = format!("retort_adopt_{}", retort_revision::new_revision_id());
+    let admin = match d {
+        Dialect::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
+            return Some(Scratch {
+                url,
+                admin: None,
+                name,
+                _dir: Some(dir),
+            });
+        }
+        Dialect::Postgres => std::env::var("RETORT_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
+        Dialect::Mysql => std::env::var("RETORT_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
+    };
+    let mut db = match Db::connect(&admin).await {
+        Ok(db) => db,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("no {d} server at {admin}: {e}");
+            }
+            eprintln!("SKIPPED (no {d} server at {admin}): {test}");
+            return None;
+        }
+    };
+    db.execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let _ = db.close().await;
+    Some(Scratch {
+        url: with_db(&admin, &name),
+        admin: Some(admin),
+        name,
+        _dir: None,
+    })
+}
+
+impl Scratch {
+    pub async fn drop(self) {
+        if let Some(admin) = &self.admin {
+            if let Ok(mut db) = Db::connect(admin).await {
+                let force = if admin.starts_with("postgres") {
+                    " WITH (FORCE)"
+                } else {
+                    ""
+                };
+                let _ = db
+                    .execute(&format!("DROP DATABASE IF EXISTS {}{force}", self.name))
+                    .await;
+                let _ = db.close().await;
+            }
+        }
+    }
+
+    pub async fn connect(&self) -> Db {
+        Db::connect(&self.url).await.unwrap()
+    }
+
+    pub async fn load(&self, sql: &str) {
+        let mut db = self.connect().await;
+        for st in statements(sql) {
+            if let Err(e) = db.execute(&st).await {
+                panic!("{e}\n  in: {st}");
+            }
+        }
+        let _ = db.close().await;
+    }
+}
+
+/// Every row of every table (the version table aside), as text, in a stable order.
+pub async fn fingerprint(db: &mut Db) -> Vec<(String, String)> {
+    let d = db.dialect();
+    let tables_sql = match d {
+        Dialect::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'retort_version' ORDER BY 1",
+        Dialect::Postgres => "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' AND table_name NOT LIKE 'retort_%' ORDER BY 1",
+        Dialect::Mysql => "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT LIKE 'retort_%' ORDER BY 1",
+    };
+    let tables: Vec<String> = db
+        .query_strings(tables_sql)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let q = retort_sql::quote_ident(&t, d);
+        let sql = match d {
+            Dialect::Postgres => format!(
+                "SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM {q} x"
+            ),
+            Dialect::Mysql => format!("CHECKSUM TABLE {q}"),
+            Dialect::Sqlite => format!("SELECT * FROM {q} ORDER BY 1"),
+        };
+        let rows = db.query_strings(&sql).await.unwrap();
+        let text: Vec<String> = rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| c.unwrap_or_else(|| "NULL".into()))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        out.push((t, text.join("\n")));
+    }
+    out
+}
+
+pub async fn introspect(db: &mut Db, exclude: &[String]) -> Schema {
+    let opts = retort_introspect::Options {
+        exclude_tables: exclude.to_vec(),
+        ..Default::default()
+    };
+    match db {
+        Db::Sqlite(c) => retort_introspect::sqlite(c, &opts).await,
+        Db::Postgres(c) => retort_introspect::postgres(c, &opts).await,
+        Db::Mysql(c) => retort_introspect::mysql(c, &opts).await,
+        _ => unreachable!("every driver is enabled"),
+    }
+    .unwrap()
+    .schema
+}
+
+/// The ops that turn `a` into `b` on `d`, described (empty: the same schema).
+pub fn differences(a: &Schema, b: &Schema, d: Dialect) -> Vec<String> {
+    retort_diff::diff(a, b, &retort_diff::Options::new(d))
+        .ops
+        .iter()
+        .map(|o| o.describe())
+        .collect()
+}
+
+pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String) {
+    let mut argv = vec!["retort".to_string()];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    let mut out: Vec<u8> = Vec::new();
+    let r: Result<ExitCode, AppError> = run(argv, ctx, &mut out).await;
+    let mut text = String::from_utf8(out).unwrap();
+    let code = match r {
+        Ok(c) => c.code(),
+        Err(e) => {
+            text.push_str(&retort_app::error_text(&e));
+            e.exit_code().code()
+        }
+    };
+    (code, text)
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// The migration set of an adopted workspace as its `cli` binary compiles it in, but with
+/// no-op steps: enough for `check` and `revision --autogenerate`, which read the graph only.
+fn baseline_set(ws: &Path) -> MigrationSet {
+    fn noop(_: &mut retort_runner::Migration) {}
+    let dir = ws.join("migrations/versions");
+    let mut scripts = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            scripts.push(retort_runner::Script::new(
+                leak(p.file_name().unwrap().to_string_lossy().into_owned()),
+                leak(retort_revision::header_block(&text).to_string()),
+                retort_revision::file_hash(text.as_bytes()),
+                noop,
+                noop,
+            ));
+        }
+    }
+    MigrationSet::new("", scripts)
+}
+
+pub fn exclude_tables(ws: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(ws.join("retort.toml")).unwrap();
+    let t: toml::Table = toml::from_str(&text).unwrap();
+    t.get("exclude_tables")
+        .and_then(|v| v.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn adopt_one(d: Dialect, app: &str) {
+    let test = format!("adopt {app} on {d}");
+    let Some(db) = scratch(d, &test).await else {
+        return;
+    };
+    db.load(sql(d, app)).await;
+    let mut conn = db.connect().await;
+    let before = fingerprint(&mut conn).await;
+    let original = introspect(&mut conn, &[]).await;
+    let _ = conn.close().await;
+
+    // init --from-db, in-process.
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join(app);
+    let repo = repo_root();
+    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), tmp.path());
+    let (code, said) = cmd(
+        &ctx,
+        &[
+            "init",
+            ws.to_str().unwrap(),
+            "--from-db",
+            &db.url,
+            "--retort-path",
+            repo.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{test}: init --from-db failed:\n{said}");
+    let generated = generated_table(app);
+    assert!(
+        said.contains(&format!("table `{generated}`: generated column")),
+        "{test}: the generated column's table is not named:\n{said}"
+    );
+    assert!(said.contains("view `"), "{test}: no view listed:\n{said}");
+    assert!(
+        said.contains("trigger `"),
+        "{test}: no trigger listed:\n{said}"
+    );
+    assert!(
+        said.contains("Stamped the database at the baseline"),
+        "{said}"
+    );
+    let excluded = exclude_tables(&ws);
+    assert_eq!(excluded, [generated], "{test}: exclude_tables");
+    let lib = std::fs::read_to_string(ws.join("models/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("#[derive(Clone, Debug, PartialEq, retort::Table)]"),
+        "{lib}"
+    );
+
+    // The models, as the derive registers them (the compile test proves the derive agrees).
+    let mut conn = db.connect().await;
+    let pulled = retort_app::pull::read(&mut conn, &Default::default())
+        .await
+        .unwrap()
+        .2;
+    assert_eq!(pulled.source, lib, "{test}: pull and init --from-db differ");
+    let after = fingerprint(&mut conn).await;
+    let _ = conn.close().await;
+    assert_eq!(before, after, "{test}: rows changed");
+    assert!(
+        pulled.expected.tables.len() >= 10,
+        "{test}: {}",
+        pulled.expected.tables.len()
+    );
+
+    // check and a second autogenerate, through the commands, in the new workspace.
+    let expected = pulled.expected.clone();
+    let ctx = Context::isolated(baseline_set(&ws), move || Ok(expected.clone()), &ws)
+        .with_env("DATABASE_URL", &db.url);
+    let (code, said) = cmd(&ctx, &["check"]).await;
+    assert_eq!(code, 0, "{test}: check:\n{said}\n{lib}");
+    let (code, said) = cmd(&ctx, &["revision", "--autogenerate", "-m", "second"]).await;
+    assert_eq!(code, 0, "{test}: autogenerate:\n{said}");
+    assert!(said.contains("No changes detected"), "{test}: {said}");
+    assert_eq!(
+        std::fs::read_dir(ws.join("migrations/versions"))
+            .unwrap()
+            .count(),
+        2, // .gitkeep and the baseline
+        "{test}"
+    );
+
+    // The baseline on an empty database builds the pulled schema.
+    let Some(fresh) = scratch(d, &test).await else {
+        return;
+    };
+    let ops = retort_diff::diff(
+        &Schema::default(),
+        &pulled.expected,
+        &retort_diff::Options::new(d),
+    )
+    .ops;
+    let mut conn = fresh.connect().await;
+    for st in retort_sql::render_ops(&ops, d, &Schema::default()).unwrap() {
+        if let Err(e) = conn.execute(&st.sql).await {
+            panic!("{test}: baseline: {e}\n  in: {}", st.sql);
+        }
+    }
+    let rebuilt = introspect(&mut conn, &[]).await;
+    let _ = conn.close().await;
+    let mut original = original;
+    original.tables.retain(|t| t.name != generated);
+    for (a, b, what) in [
+        (&rebuilt, &original, "fresh -> original"),
+        (&original, &rebuilt, "original -> fresh"),
+        (&rebuilt, &pulled.expected, "fresh -> models"),
+    ] {
+        let ops = differences(a, b, d);
+        assert!(ops.is_empty(), "{test}: {what}: {ops:#?}");
+    }
+    db.drop().await;
+    fresh.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adopt_postgres() {
+    for app in APPS {
+        adopt_one(Dialect::Postgres, app).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adopt_mysql() {
+    for app in APPS {
+        adopt_one(Dialect::Mysql, app).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn adopt_sqlite() {
+    for app in APPS {
+        adopt_one(Dialect::Sqlite, app).await;
+    }
+}
