@@ -309,7 +309,16 @@ async fn adopt_one(d: Dialect, app: &str) {
         "{said}"
     );
     let excluded = exclude_tables(&ws);
-    assert_eq!(excluded, [generated], "{test}: exclude_tables");
+    let mut want = vec![generated];
+    if d == Dialect::Mysql && app == "forum" {
+        // A FULLTEXT index: the models have no way to say so.
+        want.push("search_index");
+        assert!(
+            said.contains("table `search_index`: fulltext index `search_body`"),
+            "{said}"
+        );
+    }
+    assert_eq!(excluded, want, "{test}: exclude_tables");
     let lib = std::fs::read_to_string(ws.join("models/src/lib.rs")).unwrap();
     assert!(
         lib.contains("#[derive(Clone, Debug, PartialEq, retort::Table)]"),
@@ -368,7 +377,7 @@ async fn adopt_one(d: Dialect, app: &str) {
     let rebuilt = introspect(&mut conn, &[]).await;
     let _ = conn.close().await;
     let mut original = original;
-    original.tables.retain(|t| t.name != generated);
+    original.tables.retain(|t| !want.contains(&t.name.as_str()));
     for (a, b, what) in [
         (&rebuilt, &original, "fresh -> original"),
         (&original, &rebuilt, "original -> fresh"),
