@@ -410,3 +410,125 @@ async fn adopt_sqlite() {
         adopt_one(Dialect::Sqlite, app).await;
     }
 }
+
+/// `cargo run -q -p cli -- args` in an adopted workspace, built by cargo as a user builds it
+/// (in `target/init-e2e`, shared with the `init` tests so only the first run compiles
+/// retort and sqlx there).
+fn cargo_cli(ws: &Path, args: &[&str]) -> (i32, String) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let o = std::process::Command::new(cargo)
+        .args(["run", "-q", "-p", "cli", "--"])
+        .args(args)
+        .current_dir(ws)
+        .env("CARGO_TARGET_DIR", repo_root().join("target").join("init-e2e"))
+        .env_remove("DATABASE_URL")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("run cargo");
+    (
+        o.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+/// The three schemas of a dialect in one database, adopted, and the workspace built by cargo:
+/// the derive registers exactly the schema the generator promised (`schema --dialect`
+/// against the generator's own rendering), `check` exits 0, a second autogenerate writes
+/// nothing, no row changes, and the baseline run by the compiled binary (`upgrade head`) on
+/// an empty database gives the pulled schema.
+async fn build_and_run(d: Dialect) {
+    let test = format!("adopted workspace on {d}");
+    let Some(db) = scratch(d, &test).await else {
+        return;
+    };
+    for app in APPS {
+        db.load(sql(d, app)).await;
+    }
+    let mut conn = db.connect().await;
+    let before = fingerprint(&mut conn).await;
+    let original = introspect(&mut conn, &[]).await;
+    let _ = conn.close().await;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("adopted");
+    let repo = repo_root();
+    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), tmp.path());
+    let (code, said) = cmd(
+        &ctx,
+        &[
+            "init",
+            ws.to_str().unwrap(),
+            "--from-db",
+            &db.url,
+            "--retort-path",
+            repo.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(code, 0, "{test}: init --from-db:\n{said}");
+    let excluded = exclude_tables(&ws);
+    let mut conn = db.connect().await;
+    let pulled = retort_app::pull::read(&mut conn, &Default::default())
+        .await
+        .unwrap()
+        .2;
+    let _ = conn.close().await;
+    assert!(pulled.expected.tables.len() >= 30, "{test}");
+
+    // What the compiled derives register is what the generator said they would.
+    let (code, said) = cargo_cli(&ws, &["schema", "--dialect", &d.to_string()]);
+    assert_eq!(code, 0, "{test}: schema:\n{said}");
+    let promised: String = retort_sql::create_schema(&pulled.expected, d)
+        .iter()
+        .map(|st| {
+            let sql = st.sql.trim_end();
+            format!("{};\n", sql.strip_suffix(';').unwrap_or(sql))
+        })
+        .collect();
+    assert_eq!(said, promised, "{test}: the registry differs from the generator");
+
+    let (code, said) = cargo_cli(&ws, &["check"]);
+    assert_eq!(code, 0, "{test}: check:\n{said}");
+    let (code, said) = cargo_cli(&ws, &["revision", "--autogenerate", "-m", "second"]);
+    assert_eq!(code, 0, "{test}: autogenerate:\n{said}");
+    assert!(said.contains("No changes detected"), "{test}: {said}");
+    let mut conn = db.connect().await;
+    assert_eq!(before, fingerprint(&mut conn).await, "{test}: rows changed");
+    let _ = conn.close().await;
+
+    // The baseline, run by the binary, on an empty database.
+    let Some(fresh) = scratch(d, &test).await else {
+        return;
+    };
+    let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "upgrade", "head"]);
+    assert_eq!(code, 0, "{test}: upgrade head on an empty database:\n{said}");
+    let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "check"]);
+    assert_eq!(code, 0, "{test}: check on the rebuilt database:\n{said}");
+    let mut conn = fresh.connect().await;
+    let rebuilt = introspect(&mut conn, &[]).await;
+    let _ = conn.close().await;
+    let mut original = original;
+    original.tables.retain(|t| !excluded.contains(&t.name));
+    for (a, b, what) in [
+        (&rebuilt, &original, "rebuilt -> original"),
+        (&original, &rebuilt, "original -> rebuilt"),
+    ] {
+        let ops = differences(a, b, d);
+        assert!(ops.is_empty(), "{test}: {what}: {ops:#?}");
+    }
+    db.drop().await;
+    fresh.drop().await;
+}
+
+/// One test for the three dialects: the three workspaces build one after the other in the
+/// shared target folder.
+#[tokio::test(flavor = "multi_thread")]
+async fn adopted_workspaces_build_and_agree() {
+    for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        build_and_run(d).await;
+    }
+}
