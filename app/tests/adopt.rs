@@ -420,7 +420,10 @@ fn cargo_cli(ws: &Path, args: &[&str]) -> (i32, String) {
         .args(["run", "-q", "-p", "cli", "--"])
         .args(args)
         .current_dir(ws)
-        .env("CARGO_TARGET_DIR", repo_root().join("target").join("init-e2e"))
+        .env(
+            "CARGO_TARGET_DIR",
+            repo_root().join("target").join("init-e2e"),
+        )
         .env_remove("DATABASE_URL")
         .env_remove("RUSTFLAGS")
         .output()
@@ -489,7 +492,10 @@ async fn build_and_run(d: Dialect) {
             format!("{};\n", sql.strip_suffix(';').unwrap_or(sql))
         })
         .collect();
-    assert_eq!(said, promised, "{test}: the registry differs from the generator");
+    assert_eq!(
+        said, promised,
+        "{test}: the registry differs from the generator"
+    );
 
     let (code, said) = cargo_cli(&ws, &["check"]);
     assert_eq!(code, 0, "{test}: check:\n{said}");
@@ -505,7 +511,10 @@ async fn build_and_run(d: Dialect) {
         return;
     };
     let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "upgrade", "head"]);
-    assert_eq!(code, 0, "{test}: upgrade head on an empty database:\n{said}");
+    assert_eq!(
+        code, 0,
+        "{test}: upgrade head on an empty database:\n{said}"
+    );
     let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "check"]);
     assert_eq!(code, 0, "{test}: check on the rebuilt database:\n{said}");
     let mut conn = fresh.connect().await;
@@ -531,4 +540,64 @@ async fn adopted_workspaces_build_and_agree() {
     for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
         build_and_run(d).await;
     }
+}
+
+/// `pull` in an existing workspace: writes `src/pulled.rs` of the models crate with the tables
+/// the models do not have, adds the tables it cannot represent to exclude_tables, never
+/// overwrites the file without --force.
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_into_an_existing_workspace() {
+    let d = Dialect::Sqlite;
+    let db = scratch(d, "pull").await.unwrap();
+    db.load(sql(d, "forum")).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let repo = repo_root();
+    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), &ws);
+    let (code, said) = cmd(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
+    assert_eq!(code, 0, "{said}");
+    // The models already have `members` (as if pulled before): it is not pulled again.
+    let mut conn = db.connect().await;
+    let all = retort_app::pull::read(&mut conn, &Default::default())
+        .await
+        .unwrap()
+        .2
+        .expected;
+    let _ = conn.close().await;
+    let members = all.table(&"members".into()).unwrap().clone();
+    let ctx = Context::isolated(
+        MigrationSet::empty(),
+        move || {
+            Ok(Schema {
+                tables: vec![members.clone()],
+                enums: Vec::new(),
+            })
+        },
+        &ws,
+    )
+    .with_env("DATABASE_URL", &db.url);
+    let (code, said) = cmd(&ctx, &["pull"]).await;
+    assert_eq!(code, 0, "{said}");
+    let file = ws.join("models/src/pulled.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("pub struct Posts {"), "{text}");
+    assert!(!text.contains("pub struct Members {"), "{text}");
+    assert!(said.contains("1 table is already in the models"), "{said}");
+    assert!(said.contains("Next: add `pub mod pulled;`"), "{said}");
+    assert!(
+        said.contains("Added attachments to exclude_tables"),
+        "{said}"
+    );
+    assert_eq!(exclude_tables(&ws), ["attachments"]);
+    // Again: refused, the file is kept; with --force it is replaced.
+    std::fs::write(&file, "// mine").unwrap();
+    let (code, said) = cmd(&ctx, &["pull"]).await;
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("pass --force"), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "// mine");
+    let (code, said) = cmd(&ctx, &["pull", "--force"]).await;
+    assert_eq!(code, 0, "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+    assert_eq!(exclude_tables(&ws), ["attachments"], "not listed twice");
 }

@@ -55,15 +55,27 @@ pub fn feature_crate(feature: &str) -> Option<(&'static str, &'static str)> {
 /// tables the derive cannot express (an expression index, a foreign key to a table left out)
 /// are left out too, and listed in [`Pulled::skipped`].
 pub fn generate(schema: &Schema, dialect: Dialect, exclude: &[Skipped]) -> Pulled {
+    generate_beside(schema, dialect, exclude, &BTreeSet::new())
+}
+
+/// [`generate`] for a models crate that already has the tables `modelled`: those are not
+/// generated again, and the generated ones may reference them.
+pub fn generate_beside(
+    schema: &Schema,
+    dialect: Dialect,
+    exclude: &[Skipped],
+    modelled: &BTreeSet<QName>,
+) -> Pulled {
     let mut skipped: Vec<Skipped> = exclude.to_vec();
     let mut kept: Vec<&Table> = schema
         .tables
         .iter()
-        .filter(|t| !exclude.iter().any(|s| t.is(&s.table)))
+        .filter(|t| !exclude.iter().any(|s| t.is(&s.table)) && !modelled.contains(&t.qname()))
         .collect();
     // Until nothing changes: a table left out takes the tables referencing it along.
     loop {
-        let names: BTreeSet<QName> = kept.iter().map(|t| t.qname()).collect();
+        let mut names: BTreeSet<QName> = kept.iter().map(|t| t.qname()).collect();
+        names.extend(modelled.iter().cloned());
         let mut dropped = false;
         kept.retain(|t| match unrepresentable(t, &names) {
             Some(reason) => {

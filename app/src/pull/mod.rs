@@ -20,7 +20,7 @@ use retort_revision::Header;
 use retort_runner::{Db, RunOptions};
 use retort_schema::{Dialect, Schema};
 
-pub use generate::{feature_crate, generate, Pulled, Skipped};
+pub use generate::{feature_crate, generate, generate_beside, Pulled, Skipped};
 pub use unmodelled::{Object, Unmodelled};
 
 use crate::commands::{display_path, say, Env};
@@ -190,17 +190,20 @@ pub(crate) async fn pull_cmd(
     let mut db = crate::db::connect(env).await?;
     let r = read(&mut db, &iopts).await;
     let _ = db.close().await;
-    let (mut schema, un, _) = r?;
-    // Tables the models already have are not pulled again.
-    let modelled: Vec<String> = match (env.ctx.target)() {
-        Ok(t) => t.tables.iter().map(|t| t.qname().to_string()).collect(),
-        Err(_) => Vec::new(),
+    let (schema, un, _) = r?;
+    // Tables the models already have are not pulled again (an empty or invalid registry:
+    // none).
+    let modelled: std::collections::BTreeSet<retort_schema::QName> = match (env.ctx.target)() {
+        Ok(t) => t
+            .tables
+            .iter()
+            .map(|t| t.qname())
+            .filter(|q| schema.table(q).is_some())
+            .collect(),
+        Err(_) => Default::default(),
     };
-    schema
-        .tables
-        .retain(|t| !modelled.contains(&t.qname().to_string()));
     let dialect = Dialect::from_url(&env.url()?).unwrap_or(Dialect::Sqlite);
-    let pulled = generate(&schema, dialect, &un.tables);
+    let pulled = generate_beside(&schema, dialect, &un.tables, &modelled);
     if !modelled.is_empty() {
         say!(
             out,
