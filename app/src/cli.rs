@@ -167,7 +167,11 @@ pub enum Command {
     },
     /// Set the version table to revision(s) without running migrations.
     Stamp {
-        #[arg(required = true, value_name = "REV", allow_hyphen_values = true)]
+        #[arg(
+            required_unless_present = "accept_edits",
+            value_name = "REV",
+            allow_hyphen_values = true
+        )]
         revisions: Vec<String>,
         /// Empty the version table first.
         #[arg(long)]
@@ -175,6 +179,11 @@ pub enum Command {
         /// Print the SQL instead of running it.
         #[arg(long)]
         sql: bool,
+        /// Accept intended edits of applied scripts: record the checksum of each applied
+        /// script that changed since it ran, as the applied one (no SQL runs; the version
+        /// table is unchanged).
+        #[arg(long, conflicts_with_all = ["revisions", "purge", "sql"])]
+        accept_edits: bool,
     },
     /// Compare models, migrations and database: exit 0 if they agree, 1 if not.
     Check {

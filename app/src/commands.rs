@@ -155,22 +155,32 @@ pub(crate) async fn dispatch(
             revisions,
             purge,
             sql,
+            accept_edits,
         } => {
             // REV takes hyphen values (`-1:head`), so clap hands flags written after the first
             // revision over as revisions; no revision expression starts with `--`.
             let (flags, revisions): (Vec<String>, Vec<String>) =
                 revisions.into_iter().partition(|r| r.starts_with("--"));
-            let (mut purge, mut sql) = (purge, sql);
+            let (mut purge, mut sql, mut accept_edits) = (purge, sql, accept_edits);
             for f in &flags {
                 match f.as_str() {
                     "--purge" => purge = true,
                     "--sql" => sql = true,
+                    "--accept-edits" => accept_edits = true,
                     other => {
                         return Err(AppError::Usage(format!(
-                        "stamp: unexpected argument `{other}` (the options are --purge and --sql)"
-                    )))
+                            "stamp: unexpected argument `{other}` (the options are --purge, --sql and --accept-edits)"
+                        )))
                     }
                 }
+            }
+            if accept_edits {
+                if !revisions.is_empty() || purge || sql {
+                    return Err(AppError::Usage(
+                        "stamp --accept-edits takes no revision and no other option: it records the checksums of the applied scripts as they are now".to_string(),
+                    ));
+                }
+                return crate::applied::accept_edits(&env, out).await;
             }
             if revisions.is_empty() {
                 return Err(AppError::Usage(
@@ -224,6 +234,11 @@ async fn history(
         Vec::new()
     };
     let revs = env.map.history(range, &current).map_err(resolve_err)?;
+    let applied = if verbose {
+        crate::applied::log_for_history(env, out).await
+    } else {
+        None
+    };
     for h in revs {
         if verbose {
             let path = env.script_path(&h.revision);
@@ -232,6 +247,9 @@ async fn history(
                 "{}",
                 graph::log_entry(&env.map, h, path.as_deref(), &current)
             );
+            if let Some(a) = &applied {
+                let _ = write!(out, "{}", a.lines_for(&h.revision));
+            }
         } else {
             say!(
                 out,

@@ -45,7 +45,7 @@ fn url_dialect(env: &Env<'_>) -> Result<Dialect, AppError> {
     })
 }
 
-async fn close(db: Db) {
+pub(crate) async fn close(db: Db) {
     let _ = db.close().await;
 }
 
@@ -87,6 +87,14 @@ fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
             );
         }
         Event::Note(n) => say!(out, "note: {n}"),
+        Event::Drift {
+            revision,
+            table,
+            differences,
+        } => say!(
+            out,
+            "warning: {revision}: table `{table}` differs from what the history says (changed by hand?): {differences}; its SQL is planned against the database"
+        ),
         _ => {}
     }
 }
@@ -308,10 +316,23 @@ fn offline_stamp(
     let t = quote_qname(vt, d);
     let lit = |s: &str| quote_string(s, d);
     let mut out = format!(
-        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n\n",
+        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n{};\n\n",
         targets.join(" "),
-        quote_ident(&format!("{}_pkc", vt.name), d)
+        quote_ident(&format!("{}_pkc", vt.name), d),
+        retort_runner::log_table_sql(vt, d)
     );
+    // The rows after the stamp, for the applied-migrations log.
+    let mut after = if plan.purge {
+        Vec::new()
+    } else {
+        start.clone()
+    };
+    for c in &plan.changes {
+        c.apply(&mut after)
+            .map_err(|e| AppError::Failed(format!("stamp --sql: {e}")))?;
+    }
+    let log_rows =
+        retort_runner::stamp_log_sql(&env.ctx.migrations, &env.map, &start, &after, vt, d)?;
     if plan.purge {
         out.push_str(&format!("DELETE FROM {t};\n"));
     }
@@ -370,6 +391,9 @@ fn offline_stamp(
             }
         }
     }
+    for sql in log_rows {
+        out.push_str(&format!("{sql};\n"));
+    }
     Ok(out)
 }
 
@@ -382,6 +406,11 @@ pub(crate) async fn current_cmd(
     env.map
         .check_current(&current)
         .map_err(|e| AppError::Failed(e.to_string()))?;
+    let applied = if verbose {
+        Some(crate::applied::read(env).await?)
+    } else {
+        None
+    };
     if verbose {
         say!(
             out,
@@ -402,6 +431,9 @@ pub(crate) async fn current_cmd(
                 "{}",
                 crate::graph::log_entry(&env.map, h, path.as_deref(), &current)
             );
+            if let Some(a) = &applied {
+                let _ = write!(out, "{}", a.lines_for(id));
+            }
         } else {
             say!(
                 out,
@@ -420,6 +452,12 @@ pub(crate) async fn current_cmd(
             );
         }
     }
+    if verbose {
+        if let Some(note) = applied.as_ref().and_then(|a| a.missing_log_note(&current)) {
+            say!(out, "{note}");
+        }
+        say!(out, "{}", crate::applied::source_line(env));
+    }
     Ok(ExitCode::Success)
 }
 
@@ -428,7 +466,16 @@ pub(crate) async fn current_cmd(
 /// The result of comparing the models with the database.
 pub(crate) struct Comparison {
     pub db_schema: Schema,
+    pub dialect: Dialect,
+    /// What the models mean less on this database than they say (see
+    /// [`retort_diff::dialect_notes`]).
+    pub degraded: Vec<String>,
     pub diff: retort_diff::Diff,
+}
+
+fn with_dialect_notes(mut c: Comparison, target: &Schema) -> Comparison {
+    c.degraded = retort_diff::dialect_notes(target, c.dialect);
+    c
 }
 
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
@@ -437,7 +484,9 @@ async fn compare(env: &Env<'_>) -> Result<Comparison, AppError> {
     // The target first: a missing registry is reported without touching the database.
     let mut target = target_schema(env)?;
     let mut db = connect(env).await?;
-    let r = compare_on(env, &mut db, &mut target).await;
+    let r = compare_on(env, &mut db, &mut target)
+        .await
+        .map(|c| with_dialect_notes(c, &target));
     close(db).await;
     r
 }
@@ -486,7 +535,8 @@ async fn compare_on(
         let hidden = c.exclude_tables.iter().any(|g| {
             retort_introspect::glob_match(g, &t.name) || retort_introspect::glob_match(g, &q)
         });
-        !hidden && q != vt && t.name != vt
+        let log = format!("{vt}_log");
+        !hidden && q != vt && t.name != vt && q != log && t.name != log
     });
     let dopts = retort_diff::Options {
         dialect,
@@ -497,6 +547,8 @@ async fn compare_on(
     let diff = retort_diff::diff(&intro.schema, target, &dopts);
     Ok(Comparison {
         db_schema: intro.schema,
+        dialect,
+        degraded: Vec::new(),
         diff,
     })
 }
@@ -578,11 +630,11 @@ pub(crate) async fn autogenerate(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<Option<(String, String)>, AppError> {
-    let cmp = compare(env).await?;
-    if cmp.diff.ops.is_empty() {
+    let Some(plan) = autogenerate_plan(env).await? else {
         say!(out, "No changes detected");
         return Ok(None);
-    }
+    };
+    let (cmp, down_ops) = (&plan.comparison, &plan.downgrade);
     for op in &cmp.diff.ops {
         say!(out, "Detected {}", op.describe());
     }
@@ -590,13 +642,39 @@ pub(crate) async fn autogenerate(
         say!(out, "{line}");
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
-        AppError::Failed(format!(
-            "cannot write the downgrade of the detected changes: {e}"
-        ))
-    })?;
-    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
+    for n in &plan.downgrade_notes {
+        say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+    }
+    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
     Ok(Some((up, down)))
+}
+
+/// What autogenerate writes, as operations: the comparison, the downgrade and its risk notes.
+pub(crate) struct AutogeneratePlan {
+    pub comparison: Comparison,
+    pub downgrade: Vec<retort_schema::Op>,
+    pub downgrade_notes: Vec<retort_diff::Note>,
+}
+
+/// The operations `revision --autogenerate` writes (`None`: no changes).
+pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<AutogeneratePlan>, AppError> {
+    let cmp = compare(env).await?;
+    if cmp.diff.ops.is_empty() {
+        return Ok(None);
+    }
+    let (downgrade, downgrade_notes) =
+        retort_diff::downgrade_with_notes(&cmp.db_schema, &cmp.diff.ops, cmp.dialect).map_err(
+            |e| {
+                AppError::Failed(format!(
+                    "cannot write the downgrade of the detected changes: {e}"
+                ))
+            },
+        )?;
+    Ok(Some(AutogeneratePlan {
+        comparison: cmp,
+        downgrade,
+        downgrade_notes,
+    }))
 }
 
 /// `check`: 0 when models and database agree, 1 with the list of differences.
@@ -606,16 +684,25 @@ pub(crate) async fn check(
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let cmp = compare(env).await?;
-    let in_sync = cmp.diff.ops.is_empty();
+    let edited = crate::applied::read(env).await?.mismatches;
+    let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();
     if json {
         let v = serde_json::json!({
             "in_sync": in_sync,
+            "edited_scripts": edited.iter().map(|m| serde_json::json!({
+                "revision": m.revision,
+                "file": m.file_name,
+                "recorded_checksum": m.recorded,
+                "compiled_checksum": m.compiled,
+                "applied_at": m.applied_at,
+            })).collect::<Vec<_>>(),
             "ops": cmp.diff.ops.iter().map(|o| o.describe()).collect::<Vec<_>>(),
             "notes": cmp.diff.notes.iter().map(|n| serde_json::json!({
                 "op_index": n.op_index,
                 "risk": n.risk.label(),
                 "message": n.message,
             })).collect::<Vec<_>>(),
+            "degraded": cmp.degraded,
         });
         say!(out, "{v}");
     } else if in_sync {
@@ -623,6 +710,8 @@ pub(crate) async fn check(
             out,
             "No differences: models, migrations and database agree."
         );
+    } else if cmp.diff.ops.is_empty() {
+        say!(out, "{}", RunError::EditedScripts(edited));
     } else {
         say!(
             out,
@@ -635,6 +724,14 @@ pub(crate) async fn check(
         }
         for line in note_lines(&cmp.diff) {
             say!(out, "{line}");
+        }
+        if !edited.is_empty() {
+            say!(out, "{}", RunError::EditedScripts(edited));
+        }
+    }
+    if !json {
+        for d in &cmp.degraded {
+            say!(out, "WARNING degraded: {d}");
         }
     }
     Ok(if in_sync {

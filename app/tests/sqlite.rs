@@ -10,7 +10,8 @@ async fn tables(url: &str) -> Vec<String> {
     let mut db = retort_runner::Db::connect(url).await.unwrap();
     let rows = db
         .query_strings(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+            // The applied-migrations log beside the version table is not what these tests count.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'retort_version_log' ORDER BY name",
         )
         .await
         .unwrap();
@@ -139,6 +140,13 @@ async fn stamp_writes_the_version_table_only() {
         )),
         "{sql}"
     );
+    // The applied-migrations log too: one `stamp` row per revision the stamp marks applied.
+    assert!(
+        sql.contains("CREATE TABLE IF NOT EXISTS \"retort_version_log\""),
+        "{sql}"
+    );
+    assert_eq!(sql.matches("'stamp', ").count(), 3, "{sql}"); // a1, b2, d4
+    assert!(sql.contains(&format!("VALUES ('{D4}', 'stamp', ")), "{sql}");
     assert_eq!(ok(&c, &["--url", &url, "current"]).await, "");
 }
 
@@ -356,6 +364,15 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     // The downgrade recreates posts.
     let down = &text[text.find("pub fn downgrade").unwrap()..];
     assert!(down.contains("posts"), "{text}");
+    // The downgrade carries its own risk notes, and autogenerate prints them.
+    assert!(
+        down.contains("// WARNING (destructive): drops table `comments`"),
+        "{text}"
+    );
+    assert!(
+        out.contains("WARNING (downgrade) destructive: drops table `comments`"),
+        "{out}"
+    );
 
     // check: exit 1 with the list, and JSON.
     let (code, out, err) = cmd(&c, &["--url", &url, "check"]).await;

@@ -1,4 +1,4 @@
-//! retort: `#[derive(Table)]` and `#[derive(DbEnum)]`. Use them through the `retort` crate,
+//! retort: `#[derive(Table)]`, `#[derive(DbEnum)]` and `include_migrations!()`. Use them through the `retort` crate,
 //! which documents the attributes; the generated code reaches the runtime only through
 //! `::retort::__private`.
 //!
@@ -11,6 +11,7 @@ mod attr;
 mod check;
 mod db_enum;
 mod expand;
+mod include;
 mod symbol;
 mod ty;
 mod util;
@@ -27,4 +28,10 @@ pub fn derive_table(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(DbEnum, attributes(db_enum))]
 pub fn derive_db_enum(input: TokenStream) -> TokenStream {
     db_enum::expand_or_errors(input.into()).into()
+}
+
+/// See `retort::include_migrations!`.
+#[proc_macro]
+pub fn include_migrations(input: TokenStream) -> TokenStream {
+    include::expand(input.into()).into()
 }

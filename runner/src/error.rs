@@ -6,8 +6,9 @@ use std::time::Duration;
 ///
 /// Every message names what it is about (the revision, the statement, the file, the table)
 /// and, where there is one, what to do. A database URL in a message never shows its password
-/// (see [`crate::redact_url`]).
-#[derive(Debug, thiserror::Error)]
+/// (see [`crate::redact_url`]). `Debug` prints the same message, so that an application's
+/// `main() -> Result<(), Box<dyn Error>>` reports it readably.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum RunError {
     /// The URL's scheme is not a database retort knows.
@@ -174,6 +175,11 @@ pub enum RunError {
     #[error("{0}")]
     Stale(String),
 
+    /// Applied scripts changed since they ran (their checksum differs from the one in the
+    /// applied-migrations log); an upgrade refuses before running anything.
+    #[error("{}", crate::log::edited_message(.0))]
+    EditedScripts(Vec<crate::log::Mismatch>),
+
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),
@@ -257,6 +263,13 @@ fn mysql_partial_message(
          (or finish the migration by hand and `stamp` it), then run again."
     ));
     s
+}
+
+/// The message (see the type's docs).
+impl std::fmt::Debug for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl RunError {

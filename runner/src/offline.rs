@@ -5,6 +5,7 @@ use std::fmt::Write;
 use retort_revision::Direction;
 use retort_schema::Dialect;
 
+use crate::log::{create_log_table, log_insert, LogKind};
 use crate::render::{create_version_table, render, version_writes};
 use crate::run::direction_word;
 use crate::set::apply_op;
@@ -14,8 +15,8 @@ use crate::{Event, MigrationSet, MigrationStep, RunError, RunOptions};
 ///
 /// `range` is `from:to`, or just `to` for an upgrade from `base`. A downgrade needs `from:to`
 /// (there is no database to read the current revision from), as in Alembic. The script
-/// creates the version table if missing, wraps each migration with its version-table writes
-/// in `BEGIN`/`COMMIT` (PostgreSQL, SQLite; SQLite also `PRAGMA foreign_keys` around it),
+/// creates the version table and the applied-migrations log if missing, wraps each migration
+/// with its version-table writes and log row (no duration offline) in `BEGIN`/`COMMIT` (PostgreSQL, SQLite; SQLite also `PRAGMA foreign_keys` around it),
 /// precedes every statement with a `-- <operation>` comment, and replaces Rust steps by a
 /// `-- retort: skipped Rust step (offline)` comment. Fed to `psql`, `mariadb` or `sqlite3`,
 /// it leaves the database as the online run would (Rust steps aside).
@@ -96,7 +97,8 @@ pub fn offline_with_events(
         direction_word(direction),
         range.trim()
     );
-    let _ = writeln!(w, "{};\n", create_version_table(&opts.version_table, d));
+    let _ = writeln!(w, "{};", create_version_table(&opts.version_table, d));
+    let _ = writeln!(w, "{};\n", create_log_table(&opts.version_table, d));
     let begin = |w: &mut String| {
         if d == Dialect::Sqlite {
             w.push_str("PRAGMA foreign_keys = OFF;\n");
@@ -175,6 +177,12 @@ pub fn offline_with_events(
         for v in version_writes(&step.version_change, &opts.version_table, d)? {
             let _ = writeln!(w, "{};", v.sql);
         }
+        let kind = LogKind::of(step.direction);
+        let _ = writeln!(
+            w,
+            "{};",
+            log_insert(set, &step.revision, kind, None, &opts.version_table, d)?
+        );
         if per_tx {
             commit(w);
         }

@@ -8,6 +8,7 @@ use retort_sql::{quote_qname, quote_string};
 
 use crate::holders::{migration_lock_holder, table_lock_holders, MigrationLockName};
 use crate::limits::{bounded, classify, Timeouts, WaitKind};
+use crate::log::{self as applied_log, LogKind};
 use crate::render::{create_version_table, render, version_writes};
 use crate::set::apply_op;
 use crate::{Db, MigrationSet, MigrationStep, RunError};
@@ -79,6 +80,14 @@ pub enum Event {
     },
     /// Anything else worth telling the user.
     Note(String),
+    /// A table a migration is about to change differs in the database from what the history
+    /// says (changed by hand): the migration's SQL is planned against the database.
+    Drift {
+        revision: String,
+        table: String,
+        /// What the database has that the history does not, as changes from the history.
+        differences: String,
+    },
 }
 
 /// What a run did.
@@ -163,8 +172,23 @@ pub async fn stamp(
     run_command(db, set, opts, events, Command::Stamp(targets, purge)).await
 }
 
+/// Accepts intended edits of applied scripts: for every applied revision whose script's
+/// checksum differs from the one in the applied-migrations log, records the compiled-in
+/// checksum (an `accept` row). No migration runs; the version table is unchanged.
+/// [`Report::applied`] lists the accepted revisions.
+pub async fn accept_edits(
+    db: &mut Db,
+    set: &MigrationSet,
+    opts: &RunOptions,
+    events: &mut (dyn FnMut(Event) + Send),
+) -> Result<Report, RunError> {
+    run_command(db, set, opts, events, Command::AcceptEdits).await
+}
+
 /// Connects to `url` and upgrades to every head with default options: for applications that
-/// apply their embedded migrations at start-up.
+/// apply their embedded migrations at start-up. Works where the source tree is absent (a
+/// deployed binary runs its compiled-in scripts); refuses with [`RunError::EditedScripts`] when
+/// an applied script changed since it ran (see [`accept_edits`]).
 pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, RunError> {
     let opts = RunOptions::default();
     let mut db = Db::connect_with(url, &opts.timeouts()).await?;
@@ -178,6 +202,7 @@ pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, Ru
 enum Command<'a> {
     Migrate(Direction, &'a str),
     Stamp(&'a [String], bool),
+    AcceptEdits,
 }
 
 async fn run_command(
@@ -214,6 +239,7 @@ async fn locked_run(
         events,
         in_tx: false,
         state: Schema::default(),
+        live: None,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -341,7 +367,7 @@ async fn release_lock(db: &mut Db, lock: Lock) -> Result<(), RunError> {
 
 // ----- version table --------------------------------------------------------------------
 
-async fn version_table_exists(db: &mut Db, vt: &QName) -> Result<bool, RunError> {
+pub(crate) async fn version_table_exists(db: &mut Db, vt: &QName) -> Result<bool, RunError> {
     let d = db.dialect();
     let sql = match d {
         Dialect::Sqlite => format!(
@@ -404,8 +430,14 @@ struct Exec<'a> {
     events: &'a mut (dyn FnMut(Event) + Send),
     d: Dialect,
     in_tx: bool,
-    /// The schema as the statements run so far leave it (replayed, then carried forward).
+    /// The schema the history says the statements run so far leave (replayed, then carried
+    /// forward): what [`Exec::live`] is compared with to report drift.
     state: Schema,
+    /// The database's schema as the statements run so far leave it (introspected, then
+    /// carried forward), which every operation's SQL is planned against; `None` until first
+    /// needed, and again after a step the carried-forward schema cannot follow (raw SQL, a
+    /// Rust hook, migrations another process applied).
+    live: Option<Schema>,
 }
 
 impl Exec<'_> {
@@ -420,9 +452,11 @@ impl Exec<'_> {
                 return Err(self.busy_is_lock_timeout(e));
             }
         }
+        self.ensure_log().await?;
         match cmd {
             Command::Migrate(dir, target) => self.migrate(dir, target).await,
             Command::Stamp(targets, purge) => self.stamp(targets, purge).await,
+            Command::AcceptEdits => self.accept_edits().await,
         }
     }
 
@@ -500,6 +534,7 @@ impl Exec<'_> {
             Direction::Down => self.map.downgrade_plan(&heads, target),
         }
         .map_err(|e| RunError::Revision(e.to_string()))?;
+        self.verify_edits(dir, &heads).await?;
         self.state = self.set.replay_lenient(self.map, &heads, self.d)?;
 
         // The version table's rows before each step (and after the last).
@@ -568,11 +603,70 @@ impl Exec<'_> {
         Ok(Report { applied })
     }
 
-    /// Carries the replayed state over a step another process ran.
+    /// Carries the replayed state over a step another process ran (the live schema is read
+    /// again).
     fn advance_state(&mut self, step: &Step) -> Result<(), RunError> {
         let m = self.set.script(&step.revision)?.migration(step.direction);
         for op in m.ops() {
             let _ = apply_op(op, &mut self.state, Some(self.d));
+        }
+        self.live = None;
+        Ok(())
+    }
+
+    /// The live schema (read once, then carried forward; read again after opaque steps).
+    /// If the database cannot be read (catalog permissions, a definition introspection does
+    /// not understand), the run goes on against the history's replay, as offline, with a note.
+    async fn live(&mut self) -> Result<&Schema, RunError> {
+        if self.live.is_none() {
+            // A failed catalog query aborts a PostgreSQL transaction: fence it.
+            let fenced = self.in_tx && self.d == Dialect::Postgres;
+            if fenced {
+                self.db.execute("SAVEPOINT retort_introspect").await?;
+            }
+            let read = crate::live::read(self.db, &self.opts.version_table).await;
+            if fenced {
+                let end = if read.is_ok() {
+                    "RELEASE SAVEPOINT retort_introspect"
+                } else {
+                    "ROLLBACK TO SAVEPOINT retort_introspect"
+                };
+                self.db.execute(end).await?;
+            }
+            let s = match read {
+                Ok(mut s) => {
+                    crate::live::reconcile(&mut s, &self.state, self.d);
+                    s
+                }
+                Err(e) => {
+                    (self.events)(Event::Note(format!(
+                        "cannot read the database's schema ({e}); the SQL is planned against the history instead, which may not match a database changed by hand"
+                    )));
+                    self.state.clone()
+                }
+            };
+            self.live = Some(s);
+        }
+        Ok(self.live.get_or_insert_with(Schema::default))
+    }
+
+    /// Reports the tables `m` changes whose live shape differs from the history's.
+    async fn report_drift(&mut self, revision: &str, m: &crate::Migration) -> Result<(), RunError> {
+        let d = self.d;
+        self.live().await?;
+        let Some(live) = self.live.as_ref() else {
+            return Ok(());
+        };
+        let found: Vec<(QName, String)> = crate::live::touched(m.ops().into_iter(), live)
+            .into_iter()
+            .filter_map(|q| crate::live::drift(live, &self.state, &q, d).map(|x| (q, x)))
+            .collect();
+        for (q, differences) in found {
+            (self.events)(Event::Drift {
+                revision: revision.to_string(),
+                table: q.to_string(),
+                differences,
+            });
         }
         Ok(())
     }
@@ -603,6 +697,7 @@ impl Exec<'_> {
         rows_before: &[String],
         whole_tx: bool,
     ) -> Result<(), RunError> {
+        let started = Instant::now();
         let rev = step.revision.clone();
         let dir = direction_word(step.direction);
         let script = self.set.script(&rev)?;
@@ -613,6 +708,7 @@ impl Exec<'_> {
             message: header.message.clone(),
         });
         let m = script.migration(step.direction);
+        self.report_drift(&rev, &m).await?;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -620,8 +716,9 @@ impl Exec<'_> {
         for s in m.steps() {
             match s {
                 MigrationStep::Op(op) => {
+                    let d = self.d;
                     let stmts =
-                        render(op, self.d, &self.state).map_err(|source| RunError::Render {
+                        render(op, d, self.live().await?).map_err(|source| RunError::Render {
                             revision: rev.clone(),
                             direction: dir,
                             source,
@@ -691,8 +788,26 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
+                    let renames = match op {
+                        retort_schema::Op::RenameTable { .. } => true,
+                        retort_schema::Op::AlterColumn(a) => a.new_name.is_some(),
+                        _ => false,
+                    };
+                    if matches!(op, retort_schema::Op::Sql(_))
+                        || (renames && self.d == Dialect::Sqlite)
+                    {
+                        // Opaque, or SQLite rewrote the SQL of the triggers and views that
+                        // name what was renamed: read the database again before the next
+                        // operation.
+                        self.live = None;
+                    } else if let Some(live) = &mut self.live {
+                        if apply_op(op, live, Some(self.d)).is_err() {
+                            self.live = None;
+                        }
+                    }
                 }
                 MigrationStep::Run(hook) => {
+                    self.live = None;
                     if let Err(e) = hook(self.db).await {
                         let consequence = if self.transactional() {
                             self.consequence(rows_before, &committed, whole_tx)
@@ -730,7 +845,8 @@ impl Exec<'_> {
                 });
             }
         }
-        Ok(())
+        let kind = LogKind::of(step.direction);
+        self.write_log(&rev, kind, Some(started.elapsed())).await
     }
 
     async fn stamp(&mut self, targets: &[String], purge: bool) -> Result<Report, RunError> {
@@ -767,6 +883,8 @@ impl Exec<'_> {
                 }
             }
         }
+        let after = read_heads(self.db, &self.opts.version_table).await?;
+        self.log_stamp(&heads, &after).await?;
         self.commit("").await?;
         let applied = read_heads(self.db, &self.opts.version_table).await?;
         Ok(Report { applied })
@@ -942,6 +1060,115 @@ impl Exec<'_> {
             table: op.table().map(|t| t.to_string()),
             holders: String::new(),
             consequence,
+        })
+    }
+}
+
+// ----- applied-migrations log -----------------------------------------------------------
+
+impl Exec<'_> {
+    /// Creates the log beside the version table if missing. A database already at some
+    /// revisions (written by a retort without the log) gets a `baseline` row for each applied
+    /// revision, so that later edits of those scripts are seen.
+    async fn ensure_log(&mut self) -> Result<(), RunError> {
+        let log = applied_log::log_table(&self.opts.version_table);
+        if version_table_exists(self.db, &log).await? {
+            return Ok(());
+        }
+        // SQLite: the check and the creation under the write lock (two processes, one baseline).
+        self.begin("").await?;
+        if !version_table_exists(self.db, &log).await? {
+            let sql = applied_log::create_log_table(&self.opts.version_table, self.d);
+            (self.events)(Event::Statement {
+                sql: sql.clone(),
+                comment: "applied-migrations log".into(),
+            });
+            self.db.execute(&sql).await?;
+            let heads = read_heads(self.db, &self.opts.version_table).await?;
+            let applied = applied_log::applied_set(self.map, &heads);
+            for rev in applied_log::in_order(self.map, &applied) {
+                self.write_log(&rev, LogKind::Baseline, None).await?;
+            }
+        }
+        self.commit("").await
+    }
+
+    /// One log row for `rev` (in the migration's transaction where the database has one).
+    async fn write_log(
+        &mut self,
+        rev: &str,
+        kind: LogKind,
+        duration: Option<Duration>,
+    ) -> Result<(), RunError> {
+        let sql = applied_log::log_insert(
+            self.set,
+            rev,
+            kind,
+            duration,
+            &self.opts.version_table,
+            self.d,
+        )?;
+        (self.events)(Event::Statement {
+            sql: sql.clone(),
+            comment: "applied-migrations log".into(),
+        });
+        self.db.execute(&sql).await?;
+        Ok(())
+    }
+
+    /// Before a run: an upgrade refuses when an applied script changed since it ran; a
+    /// downgrade (which runs the scripts' current `downgrade()`) says so and goes on.
+    async fn verify_edits(&mut self, dir: Direction, heads: &[String]) -> Result<(), RunError> {
+        let log = applied_log::read_log(self.db, self.opts).await?;
+        let m = applied_log::mismatches(self.set, self.map, heads, &log);
+        if m.is_empty() {
+            return Ok(());
+        }
+        match dir {
+            Direction::Up => Err(RunError::EditedScripts(m)),
+            Direction::Down => {
+                for x in &m {
+                    (self.events)(Event::Note(format!(
+                        "revision {} ({}) changed since it ran (recorded checksum {}, this binary has {}); its current downgrade() runs",
+                        x.revision, x.file_name, x.recorded, x.compiled
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `stamp` rows for revisions it marked applied, `unstamp` rows for those it unmarked.
+    async fn log_stamp(&mut self, before: &[String], after: &[String]) -> Result<(), RunError> {
+        let rows = applied_log::stamp_log_sql(
+            self.set,
+            self.map,
+            before,
+            after,
+            &self.opts.version_table,
+            self.d,
+        )?;
+        for sql in rows {
+            (self.events)(Event::Statement {
+                sql: sql.clone(),
+                comment: "applied-migrations log".into(),
+            });
+            self.db.execute(&sql).await?;
+        }
+        Ok(())
+    }
+
+    async fn accept_edits(&mut self) -> Result<Report, RunError> {
+        self.begin("").await?;
+        let heads = read_heads(self.db, &self.opts.version_table).await?;
+        let log = applied_log::read_log(self.db, self.opts).await?;
+        let m = applied_log::mismatches(self.set, self.map, &heads, &log);
+        for x in &m {
+            self.write_log(&x.revision, LogKind::Accept, None).await?;
+        }
+        self.commit("").await?;
+        Ok(Report {
+            applied: m.into_iter().map(|x| x.revision).collect(),
         })
     }
 }

@@ -143,11 +143,28 @@ impl MigrationSet {
         RevisionMap::new(headers).map_err(|e| RunError::Revision(e.to_string()))
     }
 
-    /// Stops if the scripts in `<dir>/versions/` are not the compiled-in ones (files added,
-    /// removed or edited since the binary was built). A set without a folder (built in code)
-    /// has nothing to compare and passes.
-    pub fn check_fresh(&self) -> Result<(), RunError> {
+    /// The compiled-in `<dir>/versions/` folder, if this process can see it: the binary runs
+    /// in the development checkout it was built from. `None` for a set built in code and for a
+    /// deployed binary (the build-time folder is absent or unreadable where it runs).
+    pub fn source_versions(&self) -> Option<std::path::PathBuf> {
         if self.dir.is_empty() {
+            return None;
+        }
+        let versions = Path::new(self.dir).join("versions");
+        std::fs::metadata(&versions)
+            .is_ok_and(|m| m.is_dir())
+            .then_some(versions)
+    }
+
+    /// Guards the development loop: stops if the scripts in `<dir>/versions/` are not the
+    /// compiled-in ones (files added, removed or edited since the binary was built).
+    ///
+    /// Runs only where the build-time folder exists ([`MigrationSet::source_versions`]). A
+    /// deployed binary (the folder is absent or unreadable where it runs) and a set built in
+    /// code have nothing to compare and pass: they run the compiled-in scripts, and what
+    /// guards them is the checksum of each applied script in the applied-migrations log.
+    pub fn check_fresh(&self) -> Result<(), RunError> {
+        if self.source_versions().is_none() {
             return Ok(());
         }
         let compiled: Vec<retort_revision::Compiled<'_>> = self

@@ -201,3 +201,44 @@ fn version_table_name_and_schema_come_from_the_options() {
         "{sql}"
     );
 }
+
+#[test]
+fn a_deployed_binary_runs_its_compiled_in_scripts_without_the_source_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
+    std::fs::write(dir.path().join("versions/t1_one.rs"), body).unwrap();
+    let hash = retort_revision::file_hash(body.as_bytes());
+    let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
+    let set = MigrationSet::new(
+        path,
+        vec![Script::new("t1_one.rs", body, hash, t1_up, t1_down)],
+    );
+    // Development checkout: the folder is there and compared.
+    assert_eq!(set.source_versions(), Some(dir.path().join("versions")));
+    set.check_fresh().unwrap();
+    std::fs::write(dir.path().join("versions/t2_new.rs"), "x").unwrap();
+    assert!(matches!(set.check_fresh(), Err(RunError::Stale(_))));
+
+    // Deployed: the build-time folder does not exist where the binary runs.
+    drop(dir);
+    assert_eq!(set.source_versions(), None);
+    set.check_fresh().unwrap();
+    let sql = offline(
+        &set,
+        Dialect::Sqlite,
+        Direction::Up,
+        "head",
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(sql.contains("INSERT INTO \"retort_version\""), "{sql}");
+    // The log row carries the compiled-in checksum.
+    assert!(
+        sql.contains(&format!(
+            "INSERT INTO \"retort_version_log\" (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ('t1', 'upgrade', '{}', 't1_one.rs', "
+            , retort_runner::checksum_hex(hash)
+        )),
+        "{sql}"
+    );
+}

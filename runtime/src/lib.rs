@@ -77,17 +77,16 @@ pub mod migration {
 /// defines `fn migrations() -> retort::MigrationSet`.
 ///
 /// ```ignore
+/// // Cargo.toml: [build-dependencies] retort-build = { path = "<retort clone>/build" }
 /// // build.rs
 /// fn main() { retort_build::migrations("../migrations").unwrap(); }
 /// // src/main.rs
 /// retort::include_migrations!();
 /// ```
-#[macro_export]
-macro_rules! include_migrations {
-    () => {
-        include!(concat!(env!("OUT_DIR"), "/retort_migrations.rs"));
-    };
-}
+///
+/// Without the build script (or when it did not call `retort_build::migrations`), a compile
+/// error says what to add.
+pub use retort_macros::include_migrations;
 
 /// The command-line application for a workspace's `cli` binary (feature `cli`).
 #[cfg(feature = "cli")]
@@ -132,8 +131,8 @@ pub mod __private {
     pub use crate::{ColumnType, DbEnum, Model, TypeArgs};
     pub use inventory;
     pub use retort_schema::{
-        naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType, Table,
-        Unique,
+        naming, Check, Column, Dialect, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType,
+        Table, Unique,
     };
 
     /// Whether the column gets auto-increment: an explicit `autoincrement = ..` wins, else an

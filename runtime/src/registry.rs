@@ -795,6 +795,7 @@ mod tests {
             columns: vec!["email".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
         p.indexes.push(Index {
@@ -802,6 +803,7 @@ mod tests {
             columns: vec!["author_id".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let got = problems(vec![entry("User", u), entry("Post", p)]);
         assert_eq!(
@@ -818,6 +820,7 @@ mod tests {
             columns: vec!["email".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let mut b = a.clone();
         b.schema = Some("audit".into());
