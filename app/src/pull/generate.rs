@@ -502,6 +502,10 @@ impl Gen {
             if let Some(p) = &ix.predicate {
                 a.push(format!("where = {}", lit(p)));
             }
+            if !ix.dialects.is_empty() {
+                let ds: Vec<String> = ix.dialects.iter().map(|d| d.to_string()).collect();
+                a.push(format!("dialects = {}", list(&ds)));
+            }
             table_attrs.push(nested("index", &a));
             out.indexes.push(Index {
                 predicate: ix.predicate.clone(),
@@ -632,6 +636,18 @@ impl Gen {
             out.columns.push(col);
         }
 
+        // The names the convention gave (`#[column(unique)]`, `#[column(index)]`), in field
+        // order, as the derive lists them.
+        for c in &t.columns {
+            let extra = col_extra.get(c.name.as_str());
+            let has = |a: &str| extra.is_some_and(|v| v.iter().any(|x| x == a));
+            if has("unique") {
+                out.convention_names.push(naming::unique(tname, &[&c.name]));
+            }
+            if has("index") {
+                out.convention_names.push(naming::index(tname, &[&c.name]));
+            }
+        }
         let mut text = String::from("#[derive(Clone, Debug, PartialEq, retort::Table)]\n");
         if !simple.is_empty() {
             text.push_str(&attr(0, "table", &simple));

@@ -90,12 +90,14 @@ fn shop(d: Dialect) -> Schema {
             columns: vec!["customer_id".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
         Index {
             name: "ix_open_orders".into(),
             columns: vec!["customer_id".into(), "status".into()],
             unique: true,
             predicate: (d != Dialect::Mysql).then(|| "(shipped_on IS NULL)".to_string()),
+            dialects: Vec::new(),
         },
     ];
     orders.checks = vec![Check {
@@ -260,6 +262,7 @@ fn what_cannot_be_modelled_is_left_out_with_its_dependents() {
             columns: vec!["lower(status::text)".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
     db.normalize_order();
     let p = generate(
