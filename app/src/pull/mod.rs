@@ -93,10 +93,11 @@ pub fn baseline(expected: &Schema, dialect: Dialect) -> Result<(Header, String),
     let opts = retort_diff::Options::new(dialect);
     let diff = retort_diff::diff(&Schema::default(), expected, &opts);
     let up = crate::db::dedent(&retort_diff::render_rust(&diff.ops, &diff.notes));
-    let down_ops = retort_diff::downgrade(&Schema::default(), &diff.ops).map_err(|e| {
-        AppError::Failed(format!("cannot write the downgrade of the baseline: {e}"))
-    })?;
-    let down = crate::db::dedent(&retort_diff::render_rust(&down_ops, &[]));
+    let (down_ops, down_notes) =
+        retort_diff::downgrade_with_notes(&Schema::default(), &diff.ops, dialect).map_err(|e| {
+            AppError::Failed(format!("cannot write the downgrade of the baseline: {e}"))
+        })?;
+    let down = crate::db::dedent(&retort_diff::render_rust(&down_ops, &down_notes));
     let header = Header {
         revision: retort_revision::new_revision_id(),
         down_revisions: Vec::new(),
