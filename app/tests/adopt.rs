@@ -324,6 +324,18 @@ async fn adopt_one(d: Dialect, app: &str) {
         lib.contains("#[derive(Clone, Debug, PartialEq, retort::Table)]"),
         "{lib}"
     );
+    // rustfmt-clean, as written.
+    if let Ok(o) = std::process::Command::new("rustfmt")
+        .args(["--edition", "2021", "--check"])
+        .arg(ws.join("models/src/lib.rs"))
+        .output()
+    {
+        assert!(
+            o.status.success(),
+            "{test}: rustfmt --check:\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
 
     // The models, as the derive registers them (the compile test proves the derive agrees).
     let mut conn = db.connect().await;

@@ -163,8 +163,10 @@ const ATTR_ARGS_WIDTH: usize = 70;
 
 /// Whether rustfmt keeps `line` (arguments `args`) on one line.
 fn fits(line: &str, items: &[String]) -> bool {
-    // rustfmt leaves an attribute holding a list (`[..]`) as it is.
-    items.iter().any(|i| i.contains('['))
+    // rustfmt leaves an attribute holding a list (`columns = [..]`) as it is.
+    items
+        .iter()
+        .any(|i| i.split_once(" = ").is_some_and(|(_, v)| v.starts_with('[')))
         || (line.trim_end().chars().count() <= MAX_WIDTH
             && items.join(", ").chars().count() <= ATTR_ARGS_WIDTH)
 }

@@ -100,10 +100,16 @@ fn shop(d: Dialect) -> Schema {
             dialects: Vec::new(),
         },
     ];
-    orders.checks = vec![Check {
-        name: "order_total_check".into(),
-        expr: "(total >= (0)::numeric)".into(),
-    }];
+    orders.checks = vec![
+        Check {
+            name: "order_total_check".into(),
+            expr: "(total >= (0)::numeric)".into(),
+        },
+        Check {
+            name: "order_weird_check".into(),
+            expr: "(weird = ANY (ARRAY['1 day'::interval, '2 days'::interval]))".into(),
+        },
+    ];
     let mut lines = Table::new("Order Lines");
     lines.columns = vec![
         col("order_id", SqlType::BigInt),
@@ -199,7 +205,7 @@ fn names_types_and_attributes() {
         "#[column(name = \"ref\")]\n    pub ref_: uuid::Uuid,",
         "#[column(sql_type = \"interval\")]",
         "#[table(index(name = \"ix_open_orders\", columns = [\"customer_id\", \"status\"], unique, where = \"(shipped_on IS NULL)\"))]",
-        "#[table(check(name = \"order_total_check\", expr = \"(total >= (0)::numeric)\"))]\npub struct Order {",
+        "#[table(check(name = \"order_total_check\", expr = \"(total >= (0)::numeric)\"))]\n#[table(check(\n    name = \"order_weird_check\",\n    expr = \"(weird = ANY (ARRAY['1 day'::interval, '2 days'::interval]))\"\n))]\npub struct Order {",
         "#[table(name = \"Order Lines\")]\n#[table(primary_key = [\"order_id\", \"line_no\"])]",
         "pub struct OrderLines {",
         "references = \"order(id)\", on_delete = \"cascade\", on_update = \"restrict\", deferrable)",
