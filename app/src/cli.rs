@@ -66,6 +66,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Fold the history from base up to REV into REV (one script creating that schema).
+    Squash {
+        #[arg(value_name = "REV")]
+        revision: String,
+        /// Message of the squashed revision (default: REV's, with the count).
+        #[arg(short, long, value_name = "MSG")]
+        message: Option<String>,
+    },
     /// On a scratch database: run the history up, compare with the models, then down and up
     /// again, checking that every downgrade restores the schema before its revision.
     Verify {

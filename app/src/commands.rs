@@ -201,6 +201,9 @@ pub(crate) async fn dispatch(
         Command::Check { format } => db::check(&env, format == Format::Json, out).await,
         Command::Schema { dialect } => schema_cmd(&env, dialect, out),
         Command::Pull { out: file, force } => crate::pull::pull_cmd(&env, file, force, out).await,
+        Command::Squash { revision, message } => {
+            crate::squash::squash_cmd(&env, &revision, message, out)
+        }
         Command::Verify { scratch_url } => {
             crate::verify::verify_cmd(&env, scratch_url.as_deref(), out).await
         }

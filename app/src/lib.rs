@@ -23,6 +23,7 @@ mod describe;
 mod graph;
 pub mod init;
 pub mod pull;
+mod squash;
 mod verify;
 
 use std::collections::BTreeMap;

@@ -423,6 +423,10 @@ async fn adopt_sqlite() {
     }
 }
 
+/// Held by a test while it builds and runs a workspace's `cli` with cargo: every workspace's
+/// binary is `target/init-e2e/debug/cli`, so two at once would run each other's.
+static CARGO_BUILDS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `cargo run -q -p cli -- args` in an adopted workspace, built by cargo as a user builds it
 /// (in `target/init-e2e`, shared with the `init` tests so only the first run compiles
 /// retort and sqlx there).
@@ -456,6 +460,7 @@ fn cargo_cli(ws: &Path, args: &[&str]) -> (i32, String) {
 /// nothing, no row changes, and the baseline run by the compiled binary (`upgrade head`) on
 /// an empty database gives the pulled schema.
 async fn build_and_run(d: Dialect) {
+    let _build = CARGO_BUILDS.lock().await;
     let test = format!("adopted workspace on {d}");
     let Some(db) = scratch(d, &test).await else {
         return;
@@ -612,4 +617,177 @@ async fn pull_into_an_existing_workspace() {
     assert_eq!(code, 0, "{said}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     assert_eq!(exclude_tables(&ws), ["attachments"], "not listed twice");
+}
+
+// ----- squash ---------------------------------------------------------------------------------
+
+fn squash_id(i: usize) -> String {
+    format!("5a{i:010}")
+}
+
+/// Revision `i` of a 50-revision history: 1..=10 a line, 11 and 12 a branch off 10, 13 their
+/// merge, 14..=50 a line again. Each creates a table (the merge adds a column, every fourth
+/// one indexes the table before it, 45 runs raw SQL).
+fn squash_script(i: usize) -> (String, String) {
+    let parents: Vec<String> = match i {
+        1 => Vec::new(),
+        12 => vec![squash_id(10)],
+        13 => vec![squash_id(11), squash_id(12)],
+        14 => vec![squash_id(13)],
+        _ => vec![squash_id(i - 1)],
+    };
+    let (up, down) = match i {
+        13 => (
+            "m.add_column(\"t1\", Column::new(\"extra\", SqlType::Text).nullable(true));"
+                .to_string(),
+            "m.drop_column(\"t1\", \"extra\");".to_string(),
+        ),
+        45 => (
+            "m.execute(\"CREATE TABLE raw45 (id INTEGER PRIMARY KEY)\");".to_string(),
+            "m.execute(\"DROP TABLE raw45\");".to_string(),
+        ),
+        _ => {
+            let mut up = format!(
+                "m.create_table(\n    Table::new(\"t{i}\")\n        .with_column(Column::new(\"id\", SqlType::Integer).autoincrement())\n        .with_column(Column::new(\"name\", SqlType::Varchar(50)).nullable(true))\n        .primary_key(\"pk_t{i}\", [\"id\"]),\n);"
+            );
+            let mut down = format!("m.drop_table(\"t{i}\");");
+            if i % 4 == 0 && i > 1 {
+                let j = i - 1;
+                up.push_str(&format!(
+                    "\nm.create_index(\"t{j}\", Index::new(\"ix_t{j}_name\", [\"name\"]));"
+                ));
+                down = format!("m.drop_index(\"t{j}\", \"ix_t{j}_name\");\n{down}");
+            }
+            (up, down)
+        }
+    };
+    let header = retort_revision::Header {
+        revision: squash_id(i),
+        down_revisions: parents,
+        branch_labels: Vec::new(),
+        depends_on: Vec::new(),
+        message: format!("step {i}"),
+        create_date: "2026-12-01 00:00:00 UTC".to_string(),
+    };
+    (
+        retort_revision::file_name(&header.revision, &header.message),
+        retort_revision::render_script(&header, &up, &down),
+    )
+}
+
+fn rs_files(ws: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(ws.join("migrations/versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rs"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `squash` on a 50-revision history with a branch and a merge, built by cargo: the squashed
+/// history builds the same schema on an empty database (and downgrades it to nothing), a
+/// database past the range keeps working after `stamp --accept-edits`, one below it is told
+/// what happened, and a range with raw SQL is refused, naming the revision.
+#[tokio::test(flavor = "multi_thread")]
+async fn squash_a_fifty_revision_history() {
+    let _build = CARGO_BUILDS.lock().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("squashed");
+    std::fs::create_dir_all(&ws).unwrap();
+    let repo = repo_root();
+    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), &ws);
+    let (code, said) = cmd(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
+    assert_eq!(code, 0, "{said}");
+    for i in 1..=50 {
+        let (name, text) = squash_script(i);
+        std::fs::write(ws.join("migrations/versions").join(name), text).unwrap();
+    }
+    let mut servers = Vec::new();
+    for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let Some(reference) = scratch(d, "squash").await else {
+            continue;
+        };
+        let past = scratch(d, "squash").await.unwrap();
+        let below = scratch(d, "squash").await.unwrap();
+        for (db, to) in [
+            (&reference, "heads"),
+            (&past, &*squash_id(40)),
+            (&below, &*squash_id(25)),
+        ] {
+            let (code, said) = cargo_cli(&ws, &["--url", &db.url, "upgrade", to]);
+            assert_eq!(code, 0, "{d}: upgrade {to}:\n{said}");
+        }
+        let mut conn = reference.connect().await;
+        let before = introspect(&mut conn, &[]).await;
+        let _ = conn.close().await;
+        assert!(before.tables.len() >= 45, "{d}");
+        servers.push((d, reference, past, below, before));
+    }
+
+    // Raw SQL in the range: refused, naming the revision; nothing written.
+    let (code, said) = cargo_cli(&ws, &["squash", &squash_id(46)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains(&format!("{} (", squash_id(45))), "{said}");
+    assert!(said.contains("runs raw SQL"), "{said}");
+    assert_eq!(rs_files(&ws).len(), 50);
+
+    let (code, said) = cargo_cli(&ws, &["squash", &squash_id(30)]);
+    assert_eq!(code, 0, "squash:\n{said}");
+    let files = rs_files(&ws);
+    assert_eq!(files.len(), 21, "{files:?}");
+    let squashed = std::fs::read_to_string(
+        ws.join("migrations/versions").join(
+            files
+                .iter()
+                .find(|f| f.starts_with(&squash_id(30)))
+                .unwrap(),
+        ),
+    )
+    .unwrap();
+    let h = retort_revision::parse_header(&squashed).unwrap();
+    assert!(h.down_revisions.is_empty(), "{squashed}");
+    assert!(squashed.contains("Table::new(\"t12\")"), "{squashed}");
+    assert!(!squashed.contains("t31"), "{squashed}");
+
+    for (d, reference, past, below, before) in servers {
+        // A fresh database: the same schema, and back to nothing.
+        let fresh = scratch(d, "squash").await.unwrap();
+        let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "upgrade", "head"]);
+        assert_eq!(code, 0, "{d}: upgrade head after squash:\n{said}");
+        let mut conn = fresh.connect().await;
+        let after = introspect(&mut conn, &[]).await;
+        let _ = conn.close().await;
+        for (a, b, what) in [
+            (&after, &before, "squashed -> history"),
+            (&before, &after, "history -> squashed"),
+        ] {
+            let ops = differences(a, b, d);
+            assert!(ops.is_empty(), "{d}: {what}: {ops:#?}");
+        }
+        let (code, said) = cargo_cli(&ws, &["--url", &fresh.url, "downgrade", "base"]);
+        assert_eq!(code, 0, "{d}: downgrade base:\n{said}");
+        let mut conn = fresh.connect().await;
+        let empty = introspect(&mut conn, &[]).await;
+        let _ = conn.close().await;
+        assert!(empty.tables.is_empty(), "{d}: {:?}", empty.tables);
+
+        // Past the range: the graph still knows its revision.
+        let (code, said) = cargo_cli(&ws, &["--url", &past.url, "stamp", "--accept-edits"]);
+        assert_eq!(code, 0, "{d}: stamp --accept-edits:\n{said}");
+        let (code, said) = cargo_cli(&ws, &["--url", &past.url, "upgrade", "head"]);
+        assert_eq!(code, 0, "{d}: a database past the range:\n{said}");
+        let mut conn = past.connect().await;
+        let now = introspect(&mut conn, &[]).await;
+        let _ = conn.close().await;
+        assert!(differences(&now, &before, d).is_empty(), "{d}");
+
+        // Below the range: its revision is gone, and the message says so.
+        let (code, said) = cargo_cli(&ws, &["--url", &below.url, "upgrade", "head"]);
+        assert_ne!(code, 0, "{d}: {said}");
+        assert!(said.contains(&squash_id(25)), "{d}: {said}");
+        for db in [reference, past, below, fresh] {
+            db.drop().await;
+        }
+    }
 }
