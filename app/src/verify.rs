@@ -25,7 +25,7 @@ fn scratch_name() -> String {
 }
 
 /// Creates the scratch database and returns a connection whose default schema/database it is.
-async fn open(env: &Env<'_>, server: &str, opts: &RunOptions) -> Result<(Db, Scratch), AppError> {
+async fn open(server: &str, opts: &RunOptions) -> Result<(Db, Scratch), AppError> {
     let d = Dialect::from_url(server).ok_or_else(|| {
         AppError::Usage(format!(
             "verify: unsupported database URL `{}`",
@@ -60,7 +60,6 @@ async fn open(env: &Env<'_>, server: &str, opts: &RunOptions) -> Result<(Db, Scr
                     )));
                 }
             }
-            let _ = env;
             Ok((
                 db,
                 if d == Dialect::Postgres {
@@ -117,7 +116,7 @@ pub(crate) async fn verify_cmd(
     let mut opts = env.run_options();
     // The scratch database's own version table, whatever schema the real one lives in.
     opts.version_table = QName::new(opts.version_table.name.clone());
-    let (mut db, scratch) = open(env, &server, &opts).await?;
+    let (mut db, scratch) = open(&server, &opts).await?;
     say!(out, "Verifying the history on a {}", scratch.describe());
     let r = walk(env, &mut db, &opts, &target, out).await;
     remove(db, scratch).await;

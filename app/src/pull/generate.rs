@@ -9,8 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use retort_schema::{
-    naming, Check, Column, Dialect, FkAction, ForeignKey, Index, PrimaryKey, QName, Schema,
-    SqlType, Table,
+    naming, Check, Column, Dialect, FkAction, PrimaryKey, QName, Schema, SqlType, Table,
 };
 
 use super::names::{field_ident, lit, snake_case, type_ident, Scope};
@@ -509,10 +508,7 @@ impl Gen {
                 a.push(format!("dialects = {}", list(&ds)));
             }
             table_attrs.push(nested("index", &a));
-            out.indexes.push(Index {
-                predicate: ix.predicate.clone(),
-                ..ix.clone()
-            });
+            out.indexes.push(ix.clone());
         }
         for fk in &t.foreign_keys {
             let mut fk = fk.clone();
@@ -563,7 +559,7 @@ impl Gen {
                     table_attrs.push(nested("foreign_key", &a));
                 }
             }
-            out.foreign_keys.push(ForeignKey { ..fk });
+            out.foreign_keys.push(fk);
         }
         for ck in &t.checks {
             if d == Dialect::Sqlite && self.implied_enum_check(t, ck) {
@@ -576,7 +572,7 @@ impl Gen {
                     format!("expr = {}", lit(&ck.expr)),
                 ],
             ));
-            out.checks.push(Check { ..ck.clone() });
+            out.checks.push(ck.clone());
         }
 
         let mut fields = Scope::default();

@@ -40,8 +40,8 @@ pub async fn read(
     Ok((intro.schema, un, pulled))
 }
 
-/// The `exclude_tables` globs for the tables left out (exact names; `*` and `?` escaped are
-/// not expressible, so such names are listed and matched loosely).
+/// The `exclude_tables` entries for the tables left out: their names (`schema.table` outside
+/// the default schema). A name holding `*` or `?` also matches other names, as a glob does.
 fn exclude_globs(skipped: &[Skipped]) -> Vec<String> {
     skipped.iter().map(|s| s.table.to_string()).collect()
 }
@@ -166,13 +166,12 @@ pub(crate) async fn pull_cmd(
         Some(p) if p.is_absolute() => p,
         Some(p) => env.ctx.cwd.join(p),
         None => {
-            let (name, dir) = crate::init::detect_models(&base)?.ok_or_else(|| {
+            let (_, dir) = crate::init::detect_models(&base)?.ok_or_else(|| {
                 AppError::Usage(format!(
                     "no package of the workspace at {} depends on retort, so pull does not know the models crate; name the file with --out FILE",
                     base.display()
                 ))
             })?;
-            let _ = name;
             base.join(dir).join("src").join("pulled.rs")
         }
     };
