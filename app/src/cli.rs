@@ -74,7 +74,7 @@ pub enum Command {
     Database(DatabaseCommand),
     /// Scaffold retort in a workspace: retort.toml, migrations/versions/ and a `cli` package.
     #[command(
-        after_help = "Examples:\n  retort init                          scaffold retort.toml, migrations/versions/ and cli/\n  retort init --models-crate models    use the existing `models` package"
+        after_help = "Examples:\n  retort init                          scaffold retort.toml, migrations/versions/ and cli/\n  retort init --models-crate models    use the existing `models` package\n  retort init . --from-db postgres://localhost/app   adopt an existing database"
     )]
     Init {
         /// Workspace root (default: the current folder).
@@ -91,6 +91,44 @@ pub enum Command {
         /// retort, else the checkout this binary was built from).
         #[arg(long, value_name = "DIR")]
         retort_path: Option<PathBuf>,
+        /// Adopt an existing database: pull its models into a new models crate, write a
+        /// baseline revision that creates that schema, and stamp the database at it.
+        #[arg(long, value_name = "URL")]
+        from_db: Option<String>,
+    },
+    /// Write models for the database's tables that the models do not have yet.
+    #[command(
+        after_help = "Examples:\n  retort pull                    models for the tables the models lack, in src/pulled.rs\n  retort pull --out src/legacy.rs --force"
+    )]
+    Pull {
+        /// The file to write (default: src/pulled.rs of the models crate).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Fold the history from base up to REV into REV (one script creating that schema).
+    #[command(
+        after_help = "Examples:\n  retort squash ae10 -m \"baseline\"   fold base..ae10 into one script"
+    )]
+    Squash {
+        #[arg(value_name = "REV")]
+        revision: String,
+        /// Message of the squashed revision (default: REV's, with the count).
+        #[arg(short, long, value_name = "MSG")]
+        message: Option<String>,
+    },
+    /// On a scratch database: run the history up, compare with the models, then down and up
+    /// again, checking that every downgrade restores the schema before its revision.
+    #[command(
+        after_help = "Examples:\n  retort verify                  up, down, up on a scratch database\n  retort verify --scratch-url postgres://postgres@localhost/scratch"
+    )]
+    Verify {
+        /// The server or file to create the scratch database on (default: the configured
+        /// database's server; SQLite: a temporary file).
+        #[arg(long, value_name = "URL")]
+        scratch_url: Option<String>,
     },
     /// Create a new revision script.
     #[command(

@@ -75,29 +75,6 @@ pub(crate) async fn dispatch(
     ctx: &Context,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    if let Command::Init {
-        dir,
-        models_crate,
-        models_path,
-        retort_path,
-    } = &cli.command
-    {
-        let dir = match dir {
-            Some(d) if d.is_absolute() => d.clone(),
-            Some(d) => ctx.cwd.join(d),
-            None => ctx.cwd.clone(),
-        };
-        init::init(
-            &init::InitOptions {
-                dir,
-                models_crate: models_crate.clone(),
-                models_path: models_path.clone(),
-                retort_path: retort_path.clone(),
-            },
-            out,
-        )?;
-        return Ok(ExitCode::Success);
-    }
     if cli.format == Format::Json {
         let unsupported = match &cli.command {
             Command::Init { .. } => Some("init"),
@@ -107,6 +84,9 @@ pub(crate) async fn dispatch(
             Command::Merge { .. } => Some("merge"),
             Command::Stamp { .. } => Some("stamp"),
             Command::Schema { .. } => Some("schema"),
+            Command::Pull { .. } => Some("pull"),
+            Command::Squash { .. } => Some("squash"),
+            Command::Verify { .. } => Some("verify"),
             _ => None,
         };
         if let Some(name) = unsupported {
@@ -114,6 +94,32 @@ pub(crate) async fn dispatch(
                 "`{name}` has no JSON output; --format json is for current, heads, history, show, check, upgrade, downgrade and revision"
             )));
         }
+    }
+    if let Command::Init {
+        dir,
+        models_crate,
+        models_path,
+        retort_path,
+        from_db,
+    } = &cli.command
+    {
+        let dir = match dir {
+            Some(d) if d.is_absolute() => d.clone(),
+            Some(d) => ctx.cwd.join(d),
+            None => ctx.cwd.clone(),
+        };
+        let opts = init::InitOptions {
+            dir,
+            models_crate: models_crate.clone(),
+            models_path: models_path.clone(),
+            retort_path: retort_path.clone(),
+            from_db: None,
+        };
+        if let Some(url) = from_db {
+            return crate::pull::init_from_db(opts, url, &ctx.cwd, out).await;
+        }
+        init::init(&opts, out)?;
+        return Ok(ExitCode::Success);
     }
     if let Command::Completions { shell, name } = &cli.command {
         use clap::CommandFactory;
@@ -243,6 +249,13 @@ pub(crate) async fn dispatch(
         Command::Show { revision } => show(&env, &revision, out).await,
         Command::Check => db::check(&env, out).await,
         Command::Schema { dialect } => schema_cmd(&env, dialect, out),
+        Command::Pull { out: file, force } => crate::pull::pull_cmd(&env, file, force, out).await,
+        Command::Squash { revision, message } => {
+            crate::squash::squash_cmd(&env, &revision, message, out)
+        }
+        Command::Verify { scratch_url } => {
+            crate::verify::verify_cmd(&env, scratch_url.as_deref(), out).await
+        }
     }
 }
 

@@ -24,7 +24,10 @@ mod describe;
 mod graph;
 pub mod init;
 pub mod json;
+pub mod pull;
+mod squash;
 mod style;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::io::Write;
