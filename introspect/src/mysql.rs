@@ -282,7 +282,11 @@ pub(crate) struct CheckRow {
 pub(crate) fn parse_type(column_type: &str, table: &str, column: &str) -> SqlType {
     let custom = || SqlType::Custom(column_type.to_string());
     let trimmed = column_type.trim();
-    if trimmed.len() > 4 && trimmed[..4].eq_ignore_ascii_case("enum") {
+    if trimmed.len() > 4
+        && trimmed
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("enum"))
+    {
         let toks = tokenize(&trimmed[4..], true);
         return match string_list(&toks) {
             Some(values) => SqlType::Enum {
