@@ -280,6 +280,18 @@ fn cases() -> Vec<Case> {
             &["retort.toml", "line 1"],
         ),
         conf(
+            "config: non-ASCII before ://",
+            "¡://\n",
+            2,
+            &["retort.toml", "line 1"],
+        ),
+        conf(
+            "config: unicode URL scheme",
+            "database_url = \"ünï://u:hunter2@h/db\"\n",
+            1,
+            &["unsupported"],
+        ),
+        conf(
             "config: huge connect_timeout",
             "connect_timeout = 4294967296\n",
             2,
@@ -694,6 +706,9 @@ async fn hostile_inputs_fail_cleanly_and_change_nothing() {
             if !text.contains(n) {
                 wrong.push(format!("the message does not name `{n}`"));
             }
+        }
+        if text.contains("hunter2") {
+            wrong.push("a password was printed".into());
         }
         if text.contains("panicked") || text.contains("RUST_BACKTRACE") {
             wrong.push("a panic".into());
