@@ -796,6 +796,11 @@ fn hostile_tables() -> Vec<Table> {
                 name: format!("ck_h{i}'\""),
                 expr: "n >= 0".into(),
             });
+            // A string literal with quotes and an injection attempt in a check.
+            tb.checks.push(Check {
+                name: format!("ck_s{i}"),
+                expr: "s <> 'it''s''; DROP TABLE users; --'".into(),
+            });
             if i > 0 {
                 tb.columns
                     .push(Column::new("parent_id", SqlType::Integer).nullable(true));

@@ -436,7 +436,7 @@ pub(crate) fn build(
         };
         t.checks.push(Check {
             name: c.name.clone(),
-            expr: c.clause.clone(),
+            expr: standard_string_literals(&c.clause),
         });
     }
 
@@ -514,6 +514,46 @@ pub(crate) fn build(
         enums: Vec::new(),
     };
     finish(schema, true)
+}
+
+/// A CHECK clause as MySQL/MariaDB store it, with its string literals written the standard
+/// way: they store a quote inside a literal as `\'` (and a backslash as `\\`), which reads
+/// differently from the `''` the models and the other databases use.
+fn standard_string_literals(clause: &str) -> String {
+    let mut out = String::with_capacity(clause.len());
+    let mut chars = clause.chars().peekable();
+    // The quote of the literal or quoted identifier we are in.
+    let mut open: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match open {
+            None => {
+                if matches!(c, '\'' | '`' | '"') {
+                    open = Some(c);
+                }
+                out.push(c);
+            }
+            Some('\'') if c == '\\' => match chars.next() {
+                Some('\'') => out.push_str("''"),
+                Some('\\') => out.push('\\'),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            Some(q) if c == q => {
+                out.push(c);
+                if chars.peek() == Some(&q) {
+                    out.push(q);
+                    chars.next();
+                } else {
+                    open = None;
+                }
+            }
+            Some(_) => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -716,6 +756,12 @@ mod tests {
                 name: "ck_users_email".into(),
                 clause: "`email` <> ''".into(),
             },
+            CheckRow {
+                schema: "app".into(),
+                table: "users".into(),
+                name: "ck_users_quote".into(),
+                clause: r"`email` <> 'it\'s ''x'' \\ `a`'".into(),
+            },
         ];
         let s = build(
             Flavor::MariaDb,
@@ -736,10 +782,17 @@ mod tests {
         assert_eq!(users.columns[1].default, None);
         assert_eq!(
             users.checks,
-            vec![Check {
-                name: "ck_users_email".into(),
-                expr: "`email` <> ''".into()
-            }]
+            vec![
+                Check {
+                    name: "ck_users_email".into(),
+                    expr: "`email` <> ''".into()
+                },
+                // MariaDB's `\'` in a literal reads as the standard `''`.
+                Check {
+                    name: "ck_users_quote".into(),
+                    expr: r"`email` <> 'it''s ''x'' \ `a`'".into()
+                }
+            ]
         );
         assert_eq!(users.primary_key.as_ref().unwrap().name, "pk_users");
         assert_eq!(users.uniques.len(), 1);
