@@ -796,6 +796,10 @@ fn hostile_tables() -> Vec<Table> {
                 name: format!("ck_h{i}'\""),
                 expr: "n >= 0".into(),
             });
+            tb.uniques.push(retort_schema::Unique {
+                name: format!("uq'\"` {i}"),
+                columns: vec!["n".into(), (*col).to_string()],
+            });
             // A string literal with quotes and an injection attempt in a check.
             tb.checks.push(Check {
                 name: format!("ck_s{i}"),
