@@ -279,6 +279,27 @@ fn cases() -> Vec<Case> {
             2,
             &["retort.toml", "line 1"],
         ),
+        Case {
+            dotenv: Some("DATABASE_URL=postgres://u:hunter2@127.0.0.1:1/db\nnot a line\n"),
+            ..conf(
+                "dotenv: secret beside a malformed line",
+                "",
+                2,
+                &[".env", "line 2"],
+            )
+        },
+        conf(
+            "config: secret in an unreachable URL",
+            "database_url = \"postgres://u:hunter2@127.0.0.1:1/db\"\n",
+            1,
+            &["127.0.0.1:1"],
+        ),
+        conf(
+            "config: secret on a malformed line",
+            "database_url = \"mysql://u:hunter2@h/db\" x\n",
+            2,
+            &["retort.toml", "line 1"],
+        ),
         conf(
             "config: non-ASCII before ://",
             "¡://\n",
@@ -971,6 +992,37 @@ async fn hostile_names_round_trip(url: &str, empty_url: &str, what: &str) {
     );
 }
 
+/// A version table whose name holds quotes, a space and an injection attempt.
+async fn hostile_version_table(url: &str, what: &str) {
+    let d = tmp();
+    std::fs::write(
+        d.path().join("retort.toml"),
+        "version_table = \"v'er\\\"s`ion; DROP TABLE users; --\"\n",
+    )
+    .unwrap();
+    let c = ctx(linear(), d.path());
+    ok(&c, &["--url", url, "upgrade", "head"]).await;
+    let cur = ok(&c, &["--url", url, "current"]).await;
+    assert!(cur.contains(C3), "{what}: {cur}");
+    let tables: Vec<String> = listed(url).await.into_iter().map(|x| x.0).collect();
+    assert!(
+        tables
+            .iter()
+            .any(|t| t == "v'er\"s`ion; DROP TABLE users; --")
+            && tables.iter().any(|t| t == "users"),
+        "{what}: {tables:?}"
+    );
+    ok(&c, &["--url", url, "downgrade", "base"]).await;
+    let cur = ok(&c, &["--url", url, "current"]).await;
+    assert!(!cur.contains(A1), "{what}: {cur}");
+}
+
+#[tokio::test]
+async fn a_hostile_version_table_name_works_on_sqlite() {
+    let d = tmp();
+    hostile_version_table(&sqlite_url(d.path(), "v.db"), "SQLite").await;
+}
+
 #[tokio::test]
 async fn hostile_names_round_trip_on_sqlite() {
     let d = tmp();
@@ -982,7 +1034,7 @@ async fn hostile_names_round_trip_on_sqlite() {
     .await;
 }
 
-async fn on_server(var: &str, default: &str, what: &str, test: &str) {
+async fn on_server(var: &str, default: &str, what: &str, test: &str, version_table: bool) {
     let admin = std::env::var(var).unwrap_or_else(|_| default.to_string());
     let mut db = match retort_runner::Db::connect(&admin).await {
         Ok(db) => db,
@@ -1011,7 +1063,11 @@ async fn on_server(var: &str, default: &str, what: &str, test: &str) {
         ));
         names.push(name);
     }
-    hostile_names_round_trip(&urls[0], &urls[1], what).await;
+    if version_table {
+        hostile_version_table(&urls[0], what).await;
+    } else {
+        hostile_names_round_trip(&urls[0], &urls[1], what).await;
+    }
     for n in names {
         db.execute(&format!("DROP DATABASE {n}")).await.unwrap();
     }
@@ -1026,6 +1082,7 @@ async fn hostile_names_round_trip_on_postgres() {
         "postgres://postgres@127.0.0.1:5432/test",
         "PostgreSQL",
         "hostile_names_round_trip_on_postgres",
+        false,
     )
     .await;
 }
@@ -1038,6 +1095,33 @@ async fn hostile_names_round_trip_on_mariadb() {
         "mysql://root@127.0.0.1:3306/test",
         "MariaDB/MySQL",
         "hostile_names_round_trip_on_mariadb",
+        false,
+    )
+    .await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn a_hostile_version_table_name_works_on_postgres() {
+    on_server(
+        "RETORT_TEST_PG_URL",
+        "postgres://postgres@127.0.0.1:5432/test",
+        "PostgreSQL",
+        "a_hostile_version_table_name_works_on_postgres",
+        true,
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn a_hostile_version_table_name_works_on_mariadb() {
+    on_server(
+        "RETORT_TEST_MYSQL_URL",
+        "mysql://root@127.0.0.1:3306/test",
+        "MariaDB/MySQL",
+        "a_hostile_version_table_name_works_on_mariadb",
+        true,
     )
     .await;
 }
