@@ -282,11 +282,7 @@ pub(crate) struct CheckRow {
 pub(crate) fn parse_type(column_type: &str, table: &str, column: &str) -> SqlType {
     let custom = || SqlType::Custom(column_type.to_string());
     let trimmed = column_type.trim();
-    if trimmed.len() > 4
-        && trimmed
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case("enum"))
-    {
+    if trimmed.len() > 4 && trimmed[..4].eq_ignore_ascii_case("enum") {
         let toks = tokenize(&trimmed[4..], true);
         return match string_list(&toks) {
             Some(values) => SqlType::Enum {
@@ -516,41 +512,49 @@ pub(crate) fn build(
     finish(schema, true)
 }
 
-/// A CHECK clause as MySQL/MariaDB store it, with its string literals written the standard
-/// way: they store a quote inside a literal as `\'` (and a backslash as `\\`), which reads
-/// differently from the `''` the models and the other databases use.
+/// A CHECK clause as MySQL/MariaDB show it, with its string literals written the standard
+/// way: they show a quote inside a literal as `\'` (and a backslash as `\\`), where the
+/// models and the other databases write `''`. Without this, `name <> 'it''s'` read back as
+/// `name <> 'it\'s'` and was reported as changed after every upgrade.
 fn standard_string_literals(clause: &str) -> String {
     let mut out = String::with_capacity(clause.len());
     let mut chars = clause.chars().peekable();
-    // The quote of the literal or quoted identifier we are in.
-    let mut open: Option<char> = None;
+    let mut in_str = false;
     while let Some(c) = chars.next() {
-        match open {
-            None => {
-                if matches!(c, '\'' | '`' | '"') {
-                    open = Some(c);
+        if !in_str {
+            out.push(c);
+            if c == '`' {
+                // A quoted identifier may hold a quote: copied as it is.
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == '`' {
+                        break;
+                    }
                 }
-                out.push(c);
             }
-            Some('\'') if c == '\\' => match chars.next() {
+            in_str = c == '\'';
+            continue;
+        }
+        match c {
+            '\\' => match chars.next() {
                 Some('\'') => out.push_str("''"),
                 Some('\\') => out.push('\\'),
-                Some(n) => {
+                Some('"') => out.push('"'),
+                Some(other) => {
                     out.push('\\');
-                    out.push(n);
+                    out.push(other);
                 }
                 None => out.push('\\'),
             },
-            Some(q) if c == q => {
-                out.push(c);
-                if chars.peek() == Some(&q) {
-                    out.push(q);
-                    chars.next();
-                } else {
-                    open = None;
-                }
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push_str("''");
             }
-            Some(_) => out.push(c),
+            '\'' => {
+                out.push(c);
+                in_str = false;
+            }
+            _ => out.push(c),
         }
     }
     out
@@ -756,12 +760,6 @@ mod tests {
                 name: "ck_users_email".into(),
                 clause: "`email` <> ''".into(),
             },
-            CheckRow {
-                schema: "app".into(),
-                table: "users".into(),
-                name: "ck_users_quote".into(),
-                clause: r"`email` <> 'it\'s ''x'' \\ `a`'".into(),
-            },
         ];
         let s = build(
             Flavor::MariaDb,
@@ -782,19 +780,18 @@ mod tests {
         assert_eq!(users.columns[1].default, None);
         assert_eq!(
             users.checks,
-            vec![
-                Check {
-                    name: "ck_users_email".into(),
-                    expr: "`email` <> ''".into()
-                },
-                // MariaDB's `\'` in a literal reads as the standard `''`.
-                Check {
-                    name: "ck_users_quote".into(),
-                    expr: r"`email` <> 'it''s ''x'' \ `a`'".into()
-                }
-            ]
+            vec![Check {
+                name: "ck_users_email".into(),
+                expr: "`email` <> ''".into()
+            }]
         );
         assert_eq!(users.primary_key.as_ref().unwrap().name, "pk_users");
+        assert_eq!(
+            standard_string_literals(
+                r"`a'` <> 'it\'s' and `b` <> '' and `c` <> 'x\\y' and `d` = 'q''r'"
+            ),
+            r"`a'` <> 'it''s' and `b` <> '' and `c` <> 'x\y' and `d` = 'q''r'"
+        );
         assert_eq!(users.uniques.len(), 1);
         assert_eq!(users.uniques[0].name, "uq_users_email");
         assert_eq!(users.indexes.len(), 1);
