@@ -487,7 +487,10 @@ fn fk_action(s: &str) -> Option<FkAction> {
 }
 
 fn is_internal(name: &str) -> bool {
-    name.len() >= 7 && name[..7].eq_ignore_ascii_case("sqlite_")
+    // Bytes: a name may start with a multi-byte character.
+    name.as_bytes()
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"sqlite_"))
 }
 
 /// Builds the schema from the rows of the four queries.

@@ -28,11 +28,13 @@ pub(crate) fn parse_expr(s: &str) -> Expr<'_> {
         let digits = &rest[i + 1..];
         let sym = &rest[..i];
         if !digits.is_empty()
-            && digits.len() <= 9
             && digits.bytes().all(|b| b.is_ascii_digit())
             && sym.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
-            let n: i64 = digits.parse().unwrap_or(0);
+            // No id holds `+` or `-`, so this is a step count however long; one too large
+            // for i64 walks past any history and is reported as such ([`RevisionMap::walk`]
+            // stops at the end of the graph).
+            let n: i64 = digits.parse().unwrap_or(i64::MAX);
             let n = if rest.as_bytes()[i] == b'-' { -n } else { n };
             return Expr {
                 label,

@@ -455,8 +455,10 @@ fn redact_line(line: &str) -> String {
     while let Some(i) = rest.find("://") {
         // The URL starts at its scheme.
         let start = rest[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         out.push_str(&rest[..start]);
         let url = &rest[start..];
         // The password runs to its `@`, whatever it holds; the query to the first blank.

@@ -41,8 +41,9 @@
 //!
 //! SQLite: `PRAGMA foreign_keys = OFF` before `BEGIN` (it cannot change inside a transaction;
 //! `retort-sql`'s table rebuilds rely on it), `PRAGMA foreign_key_check` before each `COMMIT`
-//! (violations roll back with [`RunError::ForeignKeyViolation`]), `PRAGMA foreign_keys = ON`
-//! after.
+//! (violations in or pointing at a table the transaction changed, or grown by its raw SQL or
+//! Rust steps, roll back with [`RunError::ForeignKeyViolation`]; older violations elsewhere
+//! are an [`Event::Note`]), `PRAGMA foreign_keys = ON` after.
 //!
 //! MySQL/MariaDB commit every DDL statement implicitly: statements run one by one in autocommit
 //! mode, the version table is written right after the migration's last statement; on failure,
@@ -101,6 +102,7 @@
 
 mod db;
 mod error;
+mod fk_scope;
 mod holders;
 pub mod limits;
 mod live;

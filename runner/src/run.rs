@@ -240,6 +240,7 @@ async fn locked_run(
         in_tx: false,
         state: Schema::default(),
         live: None,
+        fk: Default::default(),
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -438,6 +439,8 @@ struct Exec<'a> {
     /// needed, and again after a step the carried-forward schema cannot follow (raw SQL, a
     /// Rust hook, migrations another process applied).
     live: Option<Schema>,
+    /// SQLite: the tables the open transaction changed, for its foreign-key check.
+    fk: crate::fk_scope::FkScope,
 }
 
 impl Exec<'_> {
@@ -488,25 +491,19 @@ impl Exec<'_> {
             return Ok(());
         }
         if self.d == Dialect::Sqlite {
-            let rows = self.db.query_strings("PRAGMA foreign_key_check").await?;
-            if let Some(first) = rows.first() {
-                let table = first.first().cloned().flatten().unwrap_or_default();
-                let parent = first.get(2).cloned().flatten().unwrap_or_default();
-                let count = rows
-                    .iter()
-                    .filter(|r| r.first().cloned().flatten().as_deref() == Some(table.as_str()))
-                    .count();
-                self.rollback().await?;
-                return Err(RunError::ForeignKeyViolation {
-                    revision: revision.to_string(),
-                    table,
-                    parent,
-                    count,
-                });
+            match self.fk.check(self.db, revision).await? {
+                Ok(notes) => notes
+                    .into_iter()
+                    .for_each(|n| (self.events)(Event::Note(n))),
+                Err(e) => {
+                    self.rollback().await?;
+                    return Err(e);
+                }
             }
         }
         self.db.execute("COMMIT").await?;
         self.in_tx = false;
+        self.fk.reset();
         if self.d == Dialect::Sqlite {
             self.db.execute("PRAGMA foreign_keys = ON").await?;
         }
@@ -515,6 +512,7 @@ impl Exec<'_> {
 
     async fn rollback(&mut self) -> Result<(), RunError> {
         self.in_tx = false;
+        self.fk.reset();
         let r = self.db.execute("ROLLBACK").await;
         if self.d == Dialect::Sqlite {
             self.db.execute("PRAGMA foreign_keys = ON").await?;
@@ -726,6 +724,12 @@ impl Exec<'_> {
             match s {
                 MigrationStep::Op(op) => {
                     let d = self.d;
+                    if self.in_tx && d == Dialect::Sqlite {
+                        if matches!(op, retort_schema::Op::Sql(_)) {
+                            self.fk.before_opaque(self.db, &rev).await?;
+                        }
+                        self.fk.op(&rev, op);
+                    }
                     let stmts =
                         render(op, d, self.live().await?).map_err(|source| RunError::Render {
                             revision: rev.clone(),
@@ -817,6 +821,9 @@ impl Exec<'_> {
                 }
                 MigrationStep::Run(hook) => {
                     self.live = None;
+                    if self.in_tx && self.d == Dialect::Sqlite {
+                        self.fk.before_opaque(self.db, &rev).await?;
+                    }
                     if let Err(e) = hook(self.db).await {
                         let consequence = if self.transactional() {
                             self.consequence(rows_before, &committed, whole_tx)
