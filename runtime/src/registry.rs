@@ -258,11 +258,11 @@ fn build_schema(mut entries: Vec<Entry>) -> Result<Schema, RegistryError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use retort_schema::{Check, Column, ForeignKey, Index, PrimaryKey, QName, SqlType, Unique};
+    use retort_schema::{Column, ForeignKey, PrimaryKey, QName, SqlType};
 
-    fn entry(struct_name: &str, table: Table) -> Entry {
+    pub(super) fn entry(struct_name: &str, table: Table) -> Entry {
         let fields: Vec<(&'static str, &'static str)> = table
             .columns
             .iter()
@@ -279,7 +279,7 @@ mod tests {
         }
     }
 
-    fn users() -> Table {
+    pub(super) fn users() -> Table {
         let mut t = Table::new("users");
         t.columns.push(Column::new("id", SqlType::BigInt));
         t.columns.push(Column::new("email", SqlType::Varchar(320)));
@@ -290,7 +290,7 @@ mod tests {
         t
     }
 
-    fn fk(cols: &[&str], table: &str, ref_cols: &[&str]) -> ForeignKey {
+    pub(super) fn fk(cols: &[&str], table: &str, ref_cols: &[&str]) -> ForeignKey {
         ForeignKey {
             name: format!("fk_posts_{}_{table}", cols.join("_")),
             columns: cols.iter().map(|c| c.to_string()).collect(),
@@ -302,7 +302,7 @@ mod tests {
         }
     }
 
-    fn posts(fk: ForeignKey, author_ty: SqlType) -> Table {
+    pub(super) fn posts(fk: ForeignKey, author_ty: SqlType) -> Table {
         let mut t = Table::new("posts");
         t.columns.push(Column::new("id", SqlType::BigInt));
         t.columns.push(Column::new("author_id", author_ty));
@@ -314,7 +314,7 @@ mod tests {
         t
     }
 
-    fn problems(entries: Vec<Entry>) -> Vec<String> {
+    pub(super) fn problems(entries: Vec<Entry>) -> Vec<String> {
         match build_schema(entries) {
             Err(RegistryError::Invalid(p)) => p.iter().map(|p| p.to_string()).collect(),
             other => panic!("expected problems, got {other:?}"),
@@ -350,213 +350,6 @@ mod tests {
     }
 
     #[test]
-    fn unknown_table_with_suggestion() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"]
-        );
-    }
-
-    #[test]
-    fn unknown_table_without_suggestion() {
-        let p = problems(vec![entry(
-            "Post",
-            posts(fk(&["author_id"], "accounts", &["id"]), SqlType::BigInt),
-        )]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown table `accounts`"]
-        );
-    }
-
-    #[test]
-    fn unknown_referenced_column() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["idd"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"]
-        );
-    }
-
-    #[test]
-    fn unknown_local_column() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["writer_id"], "users", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].starts_with(
-                "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"
-            ),
-            "{p:?}"
-        );
-    }
-
-    #[test]
-    fn incompatible_types_across_a_foreign_key() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["id"]), SqlType::Text),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"]
-        );
-    }
-
-    #[test]
-    fn integer_widths_must_match_across_a_foreign_key() {
-        // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["id"]), SqlType::Integer),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("Post.author_id:"), "{p:?}");
-    }
-
-    #[test]
-    fn arity_mismatch() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["id", "author_id"], "users", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"]
-        );
-    }
-
-    #[test]
-    fn referenced_columns_must_be_a_key() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["email"]), SqlType::Text),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"]
-        );
-    }
-
-    #[test]
-    fn two_structs_one_table() {
-        let p = problems(vec![entry("User", users()), entry("Account", users())]);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(
-            p[0],
-            "User: table `users` is also declared by `Account` (in app::models); two structs cannot share a table (rename one with #[table(name = \"..\")])"
-        );
-    }
-
-    #[test]
-    fn index_names_are_per_schema() {
-        let mut u = users();
-        u.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["email".into()],
-            unique: false,
-            predicate: None,
-        });
-        let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
-        p.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["author_id".into()],
-            unique: false,
-            predicate: None,
-        });
-        let got = problems(vec![entry("User", u), entry("Post", p)]);
-        assert_eq!(
-            got,
-            ["User.email: index name `ix_email` is already used by the index on `posts` (author_id) (`Post` (in app::models)); index and constraint names must be unique within a schema (PostgreSQL and SQLite keep index names per schema, MySQL keeps foreign key names per database): choose another `name = \"..\"`"]
-        );
-    }
-
-    #[test]
-    fn same_index_name_in_different_schemas_is_fine() {
-        let mut a = users();
-        a.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["email".into()],
-            unique: false,
-            predicate: None,
-        });
-        let mut b = a.clone();
-        b.schema = Some("audit".into());
-        b.primary_key.as_mut().unwrap().name = "pk_audit_users".into();
-        build_schema(vec![entry("User", a), entry("AuditUser", b)]).unwrap();
-    }
-
-    #[test]
-    fn constraint_names_within_a_table() {
-        let mut u = users();
-        u.uniques.push(Unique {
-            name: "uq_users".into(),
-            columns: vec!["email".into()],
-        });
-        u.checks.push(Check {
-            name: "uq_users".into(),
-            expr: "id > 0".into(),
-        });
-        let got = problems(vec![entry("User", u)]);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert!(
-            got[0].starts_with(
-                "User: check constraint name `uq_users` is already used by the unique constraint on (email);"
-            ),
-            "{got:?}"
-        );
-    }
-
-    #[test]
-    fn enum_with_two_sets_of_labels() {
-        let status = |vals: &[&str]| SqlType::Enum {
-            name: "status".into(),
-            values: vals.iter().map(|v| v.to_string()).collect(),
-        };
-        let mut u = users();
-        u.columns
-            .push(Column::new("status", status(&["active", "banned"])));
-        let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
-        p.columns
-            .push(Column::new("state", status(&["draft", "published"])));
-        let got = problems(vec![entry("User", u), entry("Post", p)]);
-        assert_eq!(
-            got,
-            ["User.status: enum type `status` has labels [active, banned] here but [draft, published] in Post.state; one database type cannot have two sets of labels (name one of them differently with #[db_enum(name = \"..\")])"]
-        );
-    }
-
-    #[test]
     fn enums_are_collected() {
         let mut u = users();
         u.columns.push(Column::new(
@@ -569,29 +362,5 @@ mod tests {
         let s = build_schema(vec![entry("User", u)]).unwrap();
         assert_eq!(s.enums.len(), 1);
         assert_eq!(s.enums[0].name, "user_status");
-    }
-
-    #[test]
-    fn all_problems_at_once() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-            entry("Account", users()),
-        ]);
-        assert_eq!(p.len(), 2, "{p:?}");
-        let err = build_schema(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-            entry("Account", users()),
-        ])
-        .unwrap_err()
-        .to_string();
-        assert!(err.starts_with("2 problems in the models:\n  - "), "{err}");
     }
 }
