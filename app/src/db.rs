@@ -87,6 +87,14 @@ fn print_event(env: &Env<'_>, out: &mut dyn Write, e: Event) {
             );
         }
         Event::Note(n) => say!(out, "note: {n}"),
+        Event::Drift {
+            revision,
+            table,
+            differences,
+        } => say!(
+            out,
+            "warning: {revision}: table `{table}` differs from what the history says (changed by hand?): {differences}; its SQL is planned against the database"
+        ),
         _ => {}
     }
 }
@@ -458,7 +466,16 @@ pub(crate) async fn current_cmd(
 /// The result of comparing the models with the database.
 pub(crate) struct Comparison {
     pub db_schema: Schema,
+    pub dialect: Dialect,
+    /// What the models mean less on this database than they say (see
+    /// [`retort_diff::dialect_notes`]).
+    pub degraded: Vec<String>,
     pub diff: retort_diff::Diff,
+}
+
+fn with_dialect_notes(mut c: Comparison, target: &Schema) -> Comparison {
+    c.degraded = retort_diff::dialect_notes(target, c.dialect);
+    c
 }
 
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
@@ -467,7 +484,9 @@ async fn compare(env: &Env<'_>) -> Result<Comparison, AppError> {
     // The target first: a missing registry is reported without touching the database.
     let mut target = target_schema(env)?;
     let mut db = connect(env).await?;
-    let r = compare_on(env, &mut db, &mut target).await;
+    let r = compare_on(env, &mut db, &mut target)
+        .await
+        .map(|c| with_dialect_notes(c, &target));
     close(db).await;
     r
 }
@@ -528,6 +547,8 @@ async fn compare_on(
     let diff = retort_diff::diff(&intro.schema, target, &dopts);
     Ok(Comparison {
         db_schema: intro.schema,
+        dialect,
+        degraded: Vec::new(),
         diff,
     })
 }
@@ -609,11 +630,11 @@ pub(crate) async fn autogenerate(
     env: &Env<'_>,
     out: &mut dyn Write,
 ) -> Result<Option<(String, String)>, AppError> {
-    let cmp = compare(env).await?;
-    if cmp.diff.ops.is_empty() {
+    let Some(plan) = autogenerate_plan(env).await? else {
         say!(out, "No changes detected");
         return Ok(None);
-    }
+    };
+    let (cmp, down_ops) = (&plan.comparison, &plan.downgrade);
     for op in &cmp.diff.ops {
         say!(out, "Detected {}", op.describe());
     }
@@ -621,13 +642,39 @@ pub(crate) async fn autogenerate(
         say!(out, "{line}");
     }
     let up = dedent(&retort_diff::render_rust(&cmp.diff.ops, &cmp.diff.notes));
-    let down_ops = retort_diff::downgrade(&cmp.db_schema, &cmp.diff.ops).map_err(|e| {
-        AppError::Failed(format!(
-            "cannot write the downgrade of the detected changes: {e}"
-        ))
-    })?;
-    let down = dedent(&retort_diff::render_rust(&down_ops, &[]));
+    for n in &plan.downgrade_notes {
+        say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
+    }
+    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
     Ok(Some((up, down)))
+}
+
+/// What autogenerate writes, as operations: the comparison, the downgrade and its risk notes.
+pub(crate) struct AutogeneratePlan {
+    pub comparison: Comparison,
+    pub downgrade: Vec<retort_schema::Op>,
+    pub downgrade_notes: Vec<retort_diff::Note>,
+}
+
+/// The operations `revision --autogenerate` writes (`None`: no changes).
+pub(crate) async fn autogenerate_plan(env: &Env<'_>) -> Result<Option<AutogeneratePlan>, AppError> {
+    let cmp = compare(env).await?;
+    if cmp.diff.ops.is_empty() {
+        return Ok(None);
+    }
+    let (downgrade, downgrade_notes) =
+        retort_diff::downgrade_with_notes(&cmp.db_schema, &cmp.diff.ops, cmp.dialect).map_err(
+            |e| {
+                AppError::Failed(format!(
+                    "cannot write the downgrade of the detected changes: {e}"
+                ))
+            },
+        )?;
+    Ok(Some(AutogeneratePlan {
+        comparison: cmp,
+        downgrade,
+        downgrade_notes,
+    }))
 }
 
 /// `check`: 0 when models and database agree, 1 with the list of differences.
@@ -655,6 +702,7 @@ pub(crate) async fn check(
                 "risk": n.risk.label(),
                 "message": n.message,
             })).collect::<Vec<_>>(),
+            "degraded": cmp.degraded,
         });
         say!(out, "{v}");
     } else if in_sync {
@@ -679,6 +727,11 @@ pub(crate) async fn check(
         }
         if !edited.is_empty() {
             say!(out, "{}", RunError::EditedScripts(edited));
+        }
+    }
+    if !json {
+        for d in &cmp.degraded {
+            say!(out, "WARNING degraded: {d}");
         }
     }
     Ok(if in_sync {

@@ -136,3 +136,88 @@ async fn mysql_round_trip() {
         .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
     round_trip(&admin, "MariaDB", "mysql_round_trip").await;
 }
+
+// ----- a partial index on MySQL/MariaDB: `--sql` and `check` say it covers every row --------
+
+const H_P1: &str = "//! Create jobs\n//!\n//! Revision ID: p1p1p1p1p1p1\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 01:00:00 UTC\n";
+
+fn jobs() -> retort_schema::Table {
+    use retort_schema::{Column, Index, SqlType, Table};
+    Table::new("jobs")
+        .with_column(Column::new("id", SqlType::BigInt))
+        .with_column(Column::new("state", SqlType::Integer))
+        .primary_key("pk_jobs", ["id"])
+        .index(Index::new("ix_jobs_pending", ["state"]).predicate("state = 0"))
+}
+
+fn up_p1(m: &mut retort_runner::Migration) {
+    m.create_table(jobs());
+}
+fn down_p1(m: &mut retort_runner::Migration) {
+    m.drop_table("jobs");
+}
+
+fn jobs_target() -> Result<retort_schema::Schema, String> {
+    Ok(retort_schema::Schema {
+        tables: vec![jobs()],
+        ..Default::default()
+    })
+}
+
+async fn partial_index_is_said(admin_url: &str, what: &str, test: &str) {
+    let Some((name, url)) = fresh_db(admin_url, what, test).await else {
+        return;
+    };
+    let d = tmp();
+    let set = retort_runner::MigrationSet::new(
+        "",
+        vec![retort_runner::Script::new(
+            "p1p1p1p1p1p1_create_jobs.rs",
+            H_P1,
+            1,
+            up_p1,
+            down_p1,
+        )],
+    );
+    let c =
+        retort_app::Context::isolated(set, jobs_target, d.path()).with_env("DATABASE_URL", &url);
+    let mysql = what != "PostgreSQL";
+    let said = "MySQL/MariaDB has no partial indexes: `ix_jobs_pending` covers every row";
+    let sql = ok(&c, &["upgrade", "head", "--sql"]).await;
+    assert_eq!(sql.contains(said), mysql, "{sql}");
+    ok(&c, &["upgrade", "head"]).await;
+    let (code, out, err) = cmd(&c, &["check"]).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        out.contains("WARNING degraded: index `ix_jobs_pending` on `jobs` (state) is partial"),
+        mysql,
+        "{out}"
+    );
+    drop_db(admin_url, &name).await;
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn postgres_partial_index_is_not_degraded() {
+    let admin = std::env::var("RETORT_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    partial_index_is_said(
+        &admin,
+        "PostgreSQL",
+        "postgres_partial_index_is_not_degraded",
+    )
+    .await;
+}
+
+#[cfg(feature = "mysql")]
+#[tokio::test]
+async fn mysql_partial_index_degradation_in_sql_and_check() {
+    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
+    partial_index_is_said(
+        &admin,
+        "MariaDB",
+        "mysql_partial_index_degradation_in_sql_and_check",
+    )
+    .await;
+}

@@ -364,6 +364,15 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     // The downgrade recreates posts.
     let down = &text[text.find("pub fn downgrade").unwrap()..];
     assert!(down.contains("posts"), "{text}");
+    // The downgrade carries its own risk notes, and autogenerate prints them.
+    assert!(
+        down.contains("// WARNING (destructive): drops table `comments`"),
+        "{text}"
+    );
+    assert!(
+        out.contains("WARNING (downgrade) destructive: drops table `comments`"),
+        "{out}"
+    );
 
     // check: exit 1 with the list, and JSON.
     let (code, out, err) = cmd(&c, &["--url", &url, "check"]).await;

@@ -353,13 +353,26 @@ fn compare_table(
     // Indexes and constraints, paired by kind and name.
     let si = items(s, t, s, d);
     let ti = items(t, t, s, d);
+    let (s_matched, t_matched) = match_unnamed(&si, &ti, t, d);
+    let mut late_drops = Vec::new();
+    // An index the models leave out on `d` (`Index::dialects`) is not expected there; one the
+    // database has anyway is dropped and the model's index "created" (nothing on `d`, the index
+    // on the other databases, where the same script runs).
+    let same = |a: &Item, b: &Item| same_item(a, b, d) && a.exists_on(d) == b.exists_on(d);
     for (key, a) in &si {
+        if s_matched.contains(key) {
+            continue;
+        }
         match ti.get(key) {
-            Some(b) if same_item(a, b, d) => {}
+            Some(b) if same(a, b) => {}
             _ => {
                 let op = a.drop_op(then);
                 if matches!(a, Item::Fk(_)) {
                     out.fk_drops.push(op);
+                } else if d == Dialect::Mysql && !ti.contains_key(key) && serves_fk(a, s) {
+                    // InnoDB refuses to drop the index a foreign key uses: the new indexes
+                    // first (one of them serves the key, or InnoDB makes its own).
+                    late_drops.push(op);
                 } else {
                     out.other_drops.push(op);
                 }
@@ -367,8 +380,12 @@ fn compare_table(
         }
     }
     for (key, b) in &ti {
+        if t_matched.contains(key) {
+            continue;
+        }
         match si.get(key) {
-            Some(a) if same_item(a, b, d) => {}
+            Some(a) if same(a, b) => {}
+            None if !b.exists_on(d) => {}
             _ => {
                 let op = b.add_op(&q);
                 if matches!(b, Item::Fk(_)) {
@@ -379,6 +396,74 @@ fn compare_table(
             }
         }
     }
+    out.adds.extend(late_drops);
+}
+
+type Key = (u8, String);
+type Items = BTreeMap<Key, Item>;
+
+/// Pairs the indexes and unique constraints the model did not name ([`Table::convention_names`]
+/// of the target `t`) with a database index or unique constraint on the same columns, whatever
+/// its name (a unique constraint and a unique index without predicate are the same thing
+/// here): such a pair is no change. Returns the keys paired on each side. Explicit names pair
+/// by name only.
+fn match_unnamed(si: &Items, ti: &Items, t: &Table, d: Dialect) -> (BTreeSet<Key>, BTreeSet<Key>) {
+    let mut s_claimed = BTreeSet::new();
+    let mut t_claimed = BTreeSet::new();
+    if t.convention_names.is_empty() {
+        return (s_claimed, t_claimed);
+    }
+    // Source items already paired by name stay with their partner.
+    let by_name = |k: &Key, a: &Item| ti.get(k).is_some_and(|b| same_item(a, b, d));
+    for (kt, b) in ti {
+        if !matches!(b, Item::Index(_) | Item::Unique(_)) || !t.convention_names.contains(&kt.1) {
+            continue;
+        }
+        if si.get(kt).is_some_and(|a| same_item(a, b, d)) {
+            continue;
+        }
+        let partner = si
+            .iter()
+            .find(|(ks, a)| !s_claimed.contains(*ks) && !by_name(ks, a) && same_shape(a, b, d));
+        if let Some((ks, _)) = partner {
+            s_claimed.insert(ks.clone());
+            t_claimed.insert(kt.clone());
+        }
+    }
+    (s_claimed, t_claimed)
+}
+
+/// The columns, uniqueness and predicate of an index or unique constraint (names aside).
+fn same_shape(a: &Item, b: &Item, d: Dialect) -> bool {
+    let shape = |x: &Item| -> Option<(Vec<String>, bool, Option<String>)> {
+        match x {
+            Item::Index(i) => Some((
+                i.columns.clone(),
+                i.unique,
+                if d == Dialect::Mysql {
+                    None
+                } else {
+                    pred(&i.predicate)
+                },
+            )),
+            Item::Unique(u) => Some((u.columns.clone(), true, None)),
+            _ => None,
+        }
+    };
+    matches!((shape(a), shape(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Whether `item` (an index or unique constraint of `s`) starts with the columns of one of
+/// `s`'s foreign keys, so that MySQL may be using it for that key.
+fn serves_fk(item: &Item, s: &Table) -> bool {
+    let cols = match item {
+        Item::Index(i) => &i.columns,
+        Item::Unique(u) => &u.columns,
+        _ => return false,
+    };
+    s.foreign_keys
+        .iter()
+        .any(|f| cols.len() >= f.columns.len() && cols[..f.columns.len()] == f.columns[..])
 }
 
 #[derive(Clone, Debug)]
@@ -390,6 +475,14 @@ enum Item {
 }
 
 impl Item {
+    /// Whether it exists on `d` (only an index may be left out on some databases).
+    fn exists_on(&self, d: Dialect) -> bool {
+        match self {
+            Item::Index(i) => i.exists_on(d),
+            _ => true,
+        }
+    }
+
     fn drop_op(&self, table: &QName) -> Op {
         let table = table.clone();
         match self {
@@ -435,13 +528,13 @@ impl Item {
     }
 }
 
-/// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index without
-/// a predicate is the same kind as a unique constraint. On SQLite the CHECK that stands for an
+/// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index (whose
+/// predicate MySQL ignores) is the same kind as a unique constraint. On SQLite the CHECK that stands for an
 /// enum column (of `a` or `b`) is left out.
 fn items(t: &Table, a: &Table, b: &Table, d: Dialect) -> BTreeMap<(u8, String), Item> {
     let mut m = BTreeMap::new();
     for i in &t.indexes {
-        let kind = if d == Dialect::Mysql && i.unique && i.predicate.is_none() {
+        let kind = if d == Dialect::Mysql && i.unique {
             1
         } else {
             0

@@ -16,6 +16,8 @@
 //! drop and a create. The autoincrement / identity flag is never a change.
 //!
 //! Per dialect:
+//! - Every dialect: a model index that [`Index::dialects`](retort_schema::Index::dialects)
+//!   leaves out on it is not expected there.
 //! - PostgreSQL: enum columns compare by type name; the type's values are compared on
 //!   [`Schema::enums`]. Casts in defaults and checks (`'x'::text`) are ignored.
 //! - MySQL/MariaDB: enums compare by values (the name is irrelevant: MySQL enums are inline);
@@ -106,6 +108,9 @@ pub enum Risk {
     MayFail,
     /// Rewrites a table: a SQLite rebuild, a PostgreSQL enum rewrite.
     Rewrite,
+    /// Means less on some database than the models say: a partial index is a full index on
+    /// MySQL/MariaDB.
+    Degraded,
 }
 
 impl Risk {
@@ -116,6 +121,7 @@ impl Risk {
             Risk::Narrowing => "narrowing",
             Risk::MayFail => "may fail",
             Risk::Rewrite => "rewrite",
+            Risk::Degraded => "degraded",
         }
     }
 }
@@ -124,4 +130,50 @@ impl Risk {
 /// (= [`retort_schema::reverse_all`]).
 pub fn downgrade(from: &Schema, upgrade: &[Op]) -> Result<Vec<Op>, ApplyError> {
     retort_schema::reverse_all(from, upgrade)
+}
+
+/// [`downgrade`] with its risk notes (on dialect `d`), attached like an upgrade's: a
+/// downgrade re-adds NOT NULL columns, narrows types back, removes enum values, drops what the
+/// upgrade created. The notes' `op_index` point into the returned operations.
+pub fn downgrade_with_notes(
+    from: &Schema,
+    upgrade: &[Op],
+    d: Dialect,
+) -> Result<(Vec<Op>, Vec<Note>), ApplyError> {
+    let down = downgrade(from, upgrade)?;
+    let mut upgraded = from.clone();
+    upgraded.apply_all(upgrade)?;
+    let notes = risk_notes(&upgraded, &down, d);
+    Ok((down, notes))
+}
+
+/// What the models `target` mean less on dialect `d` than they say, one message each (what
+/// `check` prints even when models and database agree): on MySQL/MariaDB, each partial index
+/// that is not left out there (`Index::dialects`) covers every row.
+pub fn dialect_notes(target: &Schema, d: Dialect) -> Vec<String> {
+    if d != Dialect::Mysql {
+        return Vec::new();
+    }
+    target
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.indexes
+                .iter()
+                .filter_map(move |i| risk::partial_index_message(t, i))
+        })
+        .collect()
+}
+
+/// The risk notes of `ops` applied to `from` on dialect `d` (what [`diff`] attaches to its own
+/// operations): for hand-made or derived plans, e.g. a downgrade.
+pub fn risk_notes(from: &Schema, ops: &[Op], d: Dialect) -> Vec<Note> {
+    let created = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::CreateTable(t) => Some(t.qname()),
+            _ => None,
+        })
+        .collect();
+    risk::notes(from, ops, &created, d)
 }

@@ -18,6 +18,13 @@ pub(crate) fn canon_type(t: &SqlType, d: Dialect) -> SqlType {
             precision: Some(p),
             scale: None,
         },
+        // MySQL/MariaDB: DECIMAL without a precision is DECIMAL(10, 0).
+        SqlType::Decimal {
+            precision: None, ..
+        } if d == Dialect::Mysql => SqlType::Decimal {
+            precision: Some(10),
+            scale: None,
+        },
         SqlType::Json { .. } if d != Dialect::Postgres => SqlType::Json { binary: false },
         SqlType::Timestamp { .. } if d == Dialect::Mysql => SqlType::Timestamp {
             with_time_zone: false,
@@ -36,66 +43,136 @@ pub(crate) fn canon_type(t: &SqlType, d: Dialect) -> SqlType {
     }
 }
 
+/// A `sql_type` spelling (or a catalog spelling kept as `Custom`) in the canonical form of
+/// dialect `d`: the neutral type when there is one, else one spelling per type, so that what a
+/// model writes (`CHAR(2)`, `TIMESTAMPTZ(3)`, `INT UNSIGNED`) and what the database reports
+/// (`character(2)`, `timestamp(3) with time zone`, `int(10) unsigned`) compare equal.
 fn parse_custom(s: &str, d: Dialect) -> SqlType {
     let lower = s
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_ascii_lowercase();
-    let (base, args) = match lower.find('(') {
-        Some(i) if lower.ends_with(')') => {
-            let args: Vec<Option<u32>> = lower[i + 1..lower.len() - 1]
-                .split(',')
-                .map(|a| a.trim().parse().ok())
-                .collect();
-            (lower[..i].trim().to_string(), args)
-        }
-        _ => (lower.clone(), Vec::new()),
+    let Some((base, args, rest)) = split_type(&lower) else {
+        return SqlType::Custom(lower);
     };
-    let arg = |i: usize| args.get(i).copied().flatten();
-    let mysql = d == Dialect::Mysql;
-    let ty = match (base.as_str(), args.len()) {
-        ("tinyint", 1) if mysql && arg(0) == Some(1) => SqlType::Boolean,
-        ("bool" | "boolean", 0) => SqlType::Boolean,
-        ("int2" | "smallint", _) => SqlType::SmallInt,
-        ("int" | "int4" | "integer", _) => SqlType::Integer,
-        ("int8" | "bigint", _) => SqlType::BigInt,
-        ("float4" | "real", 0) => SqlType::Real,
-        ("float", 0) if mysql => SqlType::Real,
-        ("float8" | "double" | "double precision", 0) => SqlType::Double,
-        ("text", 0) => SqlType::Text,
-        ("tinytext" | "mediumtext" | "longtext", 0) if mysql => SqlType::Text,
-        ("varchar" | "character varying", 1) if arg(0).is_some() => {
-            SqlType::Varchar(arg(0).unwrap_or_default())
+    let arg = |i: usize| args.get(i).copied();
+    let (pg, mysql) = (d == Dialect::Postgres, d == Dialect::Mysql);
+    let n = args.len();
+    // `time(3) with time zone`, `timestamp(3) without time zone`: the zone words may follow
+    // the arguments (PostgreSQL's catalog spelling) or precede them (`timestamptz(3)`).
+    let (base, rest) = match rest.as_str() {
+        "with time zone" | "without time zone" if !base.ends_with("time zone") => {
+            (format!("{base} {rest}"), String::new())
         }
-        ("char", 1) if mysql && arg(0) == Some(36) => SqlType::Uuid,
-        ("bytea" | "blob", 0) => SqlType::Blob,
-        ("tinyblob" | "mediumblob" | "longblob", 0) if mysql => SqlType::Blob,
-        ("numeric" | "decimal", 0) => SqlType::Decimal {
+        _ => (base, rest),
+    };
+    let p_suffix = |name: &str| match arg(0) {
+        Some(p) => format!("{name}({p})"),
+        None => name.to_string(),
+    };
+    let ty = match (base.as_str(), n, rest.as_str()) {
+        ("tinyint", 1, "") if mysql && arg(0) == Some(1) => SqlType::Boolean,
+        ("bool" | "boolean", 0, "") => SqlType::Boolean,
+        // MySQL integer display widths (`int(11)`) mean nothing; `unsigned` does.
+        ("tinyint" | "mediumint" | "smallint" | "int" | "integer" | "bigint", 0 | 1, r)
+            if mysql && !r.is_empty() =>
+        {
+            let base = if base == "integer" { "int" } else { &base };
+            SqlType::Custom(format!("{base} {r}"))
+        }
+        ("tinyint" | "mediumint", 0 | 1, "") if mysql => SqlType::Custom(base.clone()),
+        ("year", 0 | 1, "") if mysql => SqlType::Custom("year".into()),
+        ("int2" | "smallint", _, "") => SqlType::SmallInt,
+        ("int" | "int4" | "integer", _, "") => SqlType::Integer,
+        ("int8" | "bigint", _, "") => SqlType::BigInt,
+        ("serial2" | "smallserial", 0, "") if pg => SqlType::SmallInt,
+        ("serial" | "serial4", 0, "") if pg => SqlType::Integer,
+        ("serial8" | "bigserial", 0, "") if pg => SqlType::BigInt,
+        ("float4" | "real", 0, "") if !mysql => SqlType::Real,
+        // MariaDB's REAL is DOUBLE (unless the REAL_AS_FLOAT mode is on).
+        ("real", 0, "") => SqlType::Double,
+        // PostgreSQL's FLOAT is DOUBLE PRECISION (FLOAT(1..24) is REAL); MySQL's is 4 bytes;
+        // SQLite reads FLOAT back as REAL.
+        ("float", 0, "") if pg => SqlType::Double,
+        ("float", 1, "") if pg => match arg(0) {
+            Some(p) if p <= 24 => SqlType::Real,
+            _ => SqlType::Double,
+        },
+        ("float", 0, "") => SqlType::Real,
+        ("float8" | "double" | "double precision", 0, "") => SqlType::Double,
+        ("text", 0, "") => SqlType::Text,
+        ("tinytext" | "mediumtext" | "longtext", 0, "") if mysql => SqlType::Text,
+        ("varchar" | "character varying", 1, "") => SqlType::Varchar(arg(0).unwrap_or_default()),
+        ("varchar" | "character varying", 0, "") => SqlType::Custom("varchar".into()),
+        ("char" | "character", 1, "") if mysql && arg(0) == Some(36) => SqlType::Uuid,
+        // CHAR means CHAR(1) on PostgreSQL and MySQL; `bpchar` is PostgreSQL's internal name.
+        ("char" | "character" | "bpchar", 0 | 1, "") => {
+            SqlType::Custom(format!("char({})", arg(0).unwrap_or(1)))
+        }
+        ("bytea" | "blob", 0, "") => SqlType::Blob,
+        ("tinyblob" | "mediumblob" | "longblob", 0, "") if mysql => SqlType::Blob,
+        ("numeric" | "decimal", 0, "") => SqlType::Decimal {
             precision: None,
             scale: None,
         },
-        ("numeric" | "decimal", 1 | 2) if arg(0).is_some() => SqlType::Decimal {
+        ("numeric" | "decimal", 1 | 2, "") => SqlType::Decimal {
             precision: arg(0),
             scale: arg(1),
         },
-        ("date", 0) => SqlType::Date,
-        ("time" | "time without time zone", 0) => SqlType::Time,
-        ("timestamp" | "timestamp without time zone", 0) => SqlType::Timestamp {
+        ("date", 0, "") => SqlType::Date,
+        // MySQL/MariaDB: retort's TIME and DATETIME are TIME(6)/DATETIME(6); the fractional
+        // digits are not compared (as for the neutral types).
+        ("time", _, "") if mysql => SqlType::Time,
+        ("time" | "time without time zone", 0, "") => SqlType::Time,
+        ("time" | "time without time zone", 1, "") => SqlType::Custom(p_suffix("time")),
+        ("timetz" | "time with time zone", 0 | 1, "") => SqlType::Custom(p_suffix("timetz")),
+        ("timestamp" | "datetime", _, "") if mysql => SqlType::Timestamp {
             with_time_zone: false,
         },
-        ("datetime", _) if d != Dialect::Postgres => SqlType::Timestamp {
+        ("timestamp" | "timestamp without time zone", 0, "") => SqlType::Timestamp {
             with_time_zone: false,
         },
-        ("timestamptz" | "timestamp with time zone", 0) => SqlType::Timestamp {
+        ("timestamp" | "timestamp without time zone", 1, "") => {
+            SqlType::Custom(p_suffix("timestamp"))
+        }
+        ("datetime", _, "") if !pg => SqlType::Timestamp {
+            with_time_zone: false,
+        },
+        ("timestamptz" | "timestamp with time zone", 0, "") => SqlType::Timestamp {
             with_time_zone: true,
         },
-        ("uuid", 0) => SqlType::Uuid,
-        ("json", 0) => SqlType::Json { binary: false },
-        ("jsonb", 0) => SqlType::Json { binary: true },
+        ("timestamptz" | "timestamp with time zone", 1, "") => {
+            SqlType::Custom(p_suffix("timestamptz"))
+        }
+        ("uuid", 0, "") => SqlType::Uuid,
+        ("json", 0, "") => SqlType::Json { binary: false },
+        ("jsonb", 0, "") => SqlType::Json { binary: true },
         _ => SqlType::Custom(lower),
     };
     ty
+}
+
+/// Splits `base(args) rest` into the base name, its numeric arguments and the rest:
+/// `numeric(10, 2)` -> (`numeric`, [10, 2], ``); `int(10) unsigned` -> (`int`, [10],
+/// `unsigned`). `None` when the parenthesized part is not a list of numbers. `s` is lowercase
+/// with single spaces.
+fn split_type(s: &str) -> Option<(String, Vec<u32>, String)> {
+    match s.find('(') {
+        None => Some((s.to_string(), Vec::new(), String::new())),
+        Some(i) => {
+            let close = s[i..].find(')')? + i;
+            let mut args = Vec::new();
+            for a in s[i + 1..close].split(',') {
+                args.push(a.trim().parse::<u32>().ok()?);
+            }
+            Some((
+                s[..i].trim().to_string(),
+                args,
+                s[close + 1..].trim().to_string(),
+            ))
+        }
+    }
 }
 
 /// Whether two types are the same on dialect `d` once normalized (`int4` and `Integer`,

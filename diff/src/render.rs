@@ -9,7 +9,8 @@
 //! line of its own.
 
 use retort_schema::{
-    AlterColumn, Column, FkAction, ForeignKey, Index, Op, QName, RawSql, SqlType, Table, Value,
+    AlterColumn, Column, Dialect, FkAction, ForeignKey, Index, Op, QName, RawSql, SqlType, Table,
+    Value,
 };
 
 use crate::Note;
@@ -245,6 +246,19 @@ fn index(i: &Index) -> E {
     if let Some(p) = &i.predicate {
         links.push(link("predicate", vec![s(p)]));
     }
+    if !i.dialects.is_empty() {
+        let ds: Vec<String> = i
+            .dialects
+            .iter()
+            .map(|d| match d {
+                Dialect::Sqlite => "Dialect::Sqlite",
+                Dialect::Postgres => "Dialect::Postgres",
+                Dialect::Mysql => "Dialect::Mysql",
+            })
+            .map(str::to_string)
+            .collect();
+        links.push(link("dialects", vec![atom(format!("[{}]", ds.join(", ")))]));
+    }
     chain(
         call("Index::new", vec![s(&i.name), strs(&i.columns)]),
         links,
@@ -335,6 +349,9 @@ fn alter(a: &AlterColumn) -> E {
     }
     if let Some(u) = &a.using {
         links.push(link("using", vec![s(u)]));
+    }
+    if a.truncate {
+        links.push(link("truncate", vec![]));
     }
     chain(
         call("AlterColumn::new", vec![qn(&a.table), s(&a.column)]),

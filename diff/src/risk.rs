@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use retort_schema::{Column, Dialect, Op, QName, Schema, SqlType, Table};
+use retort_schema::{AlterColumn, Column, Dialect, Op, QName, Schema, SqlType, Table};
 
-use crate::normalize::is_narrowing;
+use crate::normalize::{canon_type, is_narrowing};
 use crate::{Note, Risk};
 
 /// Walks `ops` from `from`, attaching notes to the risky ones. `created` are the tables the
@@ -39,10 +39,7 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
                     if is_narrowing(&col.ty, ty, d) {
                         note(
                             Risk::Narrowing,
-                            format!(
-                                "changes the type of `{}.{}` from {} to {}: values that do not fit make it fail or are truncated",
-                                a.table, a.column, col.ty, ty
-                            ),
+                            narrowing_message(a, &col.ty, ty, d),
                         );
                     }
                 }
@@ -62,10 +59,36 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
                 note(
                     Risk::MayFail,
                     format!(
-                        "adds NOT NULL column `{table}.{}` without a default: fails if `{table}` has rows",
-                        column.name
+                        "adds NOT NULL column `{table}.{}` without a default: if `{table}` has rows, PostgreSQL and SQLite fail, while MySQL/MariaDB fills them with {} (the type's implicit default) and succeeds; to mean the same everywhere, give it a `server_default`, or add it nullable, fill it, then make it NOT NULL",
+                        column.name,
+                        mysql_implicit_default(&column.ty)
                     ),
                 );
+            }
+            Op::CreateIndex { table, index } => {
+                if let Some(m) = state
+                    .table(table)
+                    .and_then(|t| partial_index_message(t, index))
+                {
+                    note(Risk::Degraded, m);
+                }
+                if index.unique && existing(table) {
+                    note(
+                        Risk::MayFail,
+                        format!(
+                            "adds unique index `{}` on `{table}` ({}): fails if existing rows hold duplicates",
+                            index.name,
+                            index.columns.join(", ")
+                        ),
+                    );
+                }
+            }
+            Op::CreateTable(t) => {
+                for i in &t.indexes {
+                    if let Some(m) = partial_index_message(t, i) {
+                        note(Risk::Degraded, m);
+                    }
+                }
             }
             Op::AddUnique { table, unique } if existing(table) => note(
                 Risk::MayFail,
@@ -73,14 +96,6 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
                     "adds unique constraint `{}` on `{table}` ({}): fails if existing rows hold duplicates",
                     unique.name,
                     unique.columns.join(", ")
-                ),
-            ),
-            Op::CreateIndex { table, index } if index.unique && existing(table) => note(
-                Risk::MayFail,
-                format!(
-                    "adds unique index `{}` on `{table}` ({}): fails if existing rows hold duplicates",
-                    index.name,
-                    index.columns.join(", ")
                 ),
             ),
             Op::AddPrimaryKey { table, primary_key } if existing(table) => note(
@@ -141,6 +156,121 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
         }
     }
     notes
+}
+
+/// What a narrowing type change does on each database: PostgreSQL and MySQL/MariaDB (strict
+/// mode) fail on a value that does not fit (retort renders no truncating cast) and round to a
+/// smaller scale; SQLite keeps values as they are (it enforces neither lengths nor widths).
+fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) -> String {
+    use SqlType::*;
+    let head = format!(
+        "changes the type of `{}.{}` from {from} to {to}",
+        a.table, a.column
+    );
+    let (f, t) = (canon_type(from, d), canon_type(to, d));
+    match (&f, &t) {
+        (Enum { values: old, .. }, Enum { values: new, .. }) => {
+            let gone: Vec<&str> = old
+                .iter()
+                .filter(|v| !new.contains(v))
+                .map(String::as_str)
+                .collect();
+            format!(
+                "{head}: removes enum value(s) {}: fails on every database if a row holds one",
+                gone.join(", ")
+            )
+        }
+        (_, Varchar(n)) if f.is_string() => {
+            if a.truncate {
+                format!("{head}: `.truncate()` cuts values longer than {n} characters to {n}, on every database")
+            } else {
+                format!(
+                    "{head}: PostgreSQL and MySQL/MariaDB fail if a value is longer than {n} characters (add `.truncate()` to cut such values instead); SQLite does not enforce lengths and keeps longer values as they are"
+                )
+            }
+        }
+        (a, b) if a.is_integer() && b.is_integer() => format!(
+            "{head}: PostgreSQL and MySQL/MariaDB fail if a value is out of {b}'s range; SQLite does not enforce integer widths and keeps every value"
+        ),
+        (
+            Decimal {
+                precision: p1,
+                scale: s1,
+            },
+            Decimal {
+                precision: p2,
+                scale: s2,
+            },
+        ) => {
+            let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
+            let mut parts = Vec::new();
+            if s2 < s1 {
+                parts.push(format!(
+                    "PostgreSQL and MySQL/MariaDB round values to {s2} decimal place(s) (SQLite keeps them as they are)"
+                ));
+            }
+            let digits = |p: &Option<u32>, s: u32| p.map(|p| p.saturating_sub(s));
+            if let Some(i2) = digits(p2, s2) {
+                if digits(p1, s1).is_none_or(|i1| i2 < i1) {
+                    parts.push(format!(
+                        "PostgreSQL and MySQL/MariaDB fail if a value has more than {i2} digit(s) before the point; SQLite keeps values as they are"
+                    ));
+                }
+            }
+            if parts.is_empty() {
+                parts.push("values that do not fit make it fail".into());
+            }
+            format!("{head}: {}", parts.join("; "))
+        }
+        _ => format!(
+            "{head}: fails on PostgreSQL and MySQL/MariaDB if a value does not convert; SQLite keeps values as they are"
+        ),
+    }
+}
+
+/// MySQL/MariaDB have no partial indexes: what a partial index `i` of `t` becomes there, unless
+/// it is left out there (`Index::dialects`). Said on every dialect: the script runs on all.
+pub(crate) fn partial_index_message(t: &Table, i: &retort_schema::Index) -> Option<String> {
+    let p = i.predicate.as_deref()?;
+    if !i.exists_on(Dialect::Mysql) {
+        return None;
+    }
+    let twin = t
+        .indexes
+        .iter()
+        .find(|o| o.name != i.name && o.columns == i.columns && o.exists_on(Dialect::Mysql))
+        .map(|o| format!("; there it duplicates index `{}` (same columns)", o.name))
+        .unwrap_or_default();
+    Some(format!(
+        "index `{}` on `{}` ({}) is partial (`WHERE {p}`): MySQL/MariaDB has no partial indexes and creates it over every row{}{twin}; add `dialects = [\"postgres\", \"sqlite\"]` to the index (`.dialects([Dialect::Postgres, Dialect::Sqlite])` in a script) to leave it out there",
+        i.name,
+        t.qname(),
+        i.columns.join(", "),
+        if i.unique {
+            ", refusing duplicates the predicate would have allowed"
+        } else {
+            ""
+        }
+    ))
+}
+
+/// What MySQL/MariaDB put in the existing rows for a NOT NULL column added without a default.
+fn mysql_implicit_default(ty: &SqlType) -> &'static str {
+    match canon_type(ty, Dialect::Mysql) {
+        SqlType::Boolean
+        | SqlType::SmallInt
+        | SqlType::Integer
+        | SqlType::BigInt
+        | SqlType::Real
+        | SqlType::Double
+        | SqlType::Decimal { .. } => "0",
+        SqlType::Date => "'0000-00-00'",
+        SqlType::Time => "'00:00:00'",
+        SqlType::Timestamp { .. } => "'0000-00-00 00:00:00'",
+        SqlType::Enum { .. } => "the first enum value",
+        SqlType::Custom(_) => "the type's zero value ('' or 0)",
+        _ => "''",
+    }
 }
 
 fn rebuilt_tables(op: &Op, before: &Schema) -> Vec<QName> {

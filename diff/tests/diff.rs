@@ -269,7 +269,7 @@ fn a_new_not_null_column_without_default_may_fail() {
     assert_eq!(risks(&d), [(0, Risk::MayFail)]);
     assert_eq!(
         d.notes[0].message,
-        "adds NOT NULL column `users.age` without a default: fails if `users` has rows"
+        "adds NOT NULL column `users.age` without a default: if `users` has rows, PostgreSQL and SQLite fail, while MySQL/MariaDB fills them with 0 (the type's implicit default) and succeeds; to mean the same everywhere, give it a `server_default`, or add it nullable, fill it, then make it NOT NULL"
     );
 }
 
@@ -1636,5 +1636,60 @@ fn inline_enum_dialects_drop_the_history_type_when_its_last_column_goes() {
         let mut introspected = schema(vec![users_with(vec![col("mood", inline(&["ok"]))])]);
         introspected.collect_enums_from_columns();
         assert_no_change(&introspected, &with_mood(&["ok"]), &o);
+    }
+}
+
+// ---------------------------------------------------------------------------------- downgrades
+
+/// Downgrades get the notes upgrades get: re-adding a NOT NULL column without a default,
+/// narrowing back, removing an enum value.
+#[test]
+fn downgrades_carry_risk_notes_like_upgrades() {
+    let status = |values: &[&str]| SqlType::Enum {
+        name: "status".into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    };
+    let with_enums = |cols: Vec<retort_schema::Column>| {
+        let mut s = schema(vec![users_with(cols)]);
+        s.collect_enums_from_columns();
+        s
+    };
+    for opts in [lite(), pg(), my()] {
+        let d = opts.dialect;
+        // The upgrade drops a NOT NULL column, widens a VARCHAR, adds an enum value.
+        let from = with_enums(vec![
+            col("code", SqlType::Varchar(10)),
+            col("name", SqlType::Varchar(10)),
+            col("state", status(&["a", "b"])),
+        ]);
+        let to = with_enums(vec![
+            col("name", SqlType::Varchar(200)),
+            col("state", status(&["a", "b", "c"])),
+        ]);
+        let up = diff(&from, &to, &opts).ops;
+        let (down, notes) = retort_diff::downgrade_with_notes(&from, &up, d).unwrap();
+        let said: Vec<&str> = notes.iter().map(|n| n.message.as_str()).collect();
+        let has = |what: &[&str]| said.iter().any(|m| what.iter().all(|w| m.contains(w)));
+        assert!(
+            has(&[
+                "adds NOT NULL column `users.code` without a default",
+                "MySQL/MariaDB fills them with ''"
+            ]),
+            "{d}: {said:?}"
+        );
+        assert!(
+            has(&["`users.name`", "longer than 10 characters"]),
+            "{d}: {said:?}"
+        );
+        assert!(
+            has(&["c"]) && (has(&["removes enum value(s) c"]) || has(&["(a, b, c -> a, b)"])),
+            "{d}: removing enum value c is flagged: {said:?}"
+        );
+        // The downgrade body carries them as `// WARNING` comments.
+        let body = retort_diff::render_rust(&down, &notes);
+        assert!(
+            body.contains("// WARNING (may fail): adds NOT NULL column `users.code`"),
+            "{body}"
+        );
     }
 }

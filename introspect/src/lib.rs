@@ -90,12 +90,16 @@
 //!   `ck_<table>_<col>_enum` on an enum column is implied by the type). [`Schema::enums`] is
 //!   filled from the columns.
 //! - SQLite has no comments: they are always `None`.
+//! - Triggers (on their table) and views (on every table their query names) are kept as
+//!   [`Dependent`](retort_schema::Dependent)s of the table, with their SQL, so that a table
+//!   rebuild can recreate them; the differ ignores them.
 //!
 //! # Known gaps
 //!
 //! - Generated (computed) columns are reported as plain columns without a default: the model
 //!   has no place for the generation expression.
-//! - Views, sequences, triggers, functions are not read; PostgreSQL partitions are skipped
+//! - Sequences and functions are not read, nor triggers and views outside SQLite (PostgreSQL
+//!   and MariaDB keep them across their own ALTERs); PostgreSQL partitions are skipped
 //!   (their parent table is read).
 //! - An enum type living in another schema than the table using it is named unqualified.
 //! - MySQL 8 (as opposed to MariaDB) is handled from its documentation (unquoted literal

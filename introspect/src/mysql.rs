@@ -499,6 +499,7 @@ pub(crate) fn build(
                     columns: cols,
                     unique,
                     predicate: None,
+                    dialects: Vec::new(),
                 });
             }
         }

@@ -504,6 +504,7 @@ pub(crate) fn build(
             columns: i.columns.clone(),
             unique: i.unique,
             predicate: i.predicate.clone(),
+            dialects: Vec::new(),
         });
     }
 

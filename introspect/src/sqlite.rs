@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use retort_schema::{
-    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, QName, Schema, SqlType, Table,
-    Unique,
+    naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey,
+    QName, Schema, SqlType, Table, Unique,
 };
 use sqlx::{Row, SqliteConnection};
 
@@ -19,7 +19,7 @@ use crate::{IntrospectError, Introspection, Options};
 // Queries
 
 const Q_MASTER: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
-     WHERE type IN ('table', 'index') ORDER BY name";
+     WHERE type IN ('table', 'index', 'trigger', 'view') ORDER BY name";
 
 const Q_COLUMNS: &str = "SELECT m.name AS tbl, p.cid, p.name, p.type, p.\"notnull\", \
      p.dflt_value, p.pk, p.hidden \
@@ -648,6 +648,7 @@ pub(crate) fn build(
                 columns: cols,
                 unique: first.unique,
                 predicate: if first.partial { predicate } else { None },
+                dialects: Vec::new(),
             }),
         }
     }
@@ -705,11 +706,58 @@ pub(crate) fn build(
         });
     }
 
+    dependents(master, &mut tables);
     let schema = Schema {
         tables: tables.into_values().map(|(t, _)| t).collect(),
         enums: Vec::new(),
     };
     Ok(finish(schema, true))
+}
+
+/// Triggers (on their table) and views (on every table their query names) as
+/// [`Dependent`]s, so that a table rebuild can recreate them.
+fn dependents(master: &[MasterRow], tables: &mut BTreeMap<&str, (Table, ParsedTable)>) {
+    for m in master {
+        let Some(sql) = m.sql.as_deref() else {
+            continue;
+        };
+        match m.kind.as_str() {
+            "trigger" => {
+                let key = tables
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(&m.tbl_name))
+                    .copied();
+                if let Some((t, _)) = key.and_then(|k| tables.get_mut(k)) {
+                    t.dependents.push(Dependent {
+                        kind: DependentKind::Trigger,
+                        name: m.name.clone(),
+                        sql: sql.to_string(),
+                    });
+                }
+            }
+            "view" => {
+                // Every identifier of the query that names a table (a false positive only
+                // costs recreating the view around a rebuild).
+                let names: Vec<String> = tokenize(sql, false)
+                    .into_iter()
+                    .filter_map(|t| match t.tok {
+                        Tok::Word(w) | Tok::Ident(w) => Some(w.to_lowercase()),
+                        _ => None,
+                    })
+                    .collect();
+                for (name, (t, _)) in tables.iter_mut() {
+                    if names.contains(&name.to_lowercase()) {
+                        t.dependents.push(Dependent {
+                            kind: DependentKind::View,
+                            name: m.name.clone(),
+                            sql: sql.to_string(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1014,6 +1062,7 @@ mod tests {
                 columns: vec!["user_id".into()],
                 unique: false,
                 predicate: Some("user_id > 0".into()),
+                dialects: Vec::new(),
             }]
         );
         assert_eq!(
@@ -1030,5 +1079,60 @@ mod tests {
         );
         assert_eq!(s.enums.len(), 1);
         assert_eq!(s.enums[0].name, "users_mood");
+    }
+
+    #[test]
+    fn triggers_and_views_are_kept_as_dependents_of_their_tables() {
+        let row = |kind: &str, name: &str, tbl: &str, sql: &str| MasterRow {
+            kind: kind.into(),
+            name: name.into(),
+            tbl_name: tbl.into(),
+            sql: Some(sql.into()),
+        };
+        let master = vec![
+            row("table", "users", "users", "CREATE TABLE users (id INTEGER PRIMARY KEY)"),
+            row("table", "posts", "posts", "CREATE TABLE posts (id INTEGER PRIMARY KEY)"),
+            row("table", "log", "log", "CREATE TABLE log (note TEXT)"),
+            row(
+                "trigger",
+                "trg",
+                "users",
+                "CREATE TRIGGER trg AFTER INSERT ON users BEGIN INSERT INTO log VALUES (NEW.id); END",
+            ),
+            row(
+                "view",
+                "v",
+                "v",
+                "CREATE VIEW v AS SELECT u.id FROM \"Users\" u JOIN posts p ON p.id = u.id",
+            ),
+        ];
+        let columns = vec![
+            col("users", 0, "id", "INTEGER", false, 1),
+            col("posts", 0, "id", "INTEGER", false, 1),
+            col("log", 0, "note", "TEXT", false, 0),
+        ];
+        let s = build(&master, &columns, &[], &[], &Options::default()).unwrap();
+        let deps = |t: &str| -> Vec<(DependentKind, String)> {
+            s.table(&QName::new(t))
+                .unwrap()
+                .dependents
+                .iter()
+                .map(|d| (d.kind, d.name.clone()))
+                .collect()
+        };
+        assert_eq!(
+            deps("users"),
+            [
+                (DependentKind::Trigger, "trg".to_string()),
+                (DependentKind::View, "v".to_string())
+            ]
+        );
+        assert_eq!(deps("posts"), [(DependentKind::View, "v".to_string())]);
+        // The trigger's body names `log`, but a trigger belongs to the table it is on.
+        assert!(deps("log").is_empty());
+        assert!(
+            s.tables.iter().all(|t| t.name != "v"),
+            "a view is not a table"
+        );
     }
 }

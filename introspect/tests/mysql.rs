@@ -200,12 +200,14 @@ async fn rich_schema_is_read_field_by_field() {
             columns: vec!["t".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
         Index {
             name: "ix_order_v_ts".into(),
             columns: vec!["v".into(), "ts".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
     ];
     let got_order = s.table(&QName::new("order")).unwrap();
@@ -274,6 +276,7 @@ async fn rich_schema_is_read_field_by_field() {
         columns: vec!["role".into(), "org_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     }];
     assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);
 

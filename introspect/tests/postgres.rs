@@ -206,12 +206,14 @@ CREATE TABLE S.x (a INTEGER);
             columns: vec!["Mixed Case".into()],
             unique: true,
             predicate: Some(r#"("Mixed Case" IS NOT NULL)"#.into()),
+            dialects: Vec::new(),
         },
         Index {
             name: "ix_order_v_ts".into(),
             columns: vec!["v".into(), "ts".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
     ];
     let got_order = schema.table(&q("order")).unwrap();
@@ -282,6 +284,7 @@ CREATE TABLE S.x (a INTEGER);
         columns: vec!["role".into(), "org_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     }];
     assert_eq!(schema.table(&q("memberships")).unwrap(), &m);
 

@@ -144,12 +144,14 @@ async fn rich_schema_is_read_field_by_field() {
             columns: vec!["Mixed Case".into()],
             unique: true,
             predicate: Some(r#""Mixed Case" IS NOT NULL"#.into()),
+            dialects: Vec::new(),
         },
         Index {
             name: "ix_order_v_ts".into(),
             columns: vec!["v".into(), "ts".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
     ];
     order.checks = vec![Check {
@@ -232,6 +234,7 @@ async fn rich_schema_is_read_field_by_field() {
         columns: vec!["role".into(), "org_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     }];
     assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);
 

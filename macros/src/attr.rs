@@ -75,6 +75,38 @@ pub struct IndexAttr {
     pub columns: Option<StrList>,
     pub unique: bool,
     pub predicate: Option<LitStr>,
+    /// `dialects = ["postgres", "sqlite"]`: the databases the index exists on (empty: all).
+    pub dialects: Vec<DialectName>,
+}
+
+/// A database named in `dialects = [..]` (the macro crate does not depend on retort-schema;
+/// the generated code names `retort_schema::Dialect::<variant>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialectName {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl DialectName {
+    /// The names `retort_schema::Dialect::parse` accepts.
+    fn parse(s: &str) -> Option<DialectName> {
+        match s.to_ascii_lowercase().as_str() {
+            "sqlite" | "sqlite3" => Some(DialectName::Sqlite),
+            "postgres" | "postgresql" | "pg" => Some(DialectName::Postgres),
+            "mysql" | "mariadb" => Some(DialectName::Mysql),
+            _ => None,
+        }
+    }
+
+    /// The variant of `retort_schema::Dialect`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            DialectName::Sqlite => "Sqlite",
+            DialectName::Postgres => "Postgres",
+            DialectName::Mysql => "Mysql",
+        }
+    }
 }
 
 pub struct UniqueAttr {
@@ -643,6 +675,7 @@ fn index(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<IndexA
         columns: None,
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     };
     let mut seen = Vec::new();
     meta.parse_nested_meta(|m| {
@@ -657,12 +690,82 @@ fn index(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<IndexA
             COLUMNS => out.columns = str_list(&m, k, errs)?,
             UNIQUE => out.unique = flag(&m, k, errs)?.is_some_and(|f| f.value),
             WHERE => out.predicate = string(&m, k, "\"deleted_at IS NULL\"", errs)?,
+            DIALECTS => out.dialects = dialect_list(&m, k, errs)?,
             _ => unreachable_key(&m, errs)?,
         }
         Ok(())
     })?;
     out.reported = errs.len() > before;
     Ok(Some(out))
+}
+
+/// `dialects = ["postgres", "sqlite"]`: database names (`sqlite`, `postgres`, `mysql`; also
+/// `postgresql`, `pg`, `mariadb`), at least one, each once.
+fn dialect_list(
+    meta: &ParseNestedMeta,
+    key: &str,
+    errs: &mut Errors,
+) -> syn::Result<Vec<DialectName>> {
+    const EXAMPLE: &str = "write `dialects = [\"postgres\", \"sqlite\"]`";
+    if !meta.input.peek(syn::Token![=]) {
+        errs.on(
+            &meta.path,
+            format!("`{key}` expects a list of databases: {EXAMPLE}"),
+        );
+        skip_value(meta)?;
+        return Ok(Vec::new());
+    }
+    let e: Expr = meta.value()?.parse()?;
+    let Expr::Array(arr) = &e else {
+        errs.on(
+            &e,
+            format!(
+                "`{key}` expects a list of databases, found {}: {EXAMPLE}",
+                describe(&e)
+            ),
+        );
+        return Ok(Vec::new());
+    };
+    if arr.elems.is_empty() {
+        errs.on(
+            &e,
+            format!(
+                "`{key}` lists at least one database (an index on none is no index): {EXAMPLE}"
+            ),
+        );
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for el in &arr.elems {
+        let Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(s), ..
+        }) = el
+        else {
+            errs.on(
+                el,
+                format!(
+                    "`{key}` lists databases as strings, found {}: {EXAMPLE}",
+                    describe(el)
+                ),
+            );
+            continue;
+        };
+        match DialectName::parse(&s.value()) {
+            Some(d) if out.contains(&d) => {
+                errs.on(s, format!("database `{}` is listed twice in `{key}`", s.value()));
+            }
+            Some(d) => out.push(d),
+            None => errs.on(
+                s,
+                format!(
+                    "unknown database `{}` in `{key}`: expected `sqlite`, `postgres` or `mysql` (MySQL and MariaDB){}",
+                    s.value(),
+                    crate::util::did_you_mean(&s.value(), ["sqlite", "postgres", "mysql", "mariadb"])
+                ),
+            ),
+        }
+    }
+    Ok(out)
 }
 
 fn unique(meta: &ParseNestedMeta, errs: &mut Errors) -> syn::Result<Option<UniqueAttr>> {

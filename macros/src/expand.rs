@@ -193,18 +193,23 @@ fn generate(c: &Container) -> TokenStream {
     for f in c.columns() {
         let col = f.column.as_str();
         let a = &f.attrs;
-        if a.unique.is_some_and(|u| u.value) {
+        let unique = a.unique.is_some_and(|u| u.value);
+        let index = a.index.is_some_and(|u| u.value);
+        // `unique, index` is one unique index (SQLAlchemy's meaning), not a unique constraint
+        // plus a second, redundant plain index.
+        if unique && !index {
             uniques.push(quote!(#r::Unique {
                 name: #r::naming::unique(#table, &[#col]),
                 columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
             }));
         }
-        if a.index.is_some_and(|u| u.value) {
+        if index {
             indexes.push(quote!(#r::Index {
                 name: #r::naming::index(#table, &[#col]),
                 columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
-                unique: false,
+                unique: #unique,
                 predicate: ::core::option::Option::None,
+                dialects: ::std::vec::Vec::new(),
             }));
         }
         if let Some(rf) = &a.references {
@@ -230,6 +235,31 @@ fn generate(c: &Container) -> TokenStream {
         }
     }
 
+    // Names the convention gives to indexes and unique constraints the model does not name:
+    // the differ matches those by columns (`Table::convention_names`).
+    let mut conventions = Vec::new();
+    for f in c.columns() {
+        let col = f.column.as_str();
+        if f.attrs.unique.is_some_and(|u| u.value) {
+            conventions.push(quote!(#r::naming::unique(#table, &[#col])));
+        }
+        if f.attrs.index.is_some_and(|u| u.value) {
+            conventions.push(quote!(#r::naming::index(#table, &[#col])));
+        }
+    }
+    for ix in c.attrs.indexes.iter().filter(|ix| ix.name.is_none()) {
+        if let Some(cols) = &ix.columns {
+            let values = cols.values();
+            conventions.push(quote!(#r::naming::index(#table, &[#(#values),*])));
+        }
+    }
+    for u in c.attrs.uniques.iter().filter(|u| u.name.is_none()) {
+        if let Some(cols) = &u.columns {
+            let values = cols.values();
+            conventions.push(quote!(#r::naming::unique(#table, &[#(#values),*])));
+        }
+    }
+
     for ix in &c.attrs.indexes {
         let Some(cols) = &ix.columns else { continue };
         let values = cols.values();
@@ -240,11 +270,16 @@ fn generate(c: &Container) -> TokenStream {
         let unique = ix.unique;
         let predicate = opt_string(ix.predicate.as_ref());
         let columns = lits(&cols.items);
+        let dialects = ix
+            .dialects
+            .iter()
+            .map(|d| syn::Ident::new(d.variant(), proc_macro2::Span::call_site()));
         indexes.push(quote!(#r::Index {
             name: #name,
             columns: #columns,
             unique: #unique,
             predicate: #predicate,
+            dialects: ::std::vec::Vec::from([#(#r::Dialect::#dialects),*]),
         }));
     }
     for u in &c.attrs.uniques {
@@ -326,6 +361,7 @@ fn generate(c: &Container) -> TokenStream {
                     __table.uniques = ::std::vec::Vec::from([#(#uniques),*]);
                     __table.foreign_keys = ::std::vec::Vec::from([#(#fks),*]);
                     __table.checks = ::std::vec::Vec::from([#(#checks),*]);
+                    __table.convention_names = ::std::vec::Vec::from([#(#conventions),*]);
                     __table
                 }
             }
@@ -463,6 +499,36 @@ mod tests {
                 "column `id` is listed twice in `primary_key`",
                 "unknown column `emial` in `unique(columns = ..)`: struct `T` has no such column (did you mean `email`?)"
             ]
+        );
+    }
+
+    #[test]
+    fn index_dialects_name_databases() {
+        let errs = errors(quote! {
+            #[table(index(columns = ["a"], where = "a > 0", dialects = ["postgres", "mariadb", "postgress", "sqlite", "sqlite"]))]
+            #[table(index(columns = ["a"], dialects = []))]
+            #[table(index(columns = ["a"], dialects = "postgres"))]
+            struct T { id: i64, a: i32 }
+        });
+        assert_eq!(
+            errs,
+            [
+                "unknown database `postgress` in `dialects`: expected `sqlite`, `postgres` or `mysql` (MySQL and MariaDB) (did you mean `postgres`?)",
+                "database `sqlite` is listed twice in `dialects`",
+                "`dialects` lists at least one database (an index on none is no index): write `dialects = [\"postgres\", \"sqlite\"]`",
+                "`dialects` expects a list of databases, found a string: write `dialects = [\"postgres\", \"sqlite\"]`",
+            ]
+        );
+        let out = expand(quote! {
+            #[table(index(columns = ["a"], where = "a > 0", dialects = ["postgres", "sqlite"]))]
+            struct T { id: i64, a: i32 }
+        })
+        .unwrap()
+        .to_string()
+        .replace(' ', "");
+        assert!(
+            out.contains("dialects:::std::vec::Vec::from([::retort::__private::Dialect::Postgres,::retort::__private::Dialect::Sqlite])"),
+            "{out}"
         );
     }
 

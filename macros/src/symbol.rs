@@ -15,6 +15,7 @@ pub const CHECK: &str = "check";
 pub const FOREIGN_KEY: &str = "foreign_key";
 pub const COLUMNS: &str = "columns";
 pub const WHERE: &str = "where";
+pub const DIALECTS: &str = "dialects";
 pub const EXPR: &str = "expr";
 pub const REFERENCES: &str = "references";
 pub const ON_DELETE: &str = "on_delete";
@@ -64,7 +65,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     SKIP,
 ];
 
-pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE, WHERE];
+pub const INDEX_KEYS: &[&str] = &[NAME, COLUMNS, UNIQUE, WHERE, DIALECTS];
 pub const UNIQUE_KEYS: &[&str] = &[NAME, COLUMNS];
 pub const CHECK_KEYS: &[&str] = &[NAME, EXPR];
 pub const FOREIGN_KEY_KEYS: &[&str] =

@@ -94,6 +94,7 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
                     columns: Vec::new(),
                     unique: false,
                     predicate: None,
+                    dialects: Vec::new(),
                 });
             }
         }

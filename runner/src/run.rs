@@ -80,6 +80,14 @@ pub enum Event {
     },
     /// Anything else worth telling the user.
     Note(String),
+    /// A table a migration is about to change differs in the database from what the history
+    /// says (changed by hand): the migration's SQL is planned against the database.
+    Drift {
+        revision: String,
+        table: String,
+        /// What the database has that the history does not, as changes from the history.
+        differences: String,
+    },
 }
 
 /// What a run did.
@@ -231,6 +239,7 @@ async fn locked_run(
         events,
         in_tx: false,
         state: Schema::default(),
+        live: None,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -421,8 +430,14 @@ struct Exec<'a> {
     events: &'a mut (dyn FnMut(Event) + Send),
     d: Dialect,
     in_tx: bool,
-    /// The schema as the statements run so far leave it (replayed, then carried forward).
+    /// The schema the history says the statements run so far leave (replayed, then carried
+    /// forward): what [`Exec::live`] is compared with to report drift.
     state: Schema,
+    /// The database's schema as the statements run so far leave it (introspected, then
+    /// carried forward), which every operation's SQL is planned against; `None` until first
+    /// needed, and again after a step the carried-forward schema cannot follow (raw SQL, a
+    /// Rust hook, migrations another process applied).
+    live: Option<Schema>,
 }
 
 impl Exec<'_> {
@@ -588,11 +603,70 @@ impl Exec<'_> {
         Ok(Report { applied })
     }
 
-    /// Carries the replayed state over a step another process ran.
+    /// Carries the replayed state over a step another process ran (the live schema is read
+    /// again).
     fn advance_state(&mut self, step: &Step) -> Result<(), RunError> {
         let m = self.set.script(&step.revision)?.migration(step.direction);
         for op in m.ops() {
             let _ = apply_op(op, &mut self.state, Some(self.d));
+        }
+        self.live = None;
+        Ok(())
+    }
+
+    /// The live schema (read once, then carried forward; read again after opaque steps).
+    /// If the database cannot be read (catalog permissions, a definition introspection does
+    /// not understand), the run goes on against the history's replay, as offline, with a note.
+    async fn live(&mut self) -> Result<&Schema, RunError> {
+        if self.live.is_none() {
+            // A failed catalog query aborts a PostgreSQL transaction: fence it.
+            let fenced = self.in_tx && self.d == Dialect::Postgres;
+            if fenced {
+                self.db.execute("SAVEPOINT retort_introspect").await?;
+            }
+            let read = crate::live::read(self.db, &self.opts.version_table).await;
+            if fenced {
+                let end = if read.is_ok() {
+                    "RELEASE SAVEPOINT retort_introspect"
+                } else {
+                    "ROLLBACK TO SAVEPOINT retort_introspect"
+                };
+                self.db.execute(end).await?;
+            }
+            let s = match read {
+                Ok(mut s) => {
+                    crate::live::reconcile(&mut s, &self.state, self.d);
+                    s
+                }
+                Err(e) => {
+                    (self.events)(Event::Note(format!(
+                        "cannot read the database's schema ({e}); the SQL is planned against the history instead, which may not match a database changed by hand"
+                    )));
+                    self.state.clone()
+                }
+            };
+            self.live = Some(s);
+        }
+        Ok(self.live.get_or_insert_with(Schema::default))
+    }
+
+    /// Reports the tables `m` changes whose live shape differs from the history's.
+    async fn report_drift(&mut self, revision: &str, m: &crate::Migration) -> Result<(), RunError> {
+        let d = self.d;
+        self.live().await?;
+        let Some(live) = self.live.as_ref() else {
+            return Ok(());
+        };
+        let found: Vec<(QName, String)> = crate::live::touched(m.ops().into_iter(), live)
+            .into_iter()
+            .filter_map(|q| crate::live::drift(live, &self.state, &q, d).map(|x| (q, x)))
+            .collect();
+        for (q, differences) in found {
+            (self.events)(Event::Drift {
+                revision: revision.to_string(),
+                table: q.to_string(),
+                differences,
+            });
         }
         Ok(())
     }
@@ -634,6 +708,7 @@ impl Exec<'_> {
             message: header.message.clone(),
         });
         let m = script.migration(step.direction);
+        self.report_drift(&rev, &m).await?;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -641,8 +716,9 @@ impl Exec<'_> {
         for s in m.steps() {
             match s {
                 MigrationStep::Op(op) => {
+                    let d = self.d;
                     let stmts =
-                        render(op, self.d, &self.state).map_err(|source| RunError::Render {
+                        render(op, d, self.live().await?).map_err(|source| RunError::Render {
                             revision: rev.clone(),
                             direction: dir,
                             source,
@@ -712,8 +788,26 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
+                    let renames = match op {
+                        retort_schema::Op::RenameTable { .. } => true,
+                        retort_schema::Op::AlterColumn(a) => a.new_name.is_some(),
+                        _ => false,
+                    };
+                    if matches!(op, retort_schema::Op::Sql(_))
+                        || (renames && self.d == Dialect::Sqlite)
+                    {
+                        // Opaque, or SQLite rewrote the SQL of the triggers and views that
+                        // name what was renamed: read the database again before the next
+                        // operation.
+                        self.live = None;
+                    } else if let Some(live) = &mut self.live {
+                        if apply_op(op, live, Some(self.d)).is_err() {
+                            self.live = None;
+                        }
+                    }
                 }
                 MigrationStep::Run(hook) => {
+                    self.live = None;
                     if let Err(e) = hook(self.db).await {
                         let consequence = if self.transactional() {
                             self.consequence(rows_before, &committed, whole_tx)

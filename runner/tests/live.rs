@@ -98,6 +98,7 @@ fn l2_up(m: &mut Migration) {
             columns: s(&["author_id"]),
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         },
     );
 }
@@ -712,25 +713,15 @@ async fn ops_on_objects_made_with_raw_sql(d: Dialect) {
         script("r1", &[], None, r1_up, nothing),
         script("r2", &["r1"], None, r2_up, nothing),
     ]);
-    let r = upgrade(&mut db, &set, "head", &opts(), &mut no_events()).await;
-    if d == Dialect::Sqlite {
-        // SQLite's ADD COLUMN may need a rebuild, which needs the table's shape.
-        let e = r.unwrap_err();
-        let msg = e.to_string();
-        assert!(matches!(e, RunError::Render { .. }), "{e:?}");
-        assert!(
-            msg.contains("add column legacy.note") && msg.contains("r2"),
-            "{msg}"
-        );
-        assert_eq!(versions(&mut db).await, s(&["r1"]));
-    } else {
-        // Elsewhere ADD COLUMN needs nothing but the operation: rendered anyway.
-        r.unwrap();
-        let cat = catalog(&mut db).await;
-        assert!(cat
-            .iter()
-            .any(|r| r[0].as_deref() == Some("legacy") && r[1].as_deref() == Some("note")));
-    }
+    // The runner plans against the live schema, read again after raw SQL: the table the
+    // replay cannot see is there (SQLite's ADD COLUMN may need a rebuild, which needs it).
+    upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap();
+    let cat = catalog(&mut db).await;
+    assert!(cat
+        .iter()
+        .any(|r| r[0].as_deref() == Some("legacy") && r[1].as_deref() == Some("note")));
     db.close().await.unwrap();
     t.drop().await;
 }

@@ -205,8 +205,8 @@ pub mod __private {
     pub use inventory;
     pub use retort_runner::Script;
     pub use retort_schema::{
-        naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType, Table,
-        Unique,
+        naming, Check, Column, Dialect, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType,
+        Table, Unique,
     };
 
     /// Whether the column gets auto-increment: an explicit `autoincrement = ..` wins, else an

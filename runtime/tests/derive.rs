@@ -249,18 +249,21 @@ fn indexes_uniques_checks() {
                 columns: vec!["org_id".into()],
                 unique: false,
                 predicate: None,
+                dialects: Vec::new(),
             },
             Index {
                 name: "ix_accounts_org_email".into(),
                 columns: vec!["org_id".into(), "email".into()],
                 unique: true,
                 predicate: None,
+                dialects: Vec::new(),
             },
             Index {
                 name: "ix_accounts_handle_name".into(),
                 columns: vec!["handle_name".into()],
                 unique: false,
                 predicate: Some("deleted_at IS NULL".into()),
+                dialects: Vec::new(),
             },
         ]
     );
@@ -386,4 +389,25 @@ fn target_schema_equals_explicit_list() {
     assert_eq!(names, ["accounts", "orgs", "audit.audit_entry"]);
     let enums: Vec<&str> = explicit.enums.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(enums, ["account_state", "colour"]);
+}
+
+#[test]
+fn convention_names_are_the_indexes_and_uniques_the_model_did_not_name() {
+    // Matched by columns whatever the database calls them; explicit names by name.
+    let t = Account::table();
+    let mut names = t.convention_names.clone();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "ix_accounts_handle_name",
+            "ix_accounts_org_id",
+            "uq_accounts_email"
+        ]
+    );
+    assert!(!names.contains(&"ix_accounts_org_email".to_string()));
+    let mut a = AuditEntry::table().convention_names;
+    a.sort();
+    assert_eq!(a, ["uq_audit_entry_account_id_label"]);
+    assert_eq!(Org::table().convention_names, ["uq_orgs_name"]);
 }

@@ -147,6 +147,7 @@ impl Index {
             columns: strings(columns),
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         }
     }
 
@@ -160,6 +161,14 @@ impl Index {
     #[inline(never)]
     pub fn predicate(mut self, predicate: impl Into<String>) -> Self {
         self.predicate = Some(predicate.into());
+        self
+    }
+
+    /// Only on these databases (e.g. a partial index left out on MySQL/MariaDB, which has no
+    /// partial indexes); see [`Index::dialects`].
+    #[inline(never)]
+    pub fn dialects(mut self, dialects: impl IntoIterator<Item = crate::Dialect>) -> Self {
+        self.dialects = dialects.into_iter().collect();
         self
     }
 }
@@ -312,6 +321,14 @@ impl AlterColumn {
     #[inline(never)]
     pub fn using(mut self, expr: impl Into<String>) -> Self {
         self.using = Some(expr.into());
+        self
+    }
+
+    /// With a change to a shorter `VARCHAR(n)`/`CHAR(n)`: cut longer values to `n` characters
+    /// (on every database) instead of failing on them, which is what a narrowing does without it.
+    #[inline(never)]
+    pub fn truncate(mut self) -> Self {
+        self.truncate = true;
         self
     }
 }

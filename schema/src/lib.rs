@@ -16,7 +16,8 @@ mod types;
 
 pub use dialect::Dialect;
 pub use model::{
-    Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, QName, Schema, Table, Unique,
+    Check, Column, Dependent, DependentKind, EnumType, FkAction, ForeignKey, Index, PrimaryKey,
+    QName, Schema, Table, Unique,
 };
 pub use ops::{reverse_all, AlterColumn, ApplyError, Op, RawSql, Value};
 pub use types::SqlType;

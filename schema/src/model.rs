@@ -140,6 +140,37 @@ pub struct Table {
     pub checks: Vec<Check>,
     /// Earlier names of this table (`#[table(renamed_from = "..")]`): a hint for the differ.
     pub renamed_from: Vec<String>,
+    /// Index and unique-constraint names the naming convention gave because the model did not
+    /// name them (`#[column(unique)]`, `#[table(index(columns = [..]))]` without `name`): the
+    /// differ matches those by columns, whatever the database calls them. Every other name is
+    /// explicit and compared by name (scripts and introspection leave this empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub convention_names: Vec<String>,
+    /// Objects of the database that depend on this table and that retort does not manage
+    /// (triggers, views that read it), kept as their SQL: read by introspection so that a
+    /// SQLite table rebuild can recreate them. The differ ignores them, so models never drop
+    /// them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependents: Vec<Dependent>,
+}
+
+/// What a [`Dependent`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum DependentKind {
+    /// A trigger on the table (dropped with it).
+    Trigger,
+    /// A view whose query reads the table.
+    View,
+}
+
+/// A trigger or view depending on a table, opaque to retort: its name and the SQL that
+/// creates it, as the database keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Dependent {
+    pub kind: DependentKind,
+    pub name: String,
+    /// The `CREATE TRIGGER` / `CREATE VIEW` statement.
+    pub sql: String,
 }
 
 impl Table {
@@ -156,6 +187,8 @@ impl Table {
             foreign_keys: Vec::new(),
             checks: Vec::new(),
             renamed_from: Vec::new(),
+            convention_names: Vec::new(),
+            dependents: Vec::new(),
         }
     }
 
@@ -245,6 +278,18 @@ pub struct Index {
     pub unique: bool,
     /// Partial index predicate (PostgreSQL and SQLite).
     pub predicate: Option<String>,
+    /// The databases the index exists on; empty: every database. A partial index that must not
+    /// become a full index on MySQL/MariaDB (which has no partial indexes) lists
+    /// `[Postgres, Sqlite]`: retort then neither creates nor expects it there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dialects: Vec<crate::Dialect>,
+}
+
+impl Index {
+    /// Whether the index exists on `d` (see [`Index::dialects`]).
+    pub fn exists_on(&self, d: crate::Dialect) -> bool {
+        self.dialects.is_empty() || self.dialects.contains(&d)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -114,6 +114,10 @@ pub struct AlterColumn {
     pub comment: Option<Option<String>>,
     /// Conversion expression for a type change (PostgreSQL `USING`), in terms of the column.
     pub using: Option<String>,
+    /// A change to a shorter string type cuts longer values to the new length (on every
+    /// database) instead of failing on them. Never set by autogenerate: the script asks for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncate: bool,
 }
 
 impl AlterColumn {

@@ -381,6 +381,20 @@ pub(crate) fn create_index_sql(t: &Table, idx: &Index, d: Dialect) -> String {
     s
 }
 
+/// MySQL/MariaDB have no partial indexes: what happens to `idx` there, when it has a predicate.
+pub(crate) fn partial_index_note(idx: &Index, d: Dialect) -> Option<String> {
+    let p = idx.predicate.as_deref().filter(|_| d == Dialect::Mysql)?;
+    Some(format!(
+        "MySQL/MariaDB has no partial indexes: `{}` covers every row (`WHERE {p}` is dropped{}); add `dialects = [\"postgres\", \"sqlite\"]` to the index to leave it out here",
+        idx.name,
+        if idx.unique {
+            ", and it refuses duplicates the predicate would have allowed"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// `DROP INDEX` for the index `name` on `table`.
 pub(crate) fn drop_index_sql(table: &QName, name: &str, d: Dialect) -> String {
     match d {

@@ -71,7 +71,9 @@
 //!   table is never schema-qualified (SQLite resolves it in the child's database).
 //! - MySQL primary keys are unnamed (`PRIMARY KEY (..)`): MySQL always calls them `PRIMARY`.
 //! - Partial indexes (`Index::predicate`): PostgreSQL and SQLite; on MySQL/MariaDB, which have
-//!   none, the predicate is not rendered and the index covers every row.
+//!   none, the predicate is not rendered and the index covers every row (the statement's
+//!   comment says so). An index is neither created nor dropped on a database its
+//!   `Index::dialects` leaves out.
 //! - MySQL/MariaDB cannot index a whole `LONGTEXT`/`LONGBLOB`/`JSON` column: a non-unique index
 //!   on one uses a prefix of [`MYSQL_TEXT_INDEX_PREFIX`] characters. A unique index or
 //!   constraint gets no prefix (a prefix would enforce uniqueness of the prefix only); MariaDB
@@ -95,27 +97,34 @@
 //! Known limits:
 //! - PostgreSQL `CreateTable` does not create the enum types its columns use: a `CreateEnum`
 //!   comes first ([`create_schema`] does that itself).
-//! - PostgreSQL `SetEnumValues` restores column defaults around the type swap, but a CHECK or
-//!   index predicate comparing the column with an enum literal is bound to the old type and
-//!   makes the `ALTER COLUMN .. TYPE` fail: drop and recreate it around the change.
+//! - PostgreSQL `SetEnumValues` does not recreate views using a column of the type (they are
+//!   not in the schema model): a guard statement fails first, naming the views and what to do.
 //! - MySQL `DropPrimaryKey` fails while the key's column is `AUTO_INCREMENT` (MySQL requires
 //!   an auto-increment column to be a key).
 //!
-//! - PostgreSQL: `ALTER TABLE` for everything. A type change is `ALTER COLUMN .. TYPE ..
-//!   USING "col"::newtype` (`"col"::text::newtype` to or from an enum; `AlterColumn::using`
-//!   wins), with the column default dropped before and set again after (an old default may not
+//! - PostgreSQL: `ALTER TABLE` for everything. A type change is `ALTER COLUMN .. TYPE ..`,
+//!   with no `USING` where an assignment cast exists (to a string type, between numeric types,
+//!   between date/time types), so a value that does not fit fails (a string too long, a number
+//!   out of range) as in MariaDB's strict mode; otherwise `USING "col"::newtype`
+//!   (`"col"::text::newtype` to or from an enum). `AlterColumn::using` wins;
+//!   `AlterColumn::truncate` casts explicitly (`"col"::VARCHAR(n)` cuts longer strings). The
+//!   column default is dropped before and set again after (an old default may not
 //!   cast). A rename is the last statement, so `using` refers to the old name. Enum types:
 //!   `CREATE TYPE`, `DROP TYPE`, `ALTER TYPE .. ADD VALUE .. [BEFORE ..]` (marked autocommit:
 //!   PostgreSQL 12+ accepts it in a transaction but no statement of that transaction may use
 //!   the value), and `SetEnumValues` as a safe rewrite: rename the type to `<name>__old`,
 //!   create the new type, `ALTER COLUMN .. TYPE new USING col::text::new` for every column of
-//!   that type (default dropped and restored around it), drop the old type. A value still in
-//!   use that the new list lacks makes the cast fail, and nothing changes.
+//!   that type (default, partial indexes whose predicate and CHECKs whose expression name the
+//!   column dropped before and created again after: they are bound to the old type), drop the
+//!   old type. A `DO` block first fails with a message naming any view that uses such a
+//!   column. A value still in use that the new list lacks makes the cast fail, and nothing
+//!   changes.
 //! - MySQL/MariaDB: `ALTER TABLE`. A type, nullability, default or comment change is `MODIFY
 //!   COLUMN` restating the whole column as it is after the change (`CHANGE COLUMN` when it is
 //!   renamed at the same time); a plain rename is `RENAME COLUMN` (MariaDB 10.5+, MySQL 8).
-//!   `AlterColumn::using` is ignored (MySQL converts values itself). Foreign keys drop with
-//!   `DROP FOREIGN KEY`, uniques with `DROP INDEX`, checks with `DROP CONSTRAINT`, the primary
+//!   `AlterColumn::using` is ignored (MySQL converts values itself); `AlterColumn::truncate`
+//!   runs `UPDATE .. SET col = SUBSTRING(col, 1, n)` first (SQLite: the rebuild's copy cuts).
+//!   Foreign keys drop with `DROP FOREIGN KEY`, uniques with `DROP INDEX`, checks with `DROP CONSTRAINT`, the primary
 //!   key with `DROP PRIMARY KEY`. Enum types are inline: `CreateEnum`/`DropEnum` render
 //!   nothing, `AddEnumValue`/`SetEnumValues` `MODIFY` every column of the type.
 //! - SQLite: plain `ALTER TABLE` for `RenameTable`, a rename-only `AlterColumn` (`RENAME
@@ -157,7 +166,9 @@
 
 mod autocommit;
 mod ddl;
+mod narrow;
 mod ops;
+mod pg_enum;
 mod quote;
 mod sqlite;
 mod types;
@@ -233,9 +244,28 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
         after: &after,
     };
     let comment = op.describe();
+    // MySQL/MariaDB: a partial index becomes a full one; its statement's comment says so (the
+    // `-- ..` line of `--sql` output).
+    let partial: Vec<(String, String)> = match op {
+        Op::CreateIndex { index, .. } => vec![index],
+        Op::CreateTable(t) => t.indexes.iter().collect(),
+        _ => Vec::new(),
+    }
+    .into_iter()
+    .filter(|i| i.exists_on(d))
+    .filter_map(|i| {
+        ddl::partial_index_note(i, d).map(|n| (format!("INDEX {} ON", ddl::qi(&i.name, d)), n))
+    })
+    .collect();
     Ok(ops::render(&cx)?
         .into_iter()
-        .map(|sql| Statement::new(sql, &comment, d))
+        .map(|sql| {
+            let note = partial.iter().find(|(key, _)| sql.contains(key.as_str()));
+            match note {
+                Some((_, n)) => Statement::new(sql, &format!("{comment}: {n}"), d),
+                None => Statement::new(sql, &comment, d),
+            }
+        })
         .collect())
 }
 
@@ -364,10 +394,14 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
     out.extend(deferred);
     for (i, _) in &order {
         let t = &schema.tables[*i];
-        for idx in &t.indexes {
+        for idx in t.indexes.iter().filter(|i| i.exists_on(d)) {
+            let mut comment = format!("create index {} on {}", idx.name, t.qname());
+            if let Some(note) = ddl::partial_index_note(idx, d) {
+                comment = format!("{comment}: {note}");
+            }
             out.push(Statement::new(
                 ddl::create_index_sql(t, idx, d),
-                &format!("create index {} on {}", idx.name, t.qname()),
+                &comment,
                 d,
             ));
         }

@@ -6,9 +6,10 @@ use crate::ddl::{
     check_clause, cols, column_def, create_index_sql, create_table_sql, drop_index_sql, fk_clause,
     is_literal, pk_clause, qi, unique_clause,
 };
+use crate::narrow;
 use crate::quote::{quote_qname, quote_string, render_literal};
 use crate::sqlite;
-use crate::types::{pg_enum_name, render_type_in};
+use crate::types::render_type_in;
 use crate::RenderError;
 
 /// Rows per `INSERT` statement in a bulk insert.
@@ -61,8 +62,19 @@ pub(crate) fn common(cx: &Ctx<'_>) -> Result<Option<Vec<String>>, RenderError> {
     let d = cx.d;
     Ok(Some(match cx.op {
         Op::DropTable { table } => vec![format!("DROP TABLE {}", quote_qname(table, d))],
+        // An index left out on this database (`Index::dialects`) is neither created nor dropped.
+        Op::CreateIndex { index, .. } if !index.exists_on(d) => vec![],
         Op::CreateIndex { table, index } => {
             vec![create_index_sql(cx.table_after(table)?, index, d)]
+        }
+        Op::DropIndex { table, name }
+            if cx
+                .before
+                .table(table)
+                .and_then(|t| t.indexes.iter().find(|i| &i.name == name))
+                .is_some_and(|i| !i.exists_on(d)) =>
+        {
+            vec![]
         }
         Op::DropIndex { table, name } => vec![drop_index_sql(table, name, d)],
         Op::Sql(raw) => raw
@@ -190,7 +202,12 @@ fn postgres(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, d, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, d)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(d))
+                    .map(|i| create_index_sql(t, i, d)),
+            );
             v.extend(pg_table_comments(t));
             v
         }
@@ -265,42 +282,7 @@ fn postgres(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
             }
             vec![s]
         }
-        Op::SetEnumValues { name, values } => {
-            let old = QName::with_schema(name.schema.clone(), format!("{}__old", name.name));
-            let mut v = vec![
-                format!(
-                    "ALTER TYPE {} RENAME TO {}",
-                    quote_qname(name, d),
-                    qi(&old.name, d)
-                ),
-                pg_create_enum(name, values),
-            ];
-            for (t, c) in enum_columns(cx.before, name) {
-                let q = t.qname();
-                let col = qi(&c.name, d);
-                let SqlType::Enum { name: n, .. } = &c.ty else {
-                    continue;
-                };
-                let ty = pg_enum_name(n, t.schema.as_deref());
-                if c.default.is_some() {
-                    v.push(alter(&q, d, &format!("ALTER COLUMN {col} DROP DEFAULT")));
-                }
-                v.push(alter(
-                    &q,
-                    d,
-                    &format!("ALTER COLUMN {col} TYPE {ty} USING {col}::text::{ty}"),
-                ));
-                if let Some(def) = &c.default {
-                    v.push(alter(
-                        &q,
-                        d,
-                        &format!("ALTER COLUMN {col} SET DEFAULT {def}"),
-                    ));
-                }
-            }
-            v.push(format!("DROP TYPE {}", quote_qname(&old, d)));
-            v
-        }
+        Op::SetEnumValues { name, values } => crate::pg_enum::set_enum_values(cx, name, values),
         Op::DropTable { .. }
         | Op::CreateIndex { .. }
         | Op::DropIndex { .. }
@@ -338,20 +320,24 @@ fn pg_alter_column(cx: &Ctx<'_>, a: &AlterColumn) -> Result<Vec<String>, RenderE
             // The old default may not cast to the new type: drop it and set the final one after.
             v.push(alter(q, d, &format!("ALTER COLUMN {c} DROP DEFAULT")));
         }
-        let using = a.using.clone().unwrap_or_else(|| {
-            let via_text =
-                matches!(ty, SqlType::Enum { .. }) || matches!(col.ty, SqlType::Enum { .. });
-            if via_text {
-                format!("{c}::text::{tyr}")
-            } else {
-                format!("{c}::{tyr}")
+        let using = match (&a.using, narrow::truncate_to(cx, a)?) {
+            (Some(u), _) => Some(u.clone()),
+            // The explicit cast cuts strings to the new length.
+            (None, Some(_)) => Some(format!("{c}::{tyr}")),
+            // An assignment cast: fails on a value that does not fit, never truncates.
+            (None, None) if narrow::pg_assignment_cast(&col.ty, ty) => None,
+            (None, None) => {
+                let via_text =
+                    matches!(ty, SqlType::Enum { .. }) || matches!(col.ty, SqlType::Enum { .. });
+                Some(if via_text {
+                    format!("{c}::text::{tyr}")
+                } else {
+                    format!("{c}::{tyr}")
+                })
             }
-        });
-        v.push(alter(
-            q,
-            d,
-            &format!("ALTER COLUMN {c} TYPE {tyr} USING {using}"),
-        ));
+        };
+        let using = using.map(|u| format!(" USING {u}")).unwrap_or_default();
+        v.push(alter(q, d, &format!("ALTER COLUMN {c} TYPE {tyr}{using}")));
         if col.default.is_some() {
             if let Some(def) = &after_col.default {
                 v.push(alter(q, d, &format!("ALTER COLUMN {c} SET DEFAULT {def}")));
@@ -392,7 +378,12 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, d, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, d)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(d))
+                    .map(|i| create_index_sql(t, i, d)),
+            );
             v
         }
         Op::RenameTable { table, new_name } => {
@@ -424,12 +415,16 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                 cx.state_error(format!("column `{}.{final_name}` does not exist", a.table))
             })?;
             let renamed = final_name != a.column;
+            let mut v = Vec::new();
+            if let Some(n) = narrow::truncate_to(cx, a)? {
+                v.push(narrow::mysql_cut_update(a, n));
+            }
             let only_rename = a.ty.is_none()
                 && a.nullable.is_none()
                 && a.default.is_none()
                 && a.comment.is_none();
-            if renamed && only_rename {
-                vec![alter(
+            v.push(if renamed && only_rename {
+                alter(
                     &a.table,
                     d,
                     &format!(
@@ -437,9 +432,9 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                         qi(&a.column, d),
                         qi(&final_name, d)
                     ),
-                )]
+                )
             } else if renamed {
-                vec![alter(
+                alter(
                     &a.table,
                     d,
                     &format!(
@@ -447,14 +442,15 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                         qi(&a.column, d),
                         column_def(t, col, d)
                     ),
-                )]
+                )
             } else {
-                vec![alter(
+                alter(
                     &a.table,
                     d,
                     &format!("MODIFY COLUMN {}", column_def(t, col, d)),
-                )]
-            }
+                )
+            });
+            v
         }
         Op::AddUnique { table, unique } => vec![alter(
             table,
@@ -562,6 +558,6 @@ pub(crate) fn mysql_fk_has_implicit_index(t: &retort_schema::Table, fk_name: &st
     let index = t
         .indexes
         .iter()
-        .any(|i| i.name != fk_name && serves(&i.columns));
+        .any(|i| i.name != fk_name && i.exists_on(Dialect::Mysql) && serves(&i.columns));
     !(pk || unique || index)
 }

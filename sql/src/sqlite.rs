@@ -1,6 +1,6 @@
 //! SQLite: plain `ALTER TABLE` where SQLite has one, otherwise the documented table rebuild.
 
-use retort_schema::{Dialect, Op, QName, Table};
+use retort_schema::{Dependent, DependentKind, Dialect, Op, QName, Table};
 
 use crate::ddl::{column_def, create_index_sql, create_table_sql, qi};
 use crate::ops::{common, enum_columns, sqlite_can_add_column, Ctx};
@@ -19,7 +19,12 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
     Ok(match cx.op {
         Op::CreateTable(t) => {
             let mut v = vec![create_table_sql(t, D, None, &|_| true)];
-            v.extend(t.indexes.iter().map(|i| create_index_sql(t, i, D)));
+            v.extend(
+                t.indexes
+                    .iter()
+                    .filter(|i| i.exists_on(D))
+                    .map(|i| create_index_sql(t, i, D)),
+            );
             v
         }
         Op::RenameTable { table, new_name } => vec![format!(
@@ -59,11 +64,15 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
                 let before = cx.table_before(&a.table)?;
                 let after = cx.table_after(&a.table)?;
                 let using = a.using.as_deref().filter(|_| a.ty.is_some());
+                // SQLite does not enforce lengths: truncation is the copy's job.
+                let cut = crate::narrow::truncate_to(cx, a)?
+                    .map(|n| crate::narrow::cut_expr(&a.column, n, D));
                 rebuild(before, after, &|new_col: &str| {
                     if new_col == final_name {
-                        Some(match using {
-                            Some(expr) => expr.to_string(),
-                            None => qi(&a.column, D),
+                        Some(match (using, &cut) {
+                            (Some(expr), _) => expr.to_string(),
+                            (None, Some(cut)) => cut.clone(),
+                            (None, None) => qi(&a.column, D),
                         })
                     } else if before.column(new_col).is_some() {
                         Some(qi(new_col, D))
@@ -143,11 +152,14 @@ fn rebuild_same(cx: &Ctx<'_>, table: &QName) -> Result<Vec<String>, RenderError>
     }))
 }
 
-/// SQLite's 12-step procedure, steps 4 to 8: create the new shape under a temporary name, copy
-/// the rows, drop the old table, rename the new one, recreate the indexes. `source(col)` is the
-/// expression that fills the new column `col` from the old table, or `None` to leave it to its
-/// default. Relies on the runner for steps 1-2 and 10-12 (`PRAGMA foreign_keys=OFF` outside
-/// the transaction, `PRAGMA foreign_key_check` before commit).
+/// SQLite's 12-step procedure (<https://www.sqlite.org/lang_altertable.html#otheralter>),
+/// steps 3 to 8: drop the views that read the table (SQLite checks them when the table is
+/// renamed), create the new shape under a temporary name, copy the rows, drop the old table
+/// (its triggers go with it), rename the new one, recreate the indexes, the triggers and the
+/// views, from their SQL as the database keeps it ([`Table::dependents`]). `source(col)` is
+/// the expression that fills the new column `col` from the old table, or `None` to leave it
+/// to its default. Relies on the runner for steps 1-2 and 10-12 (`PRAGMA foreign_keys=OFF`
+/// outside the transaction, `PRAGMA foreign_key_check` before commit).
 pub(crate) fn rebuild(
     before: &Table,
     after: &Table,
@@ -157,7 +169,23 @@ pub(crate) fn rebuild(
         after.schema.clone(),
         format!("{REBUILD_PREFIX}{}", after.name),
     );
-    let mut v = vec![create_table_sql(after, D, Some(&tmp), &|_| true)];
+    let views: Vec<&Dependent> = before
+        .dependents
+        .iter()
+        .filter(|x| x.kind == DependentKind::View)
+        .collect();
+    let triggers = before
+        .dependents
+        .iter()
+        .filter(|x| x.kind == DependentKind::Trigger);
+    let mut v: Vec<String> = views
+        .iter()
+        .map(|x| {
+            let q = QName::with_schema(before.schema.clone(), x.name.clone());
+            format!("DROP VIEW {}", quote_qname(&q, D))
+        })
+        .collect();
+    v.push(create_table_sql(after, D, Some(&tmp), &|_| true));
     let mut dst = Vec::new();
     let mut src = Vec::new();
     for c in &after.columns {
@@ -181,7 +209,15 @@ pub(crate) fn rebuild(
         quote_qname(&tmp, D),
         qi(&after.name, D)
     ));
-    v.extend(after.indexes.iter().map(|i| create_index_sql(after, i, D)));
+    v.extend(
+        after
+            .indexes
+            .iter()
+            .filter(|i| i.exists_on(D))
+            .map(|i| create_index_sql(after, i, D)),
+    );
+    v.extend(triggers.map(|x| x.sql.clone()));
+    v.extend(views.iter().map(|x| x.sql.clone()));
     v
 }
 
@@ -210,5 +246,53 @@ pub fn sqlite_needs_rebuild(op: &retort_schema::Op, before: &retort_schema::Sche
             !crate::ops::enum_columns(before, name).is_empty()
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use retort_schema::{
+        AlterColumn, Column, Dependent, DependentKind, Op, Schema, SqlType, Table,
+    };
+
+    #[test]
+    fn a_rebuild_drops_the_views_first_and_recreates_triggers_and_views_last() {
+        let mut t = Table::new("users")
+            .with_column(Column::new("id", SqlType::Integer))
+            .with_column(Column::new("name", SqlType::Varchar(10)))
+            .primary_key("pk_users", ["id"]);
+        let trigger = "CREATE TRIGGER trg AFTER INSERT ON users BEGIN SELECT 1; END";
+        let view = "CREATE VIEW v AS SELECT name FROM users";
+        t.dependents = vec![
+            Dependent {
+                kind: DependentKind::Trigger,
+                name: "trg".into(),
+                sql: trigger.into(),
+            },
+            Dependent {
+                kind: DependentKind::View,
+                name: "v".into(),
+                sql: view.into(),
+            },
+        ];
+        let before = Schema {
+            tables: vec![t],
+            enums: vec![],
+        };
+        let op = Op::AlterColumn(AlterColumn::new("users", "name").ty(SqlType::Varchar(20)));
+        let sql: Vec<String> = crate::render_op(&op, retort_schema::Dialect::Sqlite, &before)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        let pos = |needle: &str| {
+            sql.iter()
+                .position(|s| s.starts_with(needle))
+                .unwrap_or_else(|| panic!("no `{needle}` in {sql:#?}"))
+        };
+        assert_eq!(pos("DROP VIEW \"v\""), 0);
+        assert!(pos("DROP TABLE") < pos("ALTER TABLE"));
+        assert!(pos("ALTER TABLE") < pos(trigger));
+        assert_eq!(pos(view), sql.len() - 1);
     }
 }

@@ -40,6 +40,7 @@ fn users() -> Table {
         columns: vec!["mood".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     });
     t.comment = Some("people".into());
     t
@@ -74,6 +75,7 @@ fn posts() -> Table {
         columns: vec!["author_id".into()],
         unique: false,
         predicate: None,
+        dialects: Vec::new(),
     });
     t
 }
@@ -353,7 +355,7 @@ fn alter_column_type_postgres() {
     });
     assert_eq!(
         one(&op, Postgres),
-        "ALTER TABLE \"posts\" ALTER COLUMN \"id\" TYPE BIGINT USING \"id\"::BIGINT"
+        "ALTER TABLE \"posts\" ALTER COLUMN \"id\" TYPE BIGINT"
     );
     // With a default, USING, a rename and a comment.
     let op = Op::AlterColumn(AlterColumn {
@@ -478,6 +480,55 @@ fn sqlite_type_change_uses_using() {
 }
 
 #[test]
+fn string_narrowing_fails_on_long_values_unless_truncation_is_asked_for() {
+    let narrow = AlterColumn::new("posts", "title").ty(SqlType::Varchar(20));
+    // PostgreSQL: no USING, so the assignment cast fails on a longer value (the explicit
+    // cast `"title"::VARCHAR(20)` would cut it silently).
+    assert_eq!(
+        one(&Op::AlterColumn(narrow.clone()), Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE VARCHAR(20)"
+    );
+    let cut = Op::AlterColumn(narrow.clone().truncate());
+    assert_eq!(
+        one(&cut, Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE VARCHAR(20) USING \"title\"::VARCHAR(20)"
+    );
+    assert_eq!(
+        sql(&cut, Mysql),
+        vec![
+            "UPDATE `posts` SET `title` = SUBSTRING(`title`, 1, 20) WHERE CHAR_LENGTH(`title`) > 20",
+            "ALTER TABLE `posts` MODIFY COLUMN `title` VARCHAR(20) NOT NULL",
+        ]
+    );
+    let v = assert_rebuild(&cut, "posts");
+    assert!(
+        v[1].contains("substr(\"title\", 1, 20)"),
+        "the copy cuts the values: {}",
+        v[1]
+    );
+    // To a CHAR(n) spelled as a custom type: also no explicit cast.
+    let to_char =
+        Op::AlterColumn(AlterColumn::new("posts", "title").ty(SqlType::Custom("CHAR(2)".into())));
+    assert_eq!(
+        one(&to_char, Postgres),
+        "ALTER TABLE \"posts\" ALTER COLUMN \"title\" TYPE CHAR(2)"
+    );
+    // Truncation of a type without a length is refused, naming the column.
+    let bad = Op::AlterColumn(
+        AlterColumn::new("posts", "title")
+            .ty(SqlType::Integer)
+            .truncate(),
+    );
+    for d in [Sqlite, Postgres, Mysql] {
+        let e = render_op(&bad, d, &schema()).unwrap_err().to_string();
+        assert!(
+            e.contains("posts.title") && e.contains(".truncate()"),
+            "{d}: {e}"
+        );
+    }
+}
+
+#[test]
 fn comment_only_changes() {
     let op = Op::AlterColumn(AlterColumn {
         comment: Some(None),
@@ -516,6 +567,7 @@ fn indexes() {
             columns: vec!["body".into(), "title".into()],
             unique: false,
             predicate: Some("body IS NOT NULL".into()),
+            dialects: Vec::new(),
         },
     };
     assert_eq!(
@@ -537,6 +589,7 @@ fn indexes() {
             columns: vec!["body".into()],
             unique: true,
             predicate: None,
+            dialects: Vec::new(),
         },
     };
     assert_eq!(
@@ -748,8 +801,15 @@ fn enums() {
         name: "mood".into(),
         values: vec!["happy".into(), "ok".into()],
     };
+    let pg = sql(&set, Postgres);
+    // First a guard naming any view on the column (views are not in the schema model).
+    assert!(
+        pg[0].starts_with("DO $retort$") && pg[0].contains("users.mood"),
+        "{}",
+        pg[0]
+    );
     assert_eq!(
-        sql(&set, Postgres),
+        pg[1..],
         vec![
             "ALTER TYPE \"mood\" RENAME TO \"mood__old\"",
             "CREATE TYPE \"mood\" AS ENUM ('happy', 'ok')",
@@ -909,6 +969,7 @@ fn create_schema_orders_by_foreign_keys_and_breaks_cycles() {
             columns: vec!["ref".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         t
     };

@@ -21,10 +21,13 @@ pub(crate) fn render_type_in(ty: &SqlType, d: Dialect, schema: Option<&str>) -> 
     }
 }
 
+/// `NUMERIC(p, s)`; a scale of 0 is written `NUMERIC(p)` (the same type, one spelling: SQLite
+/// keeps the declared text, and a table rebuilt from an introspected schema, where a scale of 0
+/// reads back as none, must declare what the upgrade declared).
 fn decimal(word: &str, precision: Option<u32>, scale: Option<u32>) -> String {
     match (precision, scale) {
+        (Some(p), Some(0) | None) => format!("{word}({p})"),
         (Some(p), Some(s)) => format!("{word}({p}, {s})"),
-        (Some(p), None) => format!("{word}({p})"),
         // A scale without a precision cannot be written; the database default precision applies.
         (None, _) => word.to_string(),
     }
@@ -171,6 +174,12 @@ mod tests {
                 "DECIMAL(10, 2)",
             ),
             (dec(Some(8), None), "NUMERIC(8)", "NUMERIC(8)", "DECIMAL(8)"),
+            (
+                dec(Some(8), Some(0)),
+                "NUMERIC(8)",
+                "NUMERIC(8)",
+                "DECIMAL(8)",
+            ),
             (dec(None, None), "NUMERIC", "NUMERIC", "DECIMAL"),
             (SqlType::Date, "DATE", "DATE", "DATE"),
             (SqlType::Time, "TIME", "TIME", "TIME(6)"),

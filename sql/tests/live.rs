@@ -156,6 +156,7 @@ fn index(name: &str, cols: &[&str], unique: bool, predicate: Option<&str>) -> In
         columns: cols.iter().map(|c| c.to_string()).collect(),
         unique,
         predicate: predicate.map(str::to_string),
+        dialects: Vec::new(),
     }
 }
 

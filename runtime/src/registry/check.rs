@@ -474,6 +474,7 @@ mod tests {
             columns: vec!["email".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
         p.indexes.push(Index {
@@ -481,6 +482,7 @@ mod tests {
             columns: vec!["author_id".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let got = problems(vec![entry("User", u), entry("Post", p)]);
         assert_eq!(
@@ -497,6 +499,7 @@ mod tests {
             columns: vec!["email".into()],
             unique: false,
             predicate: None,
+            dialects: Vec::new(),
         });
         let mut b = a.clone();
         b.schema = Some("audit".into());
