@@ -201,7 +201,7 @@ pub mod cli {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::TableRegistration;
-    pub use crate::{ColumnType, DbEnum, MigrationSet, Model, TypeArgs};
+    pub use crate::{ColumnType, DbEnum, Model, TypeArgs};
     pub use inventory;
     pub use retort_runner::Script;
     pub use retort_schema::{
