@@ -519,14 +519,12 @@ async fn compare_on(
     };
     let dialect = db.dialect();
     let mut intro = introspect_bounded(&opts, db, &iopts).await?;
-    if dialect != Dialect::Postgres {
-        // MySQL and SQLite keep enums inside their columns, with no type name: the enum types
-        // are the ones the history created, so that dropping the last use of one writes the
-        // `DropEnum` PostgreSQL needs when it runs the same history.
-        let heads: Vec<String> = current.iter().map(|s| s.to_string()).collect();
-        if let Ok(replayed) = env.ctx.migrations.replay_lenient(&env.map, &heads, dialect) {
-            intro.schema.enums = replayed.enums;
-        }
+    // The operations of a script are the history's neutral facts, not this database's
+    // spellings: where the live schema agrees with the schema the history replays to, take the
+    // history's (type width, comments, enum type names, default spelling, constraint names).
+    let heads: Vec<String> = current.iter().map(|s| s.to_string()).collect();
+    if let Ok(replayed) = env.ctx.migrations.replay_lenient(&env.map, &heads, dialect) {
+        intro.schema = retort_diff::reconcile(&intro.schema, &replayed, dialect);
     }
     // Tables matching exclude_tables (and the version table) are invisible on both sides.
     let vt = env.cfg.version_table_qualified();

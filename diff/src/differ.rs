@@ -8,7 +8,7 @@ use retort_schema::{
     Table,
 };
 
-use crate::normalize::{canon_type, normalize_expr, pg_needs_using, pg_type, same_default};
+use crate::normalize::{canon_type, normalize_expr, same_default};
 use crate::{risk, Diff, Options};
 
 /// Compares `from` (what the database has) with `to` (what the models want) and returns the
@@ -18,9 +18,9 @@ use crate::{risk, Diff, Options};
 /// constraints dropped; tables dropped (reverse dependency order, cyclic foreign keys dropped
 /// first); tables renamed; per table: columns dropped, altered (renames included), added, and
 /// the table comment; primary keys, uniques, indexes and checks added; tables created in
-/// foreign-key dependency order (a foreign key on a cycle is added after the tables, except on
-/// SQLite, which accepts a reference to a table that does not exist yet); foreign keys added;
-/// enum types dropped.
+/// foreign-key dependency order (a foreign key on a cycle is added after the tables, on every
+/// dialect); foreign keys added; enum types dropped. Enum value changes are enum operations on
+/// every dialect (`AddEnumValue`, `SetEnumValues`), never a change of the column's type.
 pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
     let d = opts.dialect;
     let mut from = from.clone();
@@ -34,46 +34,30 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
 
     let mut enum_first = Vec::new();
     let mut enum_last = Vec::new();
-    if d == Dialect::Postgres {
-        for e in &to.enums {
-            match from.enum_type(&e.qname()) {
-                None => enum_first.push(Op::CreateEnum(e.clone())),
-                Some(f) if f.values == e.values => {}
-                Some(f) if e.values.starts_with(&f.values) => {
-                    for v in &e.values[f.values.len()..] {
-                        enum_first.push(Op::AddEnumValue {
-                            name: e.qname(),
-                            value: v.clone(),
-                            before: None,
-                        });
-                    }
-                }
-                Some(_) => enum_first.push(Op::SetEnumValues {
-                    name: e.qname(),
-                    values: e.values.clone(),
-                }),
-            }
-        }
-        for f in &from.enums {
-            if to.enum_type(&f.qname()).is_none() {
-                enum_last.push(Op::DropEnum { name: f.qname() });
-            }
-        }
-    } else {
+    if d != Dialect::Postgres {
         // Here enum types live inline in their columns and the database keeps no name for
         // them. Still emit `CreateEnum` when the first column of a model enum type appears,
         // and `DropEnum` when the last one goes (both rendered as nothing on this dialect), so
-        // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it, is
-        // what the migration history created (the database cannot tell).
+        // that the same history runs on PostgreSQL. `from.enums`, when the caller fills it
+        // (see [`crate::reconcile`]), is what the migration history created.
         enum_first.extend(implied_enum_creations(&from, &to));
-        // Introspection names these dialects' enum columns `<table>_<column>` and lists them
-        // in `enums` too: only a type no column of `from` spells is one from the history.
-        let (used_to, used_from) = (column_enums(&to), column_enums(&from));
-        for f in &from.enums {
-            let q = f.qname();
-            if !used_to.contains(&q) && !used_from.contains(&q) {
-                enum_last.push(Op::DropEnum { name: q });
-            }
+        to.collect_enums_from_columns();
+    }
+    for e in &to.enums {
+        match from.enum_type(&e.qname()) {
+            None if d == Dialect::Postgres => enum_first.push(Op::CreateEnum(e.clone())),
+            None => {}
+            Some(f) => enum_first.extend(enum_value_ops(f, e)),
+        }
+    }
+    // Introspection names these dialects' enum columns `<table>_<column>` and lists them in
+    // `enums` too: such a type is not one of the history's.
+    for f in &from.enums {
+        let q = f.qname();
+        if to.enum_type(&q).is_none()
+            && (d == Dialect::Postgres || !introspected_enum_name(&from, &q))
+        {
+            enum_last.push(Op::DropEnum { name: q });
         }
     }
 
@@ -182,7 +166,7 @@ pub fn diff(from: &Schema, to: &Schema, opts: &Options) -> Diff {
     }
 
     let drop_ops = drop_tables(&dropped);
-    let (create_ops, cyclic_fks) = create_tables(&created, d);
+    let (create_ops, cyclic_fks) = create_tables(&created);
 
     let mut ops = Vec::new();
     ops.extend(enum_first);
@@ -223,13 +207,13 @@ fn strip_table_hints(t: &Table) -> Table {
     t
 }
 
-fn norm_comment(c: &Option<String>) -> Option<&str> {
+pub(crate) fn norm_comment(c: &Option<String>) -> Option<&str> {
     c.as_deref().map(str::trim).filter(|c| !c.is_empty())
 }
 
 /// The default that matters: a `nextval(..)` on an auto-increment column is the identity's
 /// business, not a default.
-fn effective_default(c: &Column) -> Option<&str> {
+pub(crate) fn effective_default(c: &Column) -> Option<&str> {
     match c.default.as_deref() {
         Some(d)
             if c.autoincrement && d.trim_start().to_ascii_lowercase().starts_with("nextval(") =>
@@ -240,7 +224,14 @@ fn effective_default(c: &Column) -> Option<&str> {
     }
 }
 
-fn column_types_equal(s: &Column, t: &Column, d: Dialect) -> bool {
+pub(crate) fn column_types_equal(s: &Column, t: &Column, d: Dialect) -> bool {
+    if let (SqlType::Enum { name: a, .. }, SqlType::Enum { name: b, .. }) = (&s.ty, &t.ty) {
+        if a == b {
+            // The same enum type: a change of its values is an enum operation, not a change
+            // of the column.
+            return true;
+        }
+    }
     if d == Dialect::Sqlite
         && (s.autoincrement || t.autoincrement)
         && canon_type(&s.ty, d).is_integer()
@@ -288,15 +279,9 @@ fn compare_table(
             a.new_name = Some(tc.name.clone());
         }
         if opts.compare_types && !column_types_equal(sc, tc, d) {
+            // No conversion expression: it would be one dialect's SQL in a script every
+            // database runs (PostgreSQL's renderer writes its own `USING col::type`).
             a.ty = Some(tc.ty.clone());
-            if d == Dialect::Postgres && pg_needs_using(&sc.ty, &tc.ty) {
-                let col = renamed_from.unwrap_or(&tc.name);
-                a.using = Some(format!(
-                    "\"{}\"::{}",
-                    col.replace('"', "\"\""),
-                    pg_type(&tc.ty)
-                ));
-            }
         }
         let pk_both = s.is_pk_column(&sc.name) && t.is_pk_column(&tc.name);
         if sc.nullable != tc.nullable && !pk_both {
@@ -307,10 +292,7 @@ fn compare_table(
         {
             a.default = Some(effective_default(tc).map(str::to_string));
         }
-        if opts.compare_comments
-            && d != Dialect::Sqlite
-            && norm_comment(&sc.comment) != norm_comment(&tc.comment)
-        {
+        if opts.compare_comments && norm_comment(&sc.comment) != norm_comment(&tc.comment) {
             a.comment = Some(norm_comment(&tc.comment).map(str::to_string));
         }
         if !a.is_empty() {
@@ -319,10 +301,7 @@ fn compare_table(
     }
     out.col_ops.extend(alters);
     out.col_ops.extend(col_adds);
-    if opts.compare_comments
-        && d != Dialect::Sqlite
-        && norm_comment(&s.comment) != norm_comment(&t.comment)
-    {
+    if opts.compare_comments && norm_comment(&s.comment) != norm_comment(&t.comment) {
         out.col_ops.push(Op::SetTableComment {
             table: q.clone(),
             comment: norm_comment(&t.comment).map(str::to_string),
@@ -351,8 +330,8 @@ fn compare_table(
     }
 
     // Indexes and constraints, paired by kind and name.
-    let si = items(s, t, s, d);
-    let ti = items(t, t, s, d);
+    let si = table_items(s, t, s, d);
+    let ti = table_items(t, t, s, d);
     let (s_matched, t_matched) = match_unnamed(&si, &ti, t, d);
     let mut late_drops = Vec::new();
     // An index the models leave out on `d` (`Index::dialects`) is not expected there; one the
@@ -467,7 +446,7 @@ fn serves_fk(item: &Item, s: &Table) -> bool {
 }
 
 #[derive(Clone, Debug)]
-enum Item {
+pub(crate) enum Item {
     Index(Index),
     Unique(retort_schema::Unique),
     Fk(ForeignKey),
@@ -480,6 +459,15 @@ impl Item {
         match self {
             Item::Index(i) => i.exists_on(d),
             _ => true,
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Item::Index(i) => &i.name,
+            Item::Unique(u) => &u.name,
+            Item::Fk(f) => &f.name,
+            Item::Check(c) => &c.name,
         }
     }
 
@@ -531,7 +519,12 @@ impl Item {
 /// The indexes and constraints of `t`, keyed by (kind, name). On MySQL a unique index (whose
 /// predicate MySQL ignores) is the same kind as a unique constraint. On SQLite the CHECK that stands for an
 /// enum column (of `a` or `b`) is left out.
-fn items(t: &Table, a: &Table, b: &Table, d: Dialect) -> BTreeMap<(u8, String), Item> {
+pub(crate) fn table_items(
+    t: &Table,
+    a: &Table,
+    b: &Table,
+    d: Dialect,
+) -> BTreeMap<(u8, String), Item> {
     let mut m = BTreeMap::new();
     for i in &t.indexes {
         let kind = if d == Dialect::Mysql && i.unique {
@@ -581,7 +574,7 @@ fn pred(p: &Option<String>) -> Option<String> {
     p.as_deref().map(normalize_expr)
 }
 
-fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
+pub(crate) fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
     match (a, b) {
         (Item::Index(x), Item::Index(y)) => {
             x.columns == y.columns
@@ -643,8 +636,9 @@ fn drop_tables(tables: &[&Table]) -> Vec<Op> {
 /// Creates `tables` so that a table comes after the tables it references. A table whose
 /// dependencies are all there carries its foreign keys; on a cycle the first table (by name)
 /// goes first without the foreign keys to tables not created yet, which are added after all
-/// tables (on SQLite they stay in the `CREATE TABLE`: SQLite does not check the target).
-fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
+/// tables, on every dialect: the script must run on PostgreSQL and MySQL whichever database it
+/// was diffed against (SQLite renders the added key as a rebuild of the new, empty table).
+fn create_tables(tables: &[&Table]) -> (Vec<Op>, Vec<Op>) {
     let mut remaining: Vec<Table> = tables.iter().map(|t| strip_table_hints(t)).collect();
     let pending: BTreeSet<QName> = remaining.iter().map(Table::qname).collect();
     let mut done: BTreeSet<QName> = BTreeSet::new();
@@ -659,7 +653,7 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
         let pos = remaining.iter().position(|t| ready(t, &done));
         let mut t = remaining.remove(pos.unwrap_or(0));
         let q = t.qname();
-        if pos.is_none() && d != Dialect::Sqlite {
+        if pos.is_none() {
             let mut keep = Vec::new();
             for f in t.foreign_keys.drain(..) {
                 if f.ref_table == q
@@ -682,20 +676,40 @@ fn create_tables(tables: &[&Table], d: Dialect) -> (Vec<Op>, Vec<Op>) {
     (ops, later)
 }
 
-/// The enum types the columns of `s` use, by name (as `Schema::collect_enums_from_columns`
-/// names them).
-fn column_enums(s: &Schema) -> BTreeSet<QName> {
-    s.tables
-        .iter()
-        .flat_map(|t| {
-            t.columns.iter().filter_map(move |c| match &c.ty {
-                SqlType::Enum { name, .. } => {
-                    Some(QName::with_schema(t.schema.clone(), name.clone()))
-                }
-                _ => None,
+/// The operations that turn the values of enum type `from` into those of `to`, on every
+/// dialect: appended values are `AddEnumValue`s (PostgreSQL `ALTER TYPE .. ADD VALUE`, MySQL
+/// `MODIFY COLUMN .. ENUM(..)` of each column using the type, SQLite a rebuild with the new
+/// CHECK), anything else (values removed or reordered) one `SetEnumValues`.
+fn enum_value_ops(from: &retort_schema::EnumType, to: &retort_schema::EnumType) -> Vec<Op> {
+    if from.values == to.values {
+        Vec::new()
+    } else if to.values.starts_with(&from.values) {
+        to.values[from.values.len()..]
+            .iter()
+            .map(|v| Op::AddEnumValue {
+                name: to.qname(),
+                value: v.clone(),
+                before: None,
             })
+            .collect()
+    } else {
+        vec![Op::SetEnumValues {
+            name: to.qname(),
+            values: to.values.clone(),
+        }]
+    }
+}
+
+/// Whether enum type `q` of `s` is a name introspection made up for an inline enum column
+/// (`<table>_<column>`) rather than a type of the history.
+fn introspected_enum_name(s: &Schema, q: &QName) -> bool {
+    s.tables.iter().any(|t| {
+        t.columns.iter().any(|c| {
+            matches!(&c.ty, SqlType::Enum { name, .. } if name == &q.name
+                && *name == format!("{}_{}", t.name, c.name)
+                && t.schema == q.schema)
         })
-        .collect()
+    })
 }
 
 /// For dialects without named enum types: a `CreateEnum` for each enum type of the models that

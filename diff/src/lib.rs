@@ -26,15 +26,20 @@
 //!   `deferrable` and partial-index predicates are ignored; the JSON binary flag and the
 //!   timestamp time zone flag are ignored.
 //! - SQLite: enums compare by values; the `ck_<table>_<col>_enum` CHECK standing for an enum
-//!   column is part of the column; comments are ignored; `INTEGER` and `BIGINT` are the same on
+//!   column is part of the column; comments are compared only when the caller asks (SQLite
+//!   keeps none: the comments of a reconciled `from` are the history's); `INTEGER` and `BIGINT` are the same on
 //!   an auto-increment column (the rowid alias is always `INTEGER`).
 //!
-//! On MySQL and SQLite, where an enum lives in the column, a change of values is an
-//! [`AlterColumn`](retort_schema::AlterColumn) of the column's type; [`Schema::enums`] is not
-//! read there.
+//! A change of an enum type's values is an enum operation on every dialect (`AddEnumValue`,
+//! `SetEnumValues`), which each renderer turns into its SQL. On MySQL and SQLite, where an enum
+//! lives in the column, `from`'s [`Schema::enums`] are the types the history created: callers
+//! pass the introspected schema through [`reconcile`] with the history's replayed schema, which
+//! gives the live enum columns the history's type names. Without it (no history), a changed
+//! inline enum is an [`AlterColumn`](retort_schema::AlterColumn) of the column's type.
 
 mod differ;
 mod normalize;
+mod reconcile;
 mod render;
 mod risk;
 
@@ -42,6 +47,7 @@ use retort_schema::{ApplyError, Dialect, Op, Schema};
 
 pub use differ::diff;
 pub use normalize::{normalize_expr, same_default, same_type};
+pub use reconcile::reconcile;
 pub use render::{render_rust, rust_string};
 pub use risk::sqlite_needs_rebuild;
 
@@ -53,7 +59,9 @@ pub struct Options {
     pub compare_server_default: bool,
     /// Compare column types (default `true`).
     pub compare_types: bool,
-    /// Compare table and column comments (default `true`, but `false` on SQLite, which has none).
+    /// Compare table and column comments (default `true`, but `false` on SQLite, which keeps
+    /// none: there the comments of `from` are the history's, see [`reconcile`], and a caller
+    /// that reconciled compares them).
     pub compare_comments: bool,
 }
 

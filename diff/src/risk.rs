@@ -135,6 +135,9 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
             }
             _ => {}
         }
+        for message in auto_increment_notes(op, &state) {
+            note(Risk::MayFail, message);
+        }
         if d == Dialect::Sqlite && sqlite_needs_rebuild(op, &state) {
             for t in rebuilt_tables(op, &state) {
                 if existing(&t) {
@@ -271,6 +274,46 @@ fn mysql_implicit_default(ty: &SqlType) -> &'static str {
         SqlType::Custom(_) => "the type's zero value ('' or 0)",
         _ => "''",
     }
+}
+
+/// Where a primary key leaves an auto-increment column generating values on some databases
+/// only (the same script runs on all three, whichever database it was diffed against):
+/// SQLite auto-increments only a single-column `INTEGER PRIMARY KEY`, MariaDB only a key
+/// column.
+fn auto_increment_notes(op: &Op, before: &Schema) -> Vec<String> {
+    let (t, pk) = match op {
+        Op::CreateTable(t) => match &t.primary_key {
+            Some(pk) => (t, pk),
+            None => return Vec::new(),
+        },
+        Op::AddPrimaryKey { table, primary_key } => match before.table(table) {
+            Some(t) => (t, primary_key),
+            None => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    let q = t.qname();
+    t.columns
+        .iter()
+        .filter(|c| c.autoincrement && c.ty.is_integer())
+        .filter_map(|c| {
+            let in_pk = pk.columns.contains(&c.name);
+            if in_pk && pk.columns.len() > 1 {
+                Some(format!(
+                    "`{q}.{}` is auto-increment in a primary key of {} columns: SQLite gives it no values (it auto-increments only a single-column INTEGER PRIMARY KEY), PostgreSQL and MariaDB do; inserts that leave it out fail on SQLite",
+                    c.name,
+                    pk.columns.len()
+                ))
+            } else if !in_pk && matches!(op, Op::AddPrimaryKey { .. }) {
+                Some(format!(
+                    "`{q}.{}` is auto-increment but not in primary key `{}`: MariaDB drops its AUTO_INCREMENT (only a key column keeps it), SQLite gives it no values, PostgreSQL keeps its identity",
+                    c.name, pk.name
+                ))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn rebuilt_tables(op: &Op, before: &Schema) -> Vec<QName> {

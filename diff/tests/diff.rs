@@ -102,16 +102,34 @@ fn a_foreign_key_cycle_is_closed_after_the_tables() {
 }
 
 #[test]
-fn sqlite_keeps_cyclic_foreign_keys_inline() {
+fn a_cyclic_foreign_key_is_added_after_the_tables_on_every_dialect() {
+    // One history, every database: the script diffed against SQLite must run on PostgreSQL
+    // and MySQL, which refuse a reference to a table that does not exist yet.
     let (a, b) = cycle();
     let to = schema(vec![a.clone(), b.clone()]);
-    let d = assert_plan(
-        &schema(vec![]),
-        &to,
-        &lite(),
-        vec![Op::CreateTable(a), Op::CreateTable(b)],
-    );
-    assert!(d.notes.is_empty(), "no rebuild for new tables");
+    let mut a_bare = a.clone();
+    a_bare.foreign_keys.clear();
+    for opts in [lite(), pg(), my()] {
+        let d = assert_plan(
+            &schema(vec![]),
+            &to,
+            &opts,
+            vec![
+                Op::CreateTable(a_bare.clone()),
+                Op::CreateTable(b.clone()),
+                Op::AddForeignKey {
+                    table: q("a"),
+                    foreign_key: fk("fk_a_b_id_b", "b_id", "b"),
+                },
+            ],
+        );
+        assert!(
+            d.notes.is_empty(),
+            "{:?}: no risk for tables created in the same migration: {:?}",
+            opts.dialect,
+            d.notes
+        );
+    }
 }
 
 #[test]
@@ -356,19 +374,21 @@ fn text_and_bigint_narrowings_are_flagged() {
 }
 
 #[test]
-fn postgres_text_to_integer_gets_a_using() {
+fn a_type_change_carries_no_dialect_cast() {
+    // The script runs on every database: a PostgreSQL `USING "age"::integer` in it would be a
+    // syntax error in SQLite's rebuild. PostgreSQL's renderer writes the cast itself.
     let from = schema(vec![users_with(vec![col("age", SqlType::Text)])]);
     let to = schema(vec![users_with(vec![col("age", SqlType::Integer)])]);
-    assert_plan(
-        &from,
-        &to,
-        &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "age")
-                .ty(SqlType::Integer)
-                .using("\"age\"::integer"),
-        )],
-    );
+    for o in [pg(), my(), lite()] {
+        assert_plan(
+            &from,
+            &to,
+            &o,
+            vec![Op::AlterColumn(
+                AlterColumn::new("users", "age").ty(SqlType::Integer),
+            )],
+        );
+    }
 }
 
 #[test]
@@ -1269,6 +1289,47 @@ fn mysql_enum_value_changes_alter_the_column() {
 }
 
 #[test]
+fn enum_value_changes_are_enum_operations_on_every_dialect() {
+    // `from` as `reconcile` gives it: the enum columns carry the history's type name and
+    // `enums` lists the history's types (with the live values).
+    let mood_type = |values: &[&str]| retort_schema::EnumType {
+        schema: None,
+        name: "mood".into(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    };
+    let mut from = schema(vec![users_with(vec![col("mood", mood(&["ok", "meh"]))])]);
+    from.enums = vec![mood_type(&["ok", "meh"])];
+    for o in [my(), pg(), lite()] {
+        let to = schema(vec![users_with(vec![col(
+            "mood",
+            mood(&["ok", "meh", "sad"]),
+        )])]);
+        assert_plan(
+            &from,
+            &to,
+            &o,
+            vec![Op::AddEnumValue {
+                name: q("mood"),
+                value: "sad".into(),
+                before: None,
+            }],
+        );
+        for values in [&["ok"][..], &["meh", "ok"][..]] {
+            let to = schema(vec![users_with(vec![col("mood", mood(values))])]);
+            assert_plan(
+                &from,
+                &to,
+                &o,
+                vec![Op::SetEnumValues {
+                    name: q("mood"),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                }],
+            );
+        }
+    }
+}
+
+#[test]
 fn mysql_unique_index_and_unique_constraint_are_the_same() {
     let base = users_with(vec![col("email", SqlType::Varchar(320))]);
     let from = schema(vec![base
@@ -1690,6 +1751,44 @@ fn downgrades_carry_risk_notes_like_upgrades() {
         assert!(
             body.contains("// WARNING (may fail): adds NOT NULL column `users.code`"),
             "{body}"
+        );
+    }
+}
+
+#[test]
+fn an_auto_increment_column_in_a_composite_primary_key_is_noted_for_every_database() {
+    // The same script runs on the three databases: the note says where it means something
+    // else, whichever database it was diffed against.
+    let from = schema(vec![
+        table("lines").with_column(col("code", SqlType::Varchar(10)))
+    ]);
+    let mut to = from.clone();
+    to.tables[0].primary_key.as_mut().unwrap().columns = vec!["id".into(), "code".into()];
+    for o in [lite(), pg(), my()] {
+        let d = assert_plan(
+            &from,
+            &to,
+            &o,
+            vec![
+                Op::DropPrimaryKey {
+                    table: q("lines"),
+                    name: "pk_lines".into(),
+                },
+                Op::AddPrimaryKey {
+                    table: q("lines"),
+                    primary_key: PrimaryKey {
+                        name: "pk_lines".into(),
+                        columns: vec!["id".into(), "code".into()],
+                    },
+                },
+            ],
+        );
+        assert!(
+            d.notes_for(1).any(|n| n.risk == Risk::MayFail
+                && n.message.contains("`lines.id` is auto-increment in a primary key of 2 columns: SQLite gives it no values")),
+            "{:?}: {:?}",
+            o.dialect,
+            d.notes
         );
     }
 }

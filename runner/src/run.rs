@@ -709,6 +709,15 @@ impl Exec<'_> {
         });
         let m = script.migration(step.direction);
         self.report_drift(&rev, &m).await?;
+        let plan_state = match &self.live {
+            Some(live) => live,
+            None => &self.state,
+        };
+        render_whole_migration(&m, self.d, plan_state).map_err(|source| RunError::Render {
+            revision: rev.clone(),
+            direction: dir,
+            source,
+        })?;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -1171,4 +1180,20 @@ impl Exec<'_> {
             applied: m.into_iter().map(|x| x.revision).collect(),
         })
     }
+}
+
+/// Renders every operation of `m` (on a copy of the replayed `state`) before the first
+/// statement runs: an operation that cannot be rendered on `d` stops the revision before any of
+/// it ran, which matters on MySQL/MariaDB, where each DDL statement commits on its own.
+fn render_whole_migration(
+    m: &crate::Migration,
+    d: Dialect,
+    state: &Schema,
+) -> Result<(), retort_sql::RenderError> {
+    let mut state = state.clone();
+    for op in m.ops() {
+        render(op, d, &state)?;
+        let _ = apply_op(op, &mut state, Some(d));
+    }
+    Ok(())
 }

@@ -46,6 +46,7 @@ per_dialect!(
     lock_timeout_is_reported,
     ops_on_objects_made_with_raw_sql,
     one_transaction_for_the_whole_run,
+    a_revision_is_rendered_whole_before_it_runs,
 );
 
 async fn count(db: &mut Db, sql: &str) -> i64 {
@@ -421,6 +422,42 @@ async fn failing_migration(d: Dialect) {
             assert!(!has_table(&mut db, "half").await, "f2 must be rolled back");
         }
     }
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
+// ----- render before running -------------------------------------------------------------
+
+fn u1_up(m: &mut Migration) {
+    mk(m, "first_of_two");
+    // A row of two values for one column: cannot be rendered on any database.
+    m.bulk_insert(
+        "first_of_two",
+        ["id"],
+        vec![vec![Value::Int(1), Value::Int(2)]],
+    );
+}
+
+async fn a_revision_is_rendered_whole_before_it_runs(d: Dialect) {
+    // MySQL/MariaDB commit each DDL statement: an operation that cannot be rendered must stop
+    // the revision before its first statement, not after the statements before it ran.
+    let Some(t) = TestDb::new(d, "a_revision_is_rendered_whole_before_it_runs").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![script("u1", &[], None, u1_up, f1_down)]);
+    let e = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, RunError::Render { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("u1"), "{msg}");
+    assert!(msg.contains("first_of_two"), "{msg}");
+    assert!(
+        !has_table(&mut db, "first_of_two").await,
+        "no statement of the revision may have run"
+    );
+    assert_eq!(versions(&mut db).await, Vec::<String>::new());
     db.close().await.unwrap();
     t.drop().await;
 }

@@ -490,15 +490,38 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
         Op::DropCheck { table, name } => {
             vec![alter(table, d, &format!("DROP CONSTRAINT {}", qi(name, d)))]
         }
-        Op::AddPrimaryKey { table, primary_key } => vec![alter(
-            table,
-            d,
-            &format!(
+        Op::AddPrimaryKey { table, primary_key } => {
+            // MySQL keeps an AUTO_INCREMENT column only while it is a key: the flag that
+            // `DropPrimaryKey` took off comes back with the new key, in the same statement.
+            let t = cx.table_after(table)?;
+            let mut parts = vec![format!(
                 "ADD {}",
                 pk_clause(&primary_key.name, &primary_key.columns, d)
-            ),
-        )],
-        Op::DropPrimaryKey { table, .. } => vec![alter(table, d, "DROP PRIMARY KEY")],
+            )];
+            for c in mysql_auto_increment_columns(t, &primary_key.columns) {
+                parts.push(format!("MODIFY COLUMN {}", column_def(t, c, d)));
+            }
+            vec![alter(table, d, &parts.join(", "))]
+        }
+        Op::DropPrimaryKey { table, .. } => {
+            // `DROP PRIMARY KEY` fails on an AUTO_INCREMENT column ("there can be only one auto
+            // column and it must be defined as a key"): the flag goes first, in the same
+            // statement; `AddPrimaryKey` puts it back.
+            let t = cx.table_before(table)?;
+            let pk_columns = t
+                .primary_key
+                .as_ref()
+                .map(|pk| pk.columns.clone())
+                .unwrap_or_default();
+            let mut parts = Vec::new();
+            for c in mysql_auto_increment_columns(t, &pk_columns) {
+                let mut plain = c.clone();
+                plain.autoincrement = false;
+                parts.push(format!("MODIFY COLUMN {}", column_def(t, &plain, d)));
+            }
+            parts.push("DROP PRIMARY KEY".to_string());
+            vec![alter(table, d, &parts.join(", "))]
+        }
         Op::SetTableComment { table, comment } => vec![alter(
             table,
             d,
@@ -527,6 +550,15 @@ fn mysql(cx: &Ctx<'_>) -> Result<Vec<String>, RenderError> {
         | Op::Sql(_)
         | Op::BulkInsert { .. } => unreachable_common(cx)?,
     })
+}
+
+/// The columns of `t` among `columns` that MySQL makes AUTO_INCREMENT.
+fn mysql_auto_increment_columns<'t>(t: &'t Table, columns: &[String]) -> Vec<&'t Column> {
+    columns
+        .iter()
+        .filter_map(|c| t.column(c))
+        .filter(|c| c.autoincrement && c.ty.is_integer())
+        .collect()
 }
 
 /// Whether SQLite's `ALTER TABLE ADD COLUMN` can add `c` (no rebuild).

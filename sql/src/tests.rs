@@ -756,6 +756,43 @@ fn constraints() {
 }
 
 #[test]
+fn mysql_primary_key_change_on_an_auto_increment_column() {
+    // MySQL refuses `DROP PRIMARY KEY` while the key's column is AUTO_INCREMENT: the flag goes
+    // in the same statement, and comes back with the new key.
+    let mut s = schema();
+    let t = s.table_mut(&"users".into()).unwrap();
+    t.columns[0].autoincrement = true;
+    t.columns[0].ty = SqlType::BigInt;
+    let drop_pk = Op::DropPrimaryKey {
+        table: "users".into(),
+        name: t.primary_key.as_ref().unwrap().name.clone(),
+    };
+    let render = |op: &Op, s: &Schema| -> Vec<String> {
+        render_op(op, Mysql, s)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
+    };
+    assert_eq!(
+        render(&drop_pk, &s),
+        vec!["ALTER TABLE `users` MODIFY COLUMN `id` BIGINT NOT NULL, DROP PRIMARY KEY"]
+    );
+    drop_pk.apply(&mut s).unwrap();
+    let add_pk = Op::AddPrimaryKey {
+        table: "users".into(),
+        primary_key: PrimaryKey {
+            name: "pk_users".into(),
+            columns: vec!["id".into(), "email".into()],
+        },
+    };
+    assert_eq!(
+        render(&add_pk, &s),
+        vec!["ALTER TABLE `users` ADD PRIMARY KEY (`id`, `email`), MODIFY COLUMN `id` BIGINT NOT NULL AUTO_INCREMENT"]
+    );
+}
+
+#[test]
 fn enums() {
     let create = Op::CreateEnum(EnumType {
         schema: None,
