@@ -571,7 +571,7 @@ async fn introspect_bounded(
     }
 }
 
-async fn introspect(
+pub(crate) async fn introspect(
     db: &mut Db,
     opts: &retort_introspect::Options,
 ) -> Result<retort_introspect::Introspection, AppError> {
@@ -603,7 +603,7 @@ fn note_lines(diff: &retort_diff::Diff) -> Vec<String> {
 
 /// `body` without the indentation common to its non-empty lines: `render_script` wants
 /// statements at column 0 and indents them itself.
-fn dedent(body: &str) -> String {
+pub(crate) fn dedent(body: &str) -> String {
     let indent = body
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -643,7 +643,7 @@ pub(crate) async fn autogenerate(
     for n in &plan.downgrade_notes {
         say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
     }
-    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
+    let down = dedent(&retort_diff::render_rust(down_ops, &plan.downgrade_notes));
     Ok(Some((up, down)))
 }
 

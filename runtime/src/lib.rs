@@ -113,9 +113,10 @@ pub use retort_runner::{migrate_to_head, MigrationSet};
 ///
 /// Table attributes (`#[table(..)]`, possibly split over several attributes): `name` (default:
 /// the struct name in snake_case), `schema`, `comment`, `renamed_from`, `primary_key = ["a",
-/// "b"]` (composite), `index(name = .., columns = [..], unique, where = "..")`, `unique(name =
-/// .., columns = [..])`, `check(name = .., expr = "..")`, `foreign_key(name = .., columns =
-/// [..], references = "table(col, ..)", on_delete = "..", on_update = "..", deferrable)`.
+/// "b"]` (composite), `primary_key_name = ".."` (default `pk_<table>`), `index(name = ..,
+/// columns = [..], unique, where = "..")`, `unique(name = .., columns = [..])`, `check(name =
+/// .., expr = "..")`, `foreign_key(name = .., columns = [..], references = "table(col, ..)",
+/// on_delete = "..", on_update = "..", deferrable)`.
 ///
 /// Column attributes (`#[column(..)]`): `name`, `primary_key`, `autoincrement`, `length`,
 /// `precision`, `scale`, `sql_type`, `nullable`, `unique`, `index`, `references = "table.col"`
