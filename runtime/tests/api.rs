@@ -64,10 +64,9 @@ fn listed_items_have_the_listed_shapes() {
 
 /// The section of the README that lists the API.
 fn readme_section() -> String {
-    let readme = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
-    )
-    .expect("README.md at the workspace root");
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md at the workspace root");
     let start = readme
         .find("## The `retort` crate's API")
         .expect("README has a section \"The `retort` crate's API\"");
@@ -197,7 +196,17 @@ fn readme_lists_exactly_the_root_items() {
          listed but not public at the root: {gone:?}"
     );
     // Sanity: the parser sees what the list is about.
-    for name in ["Table", "Model", "migrate_to_head", "schema_test", "migration", "cli"] {
-        assert!(root.contains(name), "{name} not found at the root: {root:?}");
+    for name in [
+        "Table",
+        "Model",
+        "migrate_to_head",
+        "schema_test",
+        "migration",
+        "cli",
+    ] {
+        assert!(
+            root.contains(name),
+            "{name} not found at the root: {root:?}"
+        );
     }
 }
