@@ -41,11 +41,7 @@ use retort_schema::Schema;
 pub use config::Config;
 pub use retort_runner::{redact_text, redact_url};
 
-/// Applies every pending migration of `migrations` to the database at `url` (all heads), with
-/// the same lock and version table as the command line (`retort_version`, default options).
-/// For applications that migrate themselves at start-up.
-pub use retort_runner::migrate_to_head as upgrade_to_head;
-pub use retort_runner::{migrate_to_head, MigrationSet};
+pub use retort_runner::MigrationSet;
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

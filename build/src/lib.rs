@@ -7,7 +7,7 @@
 //! ```
 //!
 //! and in that crate: `retort::include_migrations!();`, which defines
-//! `fn migrations() -> retort::runner::MigrationSet`.
+//! `fn migrations() -> retort::MigrationSet`.
 //!
 //! [`migrations`] scans `<dir>/versions/*.rs`, parses every script's `//!` header, checks
 //! that each file name starts with its revision id, builds the revision graph (duplicate ids,
@@ -227,14 +227,14 @@ fn render(abs_dir: &Path, scripts: &[ScannedScript]) -> String {
     out.push_str("}\n\n");
     out.push_str("/// The migration scripts compiled into this binary.\n");
     out.push_str("#[allow(dead_code, missing_docs)]\n");
-    out.push_str("pub fn migrations() -> ::retort::runner::MigrationSet {\n");
-    out.push_str("    ::retort::runner::MigrationSet::new(\n");
+    out.push_str("pub fn migrations() -> ::retort::MigrationSet {\n");
+    out.push_str("    ::retort::MigrationSet::new(\n");
     out.push_str(&format!("        {:?},\n", path_str(abs_dir)));
     out.push_str("        ::std::vec![\n");
     for s in scripts {
         let m = format!("__retort_migrations::m_{}", s.header.revision);
         out.push_str(&format!(
-            "            ::retort::runner::Script::new(\n                {:?},\n                {:?},\n                0x{:016x}u64,\n                {m}::upgrade,\n                {m}::downgrade,\n            )",
+            "            ::retort::__private::Script::new(\n                {:?},\n                {:?},\n                0x{:016x}u64,\n                {m}::upgrade,\n                {m}::downgrade,\n            )",
             s.file_name, s.header_text, s.hash
         ));
         if let Some(st) = s.stamp {
@@ -343,13 +343,13 @@ mod tests {
                 "{src}"
             );
             assert!(src.contains(&format!(
-                "            ::retort::runner::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            )\n            .stamped(",
+                "            ::retort::__private::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            )\n            .stamped(",
                 header_block(text),
                 file_hash(text.as_bytes())
             )), "{src}");
         }
         assert!(src.contains(&format!(
-            "pub fn migrations() -> ::retort::runner::MigrationSet {{\n    ::retort::runner::MigrationSet::new(\n        {:?},\n",
+            "pub fn migrations() -> ::retort::MigrationSet {{\n    ::retort::MigrationSet::new(\n        {:?},\n",
             abs.to_string_lossy()
         )));
         // Sorted by file name, and the header literal escapes quotes.
@@ -480,7 +480,7 @@ mod tests {
     }
 
     /// The generated file, included by a binary, compiles without warnings against a stub
-    /// `retort` crate with the runner's constructor shapes, and runs the scripts' functions.
+    /// `retort` crate with the facade's paths and the runner's constructor shapes, and runs the scripts' functions.
     #[test]
     fn generated_source_compiles_and_runs() {
         let d = TempDir::new();
@@ -497,10 +497,8 @@ mod tests {
             r#"
 pub mod migration {
     pub mod prelude {
-        pub use crate::runner::Migration;
+        pub use super::Migration;
     }
-}
-pub mod runner {
     pub struct Migration {
         pub sql: Vec<String>,
     }
@@ -509,7 +507,9 @@ pub mod runner {
             self.sql.push(s.to_string());
         }
     }
-    pub type Fun = fn(&mut Migration);
+}
+pub mod __private {
+    pub type Fun = fn(&mut crate::migration::Migration);
     pub struct Script {
         pub file: &'static str,
         pub header: &'static str,
@@ -525,14 +525,14 @@ pub mod runner {
             self
         }
     }
-    pub struct MigrationSet {
-        pub dir: &'static str,
-        pub scripts: Vec<Script>,
-    }
-    impl MigrationSet {
-        pub fn new(dir: &'static str, scripts: Vec<Script>) -> Self {
-            MigrationSet { dir, scripts }
-        }
+}
+pub struct MigrationSet {
+    pub dir: &'static str,
+    pub scripts: Vec<__private::Script>,
+}
+impl MigrationSet {
+    pub fn new(dir: &'static str, scripts: Vec<__private::Script>) -> Self {
+        MigrationSet { dir, scripts }
     }
 }
 "#,
@@ -542,7 +542,7 @@ pub mod runner {
         std::fs::write(
             &main,
             format!(
-                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::runner::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count());\n    }}\n}}\n",
+                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count());\n    }}\n}}\n",
                 gen.to_string_lossy()
             ),
         )

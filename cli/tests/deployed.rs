@@ -109,10 +109,10 @@ impl Deployed {
 
 /// The tables a fresh database has after the example history, and its version table.
 async fn assert_at_head(url: &str) {
-    let mut db = retort::Db::connect(url).await.unwrap();
-    let opts = retort::runner::RunOptions::default();
+    let mut db = retort::migration::Db::connect(url).await.unwrap();
+    let opts = retort::migration::RunOptions::default();
     assert_eq!(
-        retort::runner::current(&mut db, &opts).await.unwrap(),
+        retort::migration::current(&mut db, &opts).await.unwrap(),
         vec![head()]
     );
     for t in ["users", "posts", "comments", "tags", "post_tags"] {
@@ -124,7 +124,7 @@ async fn assert_at_head(url: &str) {
     }
     // `bio` is the second revision's column.
     db.query_strings("SELECT bio FROM users").await.unwrap();
-    let log = retort::runner::read_log(&mut db, &opts).await.unwrap();
+    let log = retort::migration::read_log(&mut db, &opts).await.unwrap();
     let logged: Vec<&str> = log.iter().map(|e| e.revision.as_str()).collect();
     assert_eq!(logged.len(), migrations().scripts().len(), "{log:?}");
     for s in migrations().scripts() {
@@ -133,7 +133,7 @@ async fn assert_at_head(url: &str) {
             .find(|e| e.file_name == s.file_name())
             .unwrap_or_else(|| panic!("{} not in the log: {log:?}", s.file_name()));
         assert_eq!(e.direction, "upgrade");
-        assert_eq!(e.checksum, retort::runner::checksum_hex(s.hash()));
+        assert_eq!(e.checksum, retort::migration::checksum_hex(s.hash()));
     }
     db.close().await.unwrap();
 }
@@ -182,8 +182,8 @@ async fn deployed(app_url: &str, cli_url: &str) {
     let set = migrations();
     let first = &set.scripts()[0];
     let rev = first.header().unwrap().revision;
-    let compiled = retort::runner::checksum_hex(first.hash());
-    let mut db = retort::Db::connect(cli_url).await.unwrap();
+    let compiled = retort::migration::checksum_hex(first.hash());
+    let mut db = retort::migration::Db::connect(cli_url).await.unwrap();
     db.execute(&format!(
         "UPDATE retort_version_log SET checksum = '00000000000000aa' WHERE revision = '{rev}'"
     ))

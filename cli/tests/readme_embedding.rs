@@ -156,12 +156,12 @@ async fn the_readme_embedding_section_builds_and_migrates() {
         .unwrap();
     assert!(o.status.success(), "{}", text(&o));
 
-    let mut conn = retort::Db::connect(&url).await.unwrap();
-    let opts = retort::runner::RunOptions::default();
+    let mut conn = retort::migration::Db::connect(&url).await.unwrap();
+    let opts = retort::migration::RunOptions::default();
     let map = migrations().revision_map().unwrap();
     let heads: Vec<String> = map.heads().into_iter().map(str::to_string).collect();
     assert_eq!(
-        retort::runner::current(&mut conn, &opts).await.unwrap(),
+        retort::migration::current(&mut conn, &opts).await.unwrap(),
         heads
     );
     for t in ["users", "posts", "comments", "tags", "post_tags"] {
@@ -202,8 +202,8 @@ async fn the_readme_embedding_section_builds_and_migrates() {
     );
     for part in [
         first.file_name().to_string(),
-        retort::runner::checksum_hex(retort::revision::file_hash(&original)),
-        retort::runner::checksum_hex(retort::revision::file_hash(&edited)),
+        retort::migration::checksum_hex(retort_revision::file_hash(&original)),
+        retort::migration::checksum_hex(retort_revision::file_hash(&edited)),
         "stamp --accept-edits".to_string(),
     ] {
         assert!(said.contains(&part), "`{part}` missing:\n{said}");

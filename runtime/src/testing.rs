@@ -1,5 +1,5 @@
 //! The schema check that needs no database server: replay the migration history into a schema
-//! (in memory, with each operation's effect, [`retort_schema::Op::apply`]) and compare it with the
+//! (in memory, operation by operation, as [`MigrationSet::replay`](crate::MigrationSet::replay) does) and compare it with the
 //! models. Add one line to a test file of the crate that compiles the migrations in (the `cli`
 //! crate `init` scaffolds):
 //!
@@ -90,7 +90,7 @@ pub fn check(set: &MigrationSet, models: &Schema) -> Result<(), SchemaCheckError
 /// [`check`] against the models registered with `#[derive(Table)]`; panics with the list of
 /// differences (for `#[test]`s).
 pub fn assert_in_sync(set: &MigrationSet) {
-    let models = match crate::registry::target_schema() {
+    let models = match crate::target_schema() {
         Ok(s) => s,
         Err(e) => panic!("{}", SchemaCheckError::Models(e.to_string())),
     };

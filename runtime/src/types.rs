@@ -25,16 +25,19 @@ impl TypeArgs {
         }
     }
 
+    /// Sets `length`.
     pub const fn with_length(mut self, length: Option<u32>) -> Self {
         self.length = length;
         self
     }
 
+    /// Sets `precision`.
     pub const fn with_precision(mut self, precision: Option<u32>) -> Self {
         self.precision = precision;
         self
     }
 
+    /// Sets `scale`.
     pub const fn with_scale(mut self, scale: Option<u32>) -> Self {
         self.scale = scale;
         self
@@ -47,7 +50,8 @@ impl TypeArgs {
 /// Implement it for your own newtypes:
 ///
 /// ```
-/// use retort::{ColumnType, SqlType, TypeArgs};
+/// use retort::schema::SqlType;
+/// use retort::{ColumnType, TypeArgs};
 ///
 /// /// An e-mail address, stored as `VARCHAR(320)` unless the field says otherwise.
 /// pub struct Email(pub String);
@@ -171,6 +175,7 @@ pub struct Json<T>(pub T);
 
 #[cfg(feature = "json")]
 impl<T> Json<T> {
+    /// The inner value.
     pub fn into_inner(self) -> T {
         self.0
     }

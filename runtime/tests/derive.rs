@@ -1,11 +1,10 @@
 //! `#[derive(Table)]` and `#[derive(DbEnum)]` on real structs: the produced `Table`, field by
 //! field, and the registry that collects them.
 
-use retort::schema::naming;
-use retort::{
-    Check, Column, DbEnum, FkAction, ForeignKey, Index, Model, PrimaryKey, QName, SqlType, Table,
-    Unique,
+use retort::schema::{
+    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType, Table, Unique,
 };
+use retort::{DbEnum, Model};
 
 #[derive(retort::DbEnum, Debug, PartialEq, Clone, Copy)]
 pub enum AccountState {
@@ -356,13 +355,11 @@ fn db_enum_trait() {
 
 #[test]
 fn registry_collects_every_linked_derive() {
-    let names: Vec<&str> = retort::registry::registrations()
-        .map(|r| r.struct_name())
-        .collect();
+    let names: Vec<&str> = retort::registrations().map(|r| r.struct_name()).collect();
     for n in ["Org", "Account", "AuditEntry", "LegacyCounter"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
-    let r = retort::registry::registrations()
+    let r = retort::registrations()
         .find(|r| r.struct_name() == "Account")
         .unwrap();
     assert_eq!(r.module_path(), "derive");

@@ -119,12 +119,13 @@ pub fn models() -> retort::Models {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use retort::{Model, SqlType};
+    use retort::schema::SqlType;
+    use retort::Model;
 
     #[test]
     fn models_make_a_valid_schema_equal_to_the_registry() {
         let explicit = models().schema().unwrap();
-        let registered = retort::registry::target_schema().unwrap();
+        let registered = retort::target_schema().unwrap();
         assert_eq!(explicit, registered);
         let names: Vec<&str> = explicit.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["comments", "post_tags", "posts", "tags", "users"]);

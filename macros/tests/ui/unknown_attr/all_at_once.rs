@@ -9,7 +9,7 @@ struct User {
 }
 
 // No cascade: the struct still implements Model.
-fn uses_it() -> retort::Table {
+fn uses_it() -> retort::schema::Table {
     <User as retort::Model>::table()
 }
 

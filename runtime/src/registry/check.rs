@@ -1,0 +1,573 @@
+//! Cross-table validation of the models: what one struct cannot see on its own (the derive
+//! checks each struct alone, at compile time). Every problem is collected, none stops the
+//! others, and each names the struct and field it concerns ([`ModelProblem`]).
+
+use std::collections::BTreeMap;
+
+use retort_schema::{QName, SqlType, Table};
+
+use super::{Entry, ModelProblem};
+
+/// Every cross-table problem of `entries` (sorted by table), in a stable order: duplicate
+/// tables, then per table duplicate columns and foreign keys, then index and constraint names,
+/// then enum types.
+pub(super) fn validate(entries: &[Entry]) -> Vec<ModelProblem> {
+    let mut problems = Vec::new();
+    duplicate_tables(entries, &mut problems);
+    for e in entries {
+        duplicate_columns(e, &mut problems);
+        foreign_keys(e, entries, &mut problems);
+    }
+    duplicate_names(entries, &mut problems);
+    enum_conflicts(entries, &mut problems);
+    problems
+}
+
+fn duplicate_tables(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
+    for (i, e) in entries.iter().enumerate() {
+        let q = e.table.qname();
+        if let Some(first) = entries[..i].iter().find(|o| o.table.is(&q)) {
+            problems.push(e.problem(
+                vec![],
+                format!(
+                    "table `{}` is also declared by {}; two structs cannot share a table \
+                     (rename one with #[table(name = \"..\")])",
+                    e.table.qname(),
+                    first.describe()
+                ),
+            ));
+        }
+    }
+}
+
+fn duplicate_columns(e: &Entry, problems: &mut Vec<ModelProblem>) {
+    for (i, c) in e.table.columns.iter().enumerate() {
+        if e.table.columns[..i].iter().any(|o| o.name == c.name) {
+            problems.push(e.problem(
+                vec![e.field(&c.name)],
+                format!(
+                    "column `{}` appears twice in table `{}`",
+                    c.name,
+                    e.table.qname()
+                ),
+            ));
+        }
+    }
+}
+
+fn foreign_keys(e: &Entry, entries: &[Entry], problems: &mut Vec<ModelProblem>) {
+    let t = &e.table;
+    for fk in &t.foreign_keys {
+        let fields = e.fields_of(&fk.columns);
+        let mut local_ok = true;
+        for c in &fk.columns {
+            if t.column(c).is_none() {
+                local_ok = false;
+                problems.push(e.problem(
+                    vec![],
+                    format!(
+                        "foreign key `{}` names column `{c}`, which table `{}` does not have{}",
+                        fk.name,
+                        t.qname(),
+                        did_you_mean(c, t.columns.iter().map(|c| c.name.as_str()))
+                    ),
+                ));
+            }
+        }
+        let Some(target) = entries.iter().find(|o| o.table.is(&fk.ref_table)) else {
+            let names: Vec<String> = entries
+                .iter()
+                .map(|o| o.table.qname().to_string())
+                .collect();
+            problems.push(e.problem(
+                fields,
+                format!(
+                    "foreign key references unknown table `{}`{}",
+                    fk.ref_table,
+                    did_you_mean(&fk.ref_table.to_string(), names.iter().map(String::as_str))
+                ),
+            ));
+            continue;
+        };
+        let rt = &target.table;
+        if fk.columns.len() != fk.ref_columns.len() {
+            problems.push(e.problem(
+                fields.clone(),
+                format!(
+                    "foreign key `{}` has {} column(s) but references {} column(s) of `{}` \
+                     ({}); list as many referenced columns as local ones",
+                    fk.name,
+                    fk.columns.len(),
+                    fk.ref_columns.len(),
+                    rt.qname(),
+                    fk.ref_columns.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let mut ref_ok = true;
+        for rc in &fk.ref_columns {
+            if rt.column(rc).is_none() {
+                ref_ok = false;
+                problems.push(e.problem(
+                    fields.clone(),
+                    format!(
+                        "foreign key references unknown column `{}.{rc}`{}",
+                        rt.qname(),
+                        did_you_mean(rc, rt.columns.iter().map(|c| c.name.as_str()))
+                    ),
+                ));
+            }
+        }
+        if !(local_ok && ref_ok) {
+            continue;
+        }
+        for (c, rc) in fk.columns.iter().zip(&fk.ref_columns) {
+            let (Some(lc), Some(rcol)) = (t.column(c), rt.column(rc)) else {
+                continue;
+            };
+            if !lc.ty.compatible_for_fk(&rcol.ty) {
+                problems.push(e.problem(
+                    vec![e.field(c)],
+                    format!(
+                        "foreign key column type `{}` is not compatible with the referenced \
+                         column `{}.{rc}` ({}.{}: `{}`); give both the same type",
+                        lc.ty,
+                        rt.qname(),
+                        target.struct_name,
+                        target.field(rc),
+                        rcol.ty
+                    ),
+                ));
+            }
+        }
+        if !is_unique_key(rt, &fk.ref_columns) {
+            problems.push(e.problem(
+                fields,
+                format!(
+                    "foreign key references `{}({})`, which is neither the primary key nor \
+                     unique; the database needs a primary key or unique constraint on the \
+                     referenced column(s) (add `unique` to {}.{})",
+                    rt.qname(),
+                    fk.ref_columns.join(", "),
+                    target.struct_name,
+                    target.fields_of(&fk.ref_columns).join(", ")
+                ),
+            ));
+        }
+    }
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+}
+
+fn is_unique_key(t: &Table, columns: &[String]) -> bool {
+    t.primary_key
+        .as_ref()
+        .is_some_and(|pk| same_set(&pk.columns, columns))
+        || t.uniques.iter().any(|u| same_set(&u.columns, columns))
+        || t.indexes
+            .iter()
+            .any(|i| i.unique && i.predicate.is_none() && same_set(&i.columns, columns))
+}
+
+struct NamedThing<'a> {
+    entry: &'a Entry,
+    kind: &'static str,
+    columns: Vec<String>,
+}
+
+/// Index and constraint names must be unique within a schema: PostgreSQL keeps indexes (and the
+/// indexes behind primary keys and unique constraints) in one namespace per schema, SQLite keeps
+/// index names per database, MySQL keeps foreign key names per database.
+fn duplicate_names(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
+    let mut seen: BTreeMap<(Option<String>, String), NamedThing<'_>> = BTreeMap::new();
+    for (n, e) in entries.iter().enumerate() {
+        let t = &e.table;
+        let q = t.qname();
+        if entries[..n].iter().any(|o| o.table.is(&q)) {
+            continue; // already reported as a duplicate table
+        }
+        let mut named: Vec<(&str, &'static str, Vec<String>)> = Vec::new();
+        if let Some(pk) = &t.primary_key {
+            named.push((&pk.name, "primary key", pk.columns.clone()));
+        }
+        for i in &t.indexes {
+            named.push((&i.name, "index", i.columns.clone()));
+        }
+        for u in &t.uniques {
+            named.push((&u.name, "unique constraint", u.columns.clone()));
+        }
+        for f in &t.foreign_keys {
+            named.push((&f.name, "foreign key", f.columns.clone()));
+        }
+        for c in &t.checks {
+            named.push((&c.name, "check constraint", vec![]));
+        }
+        for (name, kind, columns) in named {
+            let key = (t.schema.clone(), name.to_string());
+            if let Some(first) = seen.get(&key) {
+                let whose = if std::ptr::eq(first.entry, e) {
+                    format!("by the {} on {}", first.kind, cols(&first.columns))
+                } else {
+                    format!(
+                        "by the {} on `{}` {} ({})",
+                        first.kind,
+                        first.entry.table.qname(),
+                        cols(&first.columns),
+                        first.entry.describe()
+                    )
+                };
+                problems.push(e.problem(
+                    e.fields_of(&columns),
+                    format!(
+                        "{kind} name `{name}` is already used {whose}; index and constraint \
+                         names must be unique within a schema (PostgreSQL and SQLite keep \
+                         index names per schema, MySQL keeps foreign key names per database): \
+                         choose another `name = \"..\"`"
+                    ),
+                ));
+            } else {
+                seen.insert(
+                    key,
+                    NamedThing {
+                        entry: e,
+                        kind,
+                        columns,
+                    },
+                );
+            }
+        }
+    }
+}
+
+fn cols(columns: &[String]) -> String {
+    if columns.is_empty() {
+        "the table".to_string()
+    } else {
+        format!("({})", columns.join(", "))
+    }
+}
+
+fn enum_conflicts(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
+    let mut seen: BTreeMap<QName, (&Entry, &str, &Vec<String>)> = BTreeMap::new();
+    for e in entries {
+        for c in &e.table.columns {
+            let SqlType::Enum { name, values } = &c.ty else {
+                continue;
+            };
+            let q = QName::with_schema(e.table.schema.clone(), name.clone());
+            match seen.get(&q) {
+                Some((first, first_col, first_values)) if *first_values != values => {
+                    problems.push(e.problem(
+                        vec![e.field(&c.name)],
+                        format!(
+                            "enum type `{q}` has labels [{}] here but [{}] in {}.{}; one \
+                             database type cannot have two sets of labels (name one of them \
+                             differently with #[db_enum(name = \"..\")])",
+                            values.join(", "),
+                            first_values.join(", "),
+                            first.struct_name,
+                            first.field(first_col)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(q, (e, &c.name, values));
+                }
+            }
+        }
+    }
+}
+
+/// ` (did you mean `x`?)` when a candidate is close to `word`, else empty.
+fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let best = candidates
+        .filter(|c| *c != word)
+        .map(|c| (levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (word.len().max(c.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d);
+    match best {
+        Some((_, c)) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    // Optimal string alignment: edits plus transpositions of neighbours (`emial` -> `email`).
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::build_schema;
+    use crate::registry::tests::{entry, fk, posts, problems, users};
+    use retort_schema::{Check, Column, Index, Unique};
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("userz", ["users", "posts"].into_iter()),
+            " (did you mean `users`?)"
+        );
+        assert_eq!(did_you_mean("xyz", ["users", "posts"].into_iter()), "");
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn unknown_table_with_suggestion() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(
+            p,
+            ["Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"]
+        );
+    }
+
+    #[test]
+    fn unknown_table_without_suggestion() {
+        let p = problems(vec![entry(
+            "Post",
+            posts(fk(&["author_id"], "accounts", &["id"]), SqlType::BigInt),
+        )]);
+        assert_eq!(
+            p,
+            ["Post.author_id: foreign key references unknown table `accounts`"]
+        );
+    }
+
+    #[test]
+    fn unknown_referenced_column() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "users", &["idd"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(
+            p,
+            ["Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"]
+        );
+    }
+
+    #[test]
+    fn unknown_local_column() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["writer_id"], "users", &["id"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"
+            ),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn incompatible_types_across_a_foreign_key() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "users", &["id"]), SqlType::Text),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(
+            p,
+            ["Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"]
+        );
+    }
+
+    #[test]
+    fn integer_widths_must_match_across_a_foreign_key() {
+        // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "users", &["id"]), SqlType::Integer),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with("Post.author_id:"), "{p:?}");
+    }
+
+    #[test]
+    fn arity_mismatch() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["id", "author_id"], "users", &["id"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(
+            p,
+            ["Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"]
+        );
+    }
+
+    #[test]
+    fn referenced_columns_must_be_a_key() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "users", &["email"]), SqlType::Text),
+            ),
+            entry("User", users()),
+        ]);
+        assert_eq!(
+            p,
+            ["Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"]
+        );
+    }
+
+    #[test]
+    fn two_structs_one_table() {
+        let p = problems(vec![entry("User", users()), entry("Account", users())]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(
+            p[0],
+            "User: table `users` is also declared by `Account` (in app::models); two structs cannot share a table (rename one with #[table(name = \"..\")])"
+        );
+    }
+
+    #[test]
+    fn index_names_are_per_schema() {
+        let mut u = users();
+        u.indexes.push(Index {
+            name: "ix_email".into(),
+            columns: vec!["email".into()],
+            unique: false,
+            predicate: None,
+            dialects: Vec::new(),
+        });
+        let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
+        p.indexes.push(Index {
+            name: "ix_email".into(),
+            columns: vec!["author_id".into()],
+            unique: false,
+            predicate: None,
+            dialects: Vec::new(),
+        });
+        let got = problems(vec![entry("User", u), entry("Post", p)]);
+        assert_eq!(
+            got,
+            ["User.email: index name `ix_email` is already used by the index on `posts` (author_id) (`Post` (in app::models)); index and constraint names must be unique within a schema (PostgreSQL and SQLite keep index names per schema, MySQL keeps foreign key names per database): choose another `name = \"..\"`"]
+        );
+    }
+
+    #[test]
+    fn same_index_name_in_different_schemas_is_fine() {
+        let mut a = users();
+        a.indexes.push(Index {
+            name: "ix_email".into(),
+            columns: vec!["email".into()],
+            unique: false,
+            predicate: None,
+            dialects: Vec::new(),
+        });
+        let mut b = a.clone();
+        b.schema = Some("audit".into());
+        b.primary_key.as_mut().unwrap().name = "pk_audit_users".into();
+        build_schema(vec![entry("User", a), entry("AuditUser", b)]).unwrap();
+    }
+
+    #[test]
+    fn constraint_names_within_a_table() {
+        let mut u = users();
+        u.uniques.push(Unique {
+            name: "uq_users".into(),
+            columns: vec!["email".into()],
+        });
+        u.checks.push(Check {
+            name: "uq_users".into(),
+            expr: "id > 0".into(),
+        });
+        let got = problems(vec![entry("User", u)]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with(
+                "User: check constraint name `uq_users` is already used by the unique constraint on (email);"
+            ),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn enum_with_two_sets_of_labels() {
+        let status = |vals: &[&str]| SqlType::Enum {
+            name: "status".into(),
+            values: vals.iter().map(|v| v.to_string()).collect(),
+        };
+        let mut u = users();
+        u.columns
+            .push(Column::new("status", status(&["active", "banned"])));
+        let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
+        p.columns
+            .push(Column::new("state", status(&["draft", "published"])));
+        let got = problems(vec![entry("User", u), entry("Post", p)]);
+        assert_eq!(
+            got,
+            ["User.status: enum type `status` has labels [active, banned] here but [draft, published] in Post.state; one database type cannot have two sets of labels (name one of them differently with #[db_enum(name = \"..\")])"]
+        );
+    }
+
+    #[test]
+    fn all_problems_at_once() {
+        let p = problems(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+            entry("Account", users()),
+        ]);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let err = build_schema(vec![
+            entry(
+                "Post",
+                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
+            ),
+            entry("User", users()),
+            entry("Account", users()),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("2 problems in the models:\n  - "), "{err}");
+    }
+}
