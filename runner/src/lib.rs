@@ -99,6 +99,7 @@
 // once, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod backend;
 mod db;
 mod error;
 mod holders;
@@ -111,8 +112,9 @@ mod render;
 mod run;
 mod set;
 
+pub use backend::offline::stamp_sql;
 pub use db::{redact_text, redact_url, Db};
-pub use error::RunError;
+pub use error::{DbError, RunError};
 pub use limits::{Timeouts, WaitKind};
 pub use log::{
     checksum_hex, last_applied, log_table, log_table_sql, mismatches, read_log, stamp_log_sql,
