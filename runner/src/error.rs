@@ -248,7 +248,8 @@ pub enum RunError {
     },
 }
 
-fn show_rows(rows: &[String]) -> String {
+/// The version table's rows as messages show them (`<base>` when empty).
+pub(crate) fn show_rows(rows: &[String]) -> String {
     if rows.is_empty() {
         "<base>".to_string()
     } else {
@@ -390,14 +391,10 @@ fn mysql_partial_message(
             s.push_str(&format!("  {}. {a}\n", i + 1));
         }
     }
-    let v = if version.is_empty() {
-        "<base>".to_string()
-    } else {
-        version.join(", ")
-    };
     s.push_str(&format!(
-        "The version table stays at the previous revision ({v}). Undo the applied statements \
-         (or finish the migration by hand and `stamp` it), then run again."
+        "The version table stays at the previous revision ({}). Undo the applied statements \
+         (or finish the migration by hand and `stamp` it), then run again.",
+        show_rows(version)
     ));
     s
 }

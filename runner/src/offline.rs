@@ -4,6 +4,7 @@ use retort_revision::Direction;
 use retort_schema::Dialect;
 
 use crate::backend::offline::Script;
+use crate::error::show_rows;
 use crate::log::{log_insert, LogKind};
 use crate::render::render;
 use crate::run::direction_word;
@@ -164,14 +165,6 @@ pub fn offline_with_events(
         w.commit();
     }
     Ok(w.out)
-}
-
-fn show_rows(rows: &[String]) -> String {
-    if rows.is_empty() {
-        "<base>".to_string()
-    } else {
-        rows.join(", ")
-    }
 }
 
 fn one_line(s: &str) -> String {

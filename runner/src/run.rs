@@ -11,6 +11,7 @@ use crate::backend::{
     backend, create_version_table, purge_version_table, read_heads, table_exists, version_writes,
     Backend,
 };
+use crate::error::show_rows;
 use crate::limits::{bounded, classify, Timeouts, WaitKind};
 use crate::log::{self as applied_log, LogKind};
 use crate::render::render;
@@ -283,14 +284,6 @@ fn sorted(v: &[String]) -> Vec<String> {
     let mut v = v.to_vec();
     v.sort();
     v
-}
-
-fn show_rows(rows: &[String]) -> String {
-    if rows.is_empty() {
-        "<base>".to_string()
-    } else {
-        rows.join(", ")
-    }
 }
 
 // ----- execution ------------------------------------------------------------------------
