@@ -5,7 +5,7 @@ use retort_schema::{Dialect, QName};
 use retort_sql::quote_string;
 
 use super::{Backend, Lock};
-use crate::holders::{migration_lock_holder, MigrationLockName};
+use crate::holders::{migration_lock_holder, table_lock_holders, Holders};
 use crate::{BoxFuture, Db, RunError, RunOptions};
 
 pub(crate) struct Mysql;
@@ -77,8 +77,8 @@ impl Backend for Mysql {
             match db.query_scalar(&sql).await?.as_deref() {
                 Some("1") => Ok(Lock::Named(name)),
                 Some("0") => {
-                    let holder =
-                        migration_lock_holder(db, &MigrationLockName::Mysql(&name)).await;
+                    let lock = Lock::Named(name);
+                    let holder = migration_lock_holder(self, db, &lock).await;
                     Err(RunError::LockTimeout {
                         db: format!("MySQL/MariaDB database `{dbname}`"),
                         waited: timeout,
@@ -96,6 +96,14 @@ impl Backend for Mysql {
         })
     }
 
+    fn table_lock_holders<'a>(
+        &'a self,
+        db: &'a mut Db,
+        table: Option<&'a QName>,
+    ) -> BoxFuture<'a, String> {
+        Box::pin(table_lock_holders(self, db, table))
+    }
+
     fn unlock<'a>(&'a self, db: &'a mut Db, lock: Lock) -> BoxFuture<'a, Result<(), RunError>> {
         Box::pin(async move {
             if let Lock::Named(name) = lock {
@@ -111,6 +119,46 @@ impl Backend for Mysql {
 }
 
 /// The session settings of a MySQL/MariaDB connection.
+impl Holders for Mysql {
+    fn migration_lock_holder_sql(&self, lock: &Lock) -> Option<String> {
+        let Lock::Named(name) = lock else {
+            return None;
+        };
+        Some(format!(
+            "SELECT p.ID, p.USER, NULL, CONCAT(p.COMMAND, IF(p.STATE IS NULL OR p.STATE = '', '', CONCAT(': ', p.STATE))), \
+             p.TIME, p.INFO, NULL \
+             FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({})",
+            quote_string(name, Dialect::Mysql)
+        ))
+    }
+
+    /// MySQL/MariaDB show metadata-lock holders only through a plugin: the sessions with a
+    /// transaction open.
+    fn table_lock_holders_sql(&self, _table: Option<&QName>) -> Option<String> {
+        Some(
+            "SELECT t.trx_mysql_thread_id, p.USER, NULL, \
+             CONCAT(COALESCE(p.COMMAND, ''), ', transaction ', t.trx_state), \
+             TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), COALESCE(t.trx_query, p.INFO), NULL \
+             FROM information_schema.INNODB_TRX t \
+             LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
+             WHERE t.trx_mysql_thread_id <> CONNECTION_ID() ORDER BY t.trx_started LIMIT 5"
+                .to_string(),
+        )
+    }
+
+    fn session_name(&self, id: &str) -> String {
+        format!("MySQL/MariaDB connection {id}")
+    }
+
+    fn end_session_sql(&self, id: &str) -> String {
+        format!("KILL {id}")
+    }
+
+    fn table_lock_lead(&self) -> &'static str {
+        "sessions with an open transaction (a metadata lock lasts until its transaction ends):"
+    }
+}
+
 #[cfg(feature = "mysql")]
 pub(crate) fn session_sql(t: &crate::limits::Timeouts, mariadb: bool) -> String {
     // MariaDB accepts 0 (do not wait); MySQL's minimum is 1 s.

@@ -7,7 +7,7 @@ use retort_schema::{Dialect, QName};
 use retort_sql::{quote_qname, quote_string};
 
 use super::{Backend, Lock};
-use crate::holders::{migration_lock_holder, MigrationLockName};
+use crate::holders::{migration_lock_holder, table_lock_holders, Holders};
 use crate::{BoxFuture, Db, RunError, RunOptions};
 
 pub(crate) struct Postgres;
@@ -74,7 +74,7 @@ impl Backend for Postgres {
                         .query_scalar("SELECT current_database()")
                         .await?
                         .unwrap_or_default();
-                    let holder = migration_lock_holder(db, &MigrationLockName::Postgres(key)).await;
+                    let holder = migration_lock_holder(self, db, &Lock::Advisory(key)).await;
                     return Err(RunError::LockTimeout {
                         db: format!("PostgreSQL database `{name}`"),
                         waited: timeout,
@@ -84,6 +84,14 @@ impl Backend for Postgres {
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
+    }
+
+    fn table_lock_holders<'a>(
+        &'a self,
+        db: &'a mut Db,
+        table: Option<&'a QName>,
+    ) -> BoxFuture<'a, String> {
+        Box::pin(table_lock_holders(self, db, table))
     }
 
     fn unlock<'a>(&'a self, db: &'a mut Db, lock: Lock) -> BoxFuture<'a, Result<(), RunError>> {
@@ -121,4 +129,51 @@ pub(crate) fn session_sql(t: &crate::limits::Timeouts, version: u32) -> String {
         ));
     }
     s
+}
+
+impl Holders for Postgres {
+    fn migration_lock_holder_sql(&self, lock: &Lock) -> Option<String> {
+        let Lock::Advisory(key) = lock else {
+            return None;
+        };
+        let key = *key as u64;
+        let (hi, lo) = (key >> 32, key & 0xffff_ffff);
+        Some(format!(
+            "SELECT a.pid, a.usename, a.application_name, a.state, \
+             (EXTRACT(EPOCH FROM now() - COALESCE(a.query_start, a.backend_start)))::bigint, \
+             a.query, NULL \
+             FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
+             AND l.classid::text = '{hi}' AND l.objid::text = '{lo}' \
+             AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
+        ))
+    }
+
+    fn table_lock_holders_sql(&self, table: Option<&QName>) -> Option<String> {
+        let d = Dialect::Postgres;
+        let t = table?;
+        Some(format!(
+            "SELECT a.pid, a.usename, a.application_name, a.state, \
+             (EXTRACT(EPOCH FROM now() - COALESCE(a.xact_start, a.query_start, a.backend_start)))::bigint, \
+             a.query, string_agg(DISTINCT l.mode, ', ') \
+             FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
+             AND l.relation = to_regclass({}) \
+             GROUP BY a.pid, a.usename, a.application_name, a.state, a.xact_start, a.query_start, a.backend_start, a.query \
+             ORDER BY a.pid LIMIT 5",
+            quote_string(&quote_qname(t, d), d)
+        ))
+    }
+
+    fn session_name(&self, id: &str) -> String {
+        format!("PostgreSQL session pid {id}")
+    }
+
+    fn end_session_sql(&self, id: &str) -> String {
+        format!("SELECT pg_terminate_backend({id})")
+    }
+
+    fn table_lock_lead(&self) -> &'static str {
+        "held by"
+    }
 }

@@ -138,12 +138,4 @@ impl Backend for Sqlite {
             e
         }
     }
-
-    fn table_lock_holders<'a>(
-        &'a self,
-        _db: &'a mut Db,
-        _table: Option<&'a QName>,
-    ) -> BoxFuture<'a, String> {
-        Box::pin(async { String::new() })
-    }
 }
