@@ -307,6 +307,17 @@ impl DbError {
     pub fn driver(&self) -> Option<&sqlx::Error> {
         self.driver.as_ref()
     }
+
+    /// The database's error code: PostgreSQL's SQLSTATE, SQLite's extended result code,
+    /// MySQL/MariaDB's error number; `None` when the database did not answer with an error.
+    pub fn code(&self) -> Option<String> {
+        let db = self.driver.as_ref()?.as_database_error()?;
+        #[cfg(feature = "mysql")]
+        if let Some(m) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+            return Some(m.number().to_string());
+        }
+        db.code().map(|c| c.into_owned())
+    }
 }
 
 impl std::fmt::Display for DbError {

@@ -12,7 +12,7 @@ use crate::backend::{
     Backend,
 };
 use crate::error::show_rows;
-use crate::limits::{bounded, classify, Timeouts, WaitKind};
+use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
 use crate::log::{self as applied_log, LogKind};
 use crate::render::render;
 use crate::set::apply_op;
@@ -797,7 +797,7 @@ impl Exec<'_> {
             RunError::NoAnswer { waited, reason, .. } => {
                 (WaitKind::NoAnswer, *waited, reason.clone())
             }
-            _ => match e.db_message().and_then(classify)? {
+            _ => match e.db_error().and_then(classify_error)? {
                 WaitKind::Lock => (
                     WaitKind::Lock,
                     t.lock,

@@ -6,7 +6,7 @@ use retort_schema::{Dialect, QName};
 use retort_sql::{quote_ident, quote_string};
 
 use super::{Backend, Lock};
-use crate::limits::{classify, WaitKind};
+use crate::limits::{classify_error, WaitKind};
 use crate::{BoxFuture, Db, RunError, RunOptions};
 
 pub(crate) struct Sqlite;
@@ -126,8 +126,8 @@ impl Backend for Sqlite {
     /// over, whichever statement waited: reported as the lock timeout it is.
     fn explain_busy(&self, opts: &RunOptions, e: RunError) -> RunError {
         let busy = matches!(e, RunError::Sql { .. })
-            && e.db_message()
-                .is_some_and(|m| classify(m) == Some(WaitKind::Lock));
+            && e.db_error()
+                .is_some_and(|d| classify_error(d) == Some(WaitKind::Lock));
         if busy {
             RunError::LockTimeout {
                 db: "the SQLite database".into(),
