@@ -529,7 +529,7 @@ pub(crate) async fn autogenerate(
     for n in &plan.downgrade_notes {
         say!(out, "WARNING (downgrade) {}: {}", n.risk.label(), n.message);
     }
-    let down = dedent(&retort_diff::render_rust(&down_ops, &plan.downgrade_notes));
+    let down = dedent(&retort_diff::render_rust(down_ops, &plan.downgrade_notes));
     Ok(Some((up, down)))
 }
 

@@ -432,7 +432,7 @@ pub(crate) fn build(
         };
         t.checks.push(Check {
             name: c.name.clone(),
-            expr: c.clause.clone(),
+            expr: standard_string_literals(&c.clause),
         });
     }
 
@@ -510,6 +510,54 @@ pub(crate) fn build(
         enums: Vec::new(),
     };
     finish(schema, true)
+}
+
+/// A CHECK clause as MySQL/MariaDB show it, with its string literals written the standard
+/// way: they show a quote inside a literal as `\'` (and a backslash as `\\`), where the
+/// models and the other databases write `''`. Without this, `name <> 'it''s'` read back as
+/// `name <> 'it\'s'` and was reported as changed after every upgrade.
+fn standard_string_literals(clause: &str) -> String {
+    let mut out = String::with_capacity(clause.len());
+    let mut chars = clause.chars().peekable();
+    let mut in_str = false;
+    while let Some(c) = chars.next() {
+        if !in_str {
+            out.push(c);
+            if c == '`' {
+                // A quoted identifier may hold a quote: copied as it is.
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == '`' {
+                        break;
+                    }
+                }
+            }
+            in_str = c == '\'';
+            continue;
+        }
+        match c {
+            '\\' => match chars.next() {
+                Some('\'') => out.push_str("''"),
+                Some('\\') => out.push('\\'),
+                Some('"') => out.push('"'),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            '\'' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                out.push_str("''");
+            }
+            '\'' => {
+                out.push(c);
+                in_str = false;
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -738,6 +786,12 @@ mod tests {
             }]
         );
         assert_eq!(users.primary_key.as_ref().unwrap().name, "pk_users");
+        assert_eq!(
+            standard_string_literals(
+                r"`a'` <> 'it\'s' and `b` <> '' and `c` <> 'x\\y' and `d` = 'q''r'"
+            ),
+            r"`a'` <> 'it''s' and `b` <> '' and `c` <> 'x\y' and `d` = 'q''r'"
+        );
         assert_eq!(users.uniques.len(), 1);
         assert_eq!(users.uniques[0].name, "uq_users_email");
         assert_eq!(users.indexes.len(), 1);
