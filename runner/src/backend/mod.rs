@@ -79,6 +79,21 @@ pub(crate) trait Backend: Sync {
         false
     }
 
+    /// Whether enum types are schema objects with names the database keeps (PostgreSQL);
+    /// elsewhere an enum lives in its column, and the live schema takes the history's names.
+    fn named_enums(&self) -> bool {
+        false
+    }
+
+    /// Completes a live column with what only the history knows about it on this database.
+    fn column_from_history(
+        &self,
+        live: &mut retort_schema::Column,
+        history: &retort_schema::Column,
+    ) {
+        let _ = (live, history);
+    }
+
     /// Takes the migration lock, waiting up to `opts.lock_timeout`.
     fn lock<'a>(
         &'a self,

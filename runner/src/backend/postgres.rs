@@ -53,6 +53,10 @@ impl Backend for Postgres {
         true
     }
 
+    fn named_enums(&self) -> bool {
+        true
+    }
+
     fn lock<'a>(
         &'a self,
         db: &'a mut Db,

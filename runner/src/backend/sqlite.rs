@@ -56,6 +56,16 @@ impl Backend for Sqlite {
         true
     }
 
+    /// SQLite reports every INTEGER PRIMARY KEY (a rowid alias) as auto-increment; whether the
+    /// table says AUTOINCREMENT (and keeps a sqlite_sequence row) is what the history asked for.
+    fn column_from_history(
+        &self,
+        live: &mut retort_schema::Column,
+        history: &retort_schema::Column,
+    ) {
+        live.autoincrement = history.autoincrement;
+    }
+
     fn lock<'a>(
         &'a self,
         db: &'a mut Db,
