@@ -52,6 +52,35 @@ pub enum Command {
         /// retort, else the checkout this binary was built from).
         #[arg(long, value_name = "DIR")]
         retort_path: Option<PathBuf>,
+        /// Adopt an existing database: pull its models into a new models crate, write a
+        /// baseline revision that creates that schema, and stamp the database at it.
+        #[arg(long, value_name = "URL")]
+        from_db: Option<String>,
+    },
+    /// Write models for the database's tables that the models do not have yet.
+    Pull {
+        /// The file to write (default: src/pulled.rs of the models crate).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Fold the history from base up to REV into REV (one script creating that schema).
+    Squash {
+        #[arg(value_name = "REV")]
+        revision: String,
+        /// Message of the squashed revision (default: REV's, with the count).
+        #[arg(short, long, value_name = "MSG")]
+        message: Option<String>,
+    },
+    /// On a scratch database: run the history up, compare with the models, then down and up
+    /// again, checking that every downgrade restores the schema before its revision.
+    Verify {
+        /// The server or file to create the scratch database on (default: the configured
+        /// database's server; SQLite: a temporary file).
+        #[arg(long, value_name = "URL")]
+        scratch_url: Option<String>,
     },
     /// Create a new revision script.
     Revision {

@@ -74,6 +74,7 @@ pub(crate) async fn dispatch(
         models_crate,
         models_path,
         retort_path,
+        from_db,
     } = &cli.command
     {
         let dir = match dir {
@@ -81,15 +82,17 @@ pub(crate) async fn dispatch(
             Some(d) => ctx.cwd.join(d),
             None => ctx.cwd.clone(),
         };
-        init::init(
-            &init::InitOptions {
-                dir,
-                models_crate: models_crate.clone(),
-                models_path: models_path.clone(),
-                retort_path: retort_path.clone(),
-            },
-            out,
-        )?;
+        let opts = init::InitOptions {
+            dir,
+            models_crate: models_crate.clone(),
+            models_path: models_path.clone(),
+            retort_path: retort_path.clone(),
+            from_db: None,
+        };
+        if let Some(url) = from_db {
+            return crate::pull::init_from_db(opts, url, &ctx.cwd, out).await;
+        }
+        init::init(&opts, out)?;
         return Ok(ExitCode::Success);
     }
     let cfg = config::load(&ctx.cwd, cli.config.as_deref())?;
@@ -197,6 +200,13 @@ pub(crate) async fn dispatch(
         Command::Show { revision } => show(&env, &revision, out).await,
         Command::Check { format } => db::check(&env, format == Format::Json, out).await,
         Command::Schema { dialect } => schema_cmd(&env, dialect, out),
+        Command::Pull { out: file, force } => crate::pull::pull_cmd(&env, file, force, out).await,
+        Command::Squash { revision, message } => {
+            crate::squash::squash_cmd(&env, &revision, message, out)
+        }
+        Command::Verify { scratch_url } => {
+            crate::verify::verify_cmd(&env, scratch_url.as_deref(), out).await
+        }
     }
 }
 

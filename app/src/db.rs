@@ -457,7 +457,7 @@ async fn introspect_bounded(
     }
 }
 
-async fn introspect(
+pub(crate) async fn introspect(
     db: &mut Db,
     opts: &retort_introspect::Options,
 ) -> Result<retort_introspect::Introspection, AppError> {
@@ -489,7 +489,7 @@ fn note_lines(diff: &retort_diff::Diff) -> Vec<String> {
 
 /// `body` without the indentation common to its non-empty lines: `render_script` wants
 /// statements at column 0 and indents them itself.
-fn dedent(body: &str) -> String {
+pub(crate) fn dedent(body: &str) -> String {
     let indent = body
         .lines()
         .filter(|l| !l.trim().is_empty())

@@ -22,6 +22,9 @@ mod db;
 mod describe;
 mod graph;
 pub mod init;
+pub mod pull;
+mod squash;
+mod verify;
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -145,6 +145,8 @@ pub struct TableAttrs {
     pub renamed_from: Vec<LitStr>,
     pub primary_key: Option<StrList>,
     pub primary_key_span: Option<Span>,
+    /// `primary_key_name = ".."`: the constraint name (default `pk_<table>`).
+    pub primary_key_name: Option<LitStr>,
     pub indexes: Vec<IndexAttr>,
     pub uniques: Vec<UniqueAttr>,
     pub checks: Vec<CheckAttr>,
@@ -625,6 +627,9 @@ pub fn table_attrs(attrs: &[syn::Attribute], errs: &mut Errors) -> TableAttrs {
                 PRIMARY_KEY => {
                     out.primary_key_span = Some(meta.path.span());
                     out.primary_key = str_list(&meta, k, errs)?;
+                }
+                PRIMARY_KEY_NAME => {
+                    out.primary_key_name = name_string(&meta, k, "\"orders_pkey\"", errs)?
                 }
                 INDEX => out.indexes.extend(index(&meta, errs)?),
                 UNIQUE => out.uniques.extend(unique(&meta, errs)?),

@@ -14,6 +14,14 @@ pub fn check(c: &Container, errs: &mut Errors) {
     }
     duplicate_columns(c, errs);
     table_level(c, errs);
+    if let Some(n) = &c.attrs.primary_key_name {
+        if c.primary_key().is_empty() {
+            errs.on(
+                n,
+                "`primary_key_name` names a primary key, but the struct has none: mark a field `#[column(primary_key)]` or add `#[table(primary_key = [..])]`",
+            );
+        }
+    }
     if c.columns().next().is_none() {
         errs.on(
             c.ident,

@@ -179,8 +179,12 @@ fn generate(c: &Container) -> TokenStream {
         quote!(::core::option::Option::None)
     } else {
         let cols = strings(pk.iter().map(String::as_str));
+        let name = match &c.attrs.primary_key_name {
+            Some(n) => quote!(::std::string::String::from(#n)),
+            None => quote!(#r::naming::primary_key(#table)),
+        };
         quote!(::core::option::Option::Some(#r::PrimaryKey {
-            name: #r::naming::primary_key(#table),
+            name: #name,
             columns: #cols,
         }))
     };
@@ -470,6 +474,27 @@ mod tests {
         );
         assert!(
             errs[3].starts_with("a primary key column cannot be NULL"),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn primary_key_name_names_the_constraint() {
+        let out = expand(quote! {
+            #[table(name = "orders", primary_key_name = "orders_pkey")]
+            struct Order { #[column(primary_key)] id: i64 }
+        })
+        .unwrap()
+        .to_string();
+        assert!(out.contains("\"orders_pkey\""), "{out}");
+        assert!(!out.contains("naming :: primary_key"), "{out}");
+        let errs = errors(quote! {
+            #[table(primary_key_name = "t_pkey")]
+            struct T { id: i64 }
+        });
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].starts_with("`primary_key_name` names a primary key"),
             "{errs:?}"
         );
     }

@@ -9,6 +9,7 @@ pub const SCHEMA: &str = "schema";
 pub const COMMENT: &str = "comment";
 pub const RENAMED_FROM: &str = "renamed_from";
 pub const PRIMARY_KEY: &str = "primary_key";
+pub const PRIMARY_KEY_NAME: &str = "primary_key_name";
 pub const INDEX: &str = "index";
 pub const UNIQUE: &str = "unique";
 pub const CHECK: &str = "check";
@@ -38,6 +39,7 @@ pub const TABLE_KEYS: &[&str] = &[
     COMMENT,
     RENAMED_FROM,
     PRIMARY_KEY,
+    PRIMARY_KEY_NAME,
     INDEX,
     UNIQUE,
     CHECK,

@@ -107,7 +107,8 @@ pub mod cli {
 ///
 /// Table attributes (`#[table(..)]`, possibly split over several attributes): `name` (default:
 /// the struct name in snake_case), `schema`, `comment`, `renamed_from`, `primary_key = ["a",
-/// "b"]` (composite), `index(name = .., columns = [..], unique, where = "..")`, `unique(name =
+/// "b"]` (composite), `primary_key_name = ".."` (default `pk_<table>`), `index(name = ..,
+/// columns = [..], unique, where = "..")`, `unique(name =
 /// .., columns = [..])`, `check(name = .., expr = "..")`, `foreign_key(name = .., columns =
 /// [..], references = "table(col, ..)", on_delete = "..", on_update = "..", deferrable)`.
 ///

@@ -51,7 +51,7 @@ pub(super) struct Source {
 /// The package of the workspace at `dir` that depends on `retort`: the root package, or one of
 /// the `[workspace] members` (a trailing `/*` glob is expanded), or, with no root manifest, a
 /// folder right below `dir`. `None` when there is none; an error naming them when several.
-pub(super) fn detect_models(dir: &Path) -> Result<Option<(String, PathBuf)>, AppError> {
+pub(crate) fn detect_models(dir: &Path) -> Result<Option<(String, PathBuf)>, AppError> {
     let read = |p: &Path| -> Option<toml::Table> {
         toml::from_str(&std::fs::read_to_string(p.join("Cargo.toml")).ok()?).ok()
     };

@@ -12,7 +12,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::AppError;
-use detect::{detect_models, models_dep, resolve_source, valid_crate_name};
+pub(crate) use detect::detect_models;
+use detect::{models_dep, resolve_source, valid_crate_name};
 pub use manifest::add_workspace_member;
 
 /// What `init` needs.
@@ -30,6 +31,25 @@ pub struct InitOptions {
     /// models crate depends on `retort`, else the checkout this binary was built from, else
     /// crates.io.
     pub retort_path: Option<PathBuf>,
+    /// `init --from-db`: the pulled models and what goes with them (see `crate::pull`).
+    pub from_db: Option<FromDb>,
+}
+
+/// What `init --from-db` writes instead of the example table.
+#[derive(Clone, Debug, Default)]
+pub struct FromDb {
+    /// The models crate's `src/lib.rs`: the pulled models.
+    pub lib_rs: String,
+    /// Features of `retort` the models need (each brings its crate as a dependency too).
+    pub features: Vec<String>,
+    /// `database_url` for retort.toml (a URL without a password).
+    pub database_url: Option<String>,
+    /// A URL with a password: written to `.env` (ignored by git) instead.
+    pub env_url: Option<String>,
+    /// `exclude_tables` entries for retort.toml: the tables not pulled.
+    pub exclude_tables: Vec<String>,
+    /// The baseline revision: its path relative to the workspace and its text.
+    pub baseline: (String, String),
 }
 
 /// The files `init` always writes, relative to the workspace root.
@@ -96,6 +116,12 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     .replace('\\', "/");
     let ident = models_crate.replace('-', "_");
     let create_models = !models_dir.join("Cargo.toml").exists();
+    if opts.from_db.is_some() && !create_models {
+        return Err(AppError::Failed(format!(
+            "init --from-db writes a new models crate, but {} already exists; choose another --models-path, or run `pull` in that workspace",
+            models_dir.join("Cargo.toml").display()
+        )));
+    }
     // A models crate we create inside the workspace folder becomes a member.
     let models_member = (!models_path.is_absolute()
         && !models_path
@@ -108,6 +134,12 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
         let m = models_path.display().to_string();
         planned.push(format!("{m}/Cargo.toml"));
         planned.push(format!("{m}/src/lib.rs"));
+    }
+    if let Some(f) = &opts.from_db {
+        planned.push(f.baseline.0.clone());
+        if f.env_url.is_some() {
+            planned.push(".env".to_string());
+        }
     }
     let existing: Vec<String> = planned
         .iter()
@@ -188,14 +220,31 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     );
     let main_rs = templates::fill(templates::CLI_MAIN, &[("models_ident", &ident)]);
     // Seen from the models folder rather than from cli/: only a relative path differs.
-    let models_retort = models_dep(&source.retort, &models_path).render(&[]);
-    let models_cargo = templates::fill(
+    let features: Vec<&str> = opts
+        .from_db
+        .iter()
+        .flat_map(|f| f.features.iter().map(String::as_str))
+        .collect();
+    let models_retort = models_dep(&source.retort, &models_path).render(&features);
+    let mut models_cargo = templates::fill(
         templates::MODELS_CARGO,
         &[("models", models_crate), ("retort", &models_retort)],
     );
+    let mut retort_toml = templates::RETORT_TOML.to_string();
+    let mut models_lib = templates::MODELS_LIB.to_string();
+    if let Some(f) = &opts.from_db {
+        for (krate, version) in features
+            .iter()
+            .filter_map(|f| crate::pull::feature_crate(f))
+        {
+            models_cargo.push_str(&format!("{krate} = \"{version}\"\n"));
+        }
+        retort_toml = from_db_toml(&retort_toml, f)?;
+        models_lib = f.lib_rs.clone();
+    }
 
     let mut files: Vec<(String, String)> = vec![
-        (FILES[0].to_string(), templates::RETORT_TOML.to_string()),
+        (FILES[0].to_string(), retort_toml),
         (FILES[1].to_string(), String::new()),
         (FILES[2].to_string(), cargo_toml),
         (FILES[3].to_string(), templates::CLI_BUILD.to_string()),
@@ -203,7 +252,13 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     ];
     if create_models {
         files.push((planned[5].clone(), models_cargo));
-        files.push((planned[6].clone(), templates::MODELS_LIB.to_string()));
+        files.push((planned[6].clone(), models_lib));
+    }
+    if let Some(f) = &opts.from_db {
+        files.push(f.baseline.clone());
+        if let Some(url) = &f.env_url {
+            files.push((".env".to_string(), format!("DATABASE_URL={url}\n")));
+        }
     }
     // A .gitignore: written when there is none, completed when it lacks retort's lines.
     let gitignore_path = dir.join(".gitignore");
@@ -289,7 +344,7 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
         );
     }
     let _ = writeln!(out, "note: retort comes from {}", source.why);
-    if create_models {
+    if create_models && opts.from_db.is_none() {
         let _ = writeln!(
             out,
             "note: no models crate at {}: created `{}` with one example table (notes)",
@@ -297,9 +352,27 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
             models_crate
         );
     }
+    if opts.from_db.is_some() {
+        return Ok(());
+    }
     let _ = writeln!(
         out,
         "Next: edit database_url in retort.toml, then `cargo run -p cli -- revision --autogenerate -m \"create tables\"`"
     );
     Ok(())
+}
+
+/// retort.toml for `init --from-db`: the template with the database URL and the tables not
+/// pulled filled in (comments kept).
+fn from_db_toml(template: &str, f: &FromDb) -> Result<String, AppError> {
+    let fail = |m: String| AppError::Failed(format!("internal error: retort.toml template: {m}"));
+    let text = crate::pull::with_excludes(template, &f.exclude_tables).map_err(fail)?;
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| fail(format!("{e}")))?;
+    match &f.database_url {
+        Some(url) => doc["database_url"] = toml_edit::value(url.as_str()),
+        None => {
+            doc.remove("database_url");
+        }
+    }
+    Ok(doc.to_string())
 }
