@@ -129,7 +129,7 @@ pub(crate) async fn dispatch(
     }
     let cfg = config::load(&ctx.cwd, cli.config.as_deref())?;
     ctx.migrations.check_fresh().map_err(|e| match e {
-        retort_runner::RunError::Stale(m) => AppError::Stale(m),
+        retort_runner::RunError::Stale(e) => AppError::Stale(e),
         other => AppError::from(other),
     })?;
     let map = ctx.migrations.revision_map()?;
@@ -268,7 +268,10 @@ fn unreachable_init() -> Result<ExitCode, AppError> {
 
 /// Maps a revision-expression error to a usage error (exit 2).
 pub(crate) fn resolve_err(e: retort_revision::ResolveError) -> AppError {
-    AppError::Usage(e.to_string())
+    AppError::Resolve {
+        source: e,
+        hint: "",
+    }
 }
 
 /// [`resolve_err`], with "did you mean" for a mistyped revision id or branch label.

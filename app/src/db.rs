@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use retort_revision::{Direction, VersionChange};
+use retort_revision::Direction;
 use retort_runner::{Db, Event, RunError, RunOptions};
 use retort_schema::{Dialect, QName, Schema};
 
@@ -310,7 +310,10 @@ fn validate_plan(
         Err(
             e @ (retort_revision::ResolveError::UnknownCurrent { .. }
             | retort_revision::ResolveError::OverlappingCurrent { .. }),
-        ) => Err(AppError::Failed(e.to_string())),
+        ) => Err(AppError::Resolve {
+            source: e,
+            hint: "",
+        }),
         Err(e) => Err(crate::commands::resolve_err_in(&env.map, e)),
     }
 }
@@ -356,10 +359,7 @@ async fn migrate(
                 }
             },
         )
-        .map_err(|e| match e {
-            RunError::Revision(m) | RunError::Offline(m) => AppError::Usage(m),
-            other => AppError::from(other),
-        })?;
+        .map_err(AppError::from)?;
         let _ = write!(out, "{script}");
         if !script.ends_with('\n') {
             say!(out, "");
@@ -447,7 +447,7 @@ pub(crate) async fn stamp(
     let opts = env.run_options();
     if sql {
         let d = url_dialect(env)?;
-        let script = offline_stamp(env, d, targets, purge, &opts)?;
+        let script = retort_runner::stamp_sql(&env.ctx.migrations, d, targets, purge, &opts)?;
         let _ = write!(out, "{script}");
         return Ok(ExitCode::Success);
     }
@@ -458,12 +458,10 @@ pub(crate) async fn stamp(
         env.map
             .stamp_plan(&current, &refs, purge)
             .map_err(|e| match e {
-                e @ retort_revision::ResolveError::UnknownCurrent { .. } => AppError::Failed(
-                    format!("{e}; `stamp --purge <rev>` rewrites the version table"),
-                ),
-                e @ retort_revision::ResolveError::OverlappingCurrent { .. } => {
-                    AppError::Failed(e.to_string())
-                }
+                e @ retort_revision::ResolveError::UnknownCurrent { .. } => AppError::Resolve {
+                    source: e,
+                    hint: "; `stamp --purge <rev>` rewrites the version table",
+                },
                 e => crate::commands::resolve_err_in(&env.map, e),
             })?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
@@ -504,120 +502,6 @@ pub(crate) async fn stamp(
         );
     }
     Ok(ExitCode::Success)
-}
-
-/// `stamp --sql`: the version-table statements, starting from an empty table (or from the
-/// `from` of a `from:to` target).
-fn offline_stamp(
-    env: &Env<'_>,
-    d: Dialect,
-    targets: &[String],
-    purge: bool,
-    opts: &RunOptions,
-) -> Result<String, AppError> {
-    use retort_sql::{quote_ident, quote_qname, quote_string};
-    let vt = &opts.version_table;
-    let (start, targets): (Vec<String>, Vec<String>) = match targets {
-        [one] if one.contains(':') => {
-            let (from, to) = one.split_once(':').unwrap_or(("", one));
-            let start = if from.trim().is_empty() || from.trim() == "base" {
-                Vec::new()
-            } else {
-                env.map
-                    .resolve(from.trim(), &[])
-                    .map_err(|e| crate::commands::resolve_err_in(&env.map, e))?
-            };
-            (start, vec![to.trim().to_string()])
-        }
-        _ => (Vec::new(), targets.to_vec()),
-    };
-    let refs: Vec<&str> = targets.iter().map(String::as_str).collect();
-    let plan = env
-        .map
-        .stamp_plan(&start, &refs, purge)
-        .map_err(|e| crate::commands::resolve_err_in(&env.map, e))?;
-    let t = quote_qname(vt, d);
-    let lit = |s: &str| quote_string(s, d);
-    let mut out = format!(
-        "-- retort stamp {} --sql ({d})\n\nCREATE TABLE IF NOT EXISTS {t} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num));\n{};\n\n",
-        targets.join(" "),
-        quote_ident(&format!("{}_pkc", vt.name), d),
-        retort_runner::log_table_sql(vt, d)
-    );
-    // The rows after the stamp, for the applied-migrations log.
-    let mut after = if plan.purge {
-        Vec::new()
-    } else {
-        start.clone()
-    };
-    for c in &plan.changes {
-        c.apply(&mut after)
-            .map_err(|e| AppError::Failed(format!("stamp --sql: {e}")))?;
-    }
-    let log_rows =
-        retort_runner::stamp_log_sql(&env.ctx.migrations, &env.map, &start, &after, vt, d)?;
-    if plan.purge {
-        out.push_str(&format!("DELETE FROM {t};\n"));
-    }
-    let update = |old: &str, new: &str| {
-        format!(
-            "UPDATE {t} SET version_num = {} WHERE version_num = {};\n",
-            lit(new),
-            lit(old)
-        )
-    };
-    for c in &plan.changes {
-        match c {
-            VersionChange::Insert { new } => {
-                out.push_str(&format!(
-                    "INSERT INTO {t} (version_num) VALUES ({});\n",
-                    lit(new)
-                ));
-            }
-            VersionChange::Update { old, new } => out.push_str(&update(old, new)),
-            VersionChange::Delete { old } => {
-                out.push_str(&format!(
-                    "DELETE FROM {t} WHERE version_num = {};\n",
-                    lit(old)
-                ));
-            }
-            VersionChange::MergeUp {
-                delete,
-                update_from,
-                new,
-            } => {
-                for g in delete {
-                    out.push_str(&format!(
-                        "DELETE FROM {t} WHERE version_num = {};\n",
-                        lit(g)
-                    ));
-                }
-                out.push_str(&update(update_from, new));
-            }
-            VersionChange::Unmerge {
-                old,
-                insert,
-                update_to,
-            } => {
-                out.push_str(&update(old, update_to));
-                for i in insert {
-                    out.push_str(&format!(
-                        "INSERT INTO {t} (version_num) VALUES ({});\n",
-                        lit(i)
-                    ));
-                }
-            }
-            other => {
-                return Err(AppError::Failed(format!(
-                    "stamp --sql cannot render the version-table change {other:?}; run stamp online"
-                )))
-            }
-        }
-    }
-    for sql in log_rows {
-        out.push_str(&format!("{sql};\n"));
-    }
-    Ok(out)
 }
 
 pub(crate) async fn current_cmd(

@@ -78,12 +78,21 @@ pub enum AppError {
     /// `retort.toml` (or `.env`) is wrong.
     #[error("{}: {message}", path.display())]
     Config { path: PathBuf, message: String },
+    /// A revision expression does not resolve (exit 2), or the version table names
+    /// revisions the graph cannot place (exit 1); `hint` says what to do, if anything.
+    #[error("{source}{hint}")]
+    Resolve {
+        #[source]
+        source: retort_revision::ResolveError,
+        hint: &'static str,
+    },
     /// The scripts on disk are not the compiled-in ones.
     #[error("{0}")]
-    Stale(String),
-    /// The runner failed (connection, SQL, lock, ...).
+    Stale(#[source] retort_revision::StaleError),
+    /// The runner failed (connection, SQL, lock, ...). Its message is the runner's; the
+    /// exit code depends on its kind ([`AppError::exit_code`]).
     #[error("{0}")]
-    Run(Box<retort_runner::RunError>),
+    Run(#[source] Box<retort_runner::RunError>),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -106,12 +115,33 @@ impl From<retort_runner::RunError> for AppError {
 }
 
 impl AppError {
-    /// The exit code this error ends the process with.
+    /// The exit code this error ends the process with, chosen by its kind (and, for the
+    /// runner's errors, by the runner's kind).
     pub fn exit_code(&self) -> ExitCode {
+        use retort_runner::RunError;
         match self {
             AppError::Clap(_) | AppError::Usage(_) | AppError::Config { .. } => ExitCode::Usage,
+            AppError::Resolve { source, .. } => resolve_exit(source),
+            AppError::Run(e) => match e.kind() {
+                // What the command line asked cannot be done offline.
+                RunError::Offline(_) => ExitCode::Usage,
+                RunError::Resolve(source) | RunError::Range { source, .. } => resolve_exit(source),
+                _ => ExitCode::Failure,
+            },
             _ => ExitCode::Failure,
         }
+    }
+}
+
+/// A revision expression that does not resolve is a usage error; a version table the graph
+/// cannot place (it names unknown or overlapping revisions) is a failure.
+fn resolve_exit(e: &retort_revision::ResolveError) -> ExitCode {
+    use retort_revision::ResolveError;
+    match e {
+        ResolveError::UnknownCurrent { .. } | ResolveError::OverlappingCurrent { .. } => {
+            ExitCode::Failure
+        }
+        _ => ExitCode::Usage,
     }
 }
 

@@ -105,7 +105,7 @@ impl Db {
         let url = stripped.as_str();
         let connect_err = |e: sqlx::Error| RunError::Connect {
             url: redact_url(url_in),
-            message: scrub(&e.to_string(), url_in),
+            source: crate::error::DbError::connect(e, url_in),
         };
         #[cfg(any(feature = "postgres", feature = "mysql"))]
         let timed_out = |server: &'static str, at: String| RunError::ConnectTimeout {
@@ -154,7 +154,8 @@ impl Db {
                             .map_err(connect_err)?;
                         let version = conn.server_version_num().unwrap_or(0);
                         let mut db = Db::Postgres(conn);
-                        db.execute(&postgres_session_sql(&t, version)).await?;
+                        db.execute(&crate::backend::postgres::session_sql(&t, version))
+                            .await?;
                         Ok(db)
                     };
                     within(connect_timeout, setup)
@@ -188,7 +189,8 @@ impl Db {
                         let mut db = Db::Mysql(conn);
                         let version = db.query_scalar("SELECT VERSION()").await?;
                         let mariadb = version.is_some_and(|v| v.contains("MariaDB"));
-                        db.execute(&mysql_session_sql(&t, mariadb)).await?;
+                        db.execute(&crate::backend::mysql::session_sql(&t, mariadb))
+                            .await?;
                         Ok(db)
                     };
                     within(connect_timeout, setup)
@@ -231,7 +233,7 @@ impl Db {
                 let r = c
                     .execute(sqlx::raw_sql(sql))
                     .await
-                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                    .map_err(|e| RunError::driver(sql, e))?;
                 Ok(r.rows_affected())
             })
         })
@@ -255,7 +257,7 @@ impl Db {
                 let rows = c
                     .fetch_all(sqlx::raw_sql(sql))
                     .await
-                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                    .map_err(|e| RunError::driver(sql, e))?;
                 Ok(rows
                     .iter()
                     .map(|r| (0..r.len()).map(|i| cell_as_string!(r, i, [])).collect())
@@ -266,7 +268,7 @@ impl Db {
                 let rows = c
                     .fetch_all(sqlx::raw_sql(sql))
                     .await
-                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                    .map_err(|e| RunError::driver(sql, e))?;
                 Ok(rows
                     .iter()
                     .map(|r| {
@@ -281,7 +283,7 @@ impl Db {
                 let rows = c
                     .fetch_all(sqlx::raw_sql(sql))
                     .await
-                    .map_err(|e| RunError::sql(sql, db_error_text(&e)))?;
+                    .map_err(|e| RunError::driver(sql, e))?;
                 Ok(rows
                     .iter()
                     .map(|r| {
@@ -310,7 +312,7 @@ impl Db {
         let r: Result<(), sqlx::Error> = within(std::time::Duration::from_secs(5), close)
             .await
             .unwrap_or(Ok(()));
-        r.map_err(|e| RunError::sql("<close connection>", e))
+        r.map_err(|e| RunError::driver("<close connection>", e))
     }
 
     /// The first column of the first row, as text.
@@ -325,57 +327,7 @@ impl Db {
     }
 }
 
-/// The session settings of a PostgreSQL connection (`version`: `server_version_num`).
-#[cfg(feature = "postgres")]
-fn postgres_session_sql(t: &Timeouts, version: u32) -> String {
-    // PostgreSQL reads 0 as "no limit": `lock_timeout = 0` (do not wait) becomes 1 ms.
-    let lock = t.lock.as_millis().max(1);
-    let mut s = format!(
-        "SET lock_timeout = {lock}; SET statement_timeout = {};",
-        t.statement.as_millis()
-    );
-    if let Some(rt) = t.round_trip() {
-        // A session of a run whose client went silent ends, releasing its locks.
-        s.push_str(&format!(
-            " SET idle_in_transaction_session_timeout = {};",
-            rt.as_millis()
-        ));
-    }
-    if version >= 140000 {
-        // A statement whose client went away (killed run) is cancelled within this.
-        s.push_str(&format!(
-            " SET client_connection_check_interval = {};",
-            t.connect.as_millis().clamp(1000, 10_000)
-        ));
-    }
-    s
-}
-
-/// The session settings of a MySQL/MariaDB connection.
-#[cfg(feature = "mysql")]
-fn mysql_session_sql(t: &Timeouts, mariadb: bool) -> String {
-    // MariaDB accepts 0 (do not wait); MySQL's minimum is 1 s.
-    let lock = crate::limits::ceil_secs(t.lock).max(u64::from(!mariadb));
-    let mut s =
-        format!("SET SESSION lock_wait_timeout = {lock}, innodb_lock_wait_timeout = {lock}");
-    if let Some(rt) = t.round_trip() {
-        // A session that stays silent this long is closed by the server, releasing its locks.
-        s.push_str(&format!(
-            ", wait_timeout = {}",
-            crate::limits::ceil_secs(rt).max(1)
-        ));
-    }
-    if mariadb {
-        s.push_str(&format!(
-            ", max_statement_time = {:.3}",
-            t.statement.as_secs_f64()
-        ));
-    }
-    s
-}
-
 /// The database's own message for a failed statement (without sqlx's prefix).
-#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) fn db_error_text(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Database(d) => match d.code() {
@@ -481,7 +433,7 @@ fn redact_line(line: &str) -> String {
 }
 
 /// The password of `url` removed from a driver message, should the driver quote it.
-fn scrub(message: &str, url: &str) -> String {
+pub(crate) fn scrub(message: &str, url: &str) -> String {
     let redacted = redact_url(url);
     let mut m = message.replace(url, &redacted);
     if let Some(pw) = password_of(url) {

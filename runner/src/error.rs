@@ -20,30 +20,40 @@ pub enum RunError {
     DriverNotEnabled { url: String, feature: &'static str },
 
     /// Connecting failed.
-    #[error("cannot connect to `{url}`: {message}")]
-    Connect { url: String, message: String },
+    #[error("cannot connect to `{url}`: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: DbError,
+    },
 
     /// A statement the runner issued itself (version table, lock, catalog query) failed.
-    #[error("statement failed: {message}\n  statement: {sql}")]
-    Sql { sql: String, message: String },
+    #[error("statement failed: {source}\n  statement: {sql}")]
+    Sql {
+        sql: String,
+        #[source]
+        source: DbError,
+    },
 
     /// A statement of a migration failed; the migration was rolled back (transactional DDL:
     /// PostgreSQL, SQLite).
     #[error(
-        "migration {revision} ({direction}) failed: {message}\n  statement: {sql}\n{consequence}"
+        "migration {revision} ({direction}) failed: {source}\n  statement: {sql}\n{consequence}"
     )]
     Statement {
         revision: String,
         direction: &'static str,
         sql: String,
-        message: String,
+        /// The database's error.
+        #[source]
+        source: DbError,
         /// What state the database is left in.
         consequence: String,
     },
 
     /// A statement of a migration failed on MySQL/MariaDB, where every DDL statement commits
     /// on its own: the statements before it stay applied.
-    #[error("{}", mysql_partial_message(.revision, .direction, .applied, .sql, .message, .version))]
+    #[error("{}", mysql_partial_message(.revision, .direction, .applied, .sql, .source, .version))]
     PartiallyApplied {
         revision: String,
         direction: &'static str,
@@ -51,7 +61,9 @@ pub enum RunError {
         applied: Vec<String>,
         /// The failing statement.
         sql: String,
-        message: String,
+        /// The database's error.
+        #[source]
+        source: DbError,
         /// The version table's heads, which were not changed.
         version: Vec<String>,
     },
@@ -167,13 +179,51 @@ pub enum RunError {
     #[error("migration script `{file}`: {message}")]
     Script { file: String, message: String },
 
-    /// The revision graph is invalid, or a revision expression does not resolve.
-    #[error("{0}")]
-    Revision(String),
+    /// The revision graph of the scripts is invalid (a cycle, a missing parent, ...).
+    #[error(transparent)]
+    Graph(#[from] retort_revision::GraphError),
+
+    /// A revision expression (a target, `stamp`'s revisions) does not resolve against the
+    /// graph and the version table.
+    #[error(transparent)]
+    Resolve(#[from] retort_revision::ResolveError),
+
+    /// The start of a `from:to` range (offline mode) does not resolve.
+    #[error("range start `{from}`: {source}")]
+    Range {
+        from: String,
+        #[source]
+        source: retort_revision::ResolveError,
+    },
+
+    /// No compiled-in script has this revision id.
+    #[error("no migration script has revision id `{id}`")]
+    NoScript { id: String },
+
+    /// The version table names a revision that no compiled-in script has.
+    #[error("revision `{id}` is not among the migration scripts (the version table names a revision this binary does not have; `stamp --purge` rewrites it)")]
+    UnknownApplied { id: String },
+
+    /// A step's version-table change does not apply to the rows before it.
+    #[error("revision {revision}: {message}")]
+    VersionChange { revision: String, message: String },
+
+    /// A version-table change this runner does not know how to write (a newer
+    /// `retort-revision`).
+    #[error("this runner does not know the version-table change {change}; update retort-runner")]
+    UnknownVersionChange { change: String },
+
+    /// SQLite: while this run waited for the write lock, another process moved the version
+    /// table somewhere the plan does not pass through.
+    #[error("the version table changed while this run waited for the lock: expected {}, found {}; another process ran a different command concurrently. Check `current` and run again", show_rows(.expected), show_rows(.found))]
+    ChangedWhileWaiting {
+        expected: Vec<String>,
+        found: Vec<String>,
+    },
 
     /// The scripts on disk are not the ones compiled into this binary.
-    #[error("{0}")]
-    Stale(String),
+    #[error(transparent)]
+    Stale(#[from] retort_revision::StaleError),
 
     /// Applied scripts changed since they ran (their checksum differs from the one in the
     /// applied-migrations log); an upgrade refuses before running anything.
@@ -183,7 +233,106 @@ pub enum RunError {
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),
+
+    /// A run failed after it had applied some migrations: `source` is why, `applied` the
+    /// revisions applied (and committed) before the failure, in order. Only [`crate::upgrade`]
+    /// and [`crate::downgrade`] return it, and only when at least one migration had been
+    /// applied; its message is `source`'s. Match on [`RunError::kind`] to see the cause
+    /// whichever way it is wrapped.
+    #[error("{source}")]
+    Failed {
+        /// What the run applied before it failed.
+        applied: Vec<String>,
+        #[source]
+        source: Box<RunError>,
+    },
 }
+
+/// The version table's rows as messages show them (`<base>` when empty).
+pub(crate) fn show_rows(rows: &[String]) -> String {
+    if rows.is_empty() {
+        "<base>".to_string()
+    } else {
+        rows.join(", ")
+    }
+}
+
+/// A database driver's error (or a message about a database call), whose `Display` never shows
+/// a password: the text is redacted ([`crate::redact_text`]) when it is displayed. The driver's
+/// own error stays reachable with [`DbError::driver`]; it is deliberately not the
+/// [`std::error::Error::source`], because its `Display` (a connect error, for instance) may
+/// quote the URL with its password.
+pub struct DbError {
+    /// The database's message, `<message> (code <code>)` where it has a code.
+    text: String,
+    driver: Option<sqlx::Error>,
+}
+
+impl DbError {
+    /// The error of a driver call.
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(dead_code)
+    )]
+    pub(crate) fn driver_error(e: sqlx::Error) -> DbError {
+        DbError {
+            text: crate::db::db_error_text(&e),
+            driver: Some(e),
+        }
+    }
+
+    /// The error of connecting to `url`: the URL (and its password wherever the driver quotes
+    /// it alone) is redacted.
+    pub(crate) fn connect(e: sqlx::Error, url: &str) -> DbError {
+        DbError {
+            text: crate::db::scrub(&e.to_string(), url),
+            driver: Some(e),
+        }
+    }
+
+    /// A message about a database call that is not a driver error.
+    pub(crate) fn message_only(text: impl Into<String>) -> DbError {
+        DbError {
+            text: text.into(),
+            driver: None,
+        }
+    }
+
+    /// The database's message (`<message> (code <code>)`), as the database wrote it.
+    pub fn message(&self) -> &str {
+        &self.text
+    }
+
+    /// The driver's error, when this came from one.
+    pub fn driver(&self) -> Option<&sqlx::Error> {
+        self.driver.as_ref()
+    }
+
+    /// The database's error code: PostgreSQL's SQLSTATE, SQLite's extended result code,
+    /// MySQL/MariaDB's error number; `None` when the database did not answer with an error.
+    pub fn code(&self) -> Option<String> {
+        let db = self.driver.as_ref()?.as_database_error()?;
+        #[cfg(feature = "mysql")]
+        if let Some(m) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+            return Some(m.number().to_string());
+        }
+        db.code().map(|c| c.into_owned())
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::db::redact_text(&self.text))
+    }
+}
+
+impl std::fmt::Debug for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for DbError {}
 
 #[allow(clippy::too_many_arguments)]
 fn wait_message(
@@ -235,7 +384,7 @@ fn mysql_partial_message(
     direction: &str,
     applied: &[String],
     sql: &str,
-    message: &str,
+    message: &DbError,
     version: &[String],
 ) -> String {
     let mut s = format!(
@@ -253,14 +402,10 @@ fn mysql_partial_message(
             s.push_str(&format!("  {}. {a}\n", i + 1));
         }
     }
-    let v = if version.is_empty() {
-        "<base>".to_string()
-    } else {
-        version.join(", ")
-    };
     s.push_str(&format!(
-        "The version table stays at the previous revision ({v}). Undo the applied statements \
-         (or finish the migration by hand and `stamp` it), then run again."
+        "The version table stays at the previous revision ({}). Undo the applied statements \
+         (or finish the migration by hand and `stamp` it), then run again.",
+        show_rows(version)
     ));
     s
 }
@@ -273,20 +418,103 @@ impl std::fmt::Debug for RunError {
 }
 
 impl RunError {
-    pub(crate) fn sql(sql: &str, e: impl std::fmt::Display) -> RunError {
+    /// A statement's failure that is not a driver error (the text says what happened).
+    pub(crate) fn sql(sql: &str, message: impl std::fmt::Display) -> RunError {
         RunError::Sql {
             sql: sql.to_string(),
-            message: e.to_string(),
+            source: DbError::message_only(message.to_string()),
+        }
+    }
+
+    /// A driver error of `sql`.
+    #[cfg_attr(
+        not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+        allow(dead_code)
+    )]
+    pub(crate) fn driver(sql: &str, e: sqlx::Error) -> RunError {
+        RunError::Sql {
+            sql: sql.to_string(),
+            source: DbError::driver_error(e),
         }
     }
 
     /// The database's own message, for errors that carry one.
     pub fn db_message(&self) -> Option<&str> {
-        match self {
-            RunError::Sql { message, .. }
-            | RunError::Statement { message, .. }
-            | RunError::PartiallyApplied { message, .. } => Some(message),
+        self.db_error().map(DbError::message)
+    }
+
+    /// The database's error, for errors that carry one.
+    pub fn db_error(&self) -> Option<&DbError> {
+        match self.kind() {
+            RunError::Sql { source, .. }
+            | RunError::Connect { source, .. }
+            | RunError::Statement { source, .. }
+            | RunError::PartiallyApplied { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// The error itself, or for [`RunError::Failed`] the error that stopped the run.
+    pub fn kind(&self) -> &RunError {
+        match self {
+            RunError::Failed { source, .. } => source.kind(),
+            e => e,
+        }
+    }
+
+    /// The revisions a failed [`crate::upgrade`] / [`crate::downgrade`] applied before it
+    /// failed (empty for other errors, and when it failed at the first migration).
+    pub fn applied(&self) -> &[String] {
+        match self {
+            RunError::Failed { applied, .. } => applied,
+            _ => &[],
+        }
+    }
+
+    /// A statement's error turned into the failure of a migration: the driver error it
+    /// carries, or (for a dropped connection) its message.
+    pub(crate) fn into_db_error(self) -> DbError {
+        match self {
+            RunError::Sql { source, .. } => source,
+            other => DbError::message_only(other.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_error_never_displays_a_password() {
+        let e = RunError::Connect {
+            url: crate::redact_url("postgres://bob:hunter2@db/app"),
+            source: DbError::message_only(
+                "error with configuration: postgres://bob:hunter2@db/app refused",
+            ),
+        };
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        let source = std::error::Error::source(&e).expect("the database error is the source");
+        assert!(!source.to_string().contains("hunter2"), "{source}");
+        assert!(source.to_string().contains("bob:***@db"), "{source}");
+        // The database's message itself is kept for classification.
+        assert!(e.db_message().is_some_and(|m| m.contains("refused")));
+    }
+
+    #[test]
+    fn a_failed_run_reports_what_it_applied_and_its_cause() {
+        let cause = RunError::sql("SELECT 1", "boom");
+        let e = RunError::Failed {
+            applied: vec!["a1".into()],
+            source: Box::new(cause),
+        };
+        assert_eq!(e.applied(), ["a1".to_string()]);
+        assert!(matches!(e.kind(), RunError::Sql { .. }));
+        assert_eq!(
+            e.to_string(),
+            "statement failed: boom\n  statement: SELECT 1"
+        );
+        assert_eq!(e.db_message(), Some("boom"));
+        assert!(RunError::sql("x", "y").applied().is_empty());
     }
 }

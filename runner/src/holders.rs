@@ -1,10 +1,25 @@
 //! Who holds a lock retort waited for: the migration lock (PostgreSQL advisory lock,
-//! MySQL/MariaDB `GET_LOCK`) or a table. Best effort: a failed lookup says so.
-
-use retort_schema::{Dialect, QName};
-use retort_sql::{quote_qname, quote_string};
+//! MySQL/MariaDB `GET_LOCK`) or a table. Best effort: a failed lookup says so. The catalog
+//! queries and the words for a session are the backends' ([`Holders`]); this file only
+//! turns their rows into the message.
 
 use crate::Db;
+
+/// How a database names the sessions holding a lock (implemented by the backends that can
+/// tell). Each query returns, per session: id, user, application, state, seconds, last query,
+/// lock mode.
+pub(crate) trait Holders: Sync {
+    /// The sessions holding the migration lock.
+    fn migration_lock_holder_sql(&self, lock: &crate::backend::Lock) -> Option<String>;
+    /// The other sessions holding locks that a statement on `table` waits for.
+    fn table_lock_holders_sql(&self, table: Option<&retort_schema::QName>) -> Option<String>;
+    /// `PostgreSQL session pid 12`, `MySQL/MariaDB connection 12`.
+    fn session_name(&self, id: &str) -> String;
+    /// The statement that ends session `id`.
+    fn end_session_sql(&self, id: &str) -> String;
+    /// What the table-lock list is introduced by.
+    fn table_lock_lead(&self) -> &'static str;
+}
 
 /// One session, as the server describes it.
 struct Session {
@@ -18,7 +33,7 @@ struct Session {
 }
 
 impl Session {
-    fn describe(&self, d: Dialect) -> String {
+    fn describe(&self, d: &dyn Holders) -> String {
         let mut parts = Vec::new();
         if let Some(a) = self.application.as_deref().filter(|a| !a.is_empty()) {
             parts.push(format!("application `{a}`"));
@@ -44,10 +59,7 @@ impl Session {
             };
             parts.push(format!("last query `{q}`"));
         }
-        let who = match d {
-            Dialect::Postgres => format!("PostgreSQL session pid {}", self.id),
-            _ => format!("MySQL/MariaDB connection {}", self.id),
-        };
+        let who = d.session_name(&self.id);
         if parts.is_empty() {
             who
         } else {
@@ -55,11 +67,8 @@ impl Session {
         }
     }
 
-    fn end_hint(&self, d: Dialect) -> String {
-        match d {
-            Dialect::Postgres => format!("SELECT pg_terminate_backend({})", self.id),
-            _ => format!("KILL {}", self.id),
-        }
+    fn end_hint(&self, d: &dyn Holders) -> String {
+        d.end_session_sql(&self.id)
     }
 }
 
@@ -82,34 +91,15 @@ fn sessions(rows: Vec<Vec<Option<String>>>) -> Vec<Session> {
 }
 
 /// Says who holds the migration lock (called after the wait for it expired).
-pub(crate) async fn migration_lock_holder(db: &mut Db, lock: &MigrationLockName<'_>) -> String {
-    let d = db.dialect();
-    let found = match (d, lock) {
-        (Dialect::Postgres, MigrationLockName::Postgres(key)) => {
-            let key = *key as u64;
-            let (hi, lo) = (key >> 32, key & 0xffff_ffff);
-            let sql = format!(
-                "SELECT a.pid, a.usename, a.application_name, a.state, \
-                 (EXTRACT(EPOCH FROM now() - COALESCE(a.query_start, a.backend_start)))::bigint, \
-                 a.query, NULL \
-                 FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
-                 WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
-                 AND l.classid::text = '{hi}' AND l.objid::text = '{lo}' \
-                 AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())"
-            );
-            db.query_strings(&sql).await.map(sessions)
-        }
-        (Dialect::Mysql, MigrationLockName::Mysql(name)) => {
-            let sql = format!(
-                "SELECT p.ID, p.USER, NULL, CONCAT(p.COMMAND, IF(p.STATE IS NULL OR p.STATE = '', '', CONCAT(': ', p.STATE))), \
-                 p.TIME, p.INFO, NULL \
-                 FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({})",
-                quote_string(name, Dialect::Mysql)
-            );
-            db.query_strings(&sql).await.map(sessions)
-        }
-        _ => return String::new(),
+pub(crate) async fn migration_lock_holder(
+    d: &dyn Holders,
+    db: &mut Db,
+    lock: &crate::backend::Lock,
+) -> String {
+    let Some(sql) = d.migration_lock_holder_sql(lock) else {
+        return String::new();
     };
+    let found = db.query_strings(&sql).await.map(sessions);
     match found {
         Ok(s) if !s.is_empty() => {
             let s = &s[0];
@@ -134,52 +124,21 @@ pub(crate) async fn migration_lock_holder(db: &mut Db, lock: &MigrationLockName<
     }
 }
 
-/// The migration lock's identity, for [`migration_lock_holder`].
-pub(crate) enum MigrationLockName<'a> {
-    Postgres(i64),
-    Mysql(&'a str),
-}
-
 /// Says which other sessions hold locks on `table` (PostgreSQL) or have a transaction open
 /// (MySQL/MariaDB, which shows metadata-lock holders only through a plugin). Called after the
 /// failed statement's transaction was rolled back. Empty when nothing is found.
-pub(crate) async fn table_lock_holders(db: &mut Db, table: Option<&QName>) -> String {
-    let d = db.dialect();
-    let found = match d {
-        Dialect::Postgres => {
-            let Some(t) = table else {
-                return String::new();
-            };
-            let sql = format!(
-                "SELECT a.pid, a.usename, a.application_name, a.state, \
-                 (EXTRACT(EPOCH FROM now() - COALESCE(a.xact_start, a.query_start, a.backend_start)))::bigint, \
-                 a.query, string_agg(DISTINCT l.mode, ', ') \
-                 FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid \
-                 WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() \
-                 AND l.relation = to_regclass({}) \
-                 GROUP BY a.pid, a.usename, a.application_name, a.state, a.xact_start, a.query_start, a.backend_start, a.query \
-                 ORDER BY a.pid LIMIT 5",
-                quote_string(&quote_qname(t, d), d)
-            );
-            db.query_strings(&sql).await.map(sessions)
-        }
-        Dialect::Mysql => {
-            let sql = "SELECT t.trx_mysql_thread_id, p.USER, NULL, \
-                 CONCAT(COALESCE(p.COMMAND, ''), ', transaction ', t.trx_state), \
-                 TIMESTAMPDIFF(SECOND, t.trx_started, NOW()), COALESCE(t.trx_query, p.INFO), NULL \
-                 FROM information_schema.INNODB_TRX t \
-                 LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
-                 WHERE t.trx_mysql_thread_id <> CONNECTION_ID() ORDER BY t.trx_started LIMIT 5";
-            db.query_strings(sql).await.map(sessions)
-        }
-        Dialect::Sqlite => return String::new(),
+pub(crate) async fn table_lock_holders(
+    d: &dyn Holders,
+    db: &mut Db,
+    table: Option<&retort_schema::QName>,
+) -> String {
+    let Some(sql) = d.table_lock_holders_sql(table) else {
+        return String::new();
     };
+    let found = db.query_strings(&sql).await.map(sessions);
     match found {
         Ok(s) if !s.is_empty() => {
-            let lead = match d {
-                Dialect::Postgres => "held by",
-                _ => "sessions with an open transaction (a metadata lock lasts until its transaction ends):",
-            };
+            let lead = d.table_lock_lead();
             let list: Vec<String> = s.iter().map(|x| x.describe(d)).collect();
             let hint = s
                 .iter()

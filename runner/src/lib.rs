@@ -95,11 +95,27 @@
 //! [`Migration::run`] hooks run on the live connection, inside the migration's transaction
 //! (PostgreSQL, SQLite; MySQL/MariaDB: autocommit mode). Offline, they are skipped with a
 //! `-- retort: skipped Rust step (offline)` comment and an [`Event::Note`].
+//!
+//! # Backends
+//!
+//! What each database does its own way (the lock, transactions, catalog queries, session
+//! setup) is one file per database under `src/backend/`, behind one internal trait; the
+//! version-table and log SQL is written once there, for the online run, [`offline`] and
+//! [`stamp_sql`] alike.
+//!
+//! # Errors
+//!
+//! [`RunError`] keeps typed causes ([`std::error::Error::source`]): the revision graph's
+//! errors, the database's error as a [`DbError`] (the driver's error, whose `Display` redacts
+//! passwords). An [`upgrade`] or [`downgrade`] that fails after applying migrations returns
+//! [`RunError::Failed`], which carries the revisions applied before the failure
+//! ([`RunError::applied`]); [`RunError::kind`] is the cause whichever way it is wrapped.
 
 // Errors carry the statements of a half-applied MySQL migration; they are rare and reported
 // once, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod backend;
 mod db;
 mod error;
 mod fk_scope;
@@ -113,8 +129,9 @@ mod render;
 mod run;
 mod set;
 
+pub use backend::offline::stamp_sql;
 pub use db::{redact_text, redact_url, Db};
-pub use error::RunError;
+pub use error::{DbError, RunError};
 pub use limits::{Timeouts, WaitKind};
 pub use log::{
     checksum_hex, last_applied, log_table, log_table_sql, mismatches, read_log, stamp_log_sql,

@@ -183,6 +183,41 @@ pub enum WaitKind {
     NoAnswer,
 }
 
+/// Classifies a database error by its code (see [`crate::DbError::code`]); an error without
+/// one (not the database's answer) by its message.
+pub(crate) fn classify_error(e: &crate::DbError) -> Option<WaitKind> {
+    let Some(code) = e.code() else {
+        return classify(e.message());
+    };
+    match code.as_str() {
+        // PostgreSQL: lock_not_available (lock_timeout).
+        "55P03" => Some(WaitKind::Lock),
+        // PostgreSQL: query_canceled, by statement_timeout (not by a cancel request).
+        "57014" if e.message().contains("statement timeout") => Some(WaitKind::Statement),
+        // MySQL/MariaDB: ER_LOCK_WAIT_TIMEOUT (lock_wait_timeout, innodb_lock_wait_timeout).
+        "1205" => Some(WaitKind::Lock),
+        // MariaDB max_statement_time (ER_STATEMENT_TIMEOUT), MySQL max_execution_time.
+        "1969" | "3024" => Some(WaitKind::Statement),
+        // SQLite: SQLITE_BUSY / SQLITE_LOCKED and their extended codes.
+        c => match c.parse::<i32>() {
+            Ok(n) if e.driver().is_some_and(is_sqlite) && matches!(n & 0xff, 5 | 6) => {
+                Some(WaitKind::Lock)
+            }
+            _ => None,
+        },
+    }
+}
+
+/// Whether a driver error comes from SQLite (whose codes are numbers, as MySQL's are).
+fn is_sqlite(e: &sqlx::Error) -> bool {
+    #[cfg(feature = "sqlite")]
+    if let Some(db) = e.as_database_error() {
+        return db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+    }
+    let _ = e;
+    false
+}
+
 /// Classifies a database message (`db_error_text`'s form: `<message> (code <code>)`).
 pub(crate) fn classify(message: &str) -> Option<WaitKind> {
     let m = message.to_ascii_lowercase();

@@ -47,7 +47,8 @@ pub(crate) async fn read(
 /// - tables and enum types in schemas introspection did not read (only the connection's
 ///   default schema is read): the history's, as before.
 pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
-    if d != Dialect::Postgres {
+    let b = crate::backend::backend(d);
+    if !b.named_enums() {
         for t in &mut live.tables {
             let Some(rt) = replay.table(&t.qname()) else {
                 continue;
@@ -61,12 +62,7 @@ pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
                 {
                     name.clone_from(rn);
                 }
-                if d == Dialect::Sqlite {
-                    // SQLite reports every INTEGER PRIMARY KEY (a rowid alias) as
-                    // auto-increment; whether the table says AUTOINCREMENT (and keeps a
-                    // sqlite_sequence row) is what the history asked for.
-                    c.autoincrement = rc.autoincrement;
-                }
+                b.column_from_history(c, rc);
             }
         }
         live.enums = replay.enums.clone();
@@ -80,7 +76,7 @@ pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
             live.tables.push(t.clone());
         }
     }
-    if d == Dialect::Postgres {
+    if b.named_enums() {
         for e in &replay.enums {
             if e.schema.is_some()
                 && !read_schemas.contains(&e.schema)

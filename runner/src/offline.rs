@@ -1,12 +1,12 @@
 //! Offline mode (`--sql`): the complete SQL script of a run, without a connection.
 
-use std::fmt::Write;
-
 use retort_revision::Direction;
 use retort_schema::Dialect;
 
-use crate::log::{create_log_table, log_insert, LogKind};
-use crate::render::{create_version_table, render, version_writes};
+use crate::backend::offline::Script;
+use crate::error::show_rows;
+use crate::log::{log_insert, LogKind};
+use crate::render::render;
 use crate::run::direction_word;
 use crate::set::apply_op;
 use crate::{Event, MigrationSet, MigrationStep, RunError, RunOptions};
@@ -16,7 +16,8 @@ use crate::{Event, MigrationSet, MigrationStep, RunError, RunOptions};
 /// `range` is `from:to`, or just `to` for an upgrade from `base`. A downgrade needs `from:to`
 /// (there is no database to read the current revision from), as in Alembic. The script
 /// creates the version table and the applied-migrations log if missing, wraps each migration
-/// with its version-table writes and log row (no duration offline) in `BEGIN`/`COMMIT` (PostgreSQL, SQLite; SQLite also `PRAGMA foreign_keys` around it),
+/// with its version-table writes and log row (no duration offline) in the backend's `BEGIN`/`COMMIT`
+/// (PostgreSQL, SQLite; SQLite also `PRAGMA foreign_keys` around it; see `backend::offline`),
 /// precedes every statement with a `-- <operation>` comment, and replaces Rust steps by a
 /// `-- retort: skipped Rust step (offline)` comment. Fed to `psql`, `mariadb` or `sqlite3`,
 /// it leaves the database as the online run would (Rust steps aside).
@@ -51,17 +52,11 @@ pub fn offline_with_events(
         }
         None => ("base", range.trim()),
     };
-    let start: Vec<String> = if from.is_empty() || from == "base" {
-        Vec::new()
-    } else {
-        map.resolve(from, &[])
-            .map_err(|e| RunError::Revision(format!("range start `{from}`: {e}")))?
-    };
+    let start = crate::backend::offline::range_start(&map, from)?;
     let plan = match direction {
         Direction::Up => map.upgrade_plan(&start, to),
         Direction::Down => map.downgrade_plan(&start, to),
-    }
-    .map_err(|e| RunError::Revision(e.to_string()))?;
+    }?;
     if plan.is_empty() {
         // Nothing to run is fine when the range starts where it ends; a range that points the
         // other way (`upgrade B:A` with A below B) would print an empty script and exit 0.
@@ -86,60 +81,38 @@ pub fn offline_with_events(
     }
     let mut state = set.replay_lenient(&map, &start, d)?;
 
-    let transactional = d.transactional_ddl();
+    let transactional = crate::backend::backend(d).transactional();
     let whole_tx = transactional && !opts.transaction_per_migration;
     let per_tx = transactional && opts.transaction_per_migration;
-    let mut out = String::new();
-    let w = &mut out;
-    let _ = writeln!(
-        w,
-        "-- retort {} {} --sql ({d})\n",
-        direction_word(direction),
-        range.trim()
+    let mut w = Script::new(
+        d,
+        &opts.version_table,
+        &format!("{} {}", direction_word(direction), range.trim()),
     );
-    let _ = writeln!(w, "{};", create_version_table(&opts.version_table, d));
-    let _ = writeln!(w, "{};\n", create_log_table(&opts.version_table, d));
-    let begin = |w: &mut String| {
-        if d == Dialect::Sqlite {
-            w.push_str("PRAGMA foreign_keys = OFF;\n");
-        }
-        w.push_str("BEGIN;\n");
-    };
-    let commit = |w: &mut String| {
-        w.push_str("COMMIT;\n");
-        if d == Dialect::Sqlite {
-            w.push_str("PRAGMA foreign_keys = ON;\n");
-        }
-    };
+    w.blank();
     if whole_tx {
-        begin(w);
-        w.push('\n');
+        w.begin();
+        w.blank();
     }
     let mut rows = start.clone();
     for step in &plan {
         let script = set.script(&step.revision)?;
         let header = script.header()?;
-        let before = if rows.is_empty() {
-            "<base>".to_string()
-        } else {
-            rows.join(", ")
-        };
+        let before = show_rows(&rows);
         step.version_change
             .apply(&mut rows)
-            .map_err(|e| RunError::Revision(format!("revision {}: {e}", step.revision)))?;
-        let after = if rows.is_empty() {
-            "<base>".to_string()
-        } else {
-            rows.join(", ")
-        };
-        let _ = writeln!(
-            w,
-            "-- Running {} {before} -> {after}: {}",
+            .map_err(|message| RunError::VersionChange {
+                revision: step.revision.clone(),
+                message,
+            })?;
+        w.comment(&format!(
+            "Running {} {before} -> {}: {}",
             direction_word(step.direction),
+            show_rows(&rows),
             one_line(&header.message)
-        );
+        ));
         if per_tx {
-            begin(w);
+            w.begin();
         }
         let m = script.migration(step.direction);
         for s in m.steps() {
@@ -152,21 +125,20 @@ pub fn offline_with_events(
                     })?;
                     for st in stmts {
                         if st.autocommit && transactional {
-                            let _ = writeln!(
-                                w,
-                                "-- retort: the next statement cannot run inside a transaction"
-                            );
-                            commit(w);
-                            let _ = writeln!(w, "-- {}\n{};", one_line(&st.comment), st.sql);
-                            begin(w);
+                            w.comment("retort: the next statement cannot run inside a transaction");
+                            w.commit();
+                            w.comment(&one_line(&st.comment));
+                            w.statement(&st.sql);
+                            w.begin();
                         } else {
-                            let _ = writeln!(w, "-- {}\n{};", one_line(&st.comment), st.sql);
+                            w.comment(&one_line(&st.comment));
+                            w.statement(&st.sql);
                         }
                     }
                     let _ = apply_op(op, &mut state, Some(d));
                 }
                 MigrationStep::Run(_) => {
-                    w.push_str("-- retort: skipped Rust step (offline)\n");
+                    w.comment("retort: skipped Rust step (offline)");
                     events(Event::Note(format!(
                         "revision {}: a Rust step was skipped (offline mode cannot run Rust code); run it by hand if it changes data",
                         step.revision
@@ -174,24 +146,25 @@ pub fn offline_with_events(
                 }
             }
         }
-        for v in version_writes(&step.version_change, &opts.version_table, d)? {
-            let _ = writeln!(w, "{};", v.sql);
-        }
+        w.version_change(&step.version_change)?;
         let kind = LogKind::of(step.direction);
-        let _ = writeln!(
-            w,
-            "{};",
-            log_insert(set, &step.revision, kind, None, &opts.version_table, d)?
-        );
+        w.statement(&log_insert(
+            set,
+            &step.revision,
+            kind,
+            None,
+            &opts.version_table,
+            d,
+        )?);
         if per_tx {
-            commit(w);
+            w.commit();
         }
-        w.push('\n');
+        w.blank();
     }
     if whole_tx {
-        commit(w);
+        w.commit();
     }
-    Ok(out)
+    Ok(w.out)
 }
 
 fn one_line(s: &str) -> String {

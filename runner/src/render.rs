@@ -1,14 +1,11 @@
 //! Rendering operations against the replayed schema, with a fallback for objects the replay
-//! cannot see, and the version-table SQL.
+//! cannot see.
 
-use retort_revision::VersionChange;
 use retort_schema::{
     Check, Column, Dialect, EnumType, ForeignKey, Index, Op, PrimaryKey, QName, Schema, SqlType,
     Table, Unique,
 };
-use retort_sql::{quote_ident, quote_qname, quote_string, render_op, RenderError, Statement};
-
-use crate::RunError;
+use retort_sql::{render_op, RenderError, Statement};
 
 /// Renders `op` against `state` (the schema before it). If `op` does not fit `state`
 /// (typically: the history made the object with raw SQL, so the replay does not know it) and
@@ -176,73 +173,4 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
         _ => {}
     }
     Some(s)
-}
-
-/// `CREATE TABLE IF NOT EXISTS` of the version table.
-pub(crate) fn create_version_table(vt: &QName, d: Dialect) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
-        quote_qname(vt, d),
-        quote_ident(&format!("{}_pkc", vt.name), d)
-    )
-}
-
-/// One write to the version table; `checked`: must affect exactly one row.
-pub(crate) struct VersionWrite {
-    pub sql: String,
-    pub checked: bool,
-}
-
-/// The SQL of one [`VersionChange`], in order.
-pub(crate) fn version_writes(
-    change: &VersionChange,
-    vt: &QName,
-    d: Dialect,
-) -> Result<Vec<VersionWrite>, RunError> {
-    let t = quote_qname(vt, d);
-    let lit = |s: &str| quote_string(s, d);
-    let insert = |new: &str| VersionWrite {
-        sql: format!("INSERT INTO {t} (version_num) VALUES ({})", lit(new)),
-        checked: false,
-    };
-    let update = |old: &str, new: &str| VersionWrite {
-        sql: format!(
-            "UPDATE {t} SET version_num = {} WHERE version_num = {}",
-            lit(new),
-            lit(old)
-        ),
-        checked: true,
-    };
-    let delete = |old: &str| VersionWrite {
-        sql: format!("DELETE FROM {t} WHERE version_num = {}", lit(old)),
-        checked: true,
-    };
-    Ok(match change {
-        VersionChange::Insert { new } => vec![insert(new)],
-        VersionChange::Update { old, new } => vec![update(old, new)],
-        VersionChange::Delete { old } => vec![delete(old)],
-        VersionChange::MergeUp {
-            delete: gone,
-            update_from,
-            new,
-        } => {
-            let mut v: Vec<VersionWrite> = gone.iter().map(|g| delete(g)).collect();
-            v.push(update(update_from, new));
-            v
-        }
-        VersionChange::Unmerge {
-            old,
-            insert: ins,
-            update_to,
-        } => {
-            let mut v = vec![update(old, update_to)];
-            v.extend(ins.iter().map(|i| insert(i)));
-            v
-        }
-        other => {
-            return Err(RunError::Revision(format!(
-                "this runner does not know the version-table change {other:?}; update retort-runner"
-            )))
-        }
-    })
 }

@@ -1,15 +1,20 @@
-//! Online execution: lock, version table, transactions.
+//! Online execution: the dialect-free algorithm (take the lock, read the version table, plan,
+//! render against the live schema, execute, record). What each database does its own way is
+//! behind [`crate::backend::Backend`].
 
 use std::time::{Duration, Instant};
 
 use retort_revision::{Direction, RevisionMap, Step};
 use retort_schema::{Dialect, QName, Schema};
-use retort_sql::{quote_qname, quote_string};
 
-use crate::holders::{migration_lock_holder, table_lock_holders, MigrationLockName};
-use crate::limits::{bounded, classify, Timeouts, WaitKind};
+use crate::backend::{
+    backend, create_version_table, purge_version_table, read_heads, table_exists, version_writes,
+    Backend,
+};
+use crate::error::show_rows;
+use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
 use crate::log::{self as applied_log, LogKind};
-use crate::render::{create_version_table, render, version_writes};
+use crate::render::render;
 use crate::set::apply_op;
 use crate::{Db, MigrationSet, MigrationStep, RunError};
 
@@ -107,15 +112,15 @@ pub(crate) fn direction_word(d: Direction) -> &'static str {
 
 /// The version table's rows (the applied heads), sorted; empty if the table does not exist.
 pub async fn current(db: &mut Db, opts: &RunOptions) -> Result<Vec<String>, RunError> {
-    let d = db.dialect();
+    let b = backend(db.dialect());
     bounded(&opts.timeouts(), async {
-        if !version_table_exists(db, &opts.version_table).await? {
+        if !table_exists(db, &opts.version_table).await? {
             return Ok(Vec::new());
         }
         read_heads(db, &opts.version_table).await
     })
     .await
-    .map_err(|e| sqlite_busy_is_lock_timeout(d, opts, e))
+    .map_err(|e| b.explain_busy(opts, e))
 }
 
 /// Runs every migration up to `target` (`head`, `heads`, a revision, `+N`, `label@head`, ...).
@@ -229,9 +234,12 @@ async fn locked_run(
     events: &mut (dyn FnMut(Event) + Send),
     cmd: Command<'_>,
 ) -> Result<Report, RunError> {
-    let lock = acquire_lock(db, opts).await?;
+    let b = backend(db.dialect());
+    let lock = b.lock(db, opts).await?;
     let mut ex = Exec {
         d: db.dialect(),
+        b,
+        applied: Vec::new(),
         db,
         set,
         map,
@@ -246,179 +254,37 @@ async fn locked_run(
     if r.is_err() && ex.in_tx {
         let _ = ex.rollback().await;
     }
+    let applied = std::mem::take(&mut ex.applied);
     let r = match r {
-        Err(e) => Err(explain_wait(db, opts, e).await),
+        Err(e) => {
+            let e = explain_wait(b, db, opts, e).await;
+            // What the run applied before it failed travels with the error.
+            Err(if applied.is_empty() {
+                e
+            } else {
+                RunError::Failed {
+                    applied,
+                    source: Box::new(e),
+                }
+            })
+        }
         ok => ok,
     };
-    let u = release_lock(db, lock).await;
+    let u = b.unlock(db, lock).await;
     let report = r?;
     u?;
     Ok(report)
 }
 
-// ----- lock -----------------------------------------------------------------------------
-
-enum Lock {
-    Sqlite,
-    Postgres(i64),
-    Mysql(String),
-}
-
 /// The PostgreSQL advisory lock key of a version table.
 pub fn pg_lock_key(version_table: &QName) -> i64 {
-    retort_schema::naming::fnv1a(format!("retort:{version_table}").as_bytes()) as i64
-}
-
-async fn acquire_lock(db: &mut Db, opts: &RunOptions) -> Result<Lock, RunError> {
-    let timeout = opts.timeouts().lock;
-    match db.dialect() {
-        Dialect::Sqlite => {
-            // The write lock is each migration's `BEGIN IMMEDIATE`, waited for this long.
-            db.execute(&format!("PRAGMA busy_timeout = {}", timeout.as_millis()))
-                .await?;
-            Ok(Lock::Sqlite)
-        }
-        Dialect::Postgres => {
-            let key = pg_lock_key(&opts.version_table);
-            let start = Instant::now();
-            loop {
-                let got = db
-                    .query_scalar(&format!("SELECT pg_try_advisory_lock({key})"))
-                    .await?;
-                if got.as_deref() == Some("true") {
-                    return Ok(Lock::Postgres(key));
-                }
-                if start.elapsed() >= timeout {
-                    let name = db
-                        .query_scalar("SELECT current_database()")
-                        .await?
-                        .unwrap_or_default();
-                    let holder = migration_lock_holder(db, &MigrationLockName::Postgres(key)).await;
-                    return Err(RunError::LockTimeout {
-                        db: format!("PostgreSQL database `{name}`"),
-                        waited: timeout,
-                        holder,
-                    });
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-        Dialect::Mysql => {
-            let dbname = db
-                .query_scalar("SELECT DATABASE()")
-                .await?
-                .unwrap_or_default();
-            let schema = opts.version_table.schema.clone().unwrap_or(dbname.clone());
-            let mut name = format!("retort:{schema}.{}", opts.version_table.name);
-            if name.len() > 64 {
-                // MySQL limits lock names to 64 characters.
-                name = format!(
-                    "retort:{:016x}",
-                    retort_schema::naming::fnv1a(name.as_bytes())
-                );
-            }
-            // The wait is bounded by its own timeout, not by MariaDB's `max_statement_time`
-            // (the `/*M! */` part runs on MariaDB only).
-            let sql = format!(
-                "/*M!100108 SET STATEMENT max_statement_time = 0 FOR */ SELECT GET_LOCK({}, {:.3})",
-                quote_string(&name, Dialect::Mysql),
-                timeout.as_secs_f64()
-            );
-            match db.query_scalar(&sql).await?.as_deref() {
-                Some("1") => Ok(Lock::Mysql(name)),
-                Some("0") => {
-                    let holder =
-                        migration_lock_holder(db, &MigrationLockName::Mysql(&name)).await;
-                    Err(RunError::LockTimeout {
-                        db: format!("MySQL/MariaDB database `{dbname}`"),
-                        waited: timeout,
-                        holder,
-                    })
-                }
-                other => Err(RunError::sql(
-                    &sql,
-                    format!(
-                        "GET_LOCK returned {} for the migration lock `{name}`: the server gave up the wait without a result (it does so when the waiting statement is killed -- KILL QUERY, max_statement_time -- or runs out of memory); run again, and check the server's error log if it repeats",
-                        other.unwrap_or("NULL")
-                    ),
-                )),
-            }
-        }
-    }
-}
-
-async fn release_lock(db: &mut Db, lock: Lock) -> Result<(), RunError> {
-    match lock {
-        Lock::Sqlite => Ok(()),
-        Lock::Postgres(key) => {
-            db.execute(&format!("SELECT pg_advisory_unlock({key})"))
-                .await?;
-            Ok(())
-        }
-        Lock::Mysql(name) => {
-            db.execute(&format!(
-                "SELECT RELEASE_LOCK({})",
-                quote_string(&name, Dialect::Mysql)
-            ))
-            .await?;
-            Ok(())
-        }
-    }
-}
-
-// ----- version table --------------------------------------------------------------------
-
-pub(crate) async fn version_table_exists(db: &mut Db, vt: &QName) -> Result<bool, RunError> {
-    let d = db.dialect();
-    let sql = match d {
-        Dialect::Sqlite => format!(
-            "SELECT COUNT(*) FROM {}.sqlite_master WHERE type = 'table' AND name = {}",
-            vt.schema
-                .as_deref()
-                .map(|s| retort_sql::quote_ident(s, d))
-                .unwrap_or_else(|| "main".into()),
-            quote_string(&vt.name, d)
-        ),
-        Dialect::Postgres => format!(
-            "SELECT COUNT(*) FROM pg_catalog.pg_class WHERE oid = to_regclass({})",
-            quote_string(&quote_qname(vt, d), d)
-        ),
-        Dialect::Mysql => format!(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {} AND table_name = {}",
-            vt.schema
-                .as_deref()
-                .map(|s| quote_string(s, d))
-                .unwrap_or_else(|| "DATABASE()".into()),
-            quote_string(&vt.name, d)
-        ),
-    };
-    Ok(db.query_scalar(&sql).await?.as_deref().unwrap_or("0") != "0")
-}
-
-async fn read_heads(db: &mut Db, vt: &QName) -> Result<Vec<String>, RunError> {
-    let sql = format!("SELECT version_num FROM {}", quote_qname(vt, db.dialect()));
-    let mut v: Vec<String> = db
-        .query_strings(&sql)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().flatten())
-        .collect();
-    v.sort();
-    Ok(v)
+    crate::backend::postgres::pg_lock_key(version_table)
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
     let mut v = v.to_vec();
     v.sort();
     v
-}
-
-fn show_rows(rows: &[String]) -> String {
-    if rows.is_empty() {
-        "<base>".to_string()
-    } else {
-        rows.join(", ")
-    }
 }
 
 // ----- execution ------------------------------------------------------------------------
@@ -430,6 +296,10 @@ struct Exec<'a> {
     opts: &'a RunOptions,
     events: &'a mut (dyn FnMut(Event) + Send),
     d: Dialect,
+    /// What this database does its own way.
+    b: &'static dyn Backend,
+    /// The revisions applied (committed) so far by this run.
+    applied: Vec<String>,
     in_tx: bool,
     /// The schema the history says the statements run so far leave (replayed, then carried
     /// forward): what [`Exec::live`] is compared with to report drift.
@@ -445,14 +315,14 @@ struct Exec<'a> {
 
 impl Exec<'_> {
     fn transactional(&self) -> bool {
-        self.d.transactional_ddl()
+        self.b.transactional()
     }
 
     async fn locked(&mut self, cmd: Command<'_>) -> Result<Report, RunError> {
-        if !version_table_exists(self.db, &self.opts.version_table).await? {
+        if !table_exists(self.db, &self.opts.version_table).await? {
             let sql = create_version_table(&self.opts.version_table, self.d);
             if let Err(e) = self.db.execute(&sql).await {
-                return Err(self.busy_is_lock_timeout(e));
+                return Err(self.b.explain_busy(self.opts, e));
             }
         }
         self.ensure_log().await?;
@@ -463,25 +333,14 @@ impl Exec<'_> {
         }
     }
 
-    /// SQLite answers "database is locked" once `busy_timeout` (= `lock_timeout`) is over.
-    fn busy_is_lock_timeout(&self, e: RunError) -> RunError {
-        sqlite_busy_is_lock_timeout(self.d, self.opts, e)
-    }
-
     async fn begin(&mut self, revision: &str) -> Result<(), RunError> {
         if !self.transactional() {
             return Ok(());
         }
-        if self.d == Dialect::Sqlite {
-            self.db.execute("PRAGMA foreign_keys = OFF").await?;
-            if let Err(e) = self.db.execute("BEGIN IMMEDIATE").await {
-                let _ = self.db.execute("PRAGMA foreign_keys = ON").await;
-                return Err(self.busy_is_lock_timeout(e));
-            }
-        } else {
-            self.db.execute("BEGIN").await?;
-        }
         let _ = revision;
+        if let Err(e) = self.b.begin(self.db).await {
+            return Err(self.b.explain_busy(self.opts, e));
+        }
         self.in_tx = true;
         Ok(())
     }
@@ -490,6 +349,8 @@ impl Exec<'_> {
         if !self.in_tx {
             return Ok(());
         }
+        // SQLite: the foreign-key check scoped to what this transaction touched (old
+        // violations elsewhere are notes), before the backend commits.
         if self.d == Dialect::Sqlite {
             match self.fk.check(self.db, revision).await? {
                 Ok(notes) => notes
@@ -501,23 +362,19 @@ impl Exec<'_> {
                 }
             }
         }
-        self.db.execute("COMMIT").await?;
-        self.in_tx = false;
-        self.fk.reset();
-        if self.d == Dialect::Sqlite {
-            self.db.execute("PRAGMA foreign_keys = ON").await?;
+        let r = self.b.commit(self.db, revision).await;
+        if matches!(r, Ok(()) | Err(RunError::ForeignKeyViolation { .. })) {
+            // Committed, or rolled back by the backend.
+            self.in_tx = false;
         }
-        Ok(())
+        self.fk.reset();
+        r
     }
 
     async fn rollback(&mut self) -> Result<(), RunError> {
         self.in_tx = false;
         self.fk.reset();
-        let r = self.db.execute("ROLLBACK").await;
-        if self.d == Dialect::Sqlite {
-            self.db.execute("PRAGMA foreign_keys = ON").await?;
-        }
-        r.map(|_| ())
+        self.b.rollback(self.db).await
     }
 
     async fn migrate(&mut self, dir: Direction, target: &str) -> Result<Report, RunError> {
@@ -530,8 +387,7 @@ impl Exec<'_> {
         let plan = match dir {
             Direction::Up => self.map.upgrade_plan(&heads, target),
             Direction::Down => self.map.downgrade_plan(&heads, target),
-        }
-        .map_err(|e| RunError::Revision(e.to_string()))?;
+        }?;
         self.verify_edits(dir, &heads).await?;
         self.state = self.set.replay_lenient(self.map, &heads, self.d)?;
 
@@ -541,7 +397,10 @@ impl Exec<'_> {
         for step in &plan {
             step.version_change
                 .apply(&mut rows)
-                .map_err(|e| RunError::Revision(format!("revision {}: {e}", step.revision)))?;
+                .map_err(|message| RunError::VersionChange {
+                    revision: step.revision.clone(),
+                    message,
+                })?;
             rows_before.push(rows.clone());
         }
         if plan.is_empty() {
@@ -564,11 +423,10 @@ impl Exec<'_> {
                     let Some(j) =
                         (i + 1..rows_before.len()).find(|&j| sorted(&rows_before[j]) == now)
                     else {
-                        return Err(RunError::Revision(format!(
-                            "the version table changed while this run waited for the lock: expected {}, found {}; another process ran a different command concurrently. Check `current` and run again",
-                            show_rows(&rows_before[i]),
-                            show_rows(&now)
-                        )));
+                        return Err(RunError::ChangedWhileWaiting {
+                            expected: rows_before[i].clone(),
+                            found: now,
+                        });
                     };
                     self.commit(&step.revision).await?;
                     let skipped: Vec<String> =
@@ -593,6 +451,10 @@ impl Exec<'_> {
                 direction: step.direction,
             });
             applied.push(step.revision.clone());
+            if !whole_tx {
+                // Committed (or, MySQL/MariaDB, applied statement by statement): it stays.
+                self.applied.push(step.revision.clone());
+            }
             i += 1;
         }
         if whole_tx {
@@ -618,7 +480,7 @@ impl Exec<'_> {
     async fn live(&mut self) -> Result<&Schema, RunError> {
         if self.live.is_none() {
             // A failed catalog query aborts a PostgreSQL transaction: fence it.
-            let fenced = self.in_tx && self.d == Dialect::Postgres;
+            let fenced = self.in_tx && self.b.fence_catalog_reads();
             if fenced {
                 self.db.execute("SAVEPOINT retort_introspect").await?;
             }
@@ -769,13 +631,13 @@ impl Exec<'_> {
                             ) {
                                 return Err(w);
                             }
-                            let message = e.db_message().unwrap_or_default().to_string();
+                            let source = e.into_db_error();
                             return Err(if self.transactional() {
                                 RunError::Statement {
                                     revision: rev.clone(),
                                     direction: dir,
                                     sql: st.sql.clone(),
-                                    message,
+                                    source,
                                     consequence: self.consequence(
                                         rows_before,
                                         &committed,
@@ -788,7 +650,7 @@ impl Exec<'_> {
                                     direction: dir,
                                     applied: done,
                                     sql: st.sql.clone(),
-                                    message,
+                                    source,
                                     version: rows_before.to_vec(),
                                 }
                             });
@@ -807,7 +669,7 @@ impl Exec<'_> {
                         _ => false,
                     };
                     if matches!(op, retort_schema::Op::Sql(_))
-                        || (renames && self.d == Dialect::Sqlite)
+                        || (renames && self.b.rename_rewrites_sql())
                     {
                         // Opaque, or SQLite rewrote the SQL of the triggers and views that
                         // name what was renamed: read the database again before the next
@@ -869,13 +731,9 @@ impl Exec<'_> {
         self.begin("").await?;
         let heads = read_heads(self.db, &self.opts.version_table).await?;
         let t: Vec<&str> = targets.iter().map(String::as_str).collect();
-        let plan = self
-            .map
-            .stamp_plan(&heads, &t, purge)
-            .map_err(|e| RunError::Revision(e.to_string()))?;
-        let vt = quote_qname(&self.opts.version_table, self.d);
+        let plan = self.map.stamp_plan(&heads, &t, purge)?;
         if plan.purge {
-            let sql = format!("DELETE FROM {vt}");
+            let sql = purge_version_table(&self.opts.version_table, self.d);
             (self.events)(Event::Statement {
                 sql: sql.clone(),
                 comment: "stamp --purge".into(),
@@ -909,27 +767,9 @@ impl Exec<'_> {
 
 // ----- bounded waits ----------------------------------------------------------------------
 
-/// SQLite answers "database is locked" (busy) once `busy_timeout` (= `lock_timeout`) is over,
-/// whichever statement waited: reported as the lock timeout it is.
-fn sqlite_busy_is_lock_timeout(d: Dialect, opts: &RunOptions, e: RunError) -> RunError {
-    let busy = d == Dialect::Sqlite
-        && matches!(e, RunError::Sql { .. })
-        && e.db_message()
-            .is_some_and(|m| classify(m) == Some(WaitKind::Lock));
-    if busy {
-        RunError::LockTimeout {
-            db: "the SQLite database".into(),
-            waited: opts.timeouts().lock,
-            holder: "another connection holds its write lock (SQLite cannot say which process: look for a writer of this file, e.g. another retort run or the application)".into(),
-        }
-    } else {
-        e
-    }
-}
-
 /// Completes a wait error once the failed transaction is rolled back: who holds the table
 /// lock a statement waited for; SQLite busy errors as lock timeouts.
-async fn explain_wait(db: &mut Db, opts: &RunOptions, e: RunError) -> RunError {
+async fn explain_wait(b: &dyn Backend, db: &mut Db, opts: &RunOptions, e: RunError) -> RunError {
     match e {
         RunError::Waited {
             revision,
@@ -942,9 +782,9 @@ async fn explain_wait(db: &mut Db, opts: &RunOptions, e: RunError) -> RunError {
             table,
             holders,
             consequence,
-        } if holders.is_empty() && db.dialect() != Dialect::Sqlite => {
+        } if holders.is_empty() => {
             let t = table.as_deref().map(QName::parse);
-            let holders = table_lock_holders(db, t.as_ref()).await;
+            let holders = b.table_lock_holders(db, t.as_ref()).await;
             RunError::Waited {
                 revision,
                 direction,
@@ -958,7 +798,7 @@ async fn explain_wait(db: &mut Db, opts: &RunOptions, e: RunError) -> RunError {
                 consequence,
             }
         }
-        e => sqlite_busy_is_lock_timeout(db.dialect(), opts, e),
+        e => b.explain_busy(opts, e),
     }
 }
 
@@ -984,16 +824,11 @@ impl Exec<'_> {
             RunError::NoAnswer { waited, reason, .. } => {
                 (WaitKind::NoAnswer, *waited, reason.clone())
             }
-            _ => match e.db_message().and_then(classify)? {
+            _ => match e.db_error().and_then(classify_error)? {
                 WaitKind::Lock => (
                     WaitKind::Lock,
                     t.lock,
-                    match self.d {
-                        Dialect::Postgres => "lock_timeout",
-                        Dialect::Mysql => "lock_timeout, as lock_wait_timeout",
-                        Dialect::Sqlite => "lock_timeout, as busy_timeout",
-                    }
-                    .to_string(),
+                    self.b.lock_wait_setting().to_string(),
                 ),
                 WaitKind::Statement => (
                     WaitKind::Statement,
@@ -1088,13 +923,13 @@ impl Exec<'_> {
     /// revision, so that later edits of those scripts are seen.
     async fn ensure_log(&mut self) -> Result<(), RunError> {
         let log = applied_log::log_table(&self.opts.version_table);
-        if version_table_exists(self.db, &log).await? {
+        if table_exists(self.db, &log).await? {
             return Ok(());
         }
         // SQLite: the check and the creation under the write lock (two processes, one baseline).
         self.begin("").await?;
-        if !version_table_exists(self.db, &log).await? {
-            let sql = applied_log::create_log_table(&self.opts.version_table, self.d);
+        if !table_exists(self.db, &log).await? {
+            let sql = crate::backend::create_log_table(&self.opts.version_table, self.d);
             (self.events)(Event::Statement {
                 sql: sql.clone(),
                 comment: "applied-migrations log".into(),

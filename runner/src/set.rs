@@ -128,9 +128,7 @@ impl MigrationSet {
                 return Ok(s);
             }
         }
-        Err(RunError::Revision(format!(
-            "no migration script has revision id `{id}`"
-        )))
+        Err(RunError::NoScript { id: id.to_string() })
     }
 
     /// The revision graph of the compiled-in scripts.
@@ -140,7 +138,7 @@ impl MigrationSet {
             .iter()
             .map(Script::header)
             .collect::<Result<Vec<_>, _>>()?;
-        RevisionMap::new(headers).map_err(|e| RunError::Revision(e.to_string()))
+        Ok(RevisionMap::new(headers)?)
     }
 
     /// The compiled-in `<dir>/versions/` folder, if this process can see it: the binary runs
@@ -176,8 +174,7 @@ impl MigrationSet {
                 stamp: s.stamp,
             })
             .collect();
-        retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled)
-            .map_err(|e| RunError::Stale(e.to_string()))
+        retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled).map_err(RunError::from)
     }
 
     /// The schema the history produces up to `heads` (revision ids; empty = base): every
@@ -228,9 +225,7 @@ impl MigrationSet {
         let mut stack: Vec<String> = heads.to_vec();
         while let Some(id) = stack.pop() {
             let Some(h) = map.get(&id) else {
-                return Err(RunError::Revision(format!(
-                    "revision `{id}` is not among the migration scripts (the version table names a revision this binary does not have; `stamp --purge` rewrites it)"
-                )));
+                return Err(RunError::UnknownApplied { id });
             };
             if !below.insert(id.clone()) {
                 continue;

@@ -394,14 +394,20 @@ async fn failing_migration(d: Dialect) {
         Dialect::Mysql => "doesn't exist",
     };
     assert!(msg.contains(db_says), "{msg}");
-    // f1 committed on its own.
+    // f1 committed on its own, and the error says so (the run's report before it failed).
     assert_eq!(versions(&mut db).await, s(&["f1"]));
     assert!(has_table(&mut db, "keep").await);
+    assert!(matches!(e, RunError::Failed { .. }), "{e:?}");
+    assert_eq!(e.applied(), s(&["f1"]));
+    // The database's own error is kept, typed, under the chain.
+    let db_error = e.db_error().expect("the driver's error is kept");
+    assert!(db_error.driver().is_some(), "{e:?}");
+    assert!(db_error.to_string().contains(db_says), "{db_error}");
     match d {
         Dialect::Mysql => {
             let RunError::PartiallyApplied {
                 applied, version, ..
-            } = &e
+            } = e.kind()
             else {
                 panic!("expected PartiallyApplied, got {e:?}")
             };
@@ -417,7 +423,7 @@ async fn failing_migration(d: Dialect) {
             assert!(has_table(&mut db, "half").await);
         }
         _ => {
-            assert!(matches!(e, RunError::Statement { .. }), "{e:?}");
+            assert!(matches!(e.kind(), RunError::Statement { .. }), "{e:?}");
             assert!(msg.contains("rolled back"), "{msg}");
             assert!(!has_table(&mut db, "half").await, "f2 must be rolled back");
         }

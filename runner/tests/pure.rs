@@ -242,3 +242,53 @@ fn a_deployed_binary_runs_its_compiled_in_scripts_without_the_source_folder() {
         "{sql}"
     );
 }
+
+/// `stamp --sql` and `upgrade --sql` write the version table with the same statements (one
+/// place renders them): a stamp from t1 to t2 is the upgrade's version-table UPDATE and
+/// creates the same tables, on every dialect.
+#[test]
+fn stamp_sql_writes_the_version_table_as_the_upgrade_script_does() {
+    let o = RunOptions {
+        version_table: QName::parse("ops.schema_version"),
+        ..RunOptions::default()
+    };
+    for d in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let up = offline(&two(), d, Direction::Up, "t1:t2", &o).unwrap();
+        let stamp = retort_runner::stamp_sql(&two(), d, &["t1:t2".to_string()], false, &o).unwrap();
+        let creates = |s: &str| -> Vec<String> {
+            s.lines()
+                .filter(|l| l.starts_with("CREATE TABLE IF NOT EXISTS"))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(creates(&stamp), creates(&up), "{d}:\n{stamp}\n---\n{up}");
+        assert_eq!(creates(&stamp).len(), 2, "{d}: {stamp}");
+        let update = up
+            .lines()
+            .find(|l| l.starts_with("UPDATE"))
+            .unwrap_or_else(|| panic!("{d}: no UPDATE in {up}"));
+        assert!(
+            update.contains("'t2'") && update.contains("'t1'"),
+            "{update}"
+        );
+        assert!(
+            stamp.lines().any(|l| l == update),
+            "{d}: {update} not in\n{stamp}"
+        );
+        assert!(
+            stamp.starts_with(&format!("-- retort stamp t2 --sql ({d})\n\n")),
+            "{stamp}"
+        );
+        // Stamped, not run: a `stamp` row in the applied log, no migration statement.
+        assert!(stamp.contains("'stamp'"), "{stamp}");
+        assert!(!stamp.contains("age"), "{stamp}");
+    }
+    // A range start that does not resolve names the start, and keeps the typed cause.
+    let e = retort_runner::stamp_sql(&two(), Dialect::Sqlite, &["nope:t2".into()], false, &o)
+        .unwrap_err();
+    assert!(e.to_string().starts_with("range start `nope`"), "{e}");
+    assert!(
+        matches!(e, RunError::Range { .. }) && std::error::Error::source(&e).is_some(),
+        "{e:?}"
+    );
+}

@@ -1,0 +1,309 @@
+//! One backend per database: what the runner does differently on SQLite, PostgreSQL and
+//! MySQL/MariaDB (the migration lock, transactions, the catalog query that says whether a
+//! table exists, the log table's column types, session setup, busy handling), behind the
+//! [`Backend`] trait (after sqlx's `Migrate`). `run.rs` holds the dialect-free algorithm (plan,
+//! render, execute, record) and calls only this trait; [`offline`] writes the same statements
+//! as text for `--sql` and `stamp --sql`.
+//!
+//! The version-table and applied-log SQL is written here once, for every backend and for the
+//! offline script.
+
+use std::time::Duration;
+
+use retort_revision::VersionChange;
+use retort_schema::{Dialect, QName};
+use retort_sql::{quote_ident, quote_qname, quote_string};
+
+use crate::{BoxFuture, Db, RunError, RunOptions};
+
+pub(crate) mod mysql;
+pub(crate) mod offline;
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+/// The migration lock a run holds (released by [`Backend::unlock`]).
+pub(crate) enum Lock {
+    /// SQLite: each migration's `BEGIN IMMEDIATE` is the lock; nothing to release.
+    None,
+    /// PostgreSQL: the advisory lock key.
+    Advisory(i64),
+    /// MySQL/MariaDB: the `GET_LOCK` name.
+    Named(String),
+}
+
+/// What one database does its own way. SQL shared by every database (the version table, the
+/// log rows) is in the free functions of this module.
+pub(crate) trait Backend: Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// Whether DDL runs inside a transaction (each migration and its version-table writes
+    /// commit together).
+    fn transactional(&self) -> bool {
+        self.dialect().transactional_ddl()
+    }
+
+    /// The query counting the tables named `q` (0 or 1).
+    fn table_exists_sql(&self, q: &QName) -> String;
+
+    /// The log table's `id` column definition and `applied_at` type.
+    fn log_columns(&self) -> (&'static str, &'static str);
+
+    /// The database clock in UTC, as the log's `applied_at` column stores it.
+    fn now_utc(&self) -> &'static str;
+
+    /// The log's `applied_at` read back as `YYYY-MM-DD HH:MM:SS.fff`.
+    fn applied_at_text(&self) -> &'static str;
+
+    /// The setting(s) a statement's lock wait comes from, as an error names them.
+    fn lock_wait_setting(&self) -> &'static str;
+
+    /// The statements that open a migration's transaction (text, for the offline script).
+    fn begin_sql(&self) -> &'static [&'static str] {
+        &["BEGIN"]
+    }
+
+    /// The statements that commit it (text, for the offline script).
+    fn commit_sql(&self) -> &'static [&'static str] {
+        &["COMMIT"]
+    }
+
+    /// Whether a catalog read inside a transaction must be fenced by a savepoint (a failed
+    /// query aborts a PostgreSQL transaction).
+    fn fence_catalog_reads(&self) -> bool {
+        false
+    }
+
+    /// Whether a rename rewrites other objects' SQL (SQLite triggers and views), so that the
+    /// live schema must be read again after it.
+    fn rename_rewrites_sql(&self) -> bool {
+        false
+    }
+
+    /// Whether enum types are schema objects with names the database keeps (PostgreSQL);
+    /// elsewhere an enum lives in its column, and the live schema takes the history's names.
+    fn named_enums(&self) -> bool {
+        false
+    }
+
+    /// Completes a live column with what only the history knows about it on this database.
+    fn column_from_history(
+        &self,
+        live: &mut retort_schema::Column,
+        history: &retort_schema::Column,
+    ) {
+        let _ = (live, history);
+    }
+
+    /// Takes the migration lock, waiting up to `opts.lock_timeout`.
+    fn lock<'a>(
+        &'a self,
+        db: &'a mut Db,
+        opts: &'a RunOptions,
+    ) -> BoxFuture<'a, Result<Lock, RunError>>;
+
+    /// Releases the migration lock.
+    fn unlock<'a>(&'a self, db: &'a mut Db, lock: Lock) -> BoxFuture<'a, Result<(), RunError>>;
+
+    /// Opens a migration's transaction (only called where [`Backend::transactional`]).
+    fn begin<'a>(&'a self, db: &'a mut Db) -> BoxFuture<'a, Result<(), RunError>> {
+        Box::pin(async move {
+            db.execute("BEGIN").await?;
+            Ok(())
+        })
+    }
+
+    /// Commits it; `revision` names the migration in errors (SQLite's foreign-key check).
+    fn commit<'a>(
+        &'a self,
+        db: &'a mut Db,
+        revision: &'a str,
+    ) -> BoxFuture<'a, Result<(), RunError>> {
+        let _ = revision;
+        Box::pin(async move {
+            db.execute("COMMIT").await?;
+            Ok(())
+        })
+    }
+
+    /// Rolls it back.
+    fn rollback<'a>(&'a self, db: &'a mut Db) -> BoxFuture<'a, Result<(), RunError>> {
+        Box::pin(async move {
+            db.execute("ROLLBACK").await?;
+            Ok(())
+        })
+    }
+
+    /// An error as the user should see it: SQLite's "database is locked" after
+    /// `busy_timeout` is the lock timeout it is.
+    fn explain_busy(&self, opts: &RunOptions, e: RunError) -> RunError {
+        let _ = opts;
+        e
+    }
+
+    /// Who holds the table lock a statement waited for (empty where the database cannot
+    /// tell).
+    fn table_lock_holders<'a>(
+        &'a self,
+        db: &'a mut Db,
+        table: Option<&'a QName>,
+    ) -> BoxFuture<'a, String> {
+        let _ = (db, table);
+        Box::pin(async { String::new() })
+    }
+}
+
+/// The backend of dialect `d`.
+pub(crate) fn backend(d: Dialect) -> &'static dyn Backend {
+    match d {
+        Dialect::Sqlite => &sqlite::Sqlite,
+        Dialect::Postgres => &postgres::Postgres,
+        Dialect::Mysql => &mysql::Mysql,
+    }
+}
+
+// ----- the version table and the applied log: the SQL, once ---------------------------------
+
+/// `CREATE TABLE IF NOT EXISTS` of the version table.
+pub(crate) fn create_version_table(vt: &QName, d: Dialect) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (version_num VARCHAR(255) NOT NULL, CONSTRAINT {} PRIMARY KEY (version_num))",
+        quote_qname(vt, d),
+        quote_ident(&format!("{}_pkc", vt.name), d)
+    )
+}
+
+/// The query of the version table's rows.
+pub(crate) fn select_heads(vt: &QName, d: Dialect) -> String {
+    format!("SELECT version_num FROM {}", quote_qname(vt, d))
+}
+
+/// `stamp --purge`: every row of the version table deleted.
+pub(crate) fn purge_version_table(vt: &QName, d: Dialect) -> String {
+    format!("DELETE FROM {}", quote_qname(vt, d))
+}
+
+/// One write to the version table; `checked`: must affect exactly one row.
+pub(crate) struct VersionWrite {
+    pub sql: String,
+    pub checked: bool,
+}
+
+/// The SQL of one [`VersionChange`], in order.
+pub(crate) fn version_writes(
+    change: &VersionChange,
+    vt: &QName,
+    d: Dialect,
+) -> Result<Vec<VersionWrite>, RunError> {
+    let t = quote_qname(vt, d);
+    let lit = |s: &str| quote_string(s, d);
+    let insert = |new: &str| VersionWrite {
+        sql: format!("INSERT INTO {t} (version_num) VALUES ({})", lit(new)),
+        checked: false,
+    };
+    let update = |old: &str, new: &str| VersionWrite {
+        sql: format!(
+            "UPDATE {t} SET version_num = {} WHERE version_num = {}",
+            lit(new),
+            lit(old)
+        ),
+        checked: true,
+    };
+    let delete = |old: &str| VersionWrite {
+        sql: format!("DELETE FROM {t} WHERE version_num = {}", lit(old)),
+        checked: true,
+    };
+    Ok(match change {
+        VersionChange::Insert { new } => vec![insert(new)],
+        VersionChange::Update { old, new } => vec![update(old, new)],
+        VersionChange::Delete { old } => vec![delete(old)],
+        VersionChange::MergeUp {
+            delete: gone,
+            update_from,
+            new,
+        } => {
+            let mut v: Vec<VersionWrite> = gone.iter().map(|g| delete(g)).collect();
+            v.push(update(update_from, new));
+            v
+        }
+        VersionChange::Unmerge {
+            old,
+            insert: ins,
+            update_to,
+        } => {
+            let mut v = vec![update(old, update_to)];
+            v.extend(ins.iter().map(|i| insert(i)));
+            v
+        }
+        other => {
+            return Err(RunError::UnknownVersionChange {
+                change: format!("{other:?}"),
+            })
+        }
+    })
+}
+
+/// `CREATE TABLE IF NOT EXISTS` of the applied-migrations log of version table `vt`.
+pub(crate) fn create_log_table(vt: &QName, d: Dialect) -> String {
+    let log = crate::log::log_table(vt);
+    let (id, at) = backend(d).log_columns();
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} ({id}, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, file_name VARCHAR(255) NOT NULL, applied_at {at} NOT NULL, duration_ms BIGINT, retort_version VARCHAR(32) NOT NULL)",
+        quote_qname(&log, d)
+    )
+}
+
+/// One row of the log, as values (the INSERT is [`log_row_sql`]).
+pub(crate) struct LogRow<'a> {
+    pub revision: &'a str,
+    pub kind: &'a str,
+    pub checksum: &'a str,
+    pub file_name: &'a str,
+    pub duration: Option<Duration>,
+}
+
+/// The INSERT of one log row.
+pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
+    let lit = |s: &str| quote_string(s, d);
+    format!(
+        "INSERT INTO {} (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ({}, {}, {}, {}, {}, {}, {})",
+        quote_qname(&crate::log::log_table(vt), d),
+        lit(row.revision),
+        lit(row.kind),
+        lit(row.checksum),
+        lit(row.file_name),
+        backend(d).now_utc(),
+        row.duration
+            .map_or("NULL".to_string(), |t| t.as_millis().to_string()),
+        lit(crate::log::RETORT_VERSION),
+    )
+}
+
+/// The query of every log row, oldest first.
+pub(crate) fn select_log(vt: &QName, d: Dialect) -> String {
+    format!(
+        "SELECT id, revision, direction, checksum, file_name, {}, duration_ms, retort_version FROM {} ORDER BY id",
+        backend(d).applied_at_text(),
+        quote_qname(&crate::log::log_table(vt), d)
+    )
+}
+
+// ----- online helpers shared by every backend -------------------------------------------------
+
+/// Whether table `q` exists.
+pub(crate) async fn table_exists(db: &mut Db, q: &QName) -> Result<bool, RunError> {
+    let sql = backend(db.dialect()).table_exists_sql(q);
+    Ok(db.query_scalar(&sql).await?.as_deref().unwrap_or("0") != "0")
+}
+
+/// The version table's rows (the applied heads), sorted.
+pub(crate) async fn read_heads(db: &mut Db, vt: &QName) -> Result<Vec<String>, RunError> {
+    let sql = select_heads(vt, db.dialect());
+    let mut v: Vec<String> = db
+        .query_strings(&sql)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect();
+    v.sort();
+    Ok(v)
+}
