@@ -78,30 +78,8 @@ pub fn levenshtein(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// `PostTag` -> `post_tag`, `HTTPRequest` -> `http_request`.
-pub fn snake_case(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                let prev = chars[i - 1];
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev != '_'
-                    && (prev.is_lowercase()
-                        || prev.is_ascii_digit()
-                        || (prev.is_uppercase() && next_lower))
-                {
-                    out.push('_');
-                }
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// The naming rule shared with `pull` (`retort_schema::naming::snake_case`).
+pub use retort_schema::naming::snake_case;
 
 /// A type as the user wrote it, without the token spacing (`Option<Vec<u8>>`).
 pub fn type_name(ty: &syn::Type) -> String {
@@ -119,16 +97,6 @@ pub fn type_name(ty: &syn::Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snake() {
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("PostTag"), "post_tag");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("InReview"), "in_review");
-        assert_eq!(snake_case("Version2Item"), "version2_item");
-        assert_eq!(snake_case("already_snake"), "already_snake");
-    }
 
     #[test]
     fn suggestions() {

@@ -7,6 +7,33 @@
 /// The longest name that is safe on every supported database (PostgreSQL keeps 63 bytes).
 pub const MAX_LEN: usize = 63;
 
+/// `PostTag` -> `post_tag`, `HTTPRequest` -> `http_request`: the derive's default table name for
+/// a struct and label for an enum variant, and so also how `pull` names what it generates (one
+/// rule, so that pulled models register the names the database has).
+pub fn snake_case(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                let prev = chars[i - 1];
+                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+                if prev != '_'
+                    && (prev.is_lowercase()
+                        || prev.is_ascii_digit()
+                        || (prev.is_uppercase() && next_lower))
+                {
+                    out.push('_');
+                }
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn primary_key(table: &str) -> String {
     fit(format!("pk_{table}"))
 }
@@ -65,6 +92,17 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn snake_case_is_the_derives_rule() {
+        use super::snake_case;
+        assert_eq!(snake_case("User"), "user");
+        assert_eq!(snake_case("PostTag"), "post_tag");
+        assert_eq!(snake_case("HTTPRequest"), "http_request");
+        assert_eq!(snake_case("InReview"), "in_review");
+        assert_eq!(snake_case("Version2Item"), "version2_item");
+        assert_eq!(snake_case("already_snake"), "already_snake");
+    }
+
     use super::*;
 
     #[test]

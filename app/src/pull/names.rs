@@ -34,31 +34,9 @@ const TAKEN_TYPES: &[&str] = &[
     "DbEnum",
 ];
 
-/// The derive's default table name for a struct (`OrderItem` -> `order_item`): the same rule as
-/// `retort-macros`' `snake_case`.
-pub fn snake_case(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                let prev = chars[i - 1];
-                let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-                if prev != '_'
-                    && (prev.is_lowercase()
-                        || prev.is_ascii_digit()
-                        || (prev.is_uppercase() && next_lower))
-                {
-                    out.push('_');
-                }
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// The derive's default table name for a struct (`OrderItem` -> `order_item`): the derive's own
+/// rule, from `retort-schema`.
+pub use retort_schema::naming::snake_case;
 
 /// The words of a database name: `OrderLines`, `order-lines`, `order lines` -> `order`, `lines`.
 fn words(name: &str) -> Vec<String> {
