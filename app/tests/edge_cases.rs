@@ -8,10 +8,6 @@ mod common;
 
 use common::*;
 
-fn server_url(var: &str, default: &str) -> String {
-    std::env::var(var).unwrap_or_else(|_| default.to_string())
-}
-
 /// The version table of `url` holds a1 and c3 (c3 is two steps above a1) after a real
 /// upgrade to c3 and a hand-written extra row.
 async fn overlapping_rows(url: &str, what: &str) {
@@ -70,29 +66,11 @@ async fn overlapping_version_rows_are_refused_on_sqlite() {
 }
 
 async fn on_server(var: &str, default: &str, what: &str, test: &str) {
-    let admin = server_url(var, default);
-    let mut db = match retort_runner::Db::connect(&admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {what} at {admin}: {e}");
-            }
-            eprintln!("SKIPPED (no {what} at {admin}): {test}");
-            return;
-        }
+    let Some(s) = scratch_db(var, default, what, test, "retort_edge").await else {
+        return;
     };
-    let name = format!("retort_edge_{}", retort_revision::new_revision_id());
-    db.execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (head, query) = match admin.split_once('?') {
-        Some((h, q)) => (h.to_string(), format!("?{q}")),
-        None => (admin.clone(), String::new()),
-    };
-    let url = format!("{}/{name}{query}", head.rsplit_once('/').unwrap().0);
-    overlapping_rows(&url, what).await;
-    db.execute(&format!("DROP DATABASE {name}")).await.unwrap();
-    db.close().await.unwrap();
+    overlapping_rows(&s.url, what).await;
+    s.drop().await;
 }
 
 #[cfg(feature = "postgres")]

@@ -83,25 +83,11 @@ async fn quoted_literals_round_trip_on_sqlite() {
 }
 
 async fn on_server(var: &str, default: &str, what: &str, test: &str) {
-    let admin = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    let mut db = match retort_runner::Db::connect(&admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {what} at {admin}: {e}");
-            }
-            eprintln!("SKIPPED (no {what} at {admin}): {test}");
-            return;
-        }
+    let Some(s) = scratch_db(var, default, what, test, "retort_quoted").await else {
+        return;
     };
-    let name = format!("retort_quoted_{}", retort_revision::new_revision_id());
-    db.execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    round_trip(&url, what).await;
-    db.execute(&format!("DROP DATABASE {name}")).await.unwrap();
-    db.close().await.unwrap();
+    round_trip(&s.url, what).await;
+    s.drop().await;
 }
 
 #[cfg(feature = "postgres")]

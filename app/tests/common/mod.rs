@@ -175,3 +175,53 @@ pub fn no_durations(out: &str) -> String {
         .map(|l| format!("{l}\n"))
         .collect()
 }
+
+/// A database of its own on the server of `var` (else `default`), named `<prefix>_<id>`:
+/// `None` (after a SKIPPED line) when the server is unreachable outside CI.
+pub async fn scratch_db(
+    var: &str,
+    default: &str,
+    what: &str,
+    test: &str,
+    prefix: &str,
+) -> Option<ScratchDb> {
+    let admin_url = std::env::var(var).unwrap_or_else(|_| default.to_string());
+    let mut admin = match retort_runner::Db::connect(&admin_url).await {
+        Ok(db) => db,
+        Err(e) => {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("no {what} at {admin_url}: {e}");
+            }
+            eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
+            return None;
+        }
+    };
+    let name = format!("{prefix}_{}", retort_revision::new_revision_id());
+    admin
+        .execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (head, query) = match admin_url.split_once('?') {
+        Some((h, q)) => (h.to_string(), format!("?{q}")),
+        None => (admin_url.clone(), String::new()),
+    };
+    let url = format!("{}/{name}{query}", head.rsplit_once('/').unwrap().0);
+    Some(ScratchDb { admin, name, url })
+}
+
+/// A database made by [`scratch_db`]; [`ScratchDb::drop`] removes it.
+pub struct ScratchDb {
+    admin: retort_runner::Db,
+    name: String,
+    pub url: String,
+}
+
+impl ScratchDb {
+    pub async fn drop(mut self) {
+        self.admin
+            .execute(&format!("DROP DATABASE {}", self.name))
+            .await
+            .unwrap();
+        self.admin.close().await.unwrap();
+    }
+}
