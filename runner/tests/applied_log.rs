@@ -3,6 +3,7 @@
 //! is accepted, and databases written before the log existed. SQLite always; PostgreSQL and
 //! MariaDB with the `postgres` / `mysql` features.
 
+#[macro_use]
 mod common;
 
 use common::*;
@@ -11,29 +12,6 @@ use retort_runner::{
     accept_edits, checksum_hex, downgrade, offline, read_log, stamp, upgrade, verify_applied,
     Direction, Event, LogEntry, MigrationSet, RunError, Script,
 };
-
-macro_rules! per_dialect {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use retort_runner::prelude::Dialect;
-            #[cfg(feature = "sqlite")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(Dialect::Sqlite).await
-            }
-            #[cfg(feature = "postgres")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(Dialect::Postgres).await
-            }
-            #[cfg(feature = "mysql")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mariadb() {
-                super::$name(Dialect::Mysql).await
-            }
-        }
-    )*};
-}
 
 per_dialect!(
     each_run_is_logged_with_the_script_checksum,

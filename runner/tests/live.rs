@@ -1,6 +1,7 @@
 //! The runner against real databases: SQLite always; PostgreSQL and MariaDB with the
 //! `postgres` / `mysql` features (`cargo test -p retort-runner --all-features`).
 
+#[macro_use]
 mod common;
 
 use common::*;
@@ -10,30 +11,6 @@ use retort_runner::{
     MigrationSet, RunError, RunOptions,
 };
 use retort_schema::ForeignKey;
-
-/// One test function per dialect.
-macro_rules! per_dialect {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use retort_runner::prelude::Dialect;
-            #[cfg(feature = "sqlite")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name(Dialect::Sqlite).await
-            }
-            #[cfg(feature = "postgres")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name(Dialect::Postgres).await
-            }
-            #[cfg(feature = "mysql")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn mariadb() {
-                super::$name(Dialect::Mysql).await
-            }
-        }
-    )*};
-}
 
 per_dialect!(
     linear_upgrade_and_downgrade,

@@ -3,34 +3,12 @@
 //! table (hand-made columns with their data, indexes, triggers, views).
 //! `cargo test -p retort-runner --all-features --test live_plan`.
 
+#[macro_use]
 mod common;
 
 use common::*;
 use retort_runner::prelude::*;
 use retort_runner::{downgrade, upgrade, Event};
-
-macro_rules! per_dialect {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use retort_runner::prelude::Dialect;
-            #[cfg(feature = "sqlite")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(Dialect::Sqlite).await
-            }
-            #[cfg(feature = "postgres")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(Dialect::Postgres).await
-            }
-            #[cfg(feature = "mysql")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn mariadb() {
-                super::$name(Dialect::Mysql).await
-            }
-        }
-    )*};
-}
 
 per_dialect!(a_history_migration_runs_on_a_database_changed_by_hand);
 

@@ -2,6 +2,32 @@
 //! construction, catalog snapshots.
 #![allow(dead_code)]
 
+/// `per_dialect!(name, ..)`: for each async `fn name(Dialect)`, a module `name` with one
+/// test per database feature (`sqlite`, `postgres`, `mariadb`).
+#[allow(unused_macros)]
+macro_rules! per_dialect {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use retort_runner::prelude::Dialect;
+            #[cfg(feature = "sqlite")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                super::$name(Dialect::Sqlite).await
+            }
+            #[cfg(feature = "postgres")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                super::$name(Dialect::Postgres).await
+            }
+            #[cfg(feature = "mysql")]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn mariadb() {
+                super::$name(Dialect::Mysql).await
+            }
+        }
+    )*};
+}
+
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use retort_runner::prelude::*;
