@@ -11,7 +11,7 @@
 //! | | `"..."` | `` `...` `` | `[...]` | `'...'` | comments |
 //! |---|---|---|---|---|---|
 //! | [`Dialect::Sqlite`] | identifier | identifier | identifier | string, `''` | `--`, `/* */` |
-//! | [`Dialect::Postgres`] | identifier | punctuation | punctuation | string, `''`; `E'..'` with backslash escapes; `$tag$..$tag$` | `--`, nested `/* */` |
+//! | [`Dialect::Postgres`] | identifier | identifier (PostgreSQL rejects it; read as the models' neutral spelling) | punctuation | string, `''`; `E'..'` with backslash escapes; `$tag$..$tag$` | `--`, nested `/* */` |
 //! | [`Dialect::Mysql`] | string | identifier | punctuation | string, `''` and backslash escapes | `-- ` (dash dash space), `#`, `/* */` |
 //! | [`Dialect::Neutral`] | identifier | identifier | identifier where it cannot be an array subscript | string, `''` | `--`, `/* */` |
 //!
@@ -252,7 +252,7 @@ fn next_token(sql: &str, i: usize, d: Dialect, before: &[Token<'_>]) -> (Kind, u
             )
         }
         '"' => return (Kind::QuotedIdent, i + quoted_len(rest, '"', false)),
-        '`' if !pg => return (Kind::QuotedIdent, i + quoted_len(rest, '`', false)),
+        '`' => return (Kind::QuotedIdent, i + quoted_len(rest, '`', false)),
         '[' if d == Dialect::Sqlite || (d == Dialect::Neutral && neutral_bracket(rest, before)) => {
             let n = rest.find(']').map_or(rest.len(), |k| k + 1);
             return (Kind::QuotedIdent, i + n);

@@ -86,6 +86,7 @@ fn cases_per_dialect() {
             "a>=1.5e-3",
             &[(Word, "a"), (Punct, ">="), (Number, "1.5e-3")],
         ),
+        (Postgres, "`a b` x", &[(QuotedIdent, "`a b`"), (Word, "x")]),
         // MySQL: backslash escapes, "strings", #-comments, `-- ` needs a space.
         (
             Mysql,
