@@ -10,7 +10,8 @@ use retort_schema::{
 use sqlx::{MySqlConnection, Row};
 
 use crate::common::{
-    decimal, finish, qname, qualify, query_err, split_type, string_list, tokenize, visible, Counter,
+    decimal, finish, qname, qualify, query_err, split_type, string_list, tokenize, visible,
+    Counter, Lex,
 };
 use crate::{IntrospectError, Introspection, Options};
 
@@ -283,7 +284,7 @@ pub(crate) fn parse_type(column_type: &str, table: &str, column: &str) -> SqlTyp
     let custom = || SqlType::Custom(column_type.to_string());
     let trimmed = column_type.trim();
     if trimmed.len() > 4 && trimmed[..4].eq_ignore_ascii_case("enum") {
-        let toks = tokenize(&trimmed[4..], true);
+        let toks = tokenize(&trimmed[4..], Lex::Mysql);
         return match string_list(&toks) {
             Some(values) => SqlType::Enum {
                 name: format!("{table}_{column}"),
@@ -518,43 +519,14 @@ pub(crate) fn build(
 /// `name <> 'it\'s'` and was reported as changed after every upgrade.
 fn standard_string_literals(clause: &str) -> String {
     let mut out = String::with_capacity(clause.len());
-    let mut chars = clause.chars().peekable();
-    let mut in_str = false;
-    while let Some(c) = chars.next() {
-        if !in_str {
-            out.push(c);
-            if c == '`' {
-                // A quoted identifier may hold a quote: copied as it is.
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == '`' {
-                        break;
-                    }
-                }
+    for t in retort_sqllex::lex(clause, Lex::Mysql) {
+        match t.value() {
+            Some(v) if t.is_str() => {
+                out.push('\'');
+                out.push_str(&v.replace('\'', "''"));
+                out.push('\'');
             }
-            in_str = c == '\'';
-            continue;
-        }
-        match c {
-            '\\' => match chars.next() {
-                Some('\'') => out.push_str("''"),
-                Some('\\') => out.push('\\'),
-                Some('"') => out.push('"'),
-                Some(other) => {
-                    out.push('\\');
-                    out.push(other);
-                }
-                None => out.push('\\'),
-            },
-            '\'' if chars.peek() == Some(&'\'') => {
-                chars.next();
-                out.push_str("''");
-            }
-            '\'' => {
-                out.push(c);
-                in_str = false;
-            }
-            _ => out.push(c),
+            _ => out.push_str(t.text),
         }
     }
     out
@@ -564,6 +536,20 @@ fn standard_string_literals(clause: &str) -> String {
 mod tests {
     use super::*;
     use retort_schema::{EnumType, QName};
+
+    /// Where the scanner this replaced disagreed with MySQL: a quote in a comment opened a
+    /// string, and `"..."` strings were copied as they were (read as names elsewhere).
+    #[test]
+    fn check_literals_follow_mysql_quote_rules() {
+        assert_eq!(
+            standard_string_literals(r#"`a` = "x\"y" /* it's */ and b = 'z'"#),
+            r#"`a` = 'x"y' /* it's */ and b = 'z'"#
+        );
+        assert_eq!(
+            standard_string_literals("`b` <> '' -- it's\n and c = 'it\\'s'"),
+            "`b` <> '' -- it's\n and c = 'it''s'"
+        );
+    }
 
     #[test]
     fn column_types() {
