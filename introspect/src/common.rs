@@ -6,7 +6,9 @@
     allow(dead_code)
 )]
 
-use retort_schema::{QName, Schema, SqlType};
+use std::collections::BTreeMap;
+
+use retort_schema::{EnumType, QName, Schema, SqlType, Table};
 
 use crate::{IntrospectError, Options};
 
@@ -123,13 +125,112 @@ pub(crate) fn finish(mut schema: Schema, collect_enums: bool) -> Schema {
     schema
 }
 
-/// Counts the queries run by one introspection.
+/// Runs the catalog queries of one introspection and counts them.
 #[derive(Default)]
 pub(crate) struct Counter(pub(crate) usize);
 
 impl Counter {
-    pub(crate) fn bump(&mut self) {
+    /// Runs one catalog query and reads its rows as `R` (a `sqlx::FromRow` struct); `what`
+    /// names the catalog in an error.
+    pub(crate) async fn fetch<'q, 'c, DB, R, A, E>(
+        &mut self,
+        what: &'static str,
+        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        conn: E,
+    ) -> Result<Vec<R>, IntrospectError>
+    where
+        DB: sqlx::Database,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        A: 'q + sqlx::IntoArguments<'q, DB>,
+        E: 'q + sqlx::Executor<'c, Database = DB>,
+    {
         self.0 += 1;
+        query.fetch_all(conn).await.map_err(query_err(what))
+    }
+
+    /// [`Counter::fetch`] for a query that returns exactly one row.
+    pub(crate) async fn fetch_one<'q, 'c, DB, R, A, E>(
+        &mut self,
+        what: &'static str,
+        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        conn: E,
+    ) -> Result<R, IntrospectError>
+    where
+        DB: sqlx::Database,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        A: 'q + sqlx::IntoArguments<'q, DB>,
+        E: 'q + sqlx::Executor<'c, Database = DB>,
+    {
+        self.fetch(what, query, conn)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| query_err(what)(sqlx::Error::RowNotFound))
+    }
+}
+
+/// Catalog rows that describe one object in several rows (an index's or a foreign key's
+/// columns), grouped by `key` (groups in key order), each group sorted by `seq`.
+pub(crate) fn group_sorted<'r, R, K: Ord, S: Ord>(
+    rows: &'r [R],
+    key: impl Fn(&'r R) -> K,
+    seq: impl Fn(&R) -> S,
+) -> BTreeMap<K, Vec<&'r R>> {
+    let mut groups: BTreeMap<K, Vec<&'r R>> = BTreeMap::new();
+    for r in rows {
+        groups.entry(key(r)).or_default().push(r);
+    }
+    for g in groups.values_mut() {
+        g.sort_by_key(|r| seq(r));
+    }
+    groups
+}
+
+/// The tables being assembled from catalog rows, keyed by (real schema, name): rows of tables
+/// not read (excluded, the version table) find no table and are skipped.
+pub(crate) struct Tables {
+    by_key: BTreeMap<(String, String), Table>,
+}
+
+impl Tables {
+    /// The visible tables among `(schema, name, comment)`; tables in `default_schema` are
+    /// unqualified.
+    pub(crate) fn new<'a>(
+        opts: &Options,
+        default_schema: &str,
+        rows: impl IntoIterator<Item = (&'a str, &'a str, Option<String>)>,
+    ) -> Self {
+        let mut by_key = BTreeMap::new();
+        for (schema, name, comment) in rows {
+            if !visible(opts, schema, name) {
+                continue;
+            }
+            let mut table = Table::new(name.to_string());
+            table.schema = qualify(schema, default_schema);
+            table.comment = comment;
+            by_key.insert((schema.to_string(), name.to_string()), table);
+        }
+        Tables { by_key }
+    }
+
+    /// The table `schema.name`, if it is read.
+    pub(crate) fn get_mut(&mut self, schema: &str, name: &str) -> Option<&mut Table> {
+        self.by_key.get_mut(&(schema.to_string(), name.to_string()))
+    }
+
+    /// The tables read, in (schema, name) order.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Table)> {
+        self.by_key.iter_mut().map(|((_, n), t)| (n.as_str(), t))
+    }
+
+    /// The schema: these tables and `enums` (collected from the columns instead when the
+    /// dialect has no enum types, `collect_enums`), in deterministic order.
+    pub(crate) fn into_schema(self, enums: Vec<EnumType>, collect_enums: bool) -> Schema {
+        let schema = Schema {
+            tables: self.by_key.into_values().collect(),
+            enums,
+        };
+        finish(schema, collect_enums)
     }
 }
 

@@ -4,37 +4,37 @@
 
 mod ddl;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use retort_schema::{
     naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey,
-    QName, Schema, SqlType, Table, Unique,
+    QName, Schema, SqlType, Unique,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::common::{decimal, finish, query_err, split_type, visible, Counter};
+use crate::common::{decimal, group_sorted, split_type, visible, Counter, Tables};
 use crate::{IntrospectError, Introspection, Options};
 use ddl::{enum_check_values, parse_create_index, parse_create_table, ParsedTable};
 
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-const Q_MASTER: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+const Q_MASTER: &str = "SELECT type AS kind, name, tbl_name, sql FROM sqlite_schema \
      WHERE type IN ('table', 'index', 'trigger', 'view') ORDER BY name";
 
-const Q_COLUMNS: &str = "SELECT m.name AS tbl, p.cid, p.name, p.type, p.\"notnull\", \
-     p.dflt_value, p.pk, p.hidden \
+const Q_COLUMNS: &str = "SELECT m.name AS \"table\", p.cid, p.name, \
+     coalesce(p.type, '') AS decl_type, p.\"notnull\", p.dflt_value AS \"default\", p.pk, p.hidden \
      FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
      WHERE m.type = 'table' ORDER BY m.name, p.cid";
 
-const Q_INDEXES: &str = "SELECT m.name AS tbl, il.name AS idx, il.\"unique\", il.origin, \
-     il.partial, ii.seqno, ii.cid, ii.name AS col \
+const Q_INDEXES: &str = "SELECT m.name AS \"table\", il.name AS \"index\", il.\"unique\", \
+     il.origin, il.partial, ii.seqno, ii.cid, ii.name AS \"column\" \
      FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
      JOIN pragma_index_info(il.name) ii \
      WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno";
 
-const Q_FOREIGN_KEYS: &str = "SELECT m.name AS tbl, f.id, f.seq, f.\"table\" AS ref_table, \
-     f.\"from\" AS col, f.\"to\" AS ref_col, f.on_update, f.on_delete \
+const Q_FOREIGN_KEYS: &str = "SELECT m.name AS \"table\", f.id, f.seq, f.\"table\" AS ref_table, \
+     f.\"from\" AS \"column\", f.\"to\" AS ref_column, f.on_update, f.on_delete \
      FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
      WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
 
@@ -49,91 +49,22 @@ pub async fn sqlite(
         )));
     }
     let mut n = Counter::default();
-
-    n.bump();
-    let rows = sqlx::query(Q_MASTER)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("sqlite_schema"))?;
-    let master = rows
-        .iter()
-        .map(|r| {
-            Ok(MasterRow {
-                kind: r.try_get("type")?,
-                name: r.try_get("name")?,
-                tbl_name: r.try_get("tbl_name")?,
-                sql: r.try_get("sql")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("sqlite_schema"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_COLUMNS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_table_xinfo"))?;
-    let columns = rows
-        .iter()
-        .map(|r| {
-            Ok(ColumnRow {
-                table: r.try_get("tbl")?,
-                cid: r.try_get("cid")?,
-                name: r.try_get("name")?,
-                decl_type: r.try_get::<Option<String>, _>("type")?.unwrap_or_default(),
-                notnull: r.try_get::<i64, _>("notnull")? != 0,
-                default: r.try_get("dflt_value")?,
-                pk: r.try_get("pk")?,
-                hidden: r.try_get("hidden")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_table_xinfo"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_INDEXES)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_index_list"))?;
-    let indexes = rows
-        .iter()
-        .map(|r| {
-            Ok(IndexRow {
-                table: r.try_get("tbl")?,
-                index: r.try_get("idx")?,
-                unique: r.try_get::<i64, _>("unique")? != 0,
-                origin: r.try_get("origin")?,
-                partial: r.try_get::<i64, _>("partial")? != 0,
-                seqno: r.try_get("seqno")?,
-                cid: r.try_get("cid")?,
-                column: r.try_get("col")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_index_list"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_FOREIGN_KEYS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_foreign_key_list"))?;
-    let fks = rows
-        .iter()
-        .map(|r| {
-            Ok(FkRow {
-                table: r.try_get("tbl")?,
-                id: r.try_get("id")?,
-                seq: r.try_get("seq")?,
-                ref_table: r.try_get("ref_table")?,
-                column: r.try_get("col")?,
-                ref_column: r.try_get("ref_col")?,
-                on_update: r.try_get("on_update")?,
-                on_delete: r.try_get("on_delete")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_foreign_key_list"))?;
-
+    let master: Vec<MasterRow> = n
+        .fetch("sqlite_schema", sqlx::query_as(Q_MASTER), &mut *conn)
+        .await?;
+    let columns: Vec<ColumnRow> = n
+        .fetch("pragma_table_xinfo", sqlx::query_as(Q_COLUMNS), &mut *conn)
+        .await?;
+    let indexes: Vec<IndexRow> = n
+        .fetch("pragma_index_list", sqlx::query_as(Q_INDEXES), &mut *conn)
+        .await?;
+    let fks: Vec<FkRow> = n
+        .fetch(
+            "pragma_foreign_key_list",
+            sqlx::query_as(Q_FOREIGN_KEYS),
+            &mut *conn,
+        )
+        .await?;
     let schema = build(&master, &columns, &indexes, &fks, opts)?;
     Ok(Introspection {
         schema,
@@ -144,7 +75,7 @@ pub async fn sqlite(
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct MasterRow {
     pub(crate) kind: String,
     pub(crate) name: String,
@@ -152,7 +83,7 @@ pub(crate) struct MasterRow {
     pub(crate) sql: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ColumnRow {
     pub(crate) table: String,
     pub(crate) cid: i64,
@@ -166,7 +97,7 @@ pub(crate) struct ColumnRow {
     pub(crate) hidden: i64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct IndexRow {
     pub(crate) table: String,
     pub(crate) index: String,
@@ -180,7 +111,7 @@ pub(crate) struct IndexRow {
     pub(crate) column: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct FkRow {
     pub(crate) table: String,
     pub(crate) id: i64,
@@ -272,18 +203,27 @@ pub(crate) fn build(
             .push((c.pk, c.name.as_str()));
     }
 
-    let mut tables: BTreeMap<&str, (Table, ParsedTable)> = BTreeMap::new();
-    for m in master.iter().filter(|m| m.kind == "table") {
-        if is_internal(&m.name) || !visible(opts, "main", &m.name) {
-            continue;
-        }
-        let parsed = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
-        tables.insert(m.name.as_str(), (Table::new(m.name.clone()), parsed));
-    }
+    let user_tables = || {
+        master
+            .iter()
+            .filter(|m| m.kind == "table" && !is_internal(&m.name))
+    };
+    let mut tables = Tables::new(
+        opts,
+        "main",
+        user_tables().map(|m| ("main", m.name.as_str(), None)),
+    );
+    let parsed: HashMap<&str, ParsedTable> = user_tables()
+        .filter(|m| visible(opts, "main", &m.name))
+        .map(|m| {
+            let p = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
+            (m.name.as_str(), p)
+        })
+        .collect();
 
     // Columns and primary keys.
     for c in columns {
-        let Some((t, _)) = tables.get_mut(c.table.as_str()) else {
+        let Some(t) = tables.get_mut("main", &c.table) else {
             continue;
         };
         if c.hidden == 1 {
@@ -295,7 +235,8 @@ pub(crate) fn build(
         t.columns.push(col);
         let _ = c.cid;
     }
-    for (name, (t, parsed)) in tables.iter_mut() {
+    for (name, t) in tables.iter_mut() {
+        let parsed = &parsed[name];
         let Some(cols) = pk_cols.get(name) else {
             continue;
         };
@@ -325,7 +266,8 @@ pub(crate) fn build(
     }
 
     // Checks, and enum columns.
-    for (name, (t, parsed)) in tables.iter_mut() {
+    for (name, t) in tables.iter_mut() {
+        let parsed = &parsed[name];
         let mut unnamed = 0;
         for (cname, expr) in &parsed.checks {
             let cname = match cname {
@@ -360,18 +302,15 @@ pub(crate) fn build(
     }
 
     // Indexes and UNIQUE constraints.
-    let mut grouped: BTreeMap<(&str, &str), Vec<&IndexRow>> = BTreeMap::new();
-    for r in indexes {
-        grouped
-            .entry((r.table.as_str(), r.index.as_str()))
-            .or_default()
-            .push(r);
-    }
-    for ((table, index), mut rows) in grouped {
-        let Some((t, parsed)) = tables.get_mut(table) else {
+    let grouped = group_sorted(
+        indexes,
+        |r| (r.table.as_str(), r.index.as_str()),
+        |r| r.seqno,
+    );
+    for ((table, index), rows) in grouped {
+        let (Some(t), Some(parsed)) = (tables.get_mut("main", table), parsed.get(table)) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seqno);
         let first = rows[0];
         let (sql_cols, predicate) = index_sql
             .get(&(table, index))
@@ -413,15 +352,10 @@ pub(crate) fn build(
     }
 
     // Foreign keys.
-    let mut grouped: BTreeMap<(&str, i64), Vec<&FkRow>> = BTreeMap::new();
-    for r in fks {
-        grouped.entry((r.table.as_str(), r.id)).or_default().push(r);
-    }
-    for ((table, _), mut rows) in grouped {
-        let Some((t, parsed)) = tables.get_mut(table) else {
+    for ((table, _), rows) in group_sorted(fks, |r| (r.table.as_str(), r.id), |r| r.seq) {
+        let (Some(t), Some(parsed)) = (tables.get_mut("main", table), parsed.get(table)) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seq);
         let first = rows[0];
         let cols: Vec<String> = rows.iter().map(|r| r.column.clone()).collect();
         let mut ref_cols: Vec<String> = Vec::new();
@@ -466,27 +400,22 @@ pub(crate) fn build(
     }
 
     dependents(master, &mut tables);
-    let schema = Schema {
-        tables: tables.into_values().map(|(t, _)| t).collect(),
-        enums: Vec::new(),
-    };
-    Ok(finish(schema, true))
+    Ok(tables.into_schema(Vec::new(), true))
 }
 
 /// Triggers (on their table) and views (on every table their query names) as
 /// [`Dependent`]s, so that a table rebuild can recreate them.
-fn dependents(master: &[MasterRow], tables: &mut BTreeMap<&str, (Table, ParsedTable)>) {
+fn dependents(master: &[MasterRow], tables: &mut Tables) {
     for m in master {
         let Some(sql) = m.sql.as_deref() else {
             continue;
         };
         match m.kind.as_str() {
             "trigger" => {
-                let key = tables
-                    .keys()
-                    .find(|k| k.eq_ignore_ascii_case(&m.tbl_name))
-                    .copied();
-                if let Some((t, _)) = key.and_then(|k| tables.get_mut(k)) {
+                let on = tables
+                    .iter_mut()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&m.tbl_name));
+                if let Some((_, t)) = on {
                     t.dependents.push(Dependent {
                         kind: DependentKind::Trigger,
                         name: m.name.clone(),
@@ -498,7 +427,7 @@ fn dependents(master: &[MasterRow], tables: &mut BTreeMap<&str, (Table, ParsedTa
                 // Every identifier of the query that names a table (a false positive only
                 // costs recreating the view around a rebuild).
                 let names = ddl::names_in(sql);
-                for (name, (t, _)) in tables.iter_mut() {
+                for (name, t) in tables.iter_mut() {
                     if names.contains(&name.to_lowercase()) {
                         t.dependents.push(Dependent {
                             kind: DependentKind::View,
