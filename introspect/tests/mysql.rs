@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{col, exec, fk, index, mysql_connect, suffix};
+use common::{col, exec, index, mysql_connect, suffix};
 use retort_introspect::{mysql, Options};
-use retort_schema::{Check, Column, EnumType, FkAction, PrimaryKey, QName, SqlType, Table, Unique};
+use retort_schema::{Check, Column, EnumType, PrimaryKey, QName, SqlType, Table, Unique};
 use sqlx::MySqlConnection;
 
 /// A connection using a fresh database `retort_i_<random>`, or `None` (test skipped).
@@ -201,24 +201,7 @@ async fn rich_schema_is_read_field_by_field() {
         name: "uq_memberships_user_role".into(),
         columns: vec!["user_id".into(), "role".into()],
     }];
-    m.foreign_keys = vec![
-        fk(
-            "fk_memberships_order",
-            &["order_id"],
-            QName::new("order"),
-            &["id"],
-            (Some(FkAction::SetNull), Some(FkAction::Cascade)),
-            false,
-        ),
-        fk(
-            "fk_memberships_org",
-            &["org_id"],
-            QName::new("orgs"),
-            &["id"],
-            (Some(FkAction::Cascade), None),
-            false,
-        ),
-    ];
+    m.foreign_keys = common::memberships_fks("order_id", QName::new, false);
     m.indexes = vec![index("ix_memberships_role_org", &["role", "org_id"])];
     assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);
 

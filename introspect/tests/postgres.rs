@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::{col, exec, fk, index, pg_connect, suffix};
+use common::{col, exec, index, pg_connect, suffix};
 use retort_introspect::{postgres, Options};
-use retort_schema::{
-    Check, Column, EnumType, FkAction, Index, PrimaryKey, QName, SqlType, Table, Unique,
-};
+use retort_schema::{Check, Column, EnumType, Index, PrimaryKey, QName, SqlType, Table, Unique};
 use sqlx::PgConnection;
 
 /// A connection and a fresh schema `retort_i_<random>`, or `None` (test skipped) when no server.
@@ -219,24 +217,7 @@ CREATE TABLE S.x (a INTEGER);
         name: "uq_memberships_user_role".into(),
         columns: vec!["user_id".into(), "role".into()],
     }];
-    m.foreign_keys = vec![
-        fk(
-            "fk_memberships_order",
-            &["order_id"],
-            q("order"),
-            &["id"],
-            (Some(FkAction::SetNull), Some(FkAction::Cascade)),
-            true,
-        ),
-        fk(
-            "fk_memberships_org",
-            &["org_id"],
-            q("orgs"),
-            &["id"],
-            (Some(FkAction::Cascade), None),
-            false,
-        ),
-    ];
+    m.foreign_keys = common::memberships_fks("order_id", q, true);
     m.indexes = vec![index("ix_memberships_role_org", &["role", "org_id"])];
     assert_eq!(schema.table(&q("memberships")).unwrap(), &m);
 

@@ -3,11 +3,9 @@
 
 mod common;
 
-use common::{col, exec, fk, index};
+use common::{col, exec, index};
 use retort_introspect::{sqlite, Options};
-use retort_schema::{
-    Check, Column, EnumType, FkAction, Index, PrimaryKey, QName, SqlType, Table, Unique,
-};
+use retort_schema::{Check, Column, EnumType, Index, PrimaryKey, QName, SqlType, Table, Unique};
 use sqlx::{Connection, SqliteConnection};
 
 async fn fresh() -> (SqliteConnection, tempfile::TempDir) {
@@ -196,24 +194,7 @@ async fn rich_schema_is_read_field_by_field() {
             expr: "role <> ''".into(),
         },
     ];
-    m.foreign_keys = vec![
-        fk(
-            "fk_memberships_order",
-            &["user_id"],
-            QName::new("order"),
-            &["id"],
-            (Some(FkAction::SetNull), Some(FkAction::Cascade)),
-            true,
-        ),
-        fk(
-            "fk_memberships_org",
-            &["org_id"],
-            QName::new("orgs"),
-            &["id"],
-            (Some(FkAction::Cascade), None),
-            false,
-        ),
-    ];
+    m.foreign_keys = common::memberships_fks("user_id", QName::new, true);
     m.indexes = vec![index("ix_memberships_role_org", &["role", "org_id"])];
     assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);
 

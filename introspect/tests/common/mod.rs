@@ -99,6 +99,36 @@ pub fn fk(
     }
 }
 
+/// The two foreign keys of every dialect's `memberships` test table:
+/// `fk_memberships_order (order_col) -> order (id)` ON DELETE SET NULL ON UPDATE CASCADE
+/// (`deferrable` where the database keeps it) and `fk_memberships_org (org_id) -> orgs (id)`
+/// ON DELETE CASCADE; `q` names the referenced tables.
+pub fn memberships_fks(
+    order_col: &str,
+    q: impl Fn(&'static str) -> QName,
+    deferrable: bool,
+) -> Vec<ForeignKey> {
+    let (cascade, set_null) = (Some(FkAction::Cascade), Some(FkAction::SetNull));
+    vec![
+        fk(
+            "fk_memberships_order",
+            &[order_col],
+            q("order"),
+            &["id"],
+            (set_null, cascade),
+            deferrable,
+        ),
+        fk(
+            "fk_memberships_org",
+            &["org_id"],
+            q("orgs"),
+            &["id"],
+            (cascade, None),
+            false,
+        ),
+    ]
+}
+
 /// A plain (non-unique, non-partial) index.
 pub fn index(name: &str, cols: &[&str]) -> Index {
     Index {
