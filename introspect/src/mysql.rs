@@ -8,7 +8,7 @@ use retort_schema::{
     naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Unique,
 };
 use sqlx::mysql::MySqlRow;
-use sqlx::{MySql, MySqlConnection};
+use sqlx::MySqlConnection;
 
 use crate::common::{
     decimal, group_sorted, qname, split_type, string_list, tokenize, Counter, Lex, Tables,
@@ -90,55 +90,26 @@ pub async fn mysql(
     } else {
         Flavor::MySql
     };
-    let placeholders = vec!["?"; schemas.len()].join(", ");
-    let texts: Vec<String> = [
-        Q_TABLES,
-        Q_COLUMNS,
-        Q_INDEXES,
-        Q_FK_RULES,
-        Q_FOREIGN_KEYS,
-        match flavor {
-            Flavor::MariaDb => Q_CHECKS_MARIADB,
-            Flavor::MySql => Q_CHECKS_MYSQL,
-        },
-    ]
-    .iter()
-    .map(|q| q.replace("{in}", &placeholders))
-    .collect();
-    let tables: Vec<TableRow> = n
-        .fetch(
-            "information_schema.TABLES",
-            over(&texts[0], &schemas),
-            &mut *conn,
-        )
+    let checks_query = match flavor {
+        Flavor::MariaDb => Q_CHECKS_MARIADB,
+        Flavor::MySql => Q_CHECKS_MYSQL,
+    };
+    let mut q = Catalog {
+        n,
+        conn,
+        schemas: &schemas,
+    };
+    let tables: Vec<TableRow> = q.rows("information_schema.TABLES", Q_TABLES).await?;
+    let columns: Vec<ColumnRow> = q.rows("information_schema.COLUMNS", Q_COLUMNS).await?;
+    let indexes: Vec<IndexRow> = q.rows("information_schema.STATISTICS", Q_INDEXES).await?;
+    let rules: Vec<FkRuleRow> = q
+        .rows("information_schema.REFERENTIAL_CONSTRAINTS", Q_FK_RULES)
         .await?;
-    let columns: Vec<ColumnRow> = n
-        .fetch(
-            "information_schema.COLUMNS",
-            over(&texts[1], &schemas),
-            &mut *conn,
-        )
+    let mut fks: Vec<FkRow> = q
+        .rows("information_schema.KEY_COLUMN_USAGE", Q_FOREIGN_KEYS)
         .await?;
-    let indexes: Vec<IndexRow> = n
-        .fetch(
-            "information_schema.STATISTICS",
-            over(&texts[2], &schemas),
-            &mut *conn,
-        )
-        .await?;
-    let rules: Vec<FkRuleRow> = n
-        .fetch(
-            "information_schema.REFERENTIAL_CONSTRAINTS",
-            over(&texts[3], &schemas),
-            &mut *conn,
-        )
-        .await?;
-    let mut fks: Vec<FkRow> = n
-        .fetch(
-            "information_schema.KEY_COLUMN_USAGE",
-            over(&texts[4], &schemas),
-            &mut *conn,
-        )
+    let checks: Vec<CheckRow> = q
+        .rows("information_schema.CHECK_CONSTRAINTS", checks_query)
         .await?;
     let rules: HashMap<(&str, &str, &str), &FkRuleRow> = rules
         .iter()
@@ -151,13 +122,6 @@ pub async fn mysql(
             None => ("NO ACTION".to_string(), "NO ACTION".to_string()),
         };
     }
-    let checks: Vec<CheckRow> = n
-        .fetch(
-            "information_schema.CHECK_CONSTRAINTS",
-            over(&texts[5], &schemas),
-            &mut *conn,
-        )
-        .await?;
 
     let schema = build(
         flavor,
@@ -171,21 +135,30 @@ pub async fn mysql(
     );
     Ok(Introspection {
         schema,
-        queries: n.0,
+        queries: q.n.0,
     })
 }
 
-/// A catalog query over the schemas read (one `?` each).
-fn over<'q, R>(
-    sql: &'q str,
-    schemas: &'q [String],
-) -> sqlx::query::QueryAs<'q, MySql, R, <MySql as sqlx::Database>::Arguments<'q>>
-where
-    R: for<'r> sqlx::FromRow<'r, MySqlRow>,
-{
-    schemas
-        .iter()
-        .fold(sqlx::query_as(sql), |q, s| q.bind(s.as_str()))
+/// The catalog queries over the schemas read, counted.
+struct Catalog<'a> {
+    n: Counter,
+    conn: &'a mut MySqlConnection,
+    schemas: &'a [String],
+}
+
+impl Catalog<'_> {
+    /// The rows of `sql`, its `{in}` replaced by one `?` per schema (bound to the schemas).
+    async fn rows<R>(&mut self, what: &'static str, sql: &str) -> Result<Vec<R>, IntrospectError>
+    where
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, MySqlRow>,
+    {
+        let text = sql.replace("{in}", &vec!["?"; self.schemas.len()].join(", "));
+        let query = self
+            .schemas
+            .iter()
+            .fold(sqlx::query_as(&text), |q, s| q.bind(s.as_str()));
+        self.n.fetch(what, query, &mut *self.conn).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
