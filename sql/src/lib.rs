@@ -166,23 +166,30 @@
 
 mod autocommit;
 mod ddl;
-mod narrow;
-mod ops;
-mod pg_enum;
+mod error;
 mod quote;
-mod sqlite;
+mod render;
 mod types;
 
 use std::collections::HashSet;
 
-use retort_schema::{ApplyError, Dialect, Op, QName, Schema};
+use retort_schema::{Dialect, Op, QName, Schema};
+
+use render::mysql::Mysql;
+use render::postgres::{table_comments, Postgres};
+use render::sqlite::Sqlite;
+use render::{pg_enum::create_enum_sql, Ctx, Renderer};
 
 pub use autocommit::needs_autocommit;
 pub use ddl::{rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
+pub use error::RenderError;
 pub use quote::{quote_ident, quote_qname, quote_string, render_literal};
-pub use sqlite::sqlite_needs_rebuild;
-pub use sqlite::REBUILD_PREFIX;
 pub use types::render_type;
+
+/// SQLite's one decision between `ALTER TABLE` and a table rebuild, as the renderer takes it.
+pub mod sqlite {
+    pub use crate::render::sqlite::{plan, Plan, REBUILD_PREFIX};
+}
 
 /// One SQL statement (no trailing `;`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,39 +212,12 @@ impl Statement {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RenderError {
-    /// The operation does not fit the schema given as the state before it.
-    #[error("cannot render `{op}`: {source} (the schema before the operation, from the migration history or the database, does not have what the operation expects; check the operation or the order of the migrations)")]
-    State {
-        op: String,
-        #[source]
-        source: ApplyError,
-    },
-    /// The dialect cannot express the operation.
-    #[error("cannot render `{op}` for {dialect}: {reason}")]
-    Unsupported {
-        op: String,
-        dialect: Dialect,
-        reason: String,
-    },
-    /// A bulk-insert row whose length differs from the column list.
-    #[error("bulk insert into `{table}`: row {row} has {got} values but {expected} columns are listed; give one value per column")]
-    RowLength {
-        table: QName,
-        row: usize,
-        expected: usize,
-        got: usize,
-    },
-}
-
 /// The statements for one operation. `before` is the schema as it is before the operation
 /// (from replaying the migration history or from introspection).
 pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>, RenderError> {
     let mut after = before.clone();
     apply(op, d, &mut after)?;
-    let cx = ops::Ctx {
+    let cx = Ctx {
         op,
         d,
         before,
@@ -257,7 +237,12 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
         ddl::partial_index_note(i, d).map(|n| (format!("INDEX {} ON", ddl::qi(&i.name, d)), n))
     })
     .collect();
-    Ok(ops::render(&cx)?
+    let sql = match d {
+        Dialect::Postgres => Postgres.render(&cx)?,
+        Dialect::Mysql => Mysql.render(&cx)?,
+        Dialect::Sqlite => Sqlite.render(&cx)?,
+    };
+    Ok(sql
         .into_iter()
         .map(|sql| {
             let note = partial.iter().find(|(key, _)| sql.contains(key.as_str()));
@@ -309,7 +294,7 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
         s.collect_enums_from_columns();
         for e in &s.enums {
             out.push(Statement::new(
-                ops::pg_create_enum(&e.qname(), &e.values),
+                create_enum_sql(&e.qname(), &e.values),
                 &format!("create enum type {}", e.qname()),
                 d,
             ));
@@ -409,7 +394,7 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
     if d == Dialect::Postgres {
         for (i, _) in &order {
             let t = &schema.tables[*i];
-            for sql in ops::pg_table_comments(t) {
+            for sql in table_comments(t) {
                 out.push(Statement::new(
                     sql,
                     &format!("comments on table {}", t.qname()),

@@ -6,8 +6,8 @@
 
 use insta::assert_snapshot;
 use retort_schema::{
-    AlterColumn, Check, Column, Dialect, EnumType, FkAction, ForeignKey, Index, Op, PrimaryKey,
-    QName, RawSql, Schema, SqlType, Table, Unique, Value,
+    AlterColumn, Check, Column, Dependent, DependentKind, Dialect, EnumType, FkAction, ForeignKey,
+    Index, Op, PrimaryKey, QName, RawSql, Schema, SqlType, Table, Unique, Value,
 };
 
 use crate::*;
@@ -102,7 +102,7 @@ fn snap_all(name: &str, op: &Op) -> [Vec<String>; 3] {
 /// Asserts the statements are the SQLite rebuild of `table` (temporary table, copy, drop,
 /// rename) and returns them.
 fn assert_rebuild(v: &[String], table: &str) {
-    let tmp = format!("\"{REBUILD_PREFIX}{table}\"");
+    let tmp = format!("\"{}{table}\"", sqlite::REBUILD_PREFIX);
     assert!(v[0].starts_with(&format!("CREATE TABLE {tmp} (")), "{v:#?}");
     assert!(
         v.iter().any(|s| s == &format!("DROP TABLE \"{table}\"")),
@@ -118,7 +118,7 @@ fn assert_rebuild(v: &[String], table: &str) {
 /// Asserts SQLite alters in place: one statement, no temporary table.
 fn assert_in_place(v: &[String]) {
     assert_eq!(v.len(), 1, "{v:#?}");
-    assert!(!v[0].contains(REBUILD_PREFIX), "{v:#?}");
+    assert!(!v[0].contains(sqlite::REBUILD_PREFIX), "{v:#?}");
 }
 
 #[test]
@@ -193,7 +193,7 @@ fn add_column() {
     };
     let [_, _, lite] = snap_all("add_column", &op);
     assert_in_place(&lite);
-    assert!(!sqlite_needs_rebuild(&op, &schema()));
+    assert!(!sqlite::plan(&op, &schema()).is_rebuild());
 }
 
 #[test]
@@ -234,7 +234,7 @@ fn sqlite_add_column_that_alter_cannot_add_is_a_rebuild() {
         // The new column is left to its default: it is not in the copy.
         assert!(!v[0][1].contains("\"n\"") && !v[0][1].contains("\"at\""));
         assert!(!v[0][1].contains("\"x\""), "{}", v[0][1]);
-        assert!(sqlite_needs_rebuild(&op, &schema()));
+        assert!(sqlite::plan(&op, &schema()).is_rebuild());
     }
 }
 
@@ -421,58 +421,80 @@ fn indexes() {
 
 #[test]
 fn constraints() {
-    let add_uq = Op::AddUnique {
-        table: "posts".into(),
-        unique: Unique::new("uq_posts_author_id_title", ["author_id", "title"]),
-    };
-    let [_, _, v] = snap_all("add_unique", &add_uq);
-    assert_rebuild(&v, "posts");
-
-    let drop_uq = Op::DropUnique {
-        table: "users".into(),
-        name: "uq_users_email".into(),
-    };
-    let [_, _, v] = snap_all("drop_unique", &drop_uq);
-    assert_rebuild(&v, "users");
-    assert!(!v[0].contains("uq_users_email"));
-
-    let drop_fk = Op::DropForeignKey {
-        table: "posts".into(),
-        name: "fk_posts_author_id_users".into(),
-    };
-    let [_, _, v] = snap_all("drop_foreign_key", &drop_fk);
-    assert_rebuild(&v, "posts");
-    assert!(!v[0].contains("FOREIGN KEY"));
-
-    let add_fk = Op::AddForeignKey {
-        table: "users".into(),
-        foreign_key: ForeignKey::new("fk_users_id_users", ["id"], "users", ["id"])
-            .on_update(FkAction::Restrict),
-    };
-    let [_, _, v] = snap_all("add_foreign_key", &add_fk);
-    assert_rebuild(&v, "users");
-
-    let add_ck = Op::AddCheck {
-        table: "posts".into(),
-        check: Check::new("ck_posts_id", "id > 0"),
-    };
-    let [_, _, v] = snap_all("add_check", &add_ck);
-    assert_rebuild(&v, "posts");
-    let drop_ck = Op::DropCheck {
-        table: "posts".into(),
-        name: "ck_posts_title".into(),
-    };
-    let [_, _, v] = snap_all("drop_check", &drop_ck);
-    assert_rebuild(&v, "posts");
-    assert!(!v[0].contains("CHECK"));
-
-    let drop_pk = Op::DropPrimaryKey {
-        table: "posts".into(),
-        name: "pk_posts".into(),
-    };
-    let [_, _, v] = snap_all("drop_primary_key", &drop_pk);
-    assert_rebuild(&v, "posts");
-    assert!(!v[0].contains("PRIMARY KEY"));
+    // (case, operation, table SQLite rebuilds, what its new shape no longer has)
+    let cases: Vec<(&str, Op, &str, Option<&str>)> = vec![
+        (
+            "add_unique",
+            Op::AddUnique {
+                table: "posts".into(),
+                unique: Unique::new("uq_posts_author_id_title", ["author_id", "title"]),
+            },
+            "posts",
+            None,
+        ),
+        (
+            "drop_unique",
+            Op::DropUnique {
+                table: "users".into(),
+                name: "uq_users_email".into(),
+            },
+            "users",
+            Some("uq_users_email"),
+        ),
+        (
+            "drop_foreign_key",
+            Op::DropForeignKey {
+                table: "posts".into(),
+                name: "fk_posts_author_id_users".into(),
+            },
+            "posts",
+            Some("FOREIGN KEY"),
+        ),
+        (
+            "add_foreign_key",
+            Op::AddForeignKey {
+                table: "users".into(),
+                foreign_key: ForeignKey::new("fk_users_id_users", ["id"], "users", ["id"])
+                    .on_update(FkAction::Restrict),
+            },
+            "users",
+            None,
+        ),
+        (
+            "add_check",
+            Op::AddCheck {
+                table: "posts".into(),
+                check: Check::new("ck_posts_id", "id > 0"),
+            },
+            "posts",
+            None,
+        ),
+        (
+            "drop_check",
+            Op::DropCheck {
+                table: "posts".into(),
+                name: "ck_posts_title".into(),
+            },
+            "posts",
+            Some("CHECK"),
+        ),
+        (
+            "drop_primary_key",
+            Op::DropPrimaryKey {
+                table: "posts".into(),
+                name: "pk_posts".into(),
+            },
+            "posts",
+            Some("PRIMARY KEY"),
+        ),
+    ];
+    for (case, op, table, gone) in cases {
+        let [_, _, v] = snap_all(case, &op);
+        assert_rebuild(&v, table);
+        if let Some(gone) = gone {
+            assert!(!v[0].contains(gone), "{case}: {}", v[0]);
+        }
+    }
 
     let mut no_pk = schema();
     no_pk.table_mut(&"posts".into()).unwrap().primary_key = None;
@@ -784,4 +806,42 @@ fn sqlite_rebuild_writes_an_enum_check_once_with_the_new_values() {
         create.sql
     );
     assert!(create.sql.contains("'meh'"), "{}", create.sql);
+}
+
+#[test]
+fn a_rebuild_drops_the_views_first_and_recreates_triggers_and_views_last() {
+    let mut t = Table::new("users")
+        .with_column(Column::new("id", SqlType::Integer))
+        .with_column(Column::new("name", SqlType::Varchar(10)))
+        .primary_key("pk_users", ["id"]);
+    let trigger = "CREATE TRIGGER trg AFTER INSERT ON users BEGIN SELECT 1; END";
+    let view = "CREATE VIEW v AS SELECT name FROM users";
+    t.dependents = vec![
+        Dependent {
+            kind: DependentKind::Trigger,
+            name: "trg".into(),
+            sql: trigger.into(),
+        },
+        Dependent {
+            kind: DependentKind::View,
+            name: "v".into(),
+            sql: view.into(),
+        },
+    ];
+    let before = Schema {
+        tables: vec![t],
+        enums: vec![],
+    };
+    let op = Op::AlterColumn(AlterColumn::new("users", "name").ty(SqlType::Varchar(20)));
+    let v = snap_on("sqlite_rebuild_views_and_triggers", &op, &before, &[Sqlite]);
+    let sql = &v[0];
+    let pos = |needle: &str| {
+        sql.iter()
+            .position(|s| s.starts_with(needle))
+            .unwrap_or_else(|| panic!("no `{needle}` in {sql:#?}"))
+    };
+    assert_eq!(pos("DROP VIEW \"v\""), 0);
+    assert!(pos("DROP TABLE") < pos("ALTER TABLE"));
+    assert!(pos("ALTER TABLE") < pos(trigger));
+    assert_eq!(pos(view), sql.len() - 1);
 }
