@@ -181,7 +181,9 @@ use render::sqlite::Sqlite;
 use render::{pg_enum::create_enum_sql, Ctx, Renderer};
 
 pub use autocommit::needs_autocommit;
-pub use ddl::{rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
+pub use ddl::{
+    is_parenthesized, rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX,
+};
 pub use error::RenderError;
 pub use quote::{quote_ident, quote_qname, quote_string, render_literal};
 pub use types::render_type;
