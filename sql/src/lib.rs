@@ -4,7 +4,8 @@
 //! - [`render_op`] / [`render_ops`]: the DDL for migration operations ([`Op`]), given the schema
 //!   as it was before them;
 //! - [`quote_ident`], [`quote_qname`], [`quote_string`], [`render_literal`], [`render_type`];
-//! - [`needs_autocommit`]: which statements must run outside a transaction.
+//! - [`needs_autocommit`]: which statements must run outside a transaction;
+//! - [`sqlite::plan`]: whether SQLite alters a table in place or rebuilds it for an operation.
 //!
 //! Every [`Statement`] is one SQL statement without a trailing `;`, with a one-line comment
 //! naming the operation it came from, and whether it must run outside a transaction.
@@ -132,7 +133,8 @@
 //!   (nullable or with a constant default, not auto-increment), `DropColumn` of a column nothing
 //!   else uses (not in the primary key, an index, a unique, a foreign key, a CHECK or an index
 //!   predicate); plus `CREATE`/`DROP INDEX`, `CREATE`/`DROP TABLE`. Everything else is a
-//!   **rebuild**:
+//!   **rebuild**, decided once by [`sqlite::plan`] (the renderer and the differ's risk notes
+//!   both read it):
 //!   - `AlterColumn` changing the type, nullability or default;
 //!   - `AddColumn` that is NOT NULL without a default, has a non-constant default
 //!     (`CURRENT_TIMESTAMP`, an expression) or is auto-increment;
@@ -155,10 +157,12 @@
 //! foreign_keys=OFF` before the migration's transaction (it cannot change inside one; with
 //! foreign keys on, dropping the old table would fire `ON DELETE CASCADE` on child tables and
 //! delete their rows), `PRAGMA foreign_key_check` before `COMMIT`, `PRAGMA foreign_keys=ON`
-//! after. Child tables keep pointing at `"<t>"` by name, so their foreign keys hold. Not
-//! modelled, so not recreated: triggers and views on the table (a view naming the table can
-//! make the final rename fail; drop and recreate it around the migration with raw SQL), and the
-//! `AUTOINCREMENT` high-water mark in `sqlite_sequence` falls back to the largest id copied.
+//! after. Child tables keep pointing at `"<t>"` by name, so their foreign keys hold. Views
+//! reading the table and its triggers, as the schema before the operation has them
+//! ([`Table::dependents`](retort_schema::Table::dependents), from introspection), are dropped
+//! first (views) or with the old table (triggers) and created again last, from their SQL.
+//! The `AUTOINCREMENT` high-water mark in `sqlite_sequence` falls back to the largest id
+//! copied.
 //!
 //! Raw SQL ([`Op::Sql`]) is one statement with the dialect's variant (or the generic one; none
 //! renders nothing). Bulk inserts are multi-row `INSERT .. VALUES` of literals, 500 rows per

@@ -34,10 +34,11 @@ impl Plan {
 
 /// Whether SQLite alters in place or rebuilds tables for `op`, applied to `before`: a rebuild
 /// for an `AlterColumn` changing type, nullability or default; an `AddColumn` that `ALTER
-/// TABLE ADD COLUMN` refuses ([`can_add_column`]); a `DropColumn` of a column a key, index,
-/// constraint or predicate uses ([`can_drop_column`]); adding or dropping a unique, foreign
-/// key, check or primary key; new values for an enum (every table with a column of it, for the
-/// column's CHECK). Everything else is altered in place.
+/// TABLE ADD COLUMN` refuses (NOT NULL without a default, a default that is not a constant,
+/// auto-increment); a `DropColumn` of a column a key, index, constraint or predicate uses;
+/// adding or dropping a unique, foreign key, check or primary key; new values for an enum
+/// (every table with a column of it, for the column's CHECK). Everything else is altered in
+/// place.
 pub fn plan(op: &Op, before: &Schema) -> Plan {
     let rebuild = match op {
         Op::AlterColumn(a) => a.ty.is_some() || a.nullable.is_some() || a.default.is_some(),
