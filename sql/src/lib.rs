@@ -180,9 +180,9 @@ use std::collections::HashSet;
 use retort_schema::{Dialect, Op, QName, Schema};
 
 use render::mysql::Mysql;
-use render::postgres::{table_comments, Postgres};
+use render::postgres::Postgres;
 use render::sqlite::Sqlite;
-use render::{pg_enum::create_enum_sql, Ctx, Renderer};
+use render::{Ctx, Renderer};
 
 pub use autocommit::needs_autocommit;
 pub use ddl::{
@@ -243,12 +243,8 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
         ddl::partial_index_note(i, d).map(|n| (format!("INDEX {} ON", ddl::qi(&i.name, d)), n))
     })
     .collect();
-    let sql = match d {
-        Dialect::Postgres => Postgres.render(&cx)?,
-        Dialect::Mysql => Mysql.render(&cx)?,
-        Dialect::Sqlite => Sqlite.render(&cx)?,
-    };
-    Ok(sql
+    Ok(renderer(d)
+        .render(&cx)?
         .into_iter()
         .map(|sql| {
             let note = partial.iter().find(|(key, _)| sql.contains(key.as_str()));
@@ -258,6 +254,15 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
             }
         })
         .collect())
+}
+
+/// The renderer for `d`.
+fn renderer(d: Dialect) -> &'static dyn Renderer {
+    match d {
+        Dialect::Postgres => &Postgres,
+        Dialect::Mysql => &Mysql,
+        Dialect::Sqlite => &Sqlite,
+    }
 }
 
 /// The statements for a list of operations: each is rendered against the schema as the
@@ -294,13 +299,14 @@ fn apply(op: &Op, d: Dialect, schema: &mut Schema) -> Result<(), RenderError> {
 /// not on SQLite, where a table may reference one created later), then indexes, then comments
 /// (PostgreSQL).
 pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
+    let r = renderer(d);
     let mut out = Vec::new();
-    if d == Dialect::Postgres {
-        let mut s = schema.clone();
-        s.collect_enums_from_columns();
-        for e in &s.enums {
+    let mut with_enums = schema.clone();
+    with_enums.collect_enums_from_columns();
+    for e in &with_enums.enums {
+        for sql in r.create_enum(e) {
             out.push(Statement::new(
-                create_enum_sql(&e.qname(), &e.values),
+                sql,
                 &format!("create enum type {}", e.qname()),
                 d,
             ));
@@ -397,16 +403,14 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
             ));
         }
     }
-    if d == Dialect::Postgres {
-        for (i, _) in &order {
-            let t = &schema.tables[*i];
-            for sql in table_comments(t) {
-                out.push(Statement::new(
-                    sql,
-                    &format!("comments on table {}", t.qname()),
-                    d,
-                ));
-            }
+    for (i, _) in &order {
+        let t = &schema.tables[*i];
+        for sql in r.table_comments(t) {
+            out.push(Statement::new(
+                sql,
+                &format!("comments on table {}", t.qname()),
+                d,
+            ));
         }
     }
     out

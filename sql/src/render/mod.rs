@@ -73,20 +73,30 @@ impl Ctx<'_> {
 /// One dialect's SQL. The defaults are the statements at least two dialects share; each
 /// dialect file overrides what it does differently.
 pub(crate) trait Renderer {
-    const D: Dialect;
+    fn dialect(&self) -> Dialect;
 
     /// The SQL texts for `cx.op` (autocommit is decided by the caller).
     fn render(&self, cx: &Ctx<'_>) -> Sql {
         dispatch(self, cx)
     }
 
-    /// The table, then its indexes.
+    /// The table, its indexes, then its comments where they are statements of their own.
     fn create_table(&self, t: &Table) -> Vec<String> {
-        table_and_indexes(t, Self::D)
+        let d = self.dialect();
+        let mut v = vec![create_table_sql(t, d, None, &|_| true)];
+        v.extend(indexes_of(t, d));
+        v.extend(self.table_comments(t));
+        v
+    }
+
+    /// Comments of a new table as statements of their own: none by default (MySQL writes them
+    /// in `CREATE TABLE`, SQLite keeps none).
+    fn table_comments(&self, _t: &Table) -> Vec<String> {
+        vec![]
     }
 
     fn rename_table(&self, table: &QName, new_name: &str) -> Vec<String> {
-        let d = Self::D;
+        let d = self.dialect();
         vec![alter(table, d, &format!("RENAME TO {}", qi(new_name, d)))]
     }
 
@@ -95,7 +105,7 @@ pub(crate) trait Renderer {
     }
 
     fn drop_column(&self, table: &QName, column: &str) -> Vec<String> {
-        let d = Self::D;
+        let d = self.dialect();
         vec![alter(table, d, &format!("DROP COLUMN {}", qi(column, d)))]
     }
 
@@ -104,15 +114,15 @@ pub(crate) trait Renderer {
 
     /// `ALTER TABLE .. ADD <clause>` for a unique, a foreign key or a check.
     fn add_constraint(&self, table: &QName, clause: String) -> Vec<String> {
-        vec![alter(table, Self::D, &format!("ADD {clause}"))]
+        vec![alter(table, self.dialect(), &format!("ADD {clause}"))]
     }
 
     fn add_primary_key(&self, _cx: &Ctx<'_>, table: &QName, pk: &PrimaryKey) -> Sql {
-        Ok(self.add_constraint(table, pk_clause(&pk.name, &pk.columns, Self::D)))
+        Ok(self.add_constraint(table, pk_clause(&pk.name, &pk.columns, self.dialect())))
     }
 
     fn drop_constraint(&self, table: &QName, name: &str) -> Vec<String> {
-        let d = Self::D;
+        let d = self.dialect();
         vec![alter(table, d, &format!("DROP CONSTRAINT {}", qi(name, d)))]
     }
 
@@ -148,7 +158,7 @@ pub(crate) trait Renderer {
 /// The one match over every operation: the statements every dialect writes alike here, the
 /// others through `r`'s methods.
 pub(crate) fn dispatch<R: Renderer + ?Sized>(r: &R, cx: &Ctx<'_>) -> Sql {
-    let d = R::D;
+    let d = r.dialect();
     Ok(match cx.op {
         Op::CreateTable(t) => r.create_table(t),
         Op::DropTable { table } => vec![format!("DROP TABLE {}", quote_qname(table, d))],
@@ -213,13 +223,6 @@ pub(crate) fn dispatch<R: Renderer + ?Sized>(r: &R, cx: &Ctx<'_>) -> Sql {
 /// `ALTER TABLE <q> <rest>`.
 pub(crate) fn alter(q: &QName, d: Dialect, rest: &str) -> String {
     format!("ALTER TABLE {} {rest}", quote_qname(q, d))
-}
-
-/// `CREATE TABLE` for `t` with every foreign key inline, then its indexes on `d`.
-pub(crate) fn table_and_indexes(t: &Table, d: Dialect) -> Vec<String> {
-    let mut v = vec![create_table_sql(t, d, None, &|_| true)];
-    v.extend(indexes_of(t, d));
-    v
 }
 
 /// `CREATE INDEX` for each index of `t` that exists on `d`.

@@ -14,7 +14,9 @@ const D: Dialect = Dialect::Mysql;
 pub(crate) struct Mysql;
 
 impl Renderer for Mysql {
-    const D: Dialect = D;
+    fn dialect(&self) -> Dialect {
+        D
+    }
 
     /// The new name keeps the table's database.
     fn rename_table(&self, table: &QName, new_name: &str) -> Vec<String> {

@@ -4,7 +4,7 @@ use retort_schema::{AlterColumn, Column, Dialect, EnumType, QName, SqlType, Tabl
 
 use super::narrow;
 use super::pg_enum::{create_enum_sql, set_enum_values};
-use super::{add_column_sql, alter, table_and_indexes, Ctx, EnumChange, Renderer, Sql};
+use super::{add_column_sql, alter, Ctx, EnumChange, Renderer, Sql};
 use crate::ddl::qi;
 use crate::quote::{quote_qname, quote_string};
 use crate::types::render_type_in;
@@ -14,13 +14,23 @@ const D: Dialect = Dialect::Postgres;
 pub(crate) struct Postgres;
 
 impl Renderer for Postgres {
-    const D: Dialect = D;
+    fn dialect(&self) -> Dialect {
+        D
+    }
 
-    /// The table, its indexes, then `COMMENT ON` for the table and its columns.
-    fn create_table(&self, t: &Table) -> Vec<String> {
-        let mut v = table_and_indexes(t, D);
-        v.extend(table_comments(t));
-        v
+    /// `COMMENT ON` the table and its columns.
+    fn table_comments(&self, t: &Table) -> Vec<String> {
+        let q = t.qname();
+        let mut out = Vec::new();
+        if let Some(c) = &t.comment {
+            out.push(comment_table(&q, Some(c)));
+        }
+        for c in &t.columns {
+            if let Some(cm) = &c.comment {
+                out.push(comment_column(&q, &c.name, Some(cm)));
+            }
+        }
+        out
     }
 
     fn add_column(&self, cx: &Ctx<'_>, table: &QName, column: &Column) -> Sql {
@@ -32,7 +42,7 @@ impl Renderer for Postgres {
     }
 
     fn alter_column(&self, cx: &Ctx<'_>, a: &AlterColumn) -> Sql {
-        alter_column(cx, a)
+        change_column(cx, a)
     }
 
     fn set_table_comment(&self, table: &QName, comment: Option<&str>) -> Vec<String> {
@@ -83,22 +93,7 @@ fn comment_column(q: &QName, column: &str, comment: Option<&str>) -> String {
     )
 }
 
-/// `COMMENT ON` statements for a new table.
-pub(crate) fn table_comments(t: &Table) -> Vec<String> {
-    let q = t.qname();
-    let mut out = Vec::new();
-    if let Some(c) = &t.comment {
-        out.push(comment_table(&q, Some(c)));
-    }
-    for c in &t.columns {
-        if let Some(cm) = &c.comment {
-            out.push(comment_column(&q, &c.name, Some(cm)));
-        }
-    }
-    out
-}
-
-fn alter_column(cx: &Ctx<'_>, a: &AlterColumn) -> Sql {
+fn change_column(cx: &Ctx<'_>, a: &AlterColumn) -> Sql {
     let d = D;
     let t = cx.table_before(&a.table)?;
     let col = t.column(&a.column).ok_or_else(|| {

@@ -89,7 +89,9 @@ pub(crate) struct Sqlite;
 /// statements keep the trait's defaults, and the ones below cover only what SQLite alters in
 /// place.
 impl Renderer for Sqlite {
-    const D: Dialect = D;
+    fn dialect(&self) -> Dialect {
+        D
+    }
 
     fn render(&self, cx: &Ctx<'_>) -> Sql {
         match plan(cx.op, cx.before) {
