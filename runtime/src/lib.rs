@@ -197,6 +197,112 @@ pub mod cli {
     pub use retort_app::{run, AppError, Context, ExitCode};
 }
 
+/// The documentation pages (`README.md`, `docs/*.md`), compiled here so that every Rust block
+/// in them runs as a doctest (`cargo test -p retort --all-features --doc`): the docs cannot
+/// drift from the code. Not public API.
+#[doc(hidden)]
+pub mod __docs {
+    #[doc = include_str!("../../README.md")]
+    pub mod readme {}
+    #[doc = include_str!("../../docs/operations.md")]
+    pub mod operations {}
+    #[doc = include_str!("../../docs/cookbook.md")]
+    pub mod cookbook {}
+    #[doc = include_str!("../../docs/alembic.md")]
+    pub mod alembic {}
+
+    use crate::migration::{Db, Migration, RunOptions, Script};
+    use crate::schema::Dialect;
+    use crate::MigrationSet;
+
+    /// Two revisions: `setup` (the schema and rows an example starts from), then the
+    /// example's script.
+    fn set(
+        setup: fn(&mut Migration),
+        upgrade: fn(&mut Migration),
+        downgrade: fn(&mut Migration),
+    ) -> MigrationSet {
+        const SETUP: &str = "//! setup\n//!\n//! Revision ID: d0c5000000a1\n//! Revises:\n";
+        const EXAMPLE: &str =
+            "//! example\n//!\n//! Revision ID: d0c5000000b2\n//! Revises: d0c5000000a1\n";
+        MigrationSet::new(
+            "",
+            vec![
+                Script::new("d0c5000000a1_setup.rs", SETUP, 1, setup, |_| {}),
+                Script::new("d0c5000000b2_example.rs", EXAMPLE, 2, upgrade, downgrade),
+            ],
+        )
+    }
+
+    /// Runs a documentation example's script on a new SQLite database file: `setup` first
+    /// (the tables and rows the example starts from), then the example's `upgrade`, its
+    /// `downgrade` and its `upgrade` again, as `upgrade head` / `downgrade -1` would. Returns
+    /// the connection for the example's own assertions. Panics with the runner's error.
+    pub async fn run_on_sqlite(
+        setup: fn(&mut Migration),
+        upgrade: fn(&mut Migration),
+        downgrade: fn(&mut Migration),
+    ) -> Db {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "retort-doc-{}-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut db = Db::connect(&url).await.expect("open a scratch SQLite file");
+        let set = set(setup, upgrade, downgrade);
+        let opts = RunOptions::default();
+        let steps = [
+            ("upgrade", "d0c5000000a1"),
+            ("upgrade", "d0c5000000b2"),
+            ("downgrade", "d0c5000000a1"),
+            ("upgrade", "d0c5000000b2"),
+        ];
+        for (command, target) in steps {
+            let r = if command == "upgrade" {
+                crate::migration::upgrade(&mut db, &set, target, &opts, &mut |_| {}).await
+            } else {
+                crate::migration::downgrade(&mut db, &set, target, &opts, &mut |_| {}).await
+            };
+            if let Err(e) = r {
+                panic!("{command} to {target}: {e}");
+            }
+        }
+        db
+    }
+
+    /// The SQL that `upgrade --sql` prints for the example's `upgrade` on `dialect` (after
+    /// `setup`; no database needed).
+    pub fn sql(setup: fn(&mut Migration), upgrade: fn(&mut Migration), dialect: Dialect) -> String {
+        retort_runner::offline(
+            &set(setup, upgrade, |_| {}),
+            dialect,
+            retort_runner::Direction::Up,
+            "d0c5000000a1:d0c5000000b2",
+            &RunOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("render for {dialect:?}: {e}"))
+    }
+
+    /// The rows of a statement, each value as text (`"NULL"` for NULL). Panics on an error.
+    pub async fn rows(db: &mut Db, sql: &str) -> Vec<Vec<String>> {
+        let rows = db.query_strings(sql).await;
+        let rows = rows.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// What generated code (the derives, `include_migrations!`, the build script's output) refers
 /// to. Not public API.
 #[doc(hidden)]
