@@ -83,6 +83,37 @@
 //! listing the differences, when a model changed without a migration; no database server is
 //! needed ([`testing`]). `cargo run -p cli -- check` does the same against a live database.
 //!
+//! # SQLite
+//!
+//! Feature `sqlite` (default); URLs `sqlite://path/to/file.db` (`?mode=rwc` to create it).
+//! What SQLite's `ALTER TABLE` cannot do (a column's type, nullability or default; keys and
+//! constraints) is a table rebuild that keeps every row, index, trigger and view; foreign keys
+//! are checked before each migration commits. Enums are `TEXT` with a `CHECK`, comments are not
+//! stored, auto-increment is only the single `INTEGER PRIMARY KEY`. Each migration is one
+//! transaction, under the database's write lock.
+//!
+//! # PostgreSQL
+//!
+//! Feature `postgres`; URLs `postgres://user:password@host:5432/db`. Each migration is one
+//! transaction, except statements that cannot run in one (`ALTER TYPE .. ADD VALUE`, `CREATE
+//! INDEX CONCURRENTLY` in raw SQL), which are split out and reported. Enums are `CREATE TYPE ..
+//! AS ENUM`; removing or reordering values builds a new type. The migration lock is an advisory
+//! lock.
+//!
+//! # MySQL and MariaDB
+//!
+//! Feature `mysql`; URLs `mysql://user:password@host:3306/db`. Every DDL statement commits on
+//! its own: a migration that fails half-way leaves its earlier statements applied (the error
+//! lists them) and the version table at the previous revision. Enums are `ENUM(..)` in each
+//! column, there are no partial indexes (an index with a predicate covers every row) and no
+//! deferrable constraints. The migration lock is `GET_LOCK`.
+//!
+//! # More documentation
+//!
+//! In the repository: `docs/operations.md` (every operation a script can use, per database),
+//! `docs/cookbook.md` (complete scripts for changes that move data), `docs/alembic.md` (for
+//! Alembic users), and the README (commands, configuration, behaviour on failure).
+//!
 //! # Cargo features
 //!
 //! `sqlite` (default), `postgres`, `mysql` select database drivers; `chrono`, `time`, `uuid`,
@@ -201,6 +232,8 @@ pub mod cli {
 /// in them runs as a doctest (`cargo test -p retort --all-features --doc`): the docs cannot
 /// drift from the code. Not public API.
 #[doc(hidden)]
+// The pages are written for GitHub, where `[tz]` is text, not an intra-doc link.
+#[allow(rustdoc::broken_intra_doc_links)]
 pub mod __docs {
     #[doc = include_str!("../../README.md")]
     pub mod readme {}
