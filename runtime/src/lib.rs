@@ -64,12 +64,31 @@
 //! them, and [`migrate_to_head`] applies what is pending from async code, with the same lock,
 //! version table and applied-migrations log as the command line:
 //!
-//! ```ignore
+//! ```
+//! # /*
 //! retort::include_migrations!();
+//! # */
+//! # // `include_migrations!()` needs the build script; this example builds the same set by hand.
+//! # use retort::migration::prelude::*;
+//! # fn migrations() -> retort::MigrationSet {
+//! #     let header = "//! users\n//!\n//! Revision ID: 0a1b2c3d4e5f\n//! Revises:\n";
+//! #     let up: fn(&mut Migration) = |m| {
+//! #         m.create_table(Table::new("users").with_column(Column::new("id", SqlType::BigInt)));
+//! #     };
+//! #     let down: fn(&mut Migration) = |m| {
+//! #         m.drop_table("users");
+//! #     };
+//! #     let script = retort::migration::Script::new("0a1b2c3d4e5f_users.rs", header, 0, up, down);
+//! #     retort::MigrationSet::new("", vec![script])
+//! # }
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     retort::migrate_to_head(&std::env::var("DATABASE_URL")?, &migrations()).await?;
+//! #   let file = std::env::temp_dir().join(format!("retort-guide-{}.db", std::process::id()));
+//! #   std::env::set_var("DATABASE_URL", format!("sqlite://{}?mode=rwc", file.display()));
+//!     let report = retort::migrate_to_head(&std::env::var("DATABASE_URL")?, &migrations()).await?;
+//! #   assert_eq!(report.applied, ["0a1b2c3d4e5f"]);
+//! #   std::fs::remove_file(file)?;
 //!     Ok(())
 //! }
 //! ```
