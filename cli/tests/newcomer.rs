@@ -9,14 +9,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{repo_root, text};
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
-}
+use common::{cargo, repo_root, text, versions};
 
 /// `cargo ARGS` in `dir`, as a user runs it there.
 fn cargo_in(dir: &Path, args: &[&str]) -> Output {
@@ -48,16 +44,6 @@ fn retort(dir: &Path, args: &[&str]) -> String {
         text(&o)
     );
     text(&o)
-}
-
-fn versions(ws: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(ws.join("migrations/versions"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    v.sort();
-    v
 }
 
 /// The README's schema-test block ("To make `cargo test` fail when a model changed without a
