@@ -288,25 +288,10 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
 /// `(x)` -> `x` when the parentheses wrap the whole expression.
 pub(crate) fn strip_outer_parens(s: &str, d: Dialect) -> &str {
     let t = s.trim();
-    let toks = significant(t, d.into());
-    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
-        return t;
-    };
-    if !(first.is_punct("(") && last.is_punct(")")) {
-        return t;
+    match retort_sqllex::parenthesized_inner(t, d.into()) {
+        Some(inner) => &t[inner],
+        None => t,
     }
-    let mut depth = 0i32;
-    for (i, tok) in toks.iter().enumerate() {
-        if tok.is_punct("(") {
-            depth += 1;
-        } else if tok.is_punct(")") {
-            depth -= 1;
-            if depth == 0 && i != toks.len() - 1 {
-                return t;
-            }
-        }
-    }
-    &t[first.end()..last.start]
 }
 
 /// PostgreSQL: `'x'::character varying` -> `'x'`, `'{}'::text[]` -> `'{}'`.

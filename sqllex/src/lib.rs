@@ -203,6 +203,38 @@ pub fn significant(sql: &str, d: Dialect) -> Vec<Token<'_>> {
     t
 }
 
+/// The byte range inside the outer parentheses when `sql` is one parenthesized group:
+/// `(a + b)` and `(')')`, but not `(a) + (b)` nor `f(x)`. Whitespace and comments around the
+/// group are allowed.
+pub fn parenthesized_inner(sql: &str, d: Dialect) -> Option<Range<usize>> {
+    let toks = significant(sql, d);
+    let (first, last) = (toks.first()?, toks.last()?);
+    if !(first.is_punct("(") && last.is_punct(")")) {
+        return None;
+    }
+    let mut depth = 0i32;
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_punct("(") {
+            depth += 1;
+        } else if t.is_punct(")") {
+            depth -= 1;
+            if depth == 0 && i != toks.len() - 1 {
+                return None;
+            }
+        }
+    }
+    Some(first.end()..last.start)
+}
+
+/// Whether `sql` is exactly one string literal under `d` (`'it''s'`; MySQL `"x"` too),
+/// nothing else around it.
+pub fn is_single_string(sql: &str, d: Dialect) -> bool {
+    let toks = lex(sql, d);
+    // An unterminated string runs to the end of the input: one more character after it would
+    // still be inside it.
+    toks.len() == 1 && toks[0].is_str() && lex(&format!("{sql} "), d).len() == 2
+}
+
 fn is_word_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }

@@ -209,3 +209,33 @@ proptest! {
         prop_assert_eq!(joined, sql);
     }
 }
+
+#[test]
+fn whole_expression_shapes() {
+    use retort_sqllex::{is_single_string, parenthesized_inner, Dialect};
+    for (sql, inner) in [
+        ("(1 + 1)", Some("1 + 1")),
+        ("(')')", Some("')'")),
+        ("((a))", Some("(a)")),
+        ("(a) + (b)", None),
+        ("f(x)", None),
+        ("(a", None),
+        ("", None),
+    ] {
+        let got = parenthesized_inner(sql, Dialect::Neutral).map(|r| &sql[r]);
+        assert_eq!(got, inner, "{sql}");
+    }
+    for (sql, d, single) in [
+        ("'x'", Dialect::Neutral, true),
+        ("'it''s'", Dialect::Neutral, true),
+        ("'", Dialect::Neutral, false),
+        ("'a' || 'b'", Dialect::Neutral, false),
+        ("\"x\"", Dialect::Mysql, true),
+        ("\"x\"", Dialect::Postgres, false),
+        ("E'a\\'b'", Dialect::Postgres, true),
+        ("$$x$$", Dialect::Postgres, true),
+        ("'x' ", Dialect::Neutral, false),
+    ] {
+        assert_eq!(is_single_string(sql, d), single, "{sql} {d:?}");
+    }
+}
