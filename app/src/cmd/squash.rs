@@ -11,39 +11,41 @@ use std::io::Write;
 
 use retort_revision::{Direction, Header};
 use retort_runner::MigrationStep;
-use retort_schema::{Dialect, Op, Schema};
+use retort_schema::{Dialect, Op};
 
-use crate::commands::{display_path, resolve_err, say, Env};
-use crate::{AppError, ExitCode};
+use crate::error::{resolve_err, AppError, ExitCode};
+use crate::session::{display_path, Session};
+use crate::style::say;
 
 /// REV and everything it needs below it (`Revises:` and `Depends on:`).
-fn range(env: &Env<'_>, rev: &str) -> BTreeSet<String> {
+fn range(session: &Session<'_>, rev: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![rev.to_string()];
     while let Some(id) = stack.pop() {
         if !seen.insert(id.clone()) {
             continue;
         }
-        if let Some(h) = env.map.get(&id) {
+        if let Some(h) = session.map.get(&id) {
             stack.extend(h.down_revisions.iter().cloned());
             stack.extend(h.depends_on.iter().filter_map(|d| {
-                env.map
+                session
+                    .map
                     .get(d)
                     .map(|h| h.revision.clone())
-                    .or_else(|| env.map.label_owner(d).map(str::to_string))
+                    .or_else(|| session.map.label_owner(d).map(str::to_string))
             }));
         }
     }
     seen
 }
 
-pub(crate) fn squash_cmd(
-    env: &Env<'_>,
+pub(crate) fn run(
+    session: &Session<'_>,
     rev: &str,
     message: Option<String>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let ids = env.map.resolve(rev, &[]).map_err(resolve_err)?;
+    let ids = session.map.resolve(rev, &[]).map_err(resolve_err)?;
     let [top] = ids.as_slice() else {
         return Err(AppError::Usage(format!(
             "squash {rev}: name one revision (it resolves to {})",
@@ -54,7 +56,7 @@ pub(crate) fn squash_cmd(
             }
         )));
     };
-    let folded = range(env, top);
+    let folded = range(session, top);
     if folded.len() < 2 {
         return Err(AppError::Usage(format!(
             "squash {rev}: {top} has nothing below it to fold"
@@ -62,11 +64,13 @@ pub(crate) fn squash_cmd(
     }
     // Revisions after the range must build on REV only.
     let mut outside = Vec::new();
-    for id in env.map.topological() {
+    for id in session.map.topological() {
         if folded.contains(id) {
             continue;
         }
-        let Some(h) = env.map.get(id) else { continue };
+        let Some(h) = session.map.get(id) else {
+            continue;
+        };
         for p in h.down_revisions.iter().chain(&h.depends_on) {
             if p != top && folded.contains(p) {
                 outside.push(format!("{id} builds on {p}"));
@@ -80,7 +84,7 @@ pub(crate) fn squash_cmd(
         )));
     }
     // Every step in the range must be an operation whose effect the replay knows.
-    let set = &env.ctx.migrations;
+    let set = &session.ctx.migrations;
     let mut unknowable = Vec::new();
     for id in &folded {
         let script = set.script(id)?;
@@ -94,7 +98,7 @@ pub(crate) fn squash_cmd(
             };
         }
         if !why.is_empty() {
-            let path = env
+            let path = session
                 .script_path(id)
                 .unwrap_or_else(|| script.file_name().to_string());
             unknowable.push(format!(
@@ -111,23 +115,16 @@ pub(crate) fn squash_cmd(
     }
     let replayed = set.replay(std::slice::from_ref(top))?;
     // PostgreSQL's view of the schema: the most complete (enum types are their own objects).
-    let opts = retort_diff::Options::new(Dialect::Postgres);
-    let diff = retort_diff::diff(&Schema::default(), &replayed, &opts);
-    let up = crate::db::dedent(&retort_diff::render_rust(&diff.ops, &diff.notes));
-    let (down_ops, down_notes) =
-        retort_diff::downgrade_with_notes(&Schema::default(), &diff.ops, Dialect::Postgres)
-            .map_err(|e| {
-                AppError::Failed(format!("squash {top}: cannot write the downgrade: {e}"))
-            })?;
-    let down = crate::db::dedent(&retort_diff::render_rust(&down_ops, &down_notes));
+    let (up, down) = retort_codegen::bodies_from_empty(&replayed, Dialect::Postgres)
+        .map_err(|e| AppError::Failed(format!("squash {top}: cannot write the downgrade: {e}")))?;
 
     let old =
-        env.map.get(top).cloned().ok_or_else(|| {
+        session.map.get(top).cloned().ok_or_else(|| {
             AppError::Failed(format!("squash: revision {top} is not in the graph"))
         })?;
     let mut labels: Vec<String> = old.branch_labels.clone();
     for id in &folded {
-        for l in env.map.branch_labels(id) {
+        for l in session.map.branch_labels(id) {
             if !labels.iter().any(|x| x == l) {
                 labels.push(l.to_string());
             }
@@ -140,20 +137,20 @@ pub(crate) fn squash_cmd(
         depends_on: Vec::new(),
         message: message
             .unwrap_or_else(|| format!("{} (squashed: {} revisions)", old.message, folded.len())),
-        create_date: crate::commands::now_utc(),
+        create_date: retort_codegen::now_utc(),
     };
-    let versions = env.cfg.versions_dir();
+    let versions = session.cfg.versions_dir();
     let old_files: Vec<std::path::PathBuf> = folded
         .iter()
         .filter_map(|id| set.script(id).ok())
         .map(|s| versions.join(s.file_name()))
         .collect();
-    let path = versions.join(retort_revision::file_name(top, &header.message));
-    let text = retort_revision::render_script(&header, &up, &down);
+    let path = versions.join(retort_codegen::file_name(top, &header.message));
+    let text = retort_codegen::render_script(&header, &up, &down);
     if old_files.contains(&path) {
-        crate::write_atomic(&path, text.as_bytes())?;
+        retort_codegen::write_atomic(&path, text.as_bytes())?;
     } else {
-        crate::write_new_file(&path, text.as_bytes())?;
+        retort_codegen::write_new(&path, text.as_bytes())?;
     }
     for f in &old_files {
         if *f != path {
@@ -167,7 +164,7 @@ pub(crate) fn squash_cmd(
         out,
         "Squashed {} revisions into {top}: {}",
         folded.len(),
-        display_path(&path, &env.ctx.cwd)
+        display_path(&path, &session.ctx.cwd)
     );
     say!(
         out,
