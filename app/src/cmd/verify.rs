@@ -168,6 +168,28 @@ async fn differences(
         .collect())
 }
 
+fn run_err(what: &str, e: retort_runner::RunError) -> AppError {
+    AppError::Failed(format!(
+        "verify: {what} failed on the scratch database: {e}"
+    ))
+}
+
+/// `upgrade heads` on the scratch database (`what`, in an error), then what differs from the
+/// models.
+async fn up_and_compare(
+    session: &Session<'_>,
+    db: &mut Db,
+    opts: &RunOptions,
+    target: &Schema,
+    what: &str,
+) -> Result<Vec<String>, AppError> {
+    retort_runner::upgrade(db, &session.ctx.migrations, "heads", opts, &mut |_| {})
+        .await
+        .map_err(|e| run_err(what, e))?;
+    let heads = retort_runner::current(db, opts).await?;
+    differences(session, db, target, &heads).await
+}
+
 async fn walk(
     session: &Session<'_>,
     db: &mut Db,
@@ -177,17 +199,8 @@ async fn walk(
 ) -> Result<ExitCode, AppError> {
     let set = &session.ctx.migrations;
     let d = db.dialect();
-    let run_err = |what: &str, e: retort_runner::RunError| {
-        AppError::Failed(format!(
-            "verify: {what} failed on the scratch database: {e}"
-        ))
-    };
     // 1. Up to the heads, then the models.
-    retort_runner::upgrade(db, set, "heads", opts, &mut |_| {})
-        .await
-        .map_err(|e| run_err("upgrade heads", e))?;
-    let heads = retort_runner::current(db, opts).await?;
-    let diffs = differences(session, db, target, &heads).await?;
+    let diffs = up_and_compare(session, db, opts, target, "upgrade heads").await?;
     if !diffs.is_empty() {
         say!(
             out,
@@ -288,11 +301,7 @@ async fn walk(
     );
 
     // 3. Up again.
-    retort_runner::upgrade(db, set, "heads", opts, &mut |_| {})
-        .await
-        .map_err(|e| run_err("the second upgrade heads", e))?;
-    let heads = retort_runner::current(db, opts).await?;
-    let diffs = differences(session, db, target, &heads).await?;
+    let diffs = up_and_compare(session, db, opts, target, "the second upgrade heads").await?;
     if !diffs.is_empty() {
         say!(
             out,
