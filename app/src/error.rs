@@ -193,3 +193,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     row[b.len()]
 }
+
+/// A version table naming a revision this binary has only among a squash's kept originals is
+/// not "unknown": say which revision it was squashed into and that `upgrade` gets it there.
+pub(crate) fn squashed_current(e: AppError, set: &retort_runner::MigrationSet) -> AppError {
+    let id = match &e {
+        AppError::Resolve {
+            source: retort_revision::ResolveError::UnknownCurrent { id },
+            ..
+        } => id.clone(),
+        _ => return e,
+    };
+    if set.squashed_script(&id).is_none() {
+        return e;
+    }
+    AppError::Run(set.unknown_applied(id).into())
+}

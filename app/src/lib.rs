@@ -123,7 +123,9 @@ pub async fn run(
             };
         }
     };
-    cmd::dispatch(cli, ctx, out).await
+    cmd::dispatch(cli, ctx, out)
+        .await
+        .map_err(|e| error::squashed_current(e, &ctx.migrations))
 }
 
 /// What `revision --autogenerate` writes, as operations rather than Rust source.

@@ -47,7 +47,6 @@ use retort_schema::{ApplyError, Dialect, Op, Schema};
 pub use differ::diff;
 pub use normalize::{normalize_expr, same_default, same_type};
 pub use reconcile::reconcile;
-pub use risk::sqlite_needs_rebuild;
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use std::io::Write;
 use retort_runner::{Db, RunError, RunOptions};
 use retort_schema::{Dialect, Schema};
 
-use crate::error::{AppError, ExitCode};
+use crate::error::{resolve_err, AppError, ExitCode};
 use crate::session::{introspect, missing_file_text, Session};
 use crate::style::say;
 use crate::{applied, json};
@@ -49,7 +49,7 @@ async fn compare_on(
     let pending: Vec<String> = session
         .map
         .upgrade_plan(&current, "heads")
-        .map_err(|e| AppError::Failed(e.to_string()))?
+        .map_err(resolve_err)?
         .into_iter()
         .map(|s| s.revision)
         .collect();

@@ -291,8 +291,16 @@ pub(crate) async fn migrate(
     let mut db = session.db().await?;
     let r = async {
         let current = retort_runner::current(&mut db, &opts).await?;
-        let steps = validate_plan(session, &current, target, direction)?;
         let set = &session.ctx.migrations;
+        // Inside a squashed range the runner plans through the kept originals first.
+        let inside_squash = current
+            .iter()
+            .any(|c| session.map.get(c).is_none() && set.squashed_script(c).is_some());
+        let steps = if inside_squash {
+            Vec::new()
+        } else {
+            validate_plan(session, &current, target, direction)?
+        };
         let mut progress = Progress::new(direction, target);
         if session.style.on {
             // On a terminal, the durations line up.
