@@ -49,7 +49,18 @@ pub(crate) async fn run(
             "stamp needs at least one revision (e.g. `stamp head`)".to_string(),
         ));
     }
-    stamp(session, &revisions, purge, sql, out).await
+    if sql {
+        // Offline: the version-table SQL, printed.
+        let (d, opts) = (session.url_dialect()?, session.run_options());
+        let set = &session.ctx.migrations;
+        let _ = write!(
+            out,
+            "{}",
+            retort_runner::stamp_sql(set, d, &revisions, purge, &opts)?
+        );
+        return Ok(ExitCode::Success);
+    }
+    stamp(session, &revisions, purge, out).await
 }
 
 /// Prints a progress event like Alembic's log lines.
@@ -57,43 +68,27 @@ fn print_event(session: &Session<'_>, out: &mut dyn Write, e: Event) {
     if session.quiet || session.json {
         return;
     }
-    match e {
+    let line = match e {
         Event::Applying {
-            revision,
+            ref revision,
             direction,
-            message,
-        } => {
-            say!(
-                out,
-                "{}",
-                running_text(session, &revision, direction, &message)
-            );
-        }
-        other => print_other(out, other),
-    }
-}
-
-/// The text of the events other than the start of a revision.
-fn print_other(out: &mut dyn Write, e: Event) {
-    if let Some(line) = other_text(e) {
+            ref message,
+        } => Some(running_text(session, revision, direction, message)),
+        other => other_text(other),
+    };
+    if let Some(line) = line {
         say!(out, "{line}");
     }
 }
 
+/// `stamp REV...` online: the version table written in the migration lock.
 async fn stamp(
     session: &Session<'_>,
     targets: &[String],
     purge: bool,
-    sql: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
     let opts = session.run_options();
-    if sql {
-        let d = session.url_dialect()?;
-        let script = retort_runner::stamp_sql(&session.ctx.migrations, d, targets, purge, &opts)?;
-        let _ = write!(out, "{script}");
-        return Ok(ExitCode::Success);
-    }
     let mut db = session.db().await?;
     let r = async {
         let current = retort_runner::current(&mut db, &opts).await?;
