@@ -1,6 +1,6 @@
 //! retort's pure schema differ: two [`Schema`]s in (what the database has, what the models
-//! want), a list of [`Op`]s in dependency order out, with risk [`Note`]s; and the rendering of
-//! operations as Rust source for the body of a migration script ([`render_rust`]).
+//! want), a list of [`Op`]s in dependency order out, with risk [`Note`]s. Writing them as a
+//! migration script's Rust is `retort-codegen`'s job.
 //!
 //! No I/O, no database. The `from` side is spelled by the database (introspection), the `to`
 //! side by the models; per-dialect normalization ([`same_type`], [`same_default`],
@@ -40,7 +40,6 @@
 mod differ;
 mod normalize;
 mod reconcile;
-mod render;
 mod risk;
 
 use retort_schema::{ApplyError, Dialect, Op, Schema};
@@ -48,7 +47,6 @@ use retort_schema::{ApplyError, Dialect, Op, Schema};
 pub use differ::diff;
 pub use normalize::{normalize_expr, normalize_expr_in, same_default, same_type};
 pub use reconcile::reconcile;
-pub use render::{render_rust, rust_string};
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
