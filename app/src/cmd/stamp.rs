@@ -21,14 +21,28 @@ pub(crate) async fn run(
 ) -> Result<ExitCode, AppError> {
     // REV takes hyphen values (`-1:head`), so clap hands flags written after the first
     // revision over as revisions; no revision expression starts with `--`.
-    let (flags, revisions): (Vec<String>, Vec<String>) =
-        revisions.into_iter().partition(|r| r.starts_with("--"));
+    let (flags, revisions): (Vec<String>, Vec<String>) = revisions
+        .into_iter()
+        .partition(|r| r.starts_with("--") || r == "-h");
     let (mut purge, mut sql, mut accept_edits) = (purge, sql, accept_edits);
     for f in &flags {
         match f.as_str() {
             "--purge" => purge = true,
             "--sql" => sql = true,
             "--accept-edits" => accept_edits = true,
+            "--help" | "-h" => {
+                // `stamp REV --help`: help, as for every other command.
+                let mut cli = <crate::cli::Cli as clap::CommandFactory>::command();
+                if let Some(c) = cli.find_subcommand_mut("stamp") {
+                    let help = if f == "-h" {
+                        c.render_help()
+                    } else {
+                        c.render_long_help()
+                    };
+                    let _ = write!(out, "{help}");
+                }
+                return Ok(ExitCode::Success);
+            }
             other => {
                 return Err(AppError::Usage(format!(
                     "stamp: unexpected argument `{other}` (the options are --purge, --sql and --accept-edits)"
