@@ -3,7 +3,6 @@
 //! is accepted, and databases written before the log existed. SQLite always; PostgreSQL and
 //! MariaDB with the `postgres` / `mysql` features.
 
-#[macro_use]
 mod common;
 
 use common::*;

@@ -1,7 +1,6 @@
 //! The runner against real databases: SQLite always; PostgreSQL and MariaDB with the
 //! `postgres` / `mysql` features (`cargo test -p retort-runner --all-features`).
 
-#[macro_use]
 mod common;
 
 use common::*;

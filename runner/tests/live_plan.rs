@@ -3,7 +3,6 @@
 //! table (hand-made columns with their data, indexes, triggers, views).
 //! `cargo test -p retort-runner --all-features --test live_plan`.
 
-#[macro_use]
 mod common;
 
 use common::*;
