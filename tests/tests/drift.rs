@@ -894,8 +894,8 @@ async fn run_kind_on(
 }
 
 async fn suite(d: Dialect, test: &str) {
-    if d != S {
-        if !Server::of(d).unwrap().reachable(test).await {
+    if let Some(server) = Server::of(d) {
+        if !server.reachable(test).await {
             return;
         }
     }

@@ -144,13 +144,11 @@ fn a_type_change_carries_no_dialect_cast() {
 fn postgres_implicit_casts_get_no_using() {
     let from = schema(vec![users_with(vec![col("n", SqlType::Integer)])]);
     let to = schema(vec![users_with(vec![col("n", SqlType::BigInt)])]);
-    assert_plan(
+    assert_alter(
         &from,
         &to,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "n").ty(SqlType::BigInt),
-        )],
+        AlterColumn::new("users", "n").ty(SqlType::BigInt),
     );
     let to = schema(vec![users_with(vec![col("n", SqlType::Text)])]);
     let d = diff(&from, &to, &pg());
@@ -198,29 +196,23 @@ fn server_defaults_added_changed_removed() {
     let live = schema(vec![users_with(vec![
         col("status", SqlType::Text).default("'live'")
     ])]);
-    assert_plan(
+    assert_alter(
         &none,
         &draft,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "status").set_default("'draft'"),
-        )],
+        AlterColumn::new("users", "status").set_default("'draft'"),
     );
-    assert_plan(
+    assert_alter(
         &draft,
         &live,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "status").set_default("'live'"),
-        )],
+        AlterColumn::new("users", "status").set_default("'live'"),
     );
-    assert_plan(
+    assert_alter(
         &live,
         &none,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "status").drop_default(),
-        )],
+        AlterColumn::new("users", "status").drop_default(),
     );
 }
 

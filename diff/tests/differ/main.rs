@@ -61,3 +61,25 @@ fn default_pair(
 fn fk(name: &str, col: &str, target: &str) -> ForeignKey {
     ForeignKey::new(name, [col], target, ["id"])
 }
+
+/// Each (database spelling, model spelling) pair of a column's type is no change.
+fn assert_types_are_no_change(
+    pairs: impl IntoIterator<Item = (SqlType, SqlType)>,
+    o: &retort_diff::Options,
+) {
+    for (db, model) in pairs {
+        let from = schema(vec![users_with(vec![col("x", db)])]);
+        let to = schema(vec![users_with(vec![col("x", model)])]);
+        assert_no_change(&from, &to, o);
+    }
+}
+
+/// Asserts the plan from `from` to `to` is the one `AlterColumn` `alter`.
+fn assert_alter(
+    from: &retort_schema::Schema,
+    to: &retort_schema::Schema,
+    o: &retort_diff::Options,
+    alter: AlterColumn,
+) {
+    assert_plan(from, to, o, vec![Op::AlterColumn(alter)]);
+}

@@ -37,11 +37,7 @@ fn postgres_type_spellings_are_not_changes() {
             },
         ),
     ];
-    for (db, model) in pairs {
-        let from = schema(vec![users_with(vec![col("x", db)])]);
-        let to = schema(vec![users_with(vec![col("x", model)])]);
-        assert_no_change(&from, &to, &pg());
-    }
+    assert_types_are_no_change(pairs, &pg());
 }
 
 #[test]

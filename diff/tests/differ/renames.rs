@@ -78,16 +78,14 @@ fn a_rename_and_a_type_change_are_one_alter() {
     let to = schema(vec![users_with(vec![col("handle", SqlType::Text)
         .nullable(true)
         .renamed_from("nick")])]);
-    assert_plan(
+    assert_alter(
         &from,
         &to,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "nick")
-                .rename("handle")
-                .ty(SqlType::Text)
-                .nullable(true),
-        )],
+        AlterColumn::new("users", "nick")
+            .rename("handle")
+            .ty(SqlType::Text)
+            .nullable(true),
     );
 }
 
@@ -101,13 +99,11 @@ fn a_renamed_column_keeps_its_check_and_index() {
     ])
     .check(Check::new("ck_users_age", "years >= 0"))
     .index(Index::new("ix_users_age", ["years"]))]);
-    assert_plan(
+    assert_alter(
         &from,
         &to,
         &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "age").rename("years"),
-        )],
+        AlterColumn::new("users", "age").rename("years"),
     );
 }
 

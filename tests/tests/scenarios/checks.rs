@@ -26,14 +26,14 @@ pub fn scenarios() -> Vec<Scenario> {
             ["id", "name", "score"],
             vec![vec![i(3), s("neg"), i(-1)]],
         ))
-        .keeps(score_rows().clone()),
+        .keeps(score_rows()),
         Scenario::new(
             "check constraint dropped",
             vec![users_c(Some(Check::new("ck_users_score", "score >= 0")))],
             vec![users_c(None)],
         )
         .expect(&["DropCheck users.ck_users_score"])
-        .keeps(score_rows().clone()),
+        .keeps(score_rows()),
         Scenario::new(
             "check constraint expression changed",
             vec![users_c(Some(Check::new("ck_users_score", "score >= 0")))],
@@ -46,6 +46,6 @@ pub fn scenarios() -> Vec<Scenario> {
             "AddCheck users.ck_users_score",
             "DropCheck users.ck_users_score",
         ])
-        .keeps(score_rows().clone()),
+        .keeps(score_rows()),
     ]
 }

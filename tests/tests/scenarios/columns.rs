@@ -7,10 +7,10 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario::new(
+        users_change(
             "add nullable column",
-            vec![users(vec![])],
-            vec![users(vec![opt("age", SqlType::Integer)])],
+            vec![],
+            vec![opt("age", SqlType::Integer)],
         )
         .expect(&["AddColumn users.age"])
         .keeps(user_rows())
@@ -25,10 +25,10 @@ pub fn scenarios() -> Vec<Scenario> {
         .expect(&["AddColumn users.status"])
         .keeps(user_rows())
         .rows_after(user_rows_with("status", s("active"), s("active"))),
-        Scenario::new(
+        users_change(
             "add NOT NULL column without default to an empty table",
-            vec![users(vec![])],
-            vec![users(vec![col("code", SqlType::Varchar(10))])],
+            vec![],
+            vec![col("code", SqlType::Varchar(10))],
         )
         .expect(&["AddColumn users.code"]),
         Scenario::new(
@@ -44,10 +44,10 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .expect(&["AddColumn users.created_at"])
         .keeps(user_rows()),
-        Scenario::new(
+        users_change(
             "drop column with rows",
-            vec![users(vec![opt("nick", SqlType::Varchar(50))])],
-            vec![users(vec![])],
+            vec![opt("nick", SqlType::Varchar(50))],
+            vec![],
         )
         .expect(&["DropColumn users.nick"])
         .rows_up_only(user_rows_with("nick", s("a"), s("g")))

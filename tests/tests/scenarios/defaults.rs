@@ -28,43 +28,43 @@ pub fn scenarios() -> Vec<Scenario> {
             "number default added",
             score(None),
             score(Some("0")),
-            score_rows().clone(),
+            score_rows(),
         ),
         default_case(
             "number default changed",
             score(Some("0")),
             score(Some("5")),
-            score_rows().clone(),
+            score_rows(),
         ),
         default_case(
             "number default removed",
             score(Some("5")),
             score(None),
-            score_rows().clone(),
+            score_rows(),
         ),
         default_case(
             "string default added",
             status(None),
             status(Some("'draft'")),
-            status_rows().clone(),
+            status_rows(),
         ),
         default_case(
             "string default changed",
             status(Some("'draft'")),
             status(Some("'published'")),
-            status_rows().clone(),
+            status_rows(),
         ),
         default_case(
             "string default removed",
             status(Some("'draft'")),
             status(None),
-            status_rows().clone(),
+            status_rows(),
         ),
         default_case(
             "string default with a quote added",
             status(None),
             status(Some("'it''s'")),
-            status_rows().clone(),
+            status_rows(),
         ),
         default_case(
             "CURRENT_TIMESTAMP default added",
@@ -82,13 +82,13 @@ pub fn scenarios() -> Vec<Scenario> {
             "boolean default added",
             active(None),
             active(Some("false")),
-            active_rows().clone(),
+            active_rows(),
         ),
         default_case(
             "boolean default changed",
             active(Some("false")),
             active(Some("true")),
-            active_rows().clone(),
+            active_rows(),
         ),
         default_case(
             "default on a text column added",
@@ -102,13 +102,13 @@ pub fn scenarios() -> Vec<Scenario> {
             price("10.50"),
             user_rows_with("price", f(1.25), f(2.5)),
         ),
-        Scenario::new(
+        users_change(
             "type widened, default kept",
-            vec![users(vec![score(Some("7"))])],
-            vec![users(vec![col("score", SqlType::BigInt).default("7")])],
+            vec![score(Some("7"))],
+            vec![col("score", SqlType::BigInt).default("7")],
         )
         .expect(&["AlterColumn users.score type"])
-        .keeps(score_rows().clone())
+        .keeps(score_rows())
         .accepts(Rows::new(
             "users",
             ["id", "name"],

@@ -8,28 +8,28 @@ use super::helpers::*;
 pub fn scenarios() -> Vec<Scenario> {
     let mood_rows = |a: &str, b2: &str| user_rows_with("mood", s(a), s(b2));
     vec![
-        Scenario::new(
+        users_change(
             "enum type created with a new column",
-            vec![users(vec![])],
-            vec![users(vec![opt("mood", mood(&["happy", "sad"]))])],
+            vec![],
+            vec![opt("mood", mood(&["happy", "sad"]))],
         )
         // Every dialect: a portable history creates the type (rendered as nothing where
         // enums are inline).
         .expect(&["AddColumn users.mood", "CreateEnum mood"])
         .keeps(user_rows()),
-        Scenario::new(
+        users_change(
             "enum type dropped with its column",
-            vec![users(vec![opt("mood", mood(&["happy", "sad"]))])],
-            vec![users(vec![])],
+            vec![opt("mood", mood(&["happy", "sad"]))],
+            vec![],
         )
         .expect(&["DropColumn users.mood"])
         .on(P, &["DropColumn users.mood", "DropEnum mood"])
         .rows_up_only(mood_rows("happy", "sad"))
         .rows_after(user_rows()),
-        Scenario::new(
+        users_change(
             "enum value appended",
-            vec![users(vec![opt("mood", mood(&["happy", "sad"]))])],
-            vec![users(vec![opt("mood", mood(&["happy", "sad", "meh"]))])],
+            vec![opt("mood", mood(&["happy", "sad"]))],
+            vec![opt("mood", mood(&["happy", "sad", "meh"]))],
         )
         .expect(&["AlterColumn users.mood type"])
         .on(P, &["AddEnumValue mood.meh"])
@@ -39,10 +39,10 @@ pub fn scenarios() -> Vec<Scenario> {
             ["id", "name", "mood"],
             vec![vec![i(3), s("new"), s("meh")]],
         )),
-        Scenario::new(
+        users_change(
             "enum value removed (rewrite)",
-            vec![users(vec![opt("mood", mood(&["happy", "meh", "sad"]))])],
-            vec![users(vec![opt("mood", mood(&["happy", "sad"]))])],
+            vec![opt("mood", mood(&["happy", "meh", "sad"]))],
+            vec![opt("mood", mood(&["happy", "sad"]))],
         )
         .expect(&["AlterColumn users.mood type"])
         .on(P, &["SetEnumValues mood"])
@@ -52,10 +52,10 @@ pub fn scenarios() -> Vec<Scenario> {
             ["id", "name", "mood"],
             vec![vec![i(3), s("new"), s("meh")]],
         )),
-        Scenario::new(
+        users_change(
             "enum values reordered (rewrite)",
-            vec![users(vec![opt("mood", mood(&["happy", "sad"]))])],
-            vec![users(vec![opt("mood", mood(&["sad", "happy"]))])],
+            vec![opt("mood", mood(&["happy", "sad"]))],
+            vec![opt("mood", mood(&["sad", "happy"]))],
         )
         .expect(&["AlterColumn users.mood type"])
         .on(P, &["SetEnumValues mood"])

@@ -201,3 +201,13 @@ pub fn email() -> Column {
 pub fn email_rows() -> Rows {
     user_rows_with("email", s("a@x"), s("g@x"))
 }
+
+/// `users(id, name, email)`.
+pub fn users_with_email() -> Table {
+    users(vec![email()])
+}
+
+/// A scenario on `users` alone: its extra columns before and after.
+pub fn users_change(name: &'static str, before: Vec<Column>, after: Vec<Column>) -> Scenario {
+    Scenario::new(name, vec![users(before)], vec![users(after)])
+}

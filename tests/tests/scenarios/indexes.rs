@@ -1,18 +1,12 @@
 //! Indexes: plain, unique, partial, expression, changed.
 
-use retort_schema::Index;
+use retort_schema::{Index, Table};
 use retort_tests::scenario::Scenario;
 
 use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
-    let users_e = |idx: Vec<Index>| {
-        let mut t = users(vec![email()]);
-        for x in idx {
-            t = t.index(x);
-        }
-        t
-    };
+    let users_e = |idx: Vec<Index>| idx.into_iter().fold(users_with_email(), Table::index);
     vec![
         Scenario::new(
             "index added",
@@ -20,14 +14,14 @@ pub fn scenarios() -> Vec<Scenario> {
             vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
         )
         .expect(&["CreateIndex users.ix_users_name"])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "index dropped",
             vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
             vec![users_e(vec![])],
         )
         .expect(&["DropIndex users.ix_users_name"])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "index columns changed",
             vec![users_e(vec![Index::new("ix_users_lookup", ["name"])])],
@@ -40,7 +34,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "CreateIndex users.ix_users_lookup",
             "DropIndex users.ix_users_lookup",
         ])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "index column order changed",
             vec![users_e(vec![Index::new(
@@ -56,7 +50,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "CreateIndex users.ix_users_lookup",
             "DropIndex users.ix_users_lookup",
         ])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "index becomes unique",
             vec![users_e(vec![Index::new("ix_users_email", ["email"])])],
@@ -68,7 +62,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "CreateIndex users.ix_users_email",
             "DropIndex users.ix_users_email",
         ])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "unique index becomes plain",
             vec![users_e(vec![
@@ -89,7 +83,7 @@ pub fn scenarios() -> Vec<Scenario> {
                 "DropUnique users.ix_users_email",
             ],
         )
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "partial index added",
             vec![users(vec![score(None)])],
@@ -98,7 +92,7 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .only(&[S, P])
         .expect(&["CreateIndex users.ix_users_scored"])
-        .keeps(score_rows().clone()),
+        .keeps(score_rows()),
         Scenario::new(
             "partial index predicate changed",
             vec![users(vec![score(None)])
@@ -111,6 +105,6 @@ pub fn scenarios() -> Vec<Scenario> {
             "CreateIndex users.ix_users_scored",
             "DropIndex users.ix_users_scored",
         ])
-        .keeps(score_rows().clone()),
+        .keeps(score_rows()),
     ]
 }

@@ -8,10 +8,10 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario::new(
+        users_change(
             "tables excluded by glob stay untouched",
-            vec![users(vec![])],
-            vec![users(vec![opt("age", SqlType::Integer)])],
+            vec![],
+            vec![opt("age", SqlType::Integer)],
         )
         .unmanaged(table("legacy_data", vec![col("v", SqlType::Text)]))
         .exclude("legacy_*")
@@ -22,10 +22,10 @@ pub fn scenarios() -> Vec<Scenario> {
             ["id", "v"],
             vec![vec![i(1), s("old")]],
         )),
-        Scenario::new(
+        users_change(
             "version table stays untouched",
-            vec![users(vec![])],
-            vec![users(vec![opt("age", SqlType::Integer)])],
+            vec![],
+            vec![opt("age", SqlType::Integer)],
         )
         .unmanaged(
             Table::new("retort_version")

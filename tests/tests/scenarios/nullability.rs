@@ -7,24 +7,24 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario::new(
+        users_change(
             "nullable to NOT NULL (no NULLs in the data)",
-            vec![users(vec![opt("nick", SqlType::Varchar(50))])],
-            vec![users(vec![col("nick", SqlType::Varchar(50))])],
+            vec![opt("nick", SqlType::Varchar(50))],
+            vec![col("nick", SqlType::Varchar(50))],
         )
         .expect(&["AlterColumn users.nick nullable"])
         .keeps(user_rows_with("nick", s("a"), s("g"))),
-        Scenario::new(
+        users_change(
             "NOT NULL to nullable",
-            vec![users(vec![col("nick", SqlType::Varchar(50))])],
-            vec![users(vec![opt("nick", SqlType::Varchar(50))])],
+            vec![col("nick", SqlType::Varchar(50))],
+            vec![opt("nick", SqlType::Varchar(50))],
         )
         .expect(&["AlterColumn users.nick nullable"])
         .keeps(user_rows_with("nick", s("a"), s("g"))),
-        Scenario::new(
+        users_change(
             "NOT NULL and a default added together",
-            vec![users(vec![opt("score", SqlType::Integer)])],
-            vec![users(vec![col("score", SqlType::Integer).default("0")])],
+            vec![opt("score", SqlType::Integer)],
+            vec![col("score", SqlType::Integer).default("0")],
         )
         .expect(&["AlterColumn users.score nullable+default"])
         .keeps(user_rows_with("score", i(3), i(4))),

@@ -1,19 +1,13 @@
 //! Unique constraints.
 
-use retort_schema::Unique;
+use retort_schema::{Table, Unique};
 use retort_tests::scenario::Scenario;
 use retort_tests::Rows;
 
 use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
-    let users_u = |u: Vec<Unique>| {
-        let mut t = users(vec![email()]);
-        for x in u {
-            t = t.unique(x);
-        }
-        t
-    };
+    let users_u = |u: Vec<Unique>| u.into_iter().fold(users_with_email(), Table::unique);
     vec![
         Scenario::new(
             "unique constraint added",
@@ -26,14 +20,14 @@ pub fn scenarios() -> Vec<Scenario> {
             ["id", "name", "email"],
             vec![vec![i(3), s("dup"), s("a@x")]],
         ))
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "unique constraint dropped",
             vec![users_u(vec![Unique::new("uq_users_email", ["email"])])],
             vec![users_u(vec![])],
         )
         .expect(&["DropUnique users.uq_users_email"])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "composite unique constraint added",
             vec![users_u(vec![])],
@@ -43,7 +37,7 @@ pub fn scenarios() -> Vec<Scenario> {
             )])],
         )
         .expect(&["AddUnique users.uq_users_name_email"])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
         Scenario::new(
             "unique constraint columns changed",
             vec![users_u(vec![Unique::new("uq_users_contact", ["email"])])],
@@ -56,6 +50,6 @@ pub fn scenarios() -> Vec<Scenario> {
             "AddUnique users.uq_users_contact",
             "DropUnique users.uq_users_contact",
         ])
-        .keeps(email_rows().clone()),
+        .keeps(email_rows()),
     ]
 }
