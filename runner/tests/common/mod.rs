@@ -209,6 +209,15 @@ pub fn col(name: &str, ty: SqlType) -> Column {
     Column::new(name, ty)
 }
 
+/// Events that pushes each `Event::Note` onto `notes`.
+pub fn collect_notes(notes: &mut Vec<String>) -> impl FnMut(Event) + '_ {
+    move |e| {
+        if let Event::Note(n) = e {
+            notes.push(n)
+        }
+    }
+}
+
 pub fn no_events() -> impl FnMut(Event) {
     |_| {}
 }
