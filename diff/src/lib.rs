@@ -4,7 +4,7 @@
 //!
 //! No I/O, no database. The `from` side is spelled by the database (introspection), the `to`
 //! side by the models; per-dialect normalization ([`same_type`], [`same_default`],
-//! [`normalize_expr`]) makes an unchanged model compare equal.
+//! [`normalize_expr`], [`normalize_expr_in`]) makes an unchanged model compare equal.
 //!
 //! # What is compared
 //!
@@ -46,10 +46,9 @@ mod risk;
 use retort_schema::{ApplyError, Dialect, Op, Schema};
 
 pub use differ::diff;
-pub use normalize::{normalize_expr, same_default, same_type};
+pub use normalize::{normalize_expr, normalize_expr_in, same_default, same_type};
 pub use reconcile::reconcile;
 pub use render::{render_rust, rust_string};
-pub use risk::sqlite_needs_rebuild;
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -128,6 +128,7 @@ mod offline;
 mod render;
 mod run;
 mod set;
+mod squashed;
 
 pub use backend::offline::stamp_sql;
 pub use db::{redact_text, redact_url, Db};

@@ -204,7 +204,7 @@ pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, Ru
     Ok(r)
 }
 
-enum Command<'a> {
+pub(crate) enum Command<'a> {
     Migrate(Direction, &'a str),
     Stamp(&'a [String], bool),
     AcceptEdits,
@@ -219,6 +219,9 @@ async fn run_command(
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
     let map = set.revision_map()?;
+    if let Some(report) = crate::squashed::bridge(db, set, &map, opts, events, &cmd).await? {
+        return Ok(report);
+    }
     bounded(
         &opts.timeouts(),
         locked_run(db, set, &map, opts, events, cmd),
@@ -226,7 +229,7 @@ async fn run_command(
     .await
 }
 
-async fn locked_run(
+pub(crate) async fn locked_run(
     db: &mut Db,
     set: &MigrationSet,
     map: &RevisionMap,

@@ -23,6 +23,22 @@ pub fn cli(args: &[&str]) -> Output {
     run_bin(env!("CARGO_BIN_EXE_cli"), args, &repo_root())
 }
 
+/// The cargo that runs the tests (`CARGO`), for building scaffolded workspaces.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+/// The migration scripts of a workspace (`migrations/versions/*.rs`), sorted.
+pub fn versions(ws: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(ws.join("migrations/versions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn ok(args: &[&str]) -> String {
     assert_ok(&cli(args), &format!("cli {}", args.join(" ")))
 }
