@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use retort_app::{run, AppError, Context, ExitCode, MigrationSet};
 use retort_runner::Db;
 use retort_schema::{Dialect, Schema};
+use retort_test_support::IsolatedDb;
 
 pub const APPS: [&str; 3] = ["shop", "clinic", "forum"];
 
@@ -57,71 +58,20 @@ pub fn statements(text: &str) -> Vec<String> {
 /// A scratch database: a SQLite file, or a PostgreSQL / MariaDB database that is dropped.
 pub struct Scratch {
     pub url: String,
-    admin: Option<String>,
-    name: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-fn with_db(url: &str, db: &str) -> String {
-    let (head, _) = url.rsplit_once('/').expect("a URL with a database");
-    format!("{head}/{db}")
+    db: IsolatedDb,
 }
 
 pub async fn scratch(d: Dialect, test: &str) -> Option<Scratch> {
-    let name = format!("retort_adopt_{}", retort_revision::new_revision_id());
-    let admin = match d {
-        Dialect::Sqlite => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
-            return Some(Scratch {
-                url,
-                admin: None,
-                name,
-                _dir: Some(dir),
-            });
-        }
-        Dialect::Postgres => std::env::var("RETORT_TEST_PG_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
-        Dialect::Mysql => std::env::var("RETORT_TEST_MYSQL_URL")
-            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
-    };
-    let mut db = match Db::connect(&admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {d} server at {admin}: {e}");
-            }
-            eprintln!("SKIPPED (no {d} server at {admin}): {test}");
-            return None;
-        }
-    };
-    db.execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let _ = db.close().await;
+    let db = IsolatedDb::create(d, "retort_adopt", test).await?;
     Some(Scratch {
-        url: with_db(&admin, &name),
-        admin: Some(admin),
-        name,
-        _dir: None,
+        url: db.url.clone(),
+        db,
     })
 }
 
 impl Scratch {
     pub async fn drop(self) {
-        if let Some(admin) = &self.admin {
-            if let Ok(mut db) = Db::connect(admin).await {
-                let force = if admin.starts_with("postgres") {
-                    " WITH (FORCE)"
-                } else {
-                    ""
-                };
-                let _ = db
-                    .execute(&format!("DROP DATABASE IF EXISTS {}{force}", self.name))
-                    .await;
-                let _ = db.close().await;
-            }
-        }
+        self.db.drop().await;
     }
 
     pub async fn connect(&self) -> Db {

@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use retort_test_support::server_tests;
 
 /// The version table of `url` holds a1 and c3 (c3 is two steps above a1) after a real
 /// upgrade to c3 and a hand-written extra row.
@@ -65,36 +66,17 @@ async fn overlapping_version_rows_are_refused_on_sqlite() {
     overlapping_rows(&sqlite_url(d.path(), "x.db"), "SQLite").await;
 }
 
-async fn on_server(var: &str, default: &str, what: &str, test: &str) {
-    let Some(s) = scratch_db(var, default, what, test, "retort_edge").await else {
+async fn on_server(server: Server, test: &str) {
+    let what = server.what();
+    let Some(s) = ScratchDb::create(server, "retort_edge", test).await else {
         return;
     };
     overlapping_rows(&s.url, what).await;
     s.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn overlapping_version_rows_are_refused_on_postgres() {
-    on_server(
-        "RETORT_TEST_PG_URL",
-        "postgres://postgres@127.0.0.1:5432/test",
-        "PostgreSQL",
-        "overlapping_version_rows_are_refused_on_postgres",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn overlapping_version_rows_are_refused_on_mariadb() {
-    on_server(
-        "RETORT_TEST_MYSQL_URL",
-        "mysql://root@127.0.0.1:3306/test",
-        "MariaDB/MySQL",
-        "overlapping_version_rows_are_refused_on_mariadb",
-    )
-    .await;
+server_tests! {
+    on_server => overlapping_version_rows_are_refused_on_postgres, overlapping_version_rows_are_refused_on_mariadb;
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use common::*;
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Check, Column, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table};
+use retort_test_support::server_tests;
 
 fn hdr(rev: &str, revises: &str, labels: &str) -> &'static str {
     Box::leak(
@@ -1034,94 +1035,22 @@ async fn hostile_names_round_trip_on_sqlite() {
     .await;
 }
 
-async fn on_server(var: &str, default: &str, what: &str, test: &str, version_table: bool) {
-    let admin = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    let mut db = match retort_runner::Db::connect(&admin).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {what} at {admin}: {e}");
-            }
-            eprintln!("SKIPPED (no {what} at {admin}): {test}");
-            return;
-        }
+async fn on_server(server: Server, test: &str, version_table: bool) {
+    let what = server.what();
+    let Some(first) = ScratchDb::create(server, "retort_hostile", test).await else {
+        return;
     };
-    let (head, query) = match admin.split_once('?') {
-        Some((h, q)) => (h.to_string(), format!("?{q}")),
-        None => (admin.clone(), String::new()),
-    };
-    let mut urls = Vec::new();
-    let mut names = Vec::new();
-    for _ in 0..2 {
-        let name = format!("retort_hostile_{}", retort_revision::new_revision_id());
-        db.execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        urls.push(format!(
-            "{}/{name}{query}",
-            head.rsplit_once('/').unwrap().0
-        ));
-        names.push(name);
-    }
+    let second = ScratchDb::create_reachable(server, "retort_hostile").await;
     if version_table {
-        hostile_version_table(&urls[0], what).await;
+        hostile_version_table(&first.url, what).await;
     } else {
-        hostile_names_round_trip(&urls[0], &urls[1], what).await;
+        hostile_names_round_trip(&first.url, &second.url, what).await;
     }
-    for n in names {
-        db.execute(&format!("DROP DATABASE {n}")).await.unwrap();
-    }
-    db.close().await.unwrap();
+    first.drop().await;
+    second.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn hostile_names_round_trip_on_postgres() {
-    on_server(
-        "RETORT_TEST_PG_URL",
-        "postgres://postgres@127.0.0.1:5432/test",
-        "PostgreSQL",
-        "hostile_names_round_trip_on_postgres",
-        false,
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn hostile_names_round_trip_on_mariadb() {
-    on_server(
-        "RETORT_TEST_MYSQL_URL",
-        "mysql://root@127.0.0.1:3306/test",
-        "MariaDB/MySQL",
-        "hostile_names_round_trip_on_mariadb",
-        false,
-    )
-    .await;
-}
-
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn a_hostile_version_table_name_works_on_postgres() {
-    on_server(
-        "RETORT_TEST_PG_URL",
-        "postgres://postgres@127.0.0.1:5432/test",
-        "PostgreSQL",
-        "a_hostile_version_table_name_works_on_postgres",
-        true,
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn a_hostile_version_table_name_works_on_mariadb() {
-    on_server(
-        "RETORT_TEST_MYSQL_URL",
-        "mysql://root@127.0.0.1:3306/test",
-        "MariaDB/MySQL",
-        "a_hostile_version_table_name_works_on_mariadb",
-        true,
-    )
-    .await;
+server_tests! {
+    on_server(false) => hostile_names_round_trip_on_postgres, hostile_names_round_trip_on_mariadb;
+    on_server(true) => a_hostile_version_table_name_works_on_postgres, a_hostile_version_table_name_works_on_mariadb;
 }

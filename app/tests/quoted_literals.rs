@@ -8,6 +8,7 @@ use common::*;
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Check, Column, PrimaryKey, Schema, SqlType, Table};
+use retort_test_support::server_tests;
 
 const H: &str = "//! Notes\n//!\n//! Revision ID: 9a9a9a9a9a9a\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:00:00 UTC\n";
 
@@ -82,34 +83,15 @@ async fn quoted_literals_round_trip_on_sqlite() {
     round_trip(&sqlite_url(d.path(), "q.db"), "SQLite").await;
 }
 
-async fn on_server(var: &str, default: &str, what: &str, test: &str) {
-    let Some(s) = scratch_db(var, default, what, test, "retort_quoted").await else {
+async fn on_server(server: Server, test: &str) {
+    let what = server.what();
+    let Some(s) = ScratchDb::create(server, "retort_quoted", test).await else {
         return;
     };
     round_trip(&s.url, what).await;
     s.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn quoted_literals_round_trip_on_postgres() {
-    on_server(
-        "RETORT_TEST_PG_URL",
-        "postgres://postgres@127.0.0.1:5432/test",
-        "PostgreSQL",
-        "quoted_literals_round_trip_on_postgres",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn quoted_literals_round_trip_on_mariadb() {
-    on_server(
-        "RETORT_TEST_MYSQL_URL",
-        "mysql://root@127.0.0.1:3306/test",
-        "MariaDB/MySQL",
-        "quoted_literals_round_trip_on_mariadb",
-    )
-    .await;
+server_tests! {
+    on_server => quoted_literals_round_trip_on_postgres, quoted_literals_round_trip_on_mariadb;
 }

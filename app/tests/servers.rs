@@ -5,63 +5,15 @@
 mod common;
 
 use common::*;
+use retort_test_support::server_tests;
+use retort_test_support::{unique_name, with_db};
 
-fn rand_suffix() -> String {
-    retort_revision::new_revision_id()
-}
-
-/// `url` with its database name replaced.
-fn with_db(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| scheme_end + i)
-        .unwrap_or(base.len());
-    let mut u = format!("{}/{db}", &base[..path_start]);
-    if let Some(q) = query {
-        u.push('?');
-        u.push_str(q);
-    }
-    u
-}
-
-/// A fresh database on the server at `admin_url`, or `None` (test skipped) if the server is
-/// unreachable outside CI.
-async fn fresh_db(admin_url: &str, what: &str, test: &str) -> Option<(String, String)> {
-    let mut admin = match retort_runner::Db::connect(admin_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {what} at {admin_url}: {e}");
-            }
-            eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
-            return None;
-        }
-    };
-    let name = format!("retort_t_{}", rand_suffix());
-    admin
-        .execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let _ = admin.close().await;
-    Some((name.clone(), with_db(admin_url, &name)))
-}
-
-async fn drop_db(admin_url: &str, name: &str) {
-    if let Ok(mut admin) = retort_runner::Db::connect(admin_url).await {
-        let _ = admin.execute(&format!("DROP DATABASE {name}")).await;
-        let _ = admin.close().await;
-    }
-}
-
-async fn round_trip(admin_url: &str, what: &str, test: &str) {
-    let Some((name, url)) = fresh_db(admin_url, what, test).await else {
+async fn round_trip(server: Server, test: &str) {
+    let what = server.what();
+    let Some(scratch) = ScratchDb::create(server, "retort_t", test).await else {
         return;
     };
+    let url = scratch.url.clone();
     let d = tmp();
     let c = ctx(linear(), d.path()).with_env("DATABASE_URL", &url);
     let out = ok(&c, &["upgrade", "head"]).await;
@@ -118,23 +70,11 @@ async fn round_trip(admin_url: &str, what: &str, test: &str) {
         .unwrap();
     assert_eq!(n[0][0].as_deref(), Some("3"));
     let _ = db.close().await;
-    drop_db(admin_url, &name).await;
+    scratch.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_round_trip() {
-    let admin = std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    round_trip(&admin, "PostgreSQL", "postgres_round_trip").await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mysql_round_trip() {
-    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
-    round_trip(&admin, "MariaDB", "mysql_round_trip").await;
+server_tests! {
+    round_trip => postgres_round_trip, mysql_round_trip;
 }
 
 // ----- a partial index on MySQL/MariaDB: `--sql` and `check` say it covers every row --------
@@ -164,10 +104,12 @@ fn jobs_target() -> Result<retort_schema::Schema, String> {
     })
 }
 
-async fn partial_index_is_said(admin_url: &str, what: &str, test: &str) {
-    let Some((name, url)) = fresh_db(admin_url, what, test).await else {
+async fn partial_index_is_said(server: Server, test: &str) {
+    let what = server.what();
+    let Some(scratch) = ScratchDb::create(server, "retort_t", test).await else {
         return;
     };
+    let url = scratch.url.clone();
     let d = tmp();
     let set = retort_runner::MigrationSet::new(
         "",
@@ -193,49 +135,23 @@ async fn partial_index_is_said(admin_url: &str, what: &str, test: &str) {
         mysql,
         "{out}"
     );
-    drop_db(admin_url, &name).await;
+    scratch.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_partial_index_is_not_degraded() {
-    let admin = std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    partial_index_is_said(
-        &admin,
-        "PostgreSQL",
-        "postgres_partial_index_is_not_degraded",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mysql_partial_index_degradation_in_sql_and_check() {
-    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
-    partial_index_is_said(
-        &admin,
-        "MariaDB",
-        "mysql_partial_index_degradation_in_sql_and_check",
-    )
-    .await;
+server_tests! {
+    partial_index_is_said => postgres_partial_index_is_not_degraded, mysql_partial_index_degradation_in_sql_and_check;
 }
 
 // ----- database create / drop ----------------------------------------------------------------
 
 /// `database create` makes the URL's database (a second time: nothing to do), the commands
 /// then work in it; `database drop` refuses without -y off a terminal, then drops it.
-async fn create_and_drop(admin_url: &str, what: &str, test: &str) {
-    if retort_runner::Db::connect(admin_url).await.is_err() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("no {what} at {admin_url}");
-        }
-        eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
+async fn create_and_drop(server: Server, test: &str) {
+    if !server.reachable(test).await {
         return;
     }
-    let name = format!("retort_c_{}", rand_suffix());
-    let url = with_db(admin_url, &name);
+    let name = unique_name("retort_c");
+    let url = with_db(&server.url(), &name);
     let d = tmp();
     let c = ctx(linear(), d.path()).with_env("DATABASE_URL", &url);
     assert_eq!(
@@ -291,18 +207,6 @@ async fn create_and_drop(admin_url: &str, what: &str, test: &str) {
     );
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_database_create_and_drop() {
-    let admin = std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
-    create_and_drop(&admin, "PostgreSQL", "postgres_database_create_and_drop").await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mysql_database_create_and_drop() {
-    let admin = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string());
-    create_and_drop(&admin, "MariaDB", "mysql_database_create_and_drop").await;
+server_tests! {
+    create_and_drop => postgres_database_create_and_drop, mysql_database_create_and_drop;
 }

@@ -11,10 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{cmd, tmp};
+use common::{cmd, tmp, ScratchDb, Server};
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Column, PrimaryKey, Schema, SqlType, Table};
+use retort_test_support::server_tests;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -91,47 +92,18 @@ async fn timed(c: &Context, args: &[&str]) -> (i32, String, Duration) {
 
 // ----- servers ----------------------------------------------------------------------------
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Server {
-    Postgres,
-    Mariadb,
-}
-
-impl Server {
-    fn admin_url(self) -> String {
-        match self {
-            Server::Postgres => std::env::var("RETORT_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string()),
-            Server::Mariadb => std::env::var("RETORT_TEST_MYSQL_URL")
-                .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".to_string()),
-        }
-    }
-}
-
-/// `url` with its database name replaced (and its host:port, when given).
-fn with_db(url: &str, db: &str, addr: Option<SocketAddr>) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| scheme_end + i)
-        .unwrap_or(base.len());
-    let mut authority = base[scheme_end..path_start].to_string();
-    if let Some(a) = addr {
-        authority = match authority.rfind('@') {
-            Some(at) => format!("{}@{a}", &authority[..at]),
-            None => a.to_string(),
-        };
-    }
-    let mut u = format!("{}{authority}/{db}", &base[..scheme_end]);
-    if let Some(q) = query {
-        u.push('?');
-        u.push_str(q);
-    }
-    u
+/// `url` through another address (its host:port replaced).
+fn via(url: &str, addr: SocketAddr) -> String {
+    let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = &url[scheme_end..];
+    let authority_end = scheme_end + rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &url[scheme_end..authority_end];
+    let userinfo = authority.rfind('@').map_or("", |at| &authority[..=at]);
+    format!(
+        "{}{userinfo}{addr}{}",
+        &url[..scheme_end],
+        &url[authority_end..]
+    )
 }
 
 /// The server's address (host:port of the admin URL).
@@ -144,57 +116,26 @@ fn server_addr(url: &str) -> SocketAddr {
 }
 
 /// A fresh database; `None` (skipped) when the server is unreachable outside CI.
-struct Fresh {
-    server: Server,
-    name: String,
-    url: String,
-}
+struct Fresh(ScratchDb);
 
 impl Fresh {
     async fn new(server: Server, test: &str) -> Option<Fresh> {
-        let admin = server.admin_url();
-        let mut db = match retort_runner::Db::connect(&admin).await {
-            Ok(db) => db,
-            Err(e) => {
-                if std::env::var("CI").as_deref() == Ok("true") {
-                    panic!("no {server:?} at {admin}: {e}");
-                }
-                eprintln!("SKIPPED (no {server:?} at {admin}): {test}");
-                return None;
-            }
-        };
-        let name = format!("retort_to_{}", retort_revision::new_revision_id());
-        db.execute(&format!("CREATE DATABASE {name}"))
+        ScratchDb::create(server, "retort_to", test)
             .await
-            .unwrap();
-        let _ = db.close().await;
-        let url = with_db(&admin, &name, None);
-        Some(Fresh { server, name, url })
+            .map(Fresh)
     }
 
     /// The URL through another address (a proxy).
     fn url_via(&self, addr: SocketAddr) -> String {
-        with_db(&self.server.admin_url(), &self.name, Some(addr))
+        via(&self.0.url, addr)
     }
 
     async fn connect(&self) -> retort_runner::Db {
-        retort_runner::Db::connect(&self.url).await.unwrap()
+        retort_runner::Db::connect(&self.0.url).await.unwrap()
     }
 
     async fn drop(self) {
-        let admin = self.server.admin_url();
-        if let Ok(mut db) = retort_runner::Db::connect(&admin).await {
-            if self.server == Server::Postgres {
-                let _ = db
-                    .execute(&format!(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
-                        self.name
-                    ))
-                    .await;
-            }
-            let _ = db.execute(&format!("DROP DATABASE {}", self.name)).await;
-            let _ = db.close().await;
-        }
+        self.0.drop().await;
     }
 }
 
@@ -364,11 +305,11 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
         return;
     };
     let d = tmp();
-    let direct = context(d.path(), SMALL, &db.url);
+    let direct = context(d.path(), SMALL, &db.0.url);
     let (code, out, _) = timed(&direct, &["upgrade", E2]).await;
     assert_eq!(code, 0, "{out}");
 
-    let (addr, frozen) = freezing_proxy(server_addr(&server.admin_url()), b"frozen_net").await;
+    let (addr, frozen) = freezing_proxy(server_addr(&server.url()), b"frozen_net").await;
     let via = context(d.path(), SMALL, &db.url_via(addr));
     let (code, out, took) = timed(&via, &["upgrade", "head"]).await;
     eprintln!("--- {test}: frozen run ({took:?}):\n{out}");
@@ -410,7 +351,7 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
     // The next run, on a working network: the server ends the abandoned session after the
     // same bound, releasing the migration lock; this run waits for it, not forever.
     let patient = "connect_timeout = 1\nlock_timeout = 10\nstatement_timeout = 2\n";
-    let next = context(d.path(), patient, &db.url);
+    let next = context(d.path(), patient, &db.0.url);
     let (code, out, took) = timed(&next, &["upgrade", "head"]).await;
     eprintln!("--- {test}: next run ({took:?}):\n{out}");
     assert!(took < Duration::from_secs(10), "the next run took {took:?}");
@@ -447,16 +388,8 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
     db.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_network_freezes_mid_run() {
-    network_freezes_mid_run(Server::Postgres, "postgres_network_freezes_mid_run").await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb_network_freezes_mid_run() {
-    network_freezes_mid_run(Server::Mariadb, "mariadb_network_freezes_mid_run").await;
+server_tests! {
+    network_freezes_mid_run => postgres_network_freezes_mid_run, mariadb_network_freezes_mid_run;
 }
 
 // ----- a table lock held by the application ------------------------------------------------
@@ -466,7 +399,7 @@ async fn table_lock_held(server: Server, test: &str) {
         return;
     };
     let d = tmp();
-    let c = context(d.path(), SMALL, &db.url);
+    let c = context(d.path(), SMALL, &db.0.url);
     let (code, out, _) = timed(&c, &["upgrade", E1]).await;
     assert_eq!(code, 0, "{out}");
 
@@ -530,24 +463,8 @@ async fn table_lock_held(server: Server, test: &str) {
     db.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_table_lock_held_by_the_application() {
-    table_lock_held(
-        Server::Postgres,
-        "postgres_table_lock_held_by_the_application",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb_table_lock_held_by_the_application() {
-    table_lock_held(
-        Server::Mariadb,
-        "mariadb_table_lock_held_by_the_application",
-    )
-    .await;
+server_tests! {
+    table_lock_held => postgres_table_lock_held_by_the_application, mariadb_table_lock_held_by_the_application;
 }
 
 // ----- the migration lock held by a session that is still working -------------------------
@@ -559,7 +476,7 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
         return;
     };
     let d = tmp();
-    let c = context(d.path(), SMALL, &db.url);
+    let c = context(d.path(), SMALL, &db.0.url);
     let mut holder = db.connect().await;
     let (id_sql, lock_sql, sleep_sql) = match server {
         Server::Postgres => (
@@ -627,24 +544,8 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
     db.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_migration_lock_held_by_a_busy_session() {
-    migration_lock_held_by_busy_session(
-        Server::Postgres,
-        "postgres_migration_lock_held_by_a_busy_session",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb_migration_lock_held_by_a_busy_session() {
-    migration_lock_held_by_busy_session(
-        Server::Mariadb,
-        "mariadb_migration_lock_held_by_a_busy_session",
-    )
-    .await;
+server_tests! {
+    migration_lock_held_by_busy_session => postgres_migration_lock_held_by_a_busy_session, mariadb_migration_lock_held_by_a_busy_session;
 }
 
 // ----- statement_timeout ------------------------------------------------------------------
@@ -677,7 +578,7 @@ async fn statement_timeout_cancels(server: Server, test: &str) {
         "",
         vec![Script::new("e1e1e1e1e1e1_slow.rs", H_E1, 1, up, nothing)],
     );
-    let c = Context::isolated(set, no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    let c = Context::isolated(set, no_target, d.path()).with_env("DATABASE_URL", &db.0.url);
     let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
     eprintln!("--- {test} ({took:?}, exit {code}):\n{out}");
     assert!(took < Duration::from_secs(4), "took {took:?}");
@@ -711,24 +612,8 @@ async fn statement_timeout_cancels(server: Server, test: &str) {
     db.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_statement_timeout_cancels_a_long_statement() {
-    statement_timeout_cancels(
-        Server::Postgres,
-        "postgres_statement_timeout_cancels_a_long_statement",
-    )
-    .await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb_statement_timeout_bounds_a_long_statement() {
-    statement_timeout_cancels(
-        Server::Mariadb,
-        "mariadb_statement_timeout_bounds_a_long_statement",
-    )
-    .await;
+server_tests! {
+    statement_timeout_cancels => postgres_statement_timeout_cancels_a_long_statement, mariadb_statement_timeout_bounds_a_long_statement;
 }
 
 // ----- SQLite: the write lock --------------------------------------------------------------
@@ -833,7 +718,7 @@ async fn postgres_huge_lock_timeout_is_clamped() {
     else {
         return;
     };
-    huge_lock_timeout_is_clamped(&db.url).await;
+    huge_lock_timeout_is_clamped(&db.0.url).await;
     db.drop().await;
 }
 
@@ -843,7 +728,7 @@ async fn mariadb_huge_lock_timeout_is_clamped() {
     let Some(db) = Fresh::new(Server::Mariadb, "mariadb_huge_lock_timeout_is_clamped").await else {
         return;
     };
-    huge_lock_timeout_is_clamped(&db.url).await;
+    huge_lock_timeout_is_clamped(&db.0.url).await;
     db.drop().await;
 }
 
@@ -886,13 +771,13 @@ async fn killed_run(server: Server, test: &str) {
             vec![Script::new("e1e1e1e1e1e1_sleepy.rs", H_E1, 1, up, down1)],
         )
     };
-    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.0.url);
     // Dropping the run's future after 1.5 s drops its connection mid-statement.
     let first = tokio::time::timeout(Duration::from_millis(1500), cmd(&c, &["upgrade", "head"]));
     assert!(first.await.is_err(), "the first run was not still running");
     let start = Instant::now();
 
-    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.url);
+    let c = Context::isolated(set(), no_target, d.path()).with_env("DATABASE_URL", &db.0.url);
     match server {
         Server::Postgres => {
             // Bounded: the server cancels within client_connection_check_interval (1 s here).
@@ -965,18 +850,6 @@ async fn killed_run(server: Server, test: &str) {
     db.drop().await;
 }
 
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres_killed_run_frees_the_lock() {
-    killed_run(Server::Postgres, "postgres_killed_run_frees_the_lock").await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb_killed_run_is_named_by_the_next_run() {
-    killed_run(
-        Server::Mariadb,
-        "mariadb_killed_run_is_named_by_the_next_run",
-    )
-    .await;
+server_tests! {
+    killed_run => postgres_killed_run_frees_the_lock, mariadb_killed_run_is_named_by_the_next_run;
 }

@@ -68,26 +68,12 @@ fn lifecycle_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lifecycle_on_postgres() {
-    let Some(db) = pg_database().await else {
-        return;
-    };
-    let url = db.url.clone();
-    tokio::task::spawn_blocking(move || lifecycle(&url))
-        .await
-        .unwrap();
-    db.drop().await;
+    with_database(Server::Postgres, lifecycle).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lifecycle_on_mariadb() {
-    let Some(db) = mysql_database().await else {
-        return;
-    };
-    let url = db.url.clone();
-    tokio::task::spawn_blocking(move || lifecycle(&url))
-        .await
-        .unwrap();
-    db.drop().await;
+    with_database(Server::Mariadb, lifecycle).await;
 }
 
 /// Eight `upgrade head` processes at once: all exit 0, the database ends at head, and the
@@ -132,24 +118,10 @@ fn eight_processes_upgrade_sqlite() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_processes_upgrade_postgres() {
-    let Some(db) = pg_database().await else {
-        return;
-    };
-    let url = db.url.clone();
-    tokio::task::spawn_blocking(move || concurrent(&url))
-        .await
-        .unwrap();
-    db.drop().await;
+    with_database(Server::Postgres, concurrent).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn eight_processes_upgrade_mariadb() {
-    let Some(db) = mysql_database().await else {
-        return;
-    };
-    let url = db.url.clone();
-    tokio::task::spawn_blocking(move || concurrent(&url))
-        .await
-        .unwrap();
-    db.drop().await;
+    with_database(Server::Mariadb, concurrent).await;
 }

@@ -3,14 +3,13 @@
 //! is accepted, and databases written before the log existed. SQLite always; PostgreSQL and
 //! MariaDB with the `postgres` / `mysql` features.
 
-#[macro_use]
 mod common;
 
 use common::*;
 use retort_runner::prelude::*;
 use retort_runner::{
     accept_edits, checksum_hex, downgrade, offline, read_log, stamp, upgrade, verify_applied,
-    Direction, Event, LogEntry, MigrationSet, RunError, Script,
+    Direction, LogEntry, MigrationSet, RunError, Script,
 };
 
 per_dialect!(
@@ -160,11 +159,13 @@ async fn an_edited_applied_script_stops_upgrade_until_accepted(d: Dialect) {
 
     // A downgrade runs the current downgrade() and says the script changed.
     let mut notes = Vec::new();
-    downgrade(&mut db, &edited, "base", &opts(), &mut |e| {
-        if let Event::Note(n) = e {
-            notes.push(n)
-        }
-    })
+    downgrade(
+        &mut db,
+        &edited,
+        "base",
+        &opts(),
+        &mut collect_notes(&mut notes),
+    )
     .await
     .unwrap();
     assert!(

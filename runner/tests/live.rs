@@ -1,7 +1,6 @@
 //! The runner against real databases: SQLite always; PostgreSQL and MariaDB with the
 //! `postgres` / `mysql` features (`cargo test -p retort-runner --all-features`).
 
-#[macro_use]
 mod common;
 
 use common::*;
@@ -563,11 +562,14 @@ async fn offline_script_matches_online_run(d: Dialect) {
     // Rust steps are skipped with a comment and a note.
     let hooks = common::set(vec![script("h1", &[], None, h1_up, h1_down)]);
     let mut notes = Vec::new();
-    let sql = offline_with_events(&hooks, d, Direction::Up, "head", &o, &mut |e| {
-        if let Event::Note(n) = e {
-            notes.push(n)
-        }
-    })
+    let sql = offline_with_events(
+        &hooks,
+        d,
+        Direction::Up,
+        "head",
+        &o,
+        &mut collect_notes(&mut notes),
+    )
     .unwrap();
     assert!(
         sql.contains("-- retort: skipped Rust step (offline)"),

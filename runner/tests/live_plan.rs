@@ -3,7 +3,6 @@
 //! table (hand-made columns with their data, indexes, triggers, views).
 //! `cargo test -p retort-runner --all-features --test live_plan`.
 
-#[macro_use]
 mod common;
 
 use common::*;
@@ -198,11 +197,13 @@ async fn an_unreadable_database_is_planned_against_the_history() {
         .await
         .unwrap();
     let mut notes = Vec::new();
-    upgrade(&mut db, &set, "head", &opts(), &mut |e| {
-        if let Event::Note(n) = e {
-            notes.push(n)
-        }
-    })
+    upgrade(
+        &mut db,
+        &set,
+        "head",
+        &opts(),
+        &mut collect_notes(&mut notes),
+    )
     .await
     .unwrap();
     assert!(

@@ -102,18 +102,25 @@ fn bad_header_names_the_file() {
     assert!(e.to_string().contains("zz_bad.rs"), "{e}");
 }
 
-#[test]
-fn stale_scripts_stop_every_command() {
+/// A `versions/` folder holding the one script `t1_one.rs` (returned) and the set built from
+/// it, as a build script would make it.
+fn one_script_on_disk() -> (tempfile::TempDir, &'static str, MigrationSet) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("versions")).unwrap();
     let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
     std::fs::write(dir.path().join("versions/t1_one.rs"), body).unwrap();
     let hash = retort_revision::file_hash(body.as_bytes());
     let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
-    let fresh = MigrationSet::new(
+    let set = MigrationSet::new(
         path,
         vec![Script::new("t1_one.rs", body, hash, t1_up, t1_down)],
     );
+    (dir, body, set)
+}
+
+#[test]
+fn stale_scripts_stop_every_command() {
+    let (dir, body, fresh) = one_script_on_disk();
     fresh.check_fresh().unwrap();
     // Edited on disk since the build.
     std::fs::write(
@@ -204,16 +211,7 @@ fn version_table_name_and_schema_come_from_the_options() {
 
 #[test]
 fn a_deployed_binary_runs_its_compiled_in_scripts_without_the_source_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("versions")).unwrap();
-    let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
-    std::fs::write(dir.path().join("versions/t1_one.rs"), body).unwrap();
-    let hash = retort_revision::file_hash(body.as_bytes());
-    let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
-    let set = MigrationSet::new(
-        path,
-        vec![Script::new("t1_one.rs", body, hash, t1_up, t1_down)],
-    );
+    let (dir, body, set) = one_script_on_disk();
     // Development checkout: the folder is there and compared.
     assert_eq!(set.source_versions(), Some(dir.path().join("versions")));
     set.check_fresh().unwrap();
@@ -237,7 +235,7 @@ fn a_deployed_binary_runs_its_compiled_in_scripts_without_the_source_folder() {
     assert!(
         sql.contains(&format!(
             "INSERT INTO \"retort_version_log\" (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ('t1', 'upgrade', '{}', 't1_one.rs', "
-            , retort_runner::checksum_hex(hash)
+            , retort_runner::checksum_hex(retort_revision::file_hash(body.as_bytes()))
         )),
         "{sql}"
     );

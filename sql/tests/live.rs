@@ -1,74 +1,16 @@
 //! Live tests: the rendered SQL runs on SQLite, PostgreSQL and MariaDB, executed the way the
 //! runner executes a migration.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use retort_schema::{
     AlterColumn, Check, Column, Dialect, EnumType, FkAction, ForeignKey, Index, Op, PrimaryKey,
     QName, RawSql, Schema, SqlType, Table, Unique, Value,
 };
 use retort_sql::{create_schema, render_ops, Statement};
+use retort_test_support::{scratch_mysql, scratch_schema};
 use sqlx::{Connection, MySqlConnection, PgConnection, Row, SqliteConnection};
 
 // ---------------------------------------------------------------------------------------------
 // Plumbing
-
-fn unique_suffix() -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    format!("{:x}{:x}{n}", std::process::id(), nanos)
-}
-
-fn skip_or_fail(what: &str, url: &str, test: &str, err: impl std::fmt::Display) {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot reach {what} at {url} ({err}) and CI=true: {test}");
-    }
-    eprintln!("SKIPPED (no {what} at {url}): {test}");
-}
-
-async fn pg(test: &str) -> Option<(PgConnection, String)> {
-    let url = std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut conn = match PgConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) => {
-            skip_or_fail("PostgreSQL", &url, test, e);
-            return None;
-        }
-    };
-    let schema = format!("retort_sql_{}", unique_suffix());
-    exec(&mut conn, &format!("CREATE SCHEMA \"{schema}\"")).await;
-    exec(&mut conn, &format!("SET search_path TO \"{schema}\"")).await;
-    Some((conn, schema))
-}
-
-async fn pg_done(mut conn: PgConnection, schema: String) {
-    exec(&mut conn, &format!("DROP SCHEMA \"{schema}\" CASCADE")).await;
-}
-
-async fn mysql(test: &str) -> Option<(MySqlConnection, String)> {
-    let url = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-    let mut conn = match MySqlConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) => {
-            skip_or_fail("MariaDB/MySQL", &url, test, e);
-            return None;
-        }
-    };
-    let db = format!("retort_t_{}", unique_suffix());
-    exec(&mut conn, &format!("CREATE DATABASE `{db}`")).await;
-    exec(&mut conn, &format!("USE `{db}`")).await;
-    Some((conn, db))
-}
-
-async fn mysql_done(mut conn: MySqlConnection, db: String) {
-    exec(&mut conn, &format!("DROP DATABASE `{db}`")).await;
-}
 
 async fn sqlite() -> SqliteConnection {
     // sqlx turns foreign keys on for SQLite connections, like the runner's connections.
@@ -679,15 +621,16 @@ async fn sqlite_rich_schema_and_migrations() {
 
 #[tokio::test]
 async fn postgres_rich_schema_and_migrations() {
-    let Some((conn, schema)) = pg("postgres_rich_schema_and_migrations").await else {
+    let Some(mut scratch) =
+        scratch_schema("retort_sql", "postgres_rich_schema_and_migrations").await
+    else {
         return;
     };
-    let mut conn = conn;
+    let conn = &mut scratch.conn;
     for stmts in plan(Dialect::Postgres) {
-        run_pg(&mut conn, &stmts).await;
+        run_pg(conn, &stmts).await;
     }
     {
-        let conn = &mut conn;
         check_final_data!(conn, "\"");
         let comment: Option<String> =
             sqlx::query_scalar("SELECT obj_description('orders'::regclass, 'pg_class')")
@@ -713,20 +656,20 @@ async fn postgres_rich_schema_and_migrations() {
         .unwrap();
         assert_eq!(old, 0, "the old enum type is dropped");
     }
-    pg_done(conn, schema).await;
+    scratch.drop().await;
 }
 
 #[tokio::test]
 async fn mariadb_rich_schema_and_migrations() {
-    let Some((conn, db)) = mysql("mariadb_rich_schema_and_migrations").await else {
+    let Some(mut scratch) = scratch_mysql("retort_t", "mariadb_rich_schema_and_migrations").await
+    else {
         return;
     };
-    let mut conn = conn;
+    let conn = &mut scratch.conn;
     for stmts in plan(Dialect::Mysql) {
-        run_mysql(&mut conn, &stmts).await;
+        run_mysql(conn, &stmts).await;
     }
     {
-        let conn = &mut conn;
         check_final_data!(conn, "`");
         let ty: String = sqlx::query_scalar(
             "SELECT CAST(COLUMN_TYPE AS CHAR) FROM information_schema.COLUMNS \
@@ -748,7 +691,7 @@ async fn mariadb_rich_schema_and_migrations() {
             "MODIFY/CHANGE keep the comment"
         );
     }
-    mysql_done(conn, db).await;
+    scratch.drop().await;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,6 @@
 
 pub mod scenario;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use retort_schema::{Dialect, Op, Schema, Table, Value};
 use retort_sql::Statement;
 use sqlx::{Connection, Executor, Row};
@@ -13,34 +11,7 @@ use sqlx::{Connection, Executor, Row};
 /// The databases, in the order the suites run them.
 pub const DIALECTS: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn unique_suffix() -> String {
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{}_{n}_{:x}", std::process::id(), nanos % 0xffff)
-}
-
-pub fn pg_url() -> String {
-    std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-pub fn mysql_url() -> String {
-    std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
-}
-
-/// A server that cannot be reached: skip loudly, or fail under `CI=true`.
-pub fn skip(what: &str, url: &str, err: &dyn std::fmt::Display, test: &str) {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot reach {what} at {url} ({err}) and CI=true: {test}");
-    }
-    eprintln!("SKIPPED (no {what} at {url}): {test}");
-}
+pub use retort_test_support::{mysql_url, pg_url, skip_or_fail, unique_suffix};
 
 /// A server connection on which isolated databases are made, one per scenario.
 pub enum Server {
@@ -52,29 +23,11 @@ pub enum Server {
 impl Server {
     /// Connects to the server for `d`; `None` (after a SKIPPED line) when it is unreachable.
     pub async fn connect(d: Dialect, test: &str) -> Option<Server> {
-        match d {
-            Dialect::Sqlite => Some(Server::Sqlite),
-            Dialect::Postgres => {
-                let url = pg_url();
-                match sqlx::PgConnection::connect(&url).await {
-                    Ok(c) => Some(Server::Postgres(c)),
-                    Err(e) => {
-                        skip("PostgreSQL", &url, &e, test);
-                        None
-                    }
-                }
-            }
-            Dialect::Mysql => {
-                let url = mysql_url();
-                match sqlx::MySqlConnection::connect(&url).await {
-                    Ok(c) => Some(Server::Mysql(c)),
-                    Err(e) => {
-                        skip("MariaDB/MySQL", &url, &e, test);
-                        None
-                    }
-                }
-            }
-        }
+        Some(match d {
+            Dialect::Sqlite => Server::Sqlite,
+            Dialect::Postgres => Server::Postgres(retort_test_support::connect_pg(test).await?),
+            Dialect::Mysql => Server::Mysql(retort_test_support::connect_mysql(test).await?),
+        })
     }
 
     /// A fresh, empty, isolated database: a SQLite temp file, a PostgreSQL schema that is

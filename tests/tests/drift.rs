@@ -24,6 +24,7 @@ use std::sync::Mutex;
 use retort_app::{run, Context};
 use retort_runner::{Db, Migration, MigrationSet, Script};
 use retort_schema::{Column, Dialect, ForeignKey, Index, Op, Schema, SqlType, Table, Unique};
+use retort_test_support::{unique_name, with_db, Server};
 
 const S: Dialect = Dialect::Sqlite;
 const P: Dialect = Dialect::Postgres;
@@ -563,30 +564,7 @@ fn index_exists(d: Dialect, table: &str, index: &str) -> Probe {
 // ---------------------------------------------------------------- databases
 
 fn admin_url(d: Dialect) -> String {
-    match d {
-        S => String::new(),
-        P => retort_tests::pg_url(),
-        M => retort_tests::mysql_url(),
-    }
-}
-
-/// `url` with its database name replaced.
-fn with_db(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| scheme_end + i)
-        .unwrap_or(base.len());
-    let mut u = format!("{}/{db}", &base[..path_start]);
-    if let Some(q) = query {
-        u.push('?');
-        u.push_str(q);
-    }
-    u
+    Server::of(d).map(Server::url).unwrap_or_default()
 }
 
 /// A fresh database: (its URL, its name on the server, the temp dir that holds it or the
@@ -600,11 +578,7 @@ async fn fresh(d: Dialect, dir: &Path, n: usize) -> Result<(String, String), Str
     }
     let admin = admin_url(d);
     let mut db = Db::connect(&admin).await.map_err(|e| e.to_string())?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|t| t.subsec_nanos())
-        .unwrap_or(0);
-    let name = format!("retort_drift_{}_{n}_{nanos:x}", std::process::id());
+    let name = unique_name(&format!("retort_drift_{n}"));
     db.execute(&format!("CREATE DATABASE {name}"))
         .await
         .map_err(|e| e.to_string())?;
@@ -920,10 +894,8 @@ async fn run_kind_on(
 }
 
 async fn suite(d: Dialect, test: &str) {
-    if d != S {
-        let url = admin_url(d);
-        if let Err(e) = Db::connect(&url).await {
-            retort_tests::skip(&d.to_string(), &url, &e, test);
+    if let Some(server) = Server::of(d) {
+        if !server.reachable(test).await {
             return;
         }
     }

@@ -56,58 +56,53 @@ pub fn features() -> Table {
     table("features", vec![col("name", SqlType::Text)])
 }
 
-fn up_a1(m: &mut Migration) {
-    m.create_table(users());
+/// `fn up(m)` creates the table `t()`, `fn down(m)` drops it (the table is named as its function).
+macro_rules! table_steps {
+    ($($up:ident, $down:ident: $t:ident;)*) => {$(
+        fn $up(m: &mut Migration) {
+            m.create_table($t());
+        }
+        fn $down(m: &mut Migration) {
+            m.drop_table(stringify!($t));
+        }
+    )*};
 }
-fn down_a1(m: &mut Migration) {
-    m.drop_table("users");
-}
-fn up_b2(m: &mut Migration) {
-    m.create_table(posts());
-}
-fn down_b2(m: &mut Migration) {
-    m.drop_table("posts");
-}
-fn up_c3(m: &mut Migration) {
-    m.create_table(tags());
-}
-fn down_c3(m: &mut Migration) {
-    m.drop_table("tags");
-}
-fn up_d4(m: &mut Migration) {
-    m.create_table(features());
-}
-fn down_d4(m: &mut Migration) {
-    m.drop_table("features");
+
+table_steps! {
+    up_a1, down_a1: users;
+    up_b2, down_b2: posts;
+    up_c3, down_c3: tags;
+    up_d4, down_d4: features;
 }
 
 pub fn script_a1() -> Script {
     Script::new("a1a1a1a1a1a1_create_users.rs", H_A1, 1, up_a1, down_a1)
 }
 
+fn linear_scripts() -> Vec<Script> {
+    vec![
+        script_a1(),
+        Script::new("b2b2b2b2b2b2_add_posts.rs", H_B2, 2, up_b2, down_b2),
+        Script::new("c3c3c3c3c3c3_add_tags.rs", H_C3, 3, up_c3, down_c3),
+    ]
+}
+
 /// a1 -> b2 -> c3 (no folder: freshness is not checked).
 pub fn linear() -> MigrationSet {
-    MigrationSet::new(
-        "",
-        vec![
-            script_a1(),
-            Script::new("b2b2b2b2b2b2_add_posts.rs", H_B2, 2, up_b2, down_b2),
-            Script::new("c3c3c3c3c3c3_add_tags.rs", H_C3, 3, up_c3, down_c3),
-        ],
-    )
+    MigrationSet::new("", linear_scripts())
 }
 
 /// a1 -> b2 -> c3, and b2 -> d4 (branch label `feature`): two heads.
 pub fn branched() -> MigrationSet {
-    MigrationSet::new(
-        "",
-        vec![
-            script_a1(),
-            Script::new("b2b2b2b2b2b2_add_posts.rs", H_B2, 2, up_b2, down_b2),
-            Script::new("c3c3c3c3c3c3_add_tags.rs", H_C3, 3, up_c3, down_c3),
-            Script::new("d4d4d4d4d4d4_feature_table.rs", H_D4, 4, up_d4, down_d4),
-        ],
-    )
+    let mut scripts = linear_scripts();
+    scripts.push(Script::new(
+        "d4d4d4d4d4d4_feature_table.rs",
+        H_D4,
+        4,
+        up_d4,
+        down_d4,
+    ));
+    MigrationSet::new("", scripts)
 }
 
 /// The models of the linear history at its head.
@@ -175,53 +170,5 @@ pub fn no_durations(out: &str) -> String {
         .map(|l| format!("{l}\n"))
         .collect()
 }
-
-/// A database of its own on the server of `var` (else `default`), named `<prefix>_<id>`:
-/// `None` (after a SKIPPED line) when the server is unreachable outside CI.
-pub async fn scratch_db(
-    var: &str,
-    default: &str,
-    what: &str,
-    test: &str,
-    prefix: &str,
-) -> Option<ScratchDb> {
-    let admin_url = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    let mut admin = match retort_runner::Db::connect(&admin_url).await {
-        Ok(db) => db,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("no {what} at {admin_url}: {e}");
-            }
-            eprintln!("SKIPPED (no {what} at {admin_url}): {test}");
-            return None;
-        }
-    };
-    let name = format!("{prefix}_{}", retort_revision::new_revision_id());
-    admin
-        .execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (head, query) = match admin_url.split_once('?') {
-        Some((h, q)) => (h.to_string(), format!("?{q}")),
-        None => (admin_url.clone(), String::new()),
-    };
-    let url = format!("{}/{name}{query}", head.rsplit_once('/').unwrap().0);
-    Some(ScratchDb { admin, name, url })
-}
-
-/// A database made by [`scratch_db`]; [`ScratchDb::drop`] removes it.
-pub struct ScratchDb {
-    admin: retort_runner::Db,
-    name: String,
-    pub url: String,
-}
-
-impl ScratchDb {
-    pub async fn drop(mut self) {
-        self.admin
-            .execute(&format!("DROP DATABASE {}", self.name))
-            .await
-            .unwrap();
-        self.admin.close().await.unwrap();
-    }
-}
+#[allow(unused_imports)]
+pub use retort_test_support::{ScratchDb, Server};

@@ -3,7 +3,13 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+#[allow(unused_imports)]
+pub use retort_test_support::text;
+#[allow(unused_imports)]
+pub use retort_test_support::Server;
+use retort_test_support::{assert_ok, run_bin, ScratchDb};
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,12 +20,7 @@ pub fn repo_root() -> PathBuf {
 
 /// Runs the example's `cli` binary from the repository root (where `retort.toml` is).
 pub fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cli"))
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run the cli binary")
+    run_bin(env!("CARGO_BIN_EXE_cli"), args, &repo_root())
 }
 
 /// The cargo that runs the tests (`CARGO`), for building scaffolded workspaces.
@@ -38,138 +39,40 @@ pub fn versions(ws: &std::path::Path) -> Vec<PathBuf> {
     v
 }
 
-pub fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 pub fn ok(args: &[&str]) -> String {
-    let o = cli(args);
-    assert!(
-        o.status.success(),
-        "`cli {}` failed:\n{}",
-        args.join(" "),
-        text(&o)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    assert_ok(&cli(args), &format!("cli {}", args.join(" ")))
 }
 
-pub fn unique(prefix: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "{prefix}_{}_{}_{}",
-        std::process::id(),
-        nanos % 100_000,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+/// The running test's name (its thread's), for SKIPPED lines.
+fn test_name() -> String {
+    std::thread::current().name().unwrap_or("?").to_string()
 }
 
-pub fn pg_base() -> String {
-    std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-pub fn mysql_base() -> String {
-    std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
-}
-
-fn skip_or_fail<T>(what: &str, url: &str, err: impl std::fmt::Display) -> Option<T> {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{what} is required under CI=true but unreachable at {url}: {err}");
-    }
-    eprintln!("SKIPPED (no {what} at {url}): {err}");
-    None
-}
-
-fn with_db(base: &str, db: &str) -> String {
-    let (head, _) = base.rsplit_once('/').expect("URL with a database");
-    format!("{head}/{db}")
+/// A fresh database on `server` for one test; `None` (after a loud SKIPPED line) when the
+/// server is unreachable.
+pub async fn database_on(server: Server) -> Option<TestDb> {
+    ScratchDb::create(server, "retort_e2e", &test_name()).await
 }
 
 /// A fresh PostgreSQL database for one test; `None` (after a loud SKIPPED line) when no server.
 pub async fn pg_database() -> Option<TestDb> {
-    use sqlx::Connection;
-    let base = pg_base();
-    let mut conn = match sqlx::PgConnection::connect(&base).await {
-        Ok(c) => c,
-        Err(e) => return skip_or_fail("PostgreSQL", &base, e),
-    };
-    let name = unique("retort_e2e");
-    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    Some(TestDb {
-        url: with_db(&base, &name),
-        admin: base,
-        name,
-        kind: Kind::Pg,
-    })
+    database_on(Server::Postgres).await
 }
 
 /// A fresh MariaDB database for one test; `None` (after a loud SKIPPED line) when no server.
 pub async fn mysql_database() -> Option<TestDb> {
-    use sqlx::Connection;
-    let base = mysql_base();
-    let mut conn = match sqlx::MySqlConnection::connect(&base).await {
-        Ok(c) => c,
-        Err(e) => return skip_or_fail("MariaDB", &base, e),
+    database_on(Server::Mariadb).await
+}
+
+pub type TestDb = ScratchDb;
+
+/// Runs the blocking `f` with the URL of a fresh database on `server`, dropped afterwards;
+/// nothing (after a loud SKIPPED line) when the server is unreachable.
+pub async fn with_database(server: Server, f: fn(&str)) {
+    let Some(db) = database_on(server).await else {
+        return;
     };
-    let name = unique("retort_e2e");
-    sqlx::query(&format!("CREATE DATABASE `{name}`"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    Some(TestDb {
-        url: with_db(&base, &name),
-        admin: base,
-        name,
-        kind: Kind::My,
-    })
-}
-
-pub enum Kind {
-    Pg,
-    My,
-}
-
-pub struct TestDb {
-    pub url: String,
-    pub admin: String,
-    pub name: String,
-    pub kind: Kind,
-}
-
-impl TestDb {
-    pub async fn drop(self) {
-        use sqlx::Connection;
-        match self.kind {
-            Kind::Pg => {
-                let mut c = sqlx::PgConnection::connect(&self.admin).await.unwrap();
-                sqlx::query(&format!(
-                    "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                    self.name
-                ))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            }
-            Kind::My => {
-                let mut c = sqlx::MySqlConnection::connect(&self.admin).await.unwrap();
-                sqlx::query(&format!("DROP DATABASE IF EXISTS `{}`", self.name))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-        }
-    }
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || f(&url)).await.unwrap();
+    db.drop().await;
 }

@@ -2,133 +2,43 @@
 //! construction, catalog snapshots.
 #![allow(dead_code)]
 
-/// `per_dialect!(name, ..)`: for each async `fn name(Dialect)`, a module `name` with one
-/// test per database feature (`sqlite`, `postgres`, `mariadb`).
-#[allow(unused_macros)]
-macro_rules! per_dialect {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use retort_runner::prelude::Dialect;
-            #[cfg(feature = "sqlite")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name(Dialect::Sqlite).await
-            }
-            #[cfg(feature = "postgres")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name(Dialect::Postgres).await
-            }
-            #[cfg(feature = "mysql")]
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn mariadb() {
-                super::$name(Dialect::Mysql).await
-            }
-        }
-    )*};
-}
-
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use retort_runner::prelude::*;
 use retort_runner::{Db, Event, MigrationSet, RunOptions, Script};
 use retort_schema::PrimaryKey;
+#[allow(unused_imports)]
+pub use retort_test_support::per_dialect;
+use retort_test_support::{ScratchDb, Server};
 
-pub fn unique_suffix() -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    format!("{:x}{:x}{n}", std::process::id(), nanos)
-}
-
-fn skip_or_fail(what: &str, url: &str, test: &str, err: impl std::fmt::Display) {
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("cannot reach {what} at {url} ({err}) and CI=true: {test}");
-    }
-    eprintln!("SKIPPED (no {what} at {url}): {test}");
-}
-
-/// One isolated database.
+/// One isolated database: a SQLite file in a temp dir, or a scratch database on a server.
 pub struct TestDb {
     pub dialect: Dialect,
     /// URL of the isolated database.
     pub url: String,
-    admin_url: String,
-    name: String,
+    scratch: Option<ScratchDb>,
     _dir: Option<tempfile::TempDir>,
     pub sqlite_path: Option<std::path::PathBuf>,
 }
 
-fn with_db(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").unwrap() + 3;
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    let mut u = format!("{}/{db}", &base[..path_start]);
-    if let Some(q) = query {
-        u.push('?');
-        u.push_str(q);
-    }
-    u
-}
-
 impl TestDb {
     pub async fn new(d: Dialect, test: &str) -> Option<TestDb> {
-        match d {
-            Dialect::Sqlite => {
+        match Server::of(d) {
+            None => {
                 let dir = tempfile::tempdir().unwrap();
                 let path = dir.path().join("t.db");
                 Some(TestDb {
                     dialect: d,
                     url: format!("sqlite://{}", path.display()),
-                    admin_url: String::new(),
-                    name: String::new(),
+                    scratch: None,
                     _dir: Some(dir),
                     sqlite_path: Some(path),
                 })
             }
-            Dialect::Postgres | Dialect::Mysql => {
-                let (var, default, what) = if d == Dialect::Postgres {
-                    (
-                        "RETORT_TEST_PG_URL",
-                        "postgres://postgres@127.0.0.1:5432/test",
-                        "PostgreSQL",
-                    )
-                } else {
-                    (
-                        "RETORT_TEST_MYSQL_URL",
-                        "mysql://root@127.0.0.1:3306/test",
-                        "MariaDB/MySQL",
-                    )
-                };
-                let admin_url = std::env::var(var).unwrap_or_else(|_| default.to_string());
-                let mut admin = match Db::connect(&admin_url).await {
-                    Ok(db) => db,
-                    Err(e) => {
-                        skip_or_fail(what, &admin_url, test, e);
-                        return None;
-                    }
-                };
-                let name = format!("retort_t_{}", unique_suffix());
-                let q = if d == Dialect::Postgres { '"' } else { '`' };
-                admin
-                    .execute(&format!("CREATE DATABASE {q}{name}{q}"))
-                    .await
-                    .unwrap();
-                admin.close().await.unwrap();
+            Some(server) => {
+                let scratch = ScratchDb::create(server, "retort_t", test).await?;
                 Some(TestDb {
                     dialect: d,
-                    url: with_db(&admin_url, &name),
-                    admin_url,
-                    name,
+                    url: scratch.url.clone(),
+                    scratch: Some(scratch),
                     _dir: None,
                     sqlite_path: None,
                 })
@@ -141,27 +51,8 @@ impl TestDb {
     }
 
     pub async fn drop(self) {
-        match self.dialect {
-            Dialect::Sqlite => {}
-            Dialect::Postgres => {
-                let mut admin = Db::connect(&self.admin_url).await.unwrap();
-                admin
-                    .execute(&format!(
-                        "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
-                        self.name
-                    ))
-                    .await
-                    .unwrap();
-                admin.close().await.unwrap();
-            }
-            Dialect::Mysql => {
-                let mut admin = Db::connect(&self.admin_url).await.unwrap();
-                admin
-                    .execute(&format!("DROP DATABASE IF EXISTS `{}`", self.name))
-                    .await
-                    .unwrap();
-                admin.close().await.unwrap();
-            }
+        if let Some(scratch) = self.scratch {
+            scratch.drop().await;
         }
     }
 
@@ -197,7 +88,7 @@ impl TestDb {
                 if !pw.is_empty() {
                     c.arg(format!("-p{pw}"));
                 }
-                c.arg(&self.name);
+                c.arg(&self.scratch.as_ref().unwrap().name);
                 c
             }
         };
@@ -316,6 +207,15 @@ pub fn table(name: &str, cols: Vec<Column>, pk: &[&str]) -> Table {
 
 pub fn col(name: &str, ty: SqlType) -> Column {
     Column::new(name, ty)
+}
+
+/// Events that pushes each `Event::Note` onto `notes`.
+pub fn collect_notes(notes: &mut Vec<String>) -> impl FnMut(Event) + '_ {
+    move |e| {
+        if let Event::Note(n) = e {
+            notes.push(n)
+        }
+    }
 }
 
 pub fn no_events() -> impl FnMut(Event) {

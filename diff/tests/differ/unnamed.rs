@@ -2,9 +2,7 @@
 //! database index or constraint on the same columns whatever its name; explicit names compare
 //! by name. MySQL: an index a foreign key uses is dropped after its replacement is created.
 
-mod common;
-
-use common::*;
+use super::*;
 use retort_diff::diff;
 use retort_schema::{ForeignKey, Index, Op, QName, SqlType, Table, Unique};
 

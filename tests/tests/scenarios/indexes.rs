@@ -1,0 +1,110 @@
+//! Indexes: plain, unique, partial, expression, changed.
+
+use retort_schema::{Index, Table};
+use retort_tests::scenario::Scenario;
+
+use super::helpers::*;
+
+pub fn scenarios() -> Vec<Scenario> {
+    let users_e = |idx: Vec<Index>| idx.into_iter().fold(users_with_email(), Table::index);
+    vec![
+        Scenario::new(
+            "index added",
+            vec![users_e(vec![])],
+            vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
+        )
+        .expect(&["CreateIndex users.ix_users_name"])
+        .keeps(email_rows()),
+        Scenario::new(
+            "index dropped",
+            vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
+            vec![users_e(vec![])],
+        )
+        .expect(&["DropIndex users.ix_users_name"])
+        .keeps(email_rows()),
+        Scenario::new(
+            "index columns changed",
+            vec![users_e(vec![Index::new("ix_users_lookup", ["name"])])],
+            vec![users_e(vec![Index::new(
+                "ix_users_lookup",
+                ["name", "email"],
+            )])],
+        )
+        .expect(&[
+            "CreateIndex users.ix_users_lookup",
+            "DropIndex users.ix_users_lookup",
+        ])
+        .keeps(email_rows()),
+        Scenario::new(
+            "index column order changed",
+            vec![users_e(vec![Index::new(
+                "ix_users_lookup",
+                ["name", "email"],
+            )])],
+            vec![users_e(vec![Index::new(
+                "ix_users_lookup",
+                ["email", "name"],
+            )])],
+        )
+        .expect(&[
+            "CreateIndex users.ix_users_lookup",
+            "DropIndex users.ix_users_lookup",
+        ])
+        .keeps(email_rows()),
+        Scenario::new(
+            "index becomes unique",
+            vec![users_e(vec![Index::new("ix_users_email", ["email"])])],
+            vec![users_e(vec![
+                Index::new("ix_users_email", ["email"]).unique()
+            ])],
+        )
+        .expect(&[
+            "CreateIndex users.ix_users_email",
+            "DropIndex users.ix_users_email",
+        ])
+        .keeps(email_rows()),
+        Scenario::new(
+            "unique index becomes plain",
+            vec![users_e(vec![
+                Index::new("ix_users_email", ["email"]).unique()
+            ])],
+            vec![users_e(vec![Index::new("ix_users_email", ["email"])])],
+        )
+        .expect(&[
+            "CreateIndex users.ix_users_email",
+            "DropIndex users.ix_users_email",
+        ])
+        // MariaDB keeps a unique index and a UNIQUE constraint as the same thing: introspection
+        // reports a `Unique`.
+        .on(
+            M,
+            &[
+                "CreateIndex users.ix_users_email",
+                "DropUnique users.ix_users_email",
+            ],
+        )
+        .keeps(email_rows()),
+        Scenario::new(
+            "partial index added",
+            vec![users(vec![score(None)])],
+            vec![users(vec![score(None)])
+                .index(Index::new("ix_users_scored", ["name"]).predicate("score > 0"))],
+        )
+        .only(&[S, P])
+        .expect(&["CreateIndex users.ix_users_scored"])
+        .keeps(score_rows()),
+        Scenario::new(
+            "partial index predicate changed",
+            vec![users(vec![score(None)])
+                .index(Index::new("ix_users_scored", ["name"]).predicate("score > 0"))],
+            vec![users(vec![score(None)])
+                .index(Index::new("ix_users_scored", ["name"]).predicate("score > 10"))],
+        )
+        .only(&[S, P])
+        .expect(&[
+            "CreateIndex users.ix_users_scored",
+            "DropIndex users.ix_users_scored",
+        ])
+        .keeps(score_rows()),
+    ]
+}
