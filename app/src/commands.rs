@@ -87,6 +87,7 @@ pub(crate) async fn dispatch(
             Command::Pull { .. } => Some("pull"),
             Command::Squash { .. } => Some("squash"),
             Command::Verify { .. } => Some("verify"),
+            Command::Resume { .. } => Some("resume"),
             _ => None,
         };
         if let Some(name) = unsupported {
@@ -229,6 +230,9 @@ pub(crate) async fn dispatch(
                 ));
             }
             db::stamp(&env, &revisions, purge, sql, out).await
+        }
+        Command::Resume { finished, abandon } => {
+            crate::resume::resume(&env, finished, abandon, out).await
         }
         Command::Current => db::current_cmd(&env, cli.verbose, out).await,
         Command::History {

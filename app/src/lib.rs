@@ -25,6 +25,7 @@ mod graph;
 pub mod init;
 pub mod json;
 pub mod pull;
+mod resume;
 mod squash;
 mod style;
 mod verify;
