@@ -227,12 +227,39 @@ fn partial(
 
 #[derive(Default, Debug)]
 struct KillStats {
+    /// SIGKILLs that hit a running worker.
     kills: usize,
+    /// Workers that had finished before their kill (not counted as kills).
     finished_before_kill: usize,
     markers: usize,
     in_flight_ran: usize,
     in_flight_not_run: usize,
     between_statements: usize,
+}
+
+/// PostgreSQL: waits until the killed worker's session has ended (the server notices the
+/// closed connection once it finishes the statement it was running).
+async fn settle(db: &mut Db) {
+    if db.dialect() != Dialect::Postgres {
+        return;
+    }
+    let started = Instant::now();
+    loop {
+        let rows = db
+            .query_strings(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .await
+            .unwrap();
+        if rows[0][0].as_deref() == Some("0") {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the killed worker's session is still there after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// After a kill: what the next command says must be what the database holds; returns whether
@@ -241,7 +268,9 @@ async fn tell_truth(db: &mut Db, set: &MigrationSet, stats: &mut KillStats) -> b
     let d = db.dialect();
     let opts = RunOptions::default();
     if d != Dialect::Mysql {
-        // One transaction per revision: right after the kill, the version table is the truth.
+        // One transaction per revision: once the killed run's session is gone (the server
+        // may still be finishing a COMMIT it had received), the version table is the truth.
+        settle(db).await;
         let heads = retort_runner::current(db, &opts).await.unwrap();
         let diff = differences(db, &replay(set, &heads, d)).await;
         assert!(
@@ -386,7 +415,13 @@ async fn kill_loop(d: Dialect) {
         .await
         .unwrap();
     let mut stats = KillStats::default();
-    for i in 0..kills {
+    let mut i = 0;
+    while stats.kills < kills {
+        assert!(
+            i < 4 * kills,
+            "{d:?}: most workers finished before their kill: {stats:?}"
+        );
+        i += 1;
         let (cmd, wall) = if i % 2 == 0 {
             ("downgrade:base", down_wall)
         } else {
@@ -407,10 +442,11 @@ async fn kill_loop(d: Dialect) {
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_some() {
             stats.finished_before_kill += 1;
+        } else {
+            child.kill().unwrap();
+            stats.kills += 1;
         }
-        let _ = child.kill();
         let _ = child.wait();
-        stats.kills += 1;
         let marker = tell_truth(&mut db, &set, &mut stats).await;
         if marker {
             stats.markers += 1;
@@ -513,6 +549,10 @@ async fn manual_recovery(d: Dialect) {
             .await
             .unwrap()
             .is_none());
+        assert!(retort_runner::interrupted(&mut db, &set, &opts)
+            .await
+            .unwrap()
+            .is_none());
         db.close().await.unwrap();
         t.drop().await;
         return;
@@ -535,7 +575,13 @@ async fn manual_recovery(d: Dialect) {
         .await
         .unwrap_err();
     assert!(matches!(e.kind(), RunError::Interrupted { .. }), "{e:?}");
-    // The raw SQL cannot be checked: resume refuses and says why.
+    // The raw SQL cannot be checked: `interrupted` says so, resume refuses and says why.
+    let (p, f) = retort_runner::interrupted(&mut db, &set, &opts)
+        .await
+        .unwrap()
+        .expect("a marker");
+    assert_eq!(p.revision, "m2");
+    assert!(matches!(f, InFlight::Unknown(_)), "{f:?}");
     let e = retort_runner::resume(&mut db, &set, ResumeMode::Run, &opts, &mut |_| {})
         .await
         .unwrap_err();
