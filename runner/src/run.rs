@@ -756,10 +756,6 @@ impl Exec<'_> {
                             done.push(st.sql.clone());
                             continue;
                         }
-                        if marker {
-                            let sql = progress::update_sql(number - 1, &st.sql, &vt, d);
-                            self.db.execute(&sql).await?;
-                        }
                         let outside = st.autocommit && self.transactional();
                         if outside {
                             if self.in_tx {
@@ -776,8 +772,25 @@ impl Exec<'_> {
                                 comment: st.comment.clone(),
                             });
                         }
-                        if let Err(e) = self.db.execute(&st.sql).await {
+                        // MySQL/MariaDB: the marker of statement `number` first; its failure is
+                        // that statement's.
+                        let mut r = Ok(0);
+                        if marker {
+                            let sql = progress::update_sql(number - 1, &st.sql, &vt, d);
+                            r = self.db.execute(&sql).await;
+                        }
+                        if r.is_ok() {
+                            r = self.db.execute(&st.sql).await;
+                        }
+                        if let Err(e) = r {
                             let number = done.len() + committed.len() + 1;
+                            // The server answered with an error (refused or cancelled it): the
+                            // statement did not run. If it was the revision's first, nothing of
+                            // the revision is applied and there is nothing to resume.
+                            let not_run = e.db_error().and_then(|x| x.code()).is_some();
+                            if marker && done.is_empty() && not_run {
+                                let _ = self.db.execute(&progress::delete_sql(&vt, d)).await;
+                            }
                             if let Some(w) = self.waited(
                                 &e,
                                 &rev,
@@ -793,11 +806,6 @@ impl Exec<'_> {
                                 return Err(w);
                             }
                             let source = e.into_db_error();
-                            if marker && done.is_empty() {
-                                // The failing statement was the first: nothing of the
-                                // revision is applied, nothing to resume.
-                                let _ = self.db.execute(&progress::delete_sql(&vt, d)).await;
-                            }
                             return Err(if self.transactional() {
                                 RunError::Statement {
                                     revision: rev.clone(),
