@@ -5,36 +5,24 @@
 
 mod common;
 
-use common::{cmd, ok, scratch_db, sqlite_url, tmp};
+use common::{cmd, ok, scratch_db, script_a1, sqlite_url, tmp};
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
-use retort_schema::{Column, PrimaryKey, Schema, SqlType, Table};
+use retort_schema::{Column, Schema, SqlType, Table};
 
-const H_R1: &str = "//! Create kept\n//!\n//! Revision ID: a1a1a1a1a1a1\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:00:00 UTC\n";
-const H_R2: &str = "//! Half\n//!\n//! Revision ID: b2b2b2b2b2b2\n//! Revises: a1a1a1a1a1a1\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:01:00 UTC\n";
+/// After common's a1 (create users): a table, then raw SQL that fails, so MariaDB keeps the
+/// table and the revision stops half-way.
+const H_HALF: &str = "//! Half\n//!\n//! Revision ID: b2b2b2b2b2b2\n//! Revises: a1a1a1a1a1a1\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:01:00 UTC\n";
 
-fn table(name: &str) -> Table {
-    let mut t = Table::new(name);
-    t.columns.push(Column::new("id", SqlType::Integer));
-    t.primary_key = Some(PrimaryKey {
-        name: format!("pk_{name}"),
-        columns: vec!["id".to_string()],
-    });
-    t
-}
-
-fn up1(m: &mut Migration) {
-    m.create_table(table("kept"));
-}
-fn down1(m: &mut Migration) {
-    m.drop_table("kept");
-}
-/// The second statement fails: MariaDB keeps the first.
-fn up2(m: &mut Migration) {
-    m.create_table(table("half"));
+fn up_half(m: &mut Migration) {
+    m.create_table(
+        Table::new("half")
+            .with_column(Column::new("id", SqlType::Integer))
+            .primary_key("pk_half", ["id"]),
+    );
     m.execute("INSERT INTO no_such_table (id) VALUES (1)");
 }
-fn down2(m: &mut Migration) {
+fn down_half(m: &mut Migration) {
     m.drop_table("half");
 }
 
@@ -42,8 +30,8 @@ fn history() -> MigrationSet {
     MigrationSet::new(
         "",
         vec![
-            Script::new("a1a1a1a1a1a1_create_kept.rs", H_R1, 1, up1, down1),
-            Script::new("b2b2b2b2b2b2_half.rs", H_R2, 2, up2, down2),
+            script_a1(),
+            Script::new("b2b2b2b2b2b2_half.rs", H_HALF, 2, up_half, down_half),
         ],
     )
 }
