@@ -377,8 +377,16 @@ async fn migrate(
     let mut db = connect(env).await?;
     let r = async {
         let current = retort_runner::current(&mut db, &opts).await?;
-        let steps = validate_plan(env, &current, target, direction)?;
         let set = &env.ctx.migrations;
+        // Inside a squashed range the runner plans through the kept originals first.
+        let inside_squash = current
+            .iter()
+            .any(|c| env.map.get(c).is_none() && set.squashed_script(c).is_some());
+        let steps = if inside_squash {
+            Vec::new()
+        } else {
+            validate_plan(env, &current, target, direction)?
+        };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
         let work = async {
             let mut events = move |e: Event| {
@@ -652,7 +660,7 @@ async fn compare_on(
     let pending: Vec<String> = env
         .map
         .upgrade_plan(&current, "heads")
-        .map_err(|e| AppError::Failed(e.to_string()))?
+        .map_err(crate::commands::resolve_err)?
         .into_iter()
         .map(|s| s.revision)
         .collect();

@@ -294,7 +294,25 @@ pub async fn run(
             };
         }
     };
-    commands::dispatch(cli, ctx, out).await
+    commands::dispatch(cli, ctx, out)
+        .await
+        .map_err(|e| squashed_current(e, &ctx.migrations))
+}
+
+/// A version table naming a revision this binary has only among a squash's kept originals is
+/// not "unknown": say which revision it was squashed into and that `upgrade` gets it there.
+fn squashed_current(e: AppError, set: &MigrationSet) -> AppError {
+    let id = match &e {
+        AppError::Resolve {
+            source: retort_revision::ResolveError::UnknownCurrent { id },
+            ..
+        } => id.clone(),
+        _ => return e,
+    };
+    if set.squashed_script(&id).is_none() {
+        return e;
+    }
+    AppError::Run(set.unknown_applied(id).into())
 }
 
 /// Writes `bytes` to `path`, which must not exist yet: a temporary file in the same folder,

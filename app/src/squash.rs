@@ -1,10 +1,13 @@
 //! `squash REV`: folds the history from base up to REV into REV itself. REV keeps its id (so
 //! the revisions after it, and every database at REV or past it, still find it in the graph);
 //! its script becomes one `upgrade` that creates the schema the history produced at REV (the
-//! replayed schema, rendered once as autogenerate renders it) and a `downgrade` that drops it;
-//! the scripts below REV are removed. Refused when a revision in the range runs raw SQL, Rust
-//! code or inserts rows (the result would not be knowable from the operations), or when a
-//! revision outside the range builds on one inside it other than REV.
+//! replayed schema, rendered once as autogenerate renders it) and a `downgrade` that drops it.
+//! The range's original scripts move to `versions/squashed/`, where the build compiles them in
+//! beside the others: a database inside the range is brought up to REV by them (the runner's
+//! `squashed` module), and a database past REV finds its applied checksums among them. Refused
+//! when a revision in the range runs raw SQL, Rust code or inserts rows (the result would not
+//! be knowable from the operations), when a revision outside the range builds on one inside it
+//! other than REV, or while an earlier squash's originals are still kept.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -143,6 +146,21 @@ pub(crate) fn squash_cmd(
         create_date: crate::commands::now_utc(),
     };
     let versions = env.cfg.versions_dir();
+    let kept = versions.join(retort_revision::SQUASHED_DIR);
+    let earlier =
+        retort_revision::squashed_files(&env.cfg.script_location()).map_err(|source| {
+            AppError::Io {
+                path: kept.clone(),
+                source,
+            }
+        })?;
+    if !earlier.is_empty() {
+        return Err(AppError::Failed(format!(
+            "squash {top}: {} holds the original scripts of an earlier squash ({} files); delete that folder once every database is at the earlier squashed revision or past it, then squash again",
+            display_path(&kept, &env.ctx.cwd),
+            earlier.len()
+        )));
+    }
     let old_files: Vec<std::path::PathBuf> = folded
         .iter()
         .filter_map(|id| set.script(id).ok())
@@ -150,18 +168,34 @@ pub(crate) fn squash_cmd(
         .collect();
     let path = versions.join(retort_revision::file_name(top, &header.message));
     let text = retort_revision::render_script(&header, &up, &down);
-    if old_files.contains(&path) {
-        crate::write_atomic(&path, text.as_bytes())?;
-    } else {
-        crate::write_new_file(&path, text.as_bytes())?;
-    }
+    // The originals move to versions/squashed/ (compiled in beside the scripts, so a database
+    // inside the range still reaches REV), then REV's new script is written. Each step is a
+    // rename or an atomic write; on failure the moves made so far are undone.
+    std::fs::create_dir_all(&kept).map_err(|source| AppError::Io {
+        path: kept.clone(),
+        source,
+    })?;
+    let mut moved: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    let undo = |moved: &[(std::path::PathBuf, std::path::PathBuf)]| {
+        for (from, to) in moved.iter().rev() {
+            let _ = std::fs::rename(to, from);
+        }
+        let _ = std::fs::remove_dir(&kept);
+    };
     for f in &old_files {
-        if *f != path {
-            std::fs::remove_file(f).map_err(|source| AppError::Io {
+        let to = kept.join(f.file_name().unwrap_or_default());
+        if let Err(source) = std::fs::rename(f, &to) {
+            undo(&moved);
+            return Err(AppError::Io {
                 path: f.clone(),
                 source,
-            })?;
+            });
         }
+        moved.push((f.clone(), to));
+    }
+    if let Err(e) = crate::write_new_file(&path, text.as_bytes()) {
+        undo(&moved);
+        return Err(e);
     }
     say!(
         out,
@@ -171,12 +205,12 @@ pub(crate) fn squash_cmd(
     );
     say!(
         out,
-        "Removed {} scripts below it. Databases at {top} or past it keep working: their version table names revisions the graph still has; on each, run `stamp --accept-edits` once ({top}'s script changed, and its applied checksum with it).",
-        old_files.len() - usize::from(old_files.contains(&path)),
+        "Moved their original scripts to {}: they stay compiled in, so a database inside the range is brought up to {top} by them on its next `upgrade`, and databases at {top} or past it keep working unchanged.",
+        display_path(&kept, &env.ctx.cwd),
     );
     say!(
         out,
-        "A database below {top} can no longer reach it: upgrade it to {top} with the binary built before this squash, then deploy."
+        "Once every database is at {top} or past it (`current` on each), delete that folder."
     );
     Ok(ExitCode::Success)
 }

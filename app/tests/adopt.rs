@@ -687,8 +687,9 @@ fn rs_files(ws: &Path) -> Vec<String> {
 
 /// `squash` on a 50-revision history with a branch and a merge, built by cargo: the squashed
 /// history builds the same schema on an empty database (and downgrades it to nothing), a
-/// database past the range keeps working after `stamp --accept-edits`, one below it is told
-/// what happened, and a range with raw SQL is refused, naming the revision.
+/// database past the range keeps working as it is, one inside the range reaches head through
+/// the originals kept in `versions/squashed/`, a range with raw SQL is refused, naming the
+/// revision, and so is a second squash while the first one's originals are kept.
 #[tokio::test(flavor = "multi_thread")]
 async fn squash_a_fifty_revision_history() {
     let _build = CARGO_BUILDS.lock().await;
@@ -734,8 +735,19 @@ async fn squash_a_fifty_revision_history() {
 
     let (code, said) = cargo_cli(&ws, &["squash", &squash_id(30)]);
     assert_eq!(code, 0, "squash:\n{said}");
+    assert!(said.contains("migrations/versions/squashed"), "{said}");
     let files = rs_files(&ws);
     assert_eq!(files.len(), 21, "{files:?}");
+    let kept: Vec<String> = std::fs::read_dir(ws.join("migrations/versions/squashed"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept.len(), 30, "the originals of 1..=30 are kept: {kept:?}");
+    // A second squash while they are kept: refused, nothing moved.
+    let (code, said) = cargo_cli(&ws, &["squash", &squash_id(35)]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("earlier squash"), "{said}");
+    assert_eq!(rs_files(&ws).len(), 21);
     let squashed = std::fs::read_to_string(
         ws.join("migrations/versions").join(
             files
@@ -772,9 +784,8 @@ async fn squash_a_fifty_revision_history() {
         let _ = conn.close().await;
         assert!(empty.tables.is_empty(), "{d}: {:?}", empty.tables);
 
-        // Past the range: the graph still knows its revision.
-        let (code, said) = cargo_cli(&ws, &["--url", &past.url, "stamp", "--accept-edits"]);
-        assert_eq!(code, 0, "{d}: stamp --accept-edits:\n{said}");
+        // Past the range: the graph still knows its revision, and the applied checksum of
+        // 30 is its original's (kept), so nothing needs accepting.
         let (code, said) = cargo_cli(&ws, &["--url", &past.url, "upgrade", "head"]);
         assert_eq!(code, 0, "{d}: a database past the range:\n{said}");
         let mut conn = past.connect().await;
@@ -782,10 +793,38 @@ async fn squash_a_fifty_revision_history() {
         let _ = conn.close().await;
         assert!(differences(&now, &before, d).is_empty(), "{d}");
 
-        // Below the range: its revision is gone, and the message says so.
-        let (code, said) = cargo_cli(&ws, &["--url", &below.url, "upgrade", "head"]);
+        // Inside the range: autogenerate names the situation; upgrade runs the originals 26..=30,
+        // then 31..=50, and ends at the same schema, with nothing left to accept.
+        let (code, said) = cargo_cli(
+            &ws,
+            &["--url", &below.url, "revision", "--autogenerate", "-m", "x"],
+        );
         assert_ne!(code, 0, "{d}: {said}");
-        assert!(said.contains(&squash_id(25)), "{d}: {said}");
+        assert!(
+            said.contains(&format!("squashed into `{}`", squash_id(30))),
+            "{d}: {said}"
+        );
+        assert_eq!(rs_files(&ws).len(), 21, "{d}: nothing written");
+        let (code, said) = cargo_cli(&ws, &["--url", &below.url, "upgrade", "head"]);
+        assert_eq!(code, 0, "{d}: a database inside the range:\n{said}");
+        assert!(
+            said.contains(&format!("inside the range squashed into {}", squash_id(30))),
+            "{d}: {said}"
+        );
+        let mut conn = below.connect().await;
+        let now = introspect(&mut conn, &[]).await;
+        let _ = conn.close().await;
+        assert!(
+            differences(&now, &before, d).is_empty(),
+            "{d}: {:#?}",
+            differences(&now, &before, d)
+        );
+        // Its log holds the originals' checksums: an upgrade (which refuses edited applied
+        // scripts) and `current -v` accept them.
+        let (code, said) = cargo_cli(&ws, &["--url", &below.url, "current", "-v"]);
+        assert_eq!(code, 0, "{d}: {said}");
+        assert!(said.contains(&squash_id(50)), "{d}: {said}");
+        assert!(!said.contains("EDITED since it ran"), "{d}: {said}");
         for db in [reference, past, below, fresh] {
             db.drop().await;
         }

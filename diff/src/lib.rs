@@ -49,7 +49,6 @@ pub use differ::diff;
 pub use normalize::{normalize_expr, same_default, same_type};
 pub use reconcile::reconcile;
 pub use render::{render_rust, rust_string};
-pub use risk::sqlite_needs_rebuild;
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

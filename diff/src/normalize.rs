@@ -287,32 +287,11 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
 /// `(x)` -> `x` when the parentheses wrap the whole expression.
 pub(crate) fn strip_outer_parens(s: &str) -> &str {
     let t = s.trim();
-    if !(t.starts_with('(') && t.ends_with(')')) {
-        return t;
+    if retort_sql::is_parenthesized(t) {
+        &t[1..t.len() - 1]
+    } else {
+        t
     }
-    let mut depth = 0i32;
-    let mut in_str = false;
-    let chars: Vec<char> = t.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if in_str {
-            if c == '\'' {
-                in_str = false;
-            }
-            continue;
-        }
-        match c {
-            '\'' => in_str = true,
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 && i != chars.len() - 1 {
-                    return t;
-                }
-            }
-            _ => {}
-        }
-    }
-    &t[1..t.len() - 1]
 }
 
 /// PostgreSQL: `'x'::character varying` -> `'x'`, `'{}'::text[]` -> `'{}'`.

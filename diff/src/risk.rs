@@ -1,8 +1,10 @@
-//! Risk notes, and the rule for what SQLite must rebuild (the same as retort-sql's renderer).
+//! Risk notes. What SQLite rebuilds is retort-sql's decision ([`retort_sql::sqlite::plan`]),
+//! the one the renderer takes.
 
 use std::collections::BTreeSet;
 
-use retort_schema::{AlterColumn, Column, Dialect, Op, QName, Schema, SqlType, Table};
+use retort_schema::{AlterColumn, Dialect, Op, QName, Schema, SqlType, Table};
+use retort_sql::sqlite::{self, Plan};
 
 use crate::normalize::{canon_type, is_narrowing};
 use crate::{Note, Risk};
@@ -138,14 +140,12 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
         for message in auto_increment_notes(op, &state) {
             note(Risk::MayFail, message);
         }
-        if d == Dialect::Sqlite && sqlite_needs_rebuild(op, &state) {
-            for t in rebuilt_tables(op, &state) {
-                if existing(&t) {
-                    note(
-                        Risk::Rewrite,
-                        format!("SQLite rebuilds table `{t}`: a copy of every row is made, the old table dropped"),
-                    );
-                }
+        if let (Dialect::Sqlite, Plan::Rebuild(tables)) = (d, sqlite::plan(op, &state)) {
+            for t in tables.iter().filter(|t| existing(t)) {
+                note(
+                    Risk::Rewrite,
+                    format!("SQLite rebuilds table `{t}`: a copy of every row is made, the old table dropped"),
+                );
             }
         }
         if let Op::RenameTable { table, new_name } = op {
@@ -315,34 +315,3 @@ fn auto_increment_notes(op: &Op, before: &Schema) -> Vec<String> {
         })
         .collect()
 }
-
-fn rebuilt_tables(op: &Op, before: &Schema) -> Vec<QName> {
-    match op {
-        Op::AddEnumValue { name, .. } | Op::SetEnumValues { name, .. } => {
-            let mut v: Vec<QName> = enum_columns(before, name)
-                .into_iter()
-                .map(|(t, _)| t.qname())
-                .collect();
-            v.dedup();
-            v
-        }
-        other => other.table().cloned().into_iter().collect(),
-    }
-}
-
-fn enum_columns<'s>(schema: &'s Schema, name: &QName) -> Vec<(&'s Table, &'s Column)> {
-    let mut out = Vec::new();
-    for t in &schema.tables {
-        for c in &t.columns {
-            if let SqlType::Enum { name: n, .. } = &c.ty {
-                let q = QName::with_schema(t.schema.clone(), n.clone());
-                if &q == name || (name.schema.is_none() && n == &name.name) {
-                    out.push((t, c));
-                }
-            }
-        }
-    }
-    out
-}
-
-pub use retort_sql::sqlite_needs_rebuild;

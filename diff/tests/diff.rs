@@ -1468,60 +1468,6 @@ fn sqlite_rebuilds_are_flagged() {
     assert_eq!(risks(&d), [(0, Risk::Rewrite)]);
 }
 
-#[test]
-fn sqlite_needs_rebuild_matches_the_renderer_rule() {
-    use retort_diff::sqlite_needs_rebuild;
-    let s = schema(vec![users_with(vec![
-        col("email", SqlType::Text),
-        col("nick", SqlType::Text),
-    ])
-    .index(Index::new("ix_users_email", ["email"]))]);
-    let drop = |c: &str| Op::DropColumn {
-        table: q("users"),
-        column: c.into(),
-    };
-    assert!(sqlite_needs_rebuild(&drop("email"), &s), "indexed");
-    assert!(!sqlite_needs_rebuild(&drop("nick"), &s));
-    assert!(sqlite_needs_rebuild(&drop("id"), &s), "primary key");
-    let add = |c: retort_schema::Column| Op::AddColumn {
-        table: q("users"),
-        column: c,
-    };
-    assert!(!sqlite_needs_rebuild(
-        &add(col("a", SqlType::Text).nullable(true)),
-        &s
-    ));
-    assert!(!sqlite_needs_rebuild(
-        &add(col("a", SqlType::Text).default("'x'")),
-        &s
-    ));
-    assert!(sqlite_needs_rebuild(&add(col("a", SqlType::Text)), &s));
-    assert!(sqlite_needs_rebuild(
-        &add(col("a", SqlType::Text).default("lower('X')")),
-        &s
-    ));
-    let rename = Op::AlterColumn(AlterColumn::new("users", "nick").rename("handle"));
-    assert!(!sqlite_needs_rebuild(&rename, &s));
-    let comment = Op::AlterColumn(AlterColumn::new("users", "nick").comment(Some("x")));
-    assert!(!sqlite_needs_rebuild(&comment, &s));
-    let ty = Op::AlterColumn(AlterColumn::new("users", "nick").ty(SqlType::Varchar(3)));
-    assert!(sqlite_needs_rebuild(&ty, &s));
-    assert!(!sqlite_needs_rebuild(
-        &Op::CreateIndex {
-            table: q("users"),
-            index: Index::new("ix_users_nick", ["nick"])
-        },
-        &s
-    ));
-    assert!(sqlite_needs_rebuild(
-        &Op::AddCheck {
-            table: q("users"),
-            check: Check::new("ck_users_x", "nick <> ''")
-        },
-        &s
-    ));
-}
-
 // ----------------------------------------------------------------------------- whole plans
 
 #[test]

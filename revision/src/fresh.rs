@@ -59,9 +59,21 @@ fn is_script_name(name: &str) -> bool {
 /// The scripts of a `script_location` folder: `<dir>/versions/*.rs`, sorted by file name
 /// (hidden files skipped). A missing `versions` folder is an error.
 pub fn version_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
-    let versions = dir.join("versions");
+    scripts_in(&dir.join("versions"))
+}
+
+/// The original scripts a squash kept: `<dir>/versions/squashed/*.rs`, sorted; empty when the
+/// folder does not exist.
+pub fn squashed_files(dir: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
+    match scripts_in(&dir.join("versions").join(SQUASHED_DIR)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        r => r,
+    }
+}
+
+fn scripts_in(versions: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(&versions)? {
+    for entry in std::fs::read_dir(versions)? {
         let entry = entry?;
         let path = entry.path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
@@ -128,7 +140,27 @@ impl Stamp {
 /// Like [`check_fresh`]; a file whose size and modification time are the compiled-in ones is
 /// not read again (10,000 scripts: one `stat` each instead of reading and hashing each).
 pub fn check_fresh_stamped(dir: &Path, compiled: &[Compiled<'_>]) -> Result<(), StaleError> {
-    let versions = dir.join("versions");
+    check_fresh_in(dir.join("versions"), compiled, false)
+}
+
+/// The folder below `versions/` that `squash` moves the original scripts of a squashed range
+/// to, so a database inside the range can still reach the squashed revision.
+pub const SQUASHED_DIR: &str = "squashed";
+
+/// [`check_fresh_stamped`] for the originals a squash kept in `<dir>/versions/squashed/`
+/// (compiled in beside the scripts): a missing folder is an empty one.
+pub fn check_fresh_squashed(dir: &Path, compiled: &[Compiled<'_>]) -> Result<(), StaleError> {
+    check_fresh_in(dir.join("versions").join(SQUASHED_DIR), compiled, true)
+}
+
+fn check_fresh_in(
+    versions: std::path::PathBuf,
+    compiled: &[Compiled<'_>],
+    missing_is_empty: bool,
+) -> Result<(), StaleError> {
+    if missing_is_empty && !versions.exists() && compiled.is_empty() {
+        return Ok(());
+    }
     let by_name: std::collections::HashMap<&str, &Compiled<'_>> =
         compiled.iter().map(|c| (c.file_name, c)).collect();
     let io = |path: &Path| {
@@ -138,8 +170,14 @@ pub fn check_fresh_stamped(dir: &Path, compiled: &[Compiled<'_>]) -> Result<(), 
     let mut added = Vec::new();
     let mut edited = Vec::new();
     let mut on_disk = std::collections::HashSet::with_capacity(compiled.len());
-    for entry in std::fs::read_dir(&versions).map_err(io(&versions))? {
-        let entry = entry.map_err(io(&versions))?;
+    let listing = match std::fs::read_dir(&versions) {
+        Err(e) if missing_is_empty && e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        r => r
+            .map_err(io(&versions))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(io(&versions))?,
+    };
+    for entry in listing {
         let file_name = entry.file_name();
         let Some(name) = file_name.to_str() else {
             continue;
@@ -224,6 +262,33 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("added: c1_three.rs; removed: a1_one.rs; edited: b1_two.rs"));
         assert!(text.contains("rebuild"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The squashed originals: no folder and nothing compiled in is fresh; a folder deleted
+    /// (or a file added to it) after the build is stale, as for `versions/`.
+    #[test]
+    fn squashed_originals_are_checked_like_the_scripts() {
+        let dir = std::env::temp_dir().join(format!("retort-fresh-{}", crate::new_revision_id()));
+        std::fs::create_dir_all(dir.join("versions")).unwrap();
+        check_fresh_squashed(&dir, &[]).unwrap();
+        assert!(squashed_files(&dir).unwrap().is_empty());
+        let kept = Compiled {
+            file_name: "a1_one.rs",
+            hash: file_hash(b"one"),
+            stamp: None,
+        };
+        let e = check_fresh_squashed(&dir, &[kept]).unwrap_err();
+        assert!(e.to_string().contains("removed: a1_one.rs"), "{e}");
+        std::fs::create_dir_all(dir.join("versions/squashed")).unwrap();
+        std::fs::write(dir.join("versions/squashed/a1_one.rs"), "one").unwrap();
+        check_fresh_squashed(&dir, &[kept]).unwrap();
+        assert_eq!(squashed_files(&dir).unwrap().len(), 1);
+        std::fs::write(dir.join("versions/squashed/b1_two.rs"), "two").unwrap();
+        let e = check_fresh_squashed(&dir, &[kept]).unwrap_err();
+        assert!(e.to_string().contains("added: b1_two.rs"), "{e}");
+        // The folder is not a script of `versions/`.
+        assert!(version_files(&dir).unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -42,7 +42,10 @@ mod plan;
 mod resolve;
 
 pub use errors::{GraphError, ResolveError};
-pub use fresh::{check_fresh, check_fresh_stamped, version_files, Compiled, StaleError, Stamp};
+pub use fresh::{
+    check_fresh, check_fresh_squashed, check_fresh_stamped, squashed_files, version_files,
+    Compiled, StaleError, Stamp, SQUASHED_DIR,
+};
 pub use graph::RevisionMap;
 pub use header::{
     file_hash, file_name, header_block, new_revision_id, parse_header, render_header,

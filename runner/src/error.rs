@@ -204,6 +204,12 @@ pub enum RunError {
     #[error("revision `{id}` is not among the migration scripts (the version table names a revision this binary does not have; `stamp --purge` rewrites it)")]
     UnknownApplied { id: String },
 
+    /// The version table names a revision that `squash` folded into `into`; its original
+    /// script is compiled in (`versions/squashed/`), and `upgrade` brings the database to
+    /// `into` with the originals first.
+    #[error("the database is at revision `{id}`, which was squashed into `{into}`; run `upgrade` (it runs the original scripts kept in versions/squashed/ up to {into} first)")]
+    SquashedApplied { id: String, into: String },
+
     /// A step's version-table change does not apply to the rows before it.
     #[error("revision {revision}: {message}")]
     VersionChange { revision: String, message: String },

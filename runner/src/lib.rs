@@ -141,6 +141,7 @@ mod progress;
 mod render;
 mod run;
 mod set;
+mod squashed;
 
 pub use backend::offline::stamp_sql;
 pub use db::{redact_text, redact_url, Db};

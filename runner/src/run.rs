@@ -262,7 +262,7 @@ pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, Ru
     Ok(r)
 }
 
-enum Command<'a> {
+pub(crate) enum Command<'a> {
     Migrate(Direction, &'a str),
     Stamp(&'a [String], bool),
     AcceptEdits,
@@ -278,6 +278,9 @@ async fn run_command(
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
     let map = set.revision_map()?;
+    if let Some(report) = crate::squashed::bridge(db, set, &map, opts, events, &cmd).await? {
+        return Ok(report);
+    }
     bounded(
         &opts.timeouts(),
         locked_run(db, set, &map, opts, events, cmd),
@@ -285,7 +288,7 @@ async fn run_command(
     .await
 }
 
-async fn locked_run(
+pub(crate) async fn locked_run(
     db: &mut Db,
     set: &MigrationSet,
     map: &RevisionMap,

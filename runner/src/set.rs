@@ -82,6 +82,9 @@ impl Script {
 pub struct MigrationSet {
     dir: &'static str,
     scripts: Vec<Script>,
+    /// The original scripts of a squashed range (`versions/squashed/`), kept so a database
+    /// inside the range can still reach the squashed revision.
+    squashed: Vec<Script>,
     /// Revision id -> index in `scripts`, built on first lookup (headers parse once).
     index: std::sync::OnceLock<std::collections::HashMap<String, usize>>,
 }
@@ -93,8 +96,30 @@ impl MigrationSet {
         MigrationSet {
             dir,
             scripts,
+            squashed: Vec::new(),
             index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The original scripts of a squashed range, from `<dir>/versions/squashed/` (what
+    /// `retort-build` generates when `squash` kept them): a database whose version table names
+    /// one of them is brought up to the squashed revision by them before anything else runs.
+    pub fn with_squashed(mut self, originals: Vec<Script>) -> MigrationSet {
+        self.squashed = originals;
+        self
+    }
+
+    /// The squashed range's original scripts as a set of their own (`None` when there are
+    /// none): their graph ends at the squashed revision.
+    pub fn squashed(&self) -> Option<MigrationSet> {
+        (!self.squashed.is_empty()).then(|| MigrationSet::new("", self.squashed.clone()))
+    }
+
+    /// The original script of squashed revision `id`, if `squash` kept it.
+    pub fn squashed_script(&self, id: &str) -> Option<&Script> {
+        self.squashed
+            .iter()
+            .find(|s| s.header().is_ok_and(|h| h.revision == id))
     }
 
     /// No scripts and no folder.
@@ -174,7 +199,18 @@ impl MigrationSet {
                 stamp: s.stamp,
             })
             .collect();
-        retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled).map_err(RunError::from)
+        retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled)?;
+        let squashed: Vec<retort_revision::Compiled<'_>> = self
+            .squashed
+            .iter()
+            .map(|s| retort_revision::Compiled {
+                file_name: s.file_name,
+                hash: s.hash,
+                stamp: s.stamp,
+            })
+            .collect();
+        retort_revision::check_fresh_squashed(Path::new(self.dir), &squashed)
+            .map_err(RunError::from)
     }
 
     /// The schema the history produces up to `heads` (revision ids; empty = base): every
@@ -219,13 +255,27 @@ impl MigrationSet {
         Ok(schema)
     }
 
+    /// The error for a version-table row the graph does not have: a revision `squash` folded
+    /// (its original script kept) is told apart from one this binary never had.
+    pub fn unknown_applied(&self, id: String) -> RunError {
+        let into = self.squashed().and_then(|set| {
+            let map = set.revision_map().ok()?;
+            map.get(&id)?;
+            map.heads().first().map(|h| h.to_string())
+        });
+        match into {
+            Some(into) => RunError::SquashedApplied { id, into },
+            None => RunError::UnknownApplied { id },
+        }
+    }
+
     /// `heads` and everything below them, in topological order.
     fn ancestry(&self, map: &RevisionMap, heads: &[String]) -> Result<Vec<String>, RunError> {
         let mut below: HashSet<String> = HashSet::new();
         let mut stack: Vec<String> = heads.to_vec();
         while let Some(id) = stack.pop() {
             let Some(h) = map.get(&id) else {
-                return Err(RunError::UnknownApplied { id });
+                return Err(self.unknown_applied(id));
             };
             if !below.insert(id.clone()) {
                 continue;

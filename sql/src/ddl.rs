@@ -220,8 +220,9 @@ fn is_single_string(e: &str) -> bool {
     true
 }
 
-/// `(...)` where the first parenthesis closes at the very end.
-pub(crate) fn is_parenthesized(e: &str) -> bool {
+/// Whether the parentheses of `(...)` wrap the whole expression: the first one closes at the
+/// very end (`(a) + (b)` is not wrapped). Parentheses inside `'..'` strings do not count.
+pub fn is_parenthesized(e: &str) -> bool {
     if !e.starts_with('(') || !e.ends_with(')') {
         return false;
     }

@@ -4,7 +4,8 @@
 //! - [`render_op`] / [`render_ops`]: the DDL for migration operations ([`Op`]), given the schema
 //!   as it was before them;
 //! - [`quote_ident`], [`quote_qname`], [`quote_string`], [`render_literal`], [`render_type`];
-//! - [`needs_autocommit`]: which statements must run outside a transaction.
+//! - [`needs_autocommit`]: which statements must run outside a transaction;
+//! - [`sqlite::plan`]: whether SQLite alters a table in place or rebuilds it for an operation.
 //!
 //! Every [`Statement`] is one SQL statement without a trailing `;`, with a one-line comment
 //! naming the operation it came from, and whether it must run outside a transaction.
@@ -132,7 +133,8 @@
 //!   (nullable or with a constant default, not auto-increment), `DropColumn` of a column nothing
 //!   else uses (not in the primary key, an index, a unique, a foreign key, a CHECK or an index
 //!   predicate); plus `CREATE`/`DROP INDEX`, `CREATE`/`DROP TABLE`. Everything else is a
-//!   **rebuild**:
+//!   **rebuild**, decided once by [`sqlite::plan`] (the renderer and the differ's risk notes
+//!   both read it):
 //!   - `AlterColumn` changing the type, nullability or default;
 //!   - `AddColumn` that is NOT NULL without a default, has a non-constant default
 //!     (`CURRENT_TIMESTAMP`, an expression) or is auto-increment;
@@ -155,10 +157,12 @@
 //! foreign_keys=OFF` before the migration's transaction (it cannot change inside one; with
 //! foreign keys on, dropping the old table would fire `ON DELETE CASCADE` on child tables and
 //! delete their rows), `PRAGMA foreign_key_check` before `COMMIT`, `PRAGMA foreign_keys=ON`
-//! after. Child tables keep pointing at `"<t>"` by name, so their foreign keys hold. Not
-//! modelled, so not recreated: triggers and views on the table (a view naming the table can
-//! make the final rename fail; drop and recreate it around the migration with raw SQL), and the
-//! `AUTOINCREMENT` high-water mark in `sqlite_sequence` falls back to the largest id copied.
+//! after. Child tables keep pointing at `"<t>"` by name, so their foreign keys hold. Views
+//! reading the table and its triggers, as the schema before the operation has them
+//! ([`Table::dependents`](retort_schema::Table::dependents), from introspection), are dropped
+//! first (views) or with the old table (triggers) and created again last, from their SQL.
+//! The `AUTOINCREMENT` high-water mark in `sqlite_sequence` falls back to the largest id
+//! copied.
 //!
 //! Raw SQL ([`Op::Sql`]) is one statement with the dialect's variant (or the generic one; none
 //! renders nothing). Bulk inserts are multi-row `INSERT .. VALUES` of literals, 500 rows per
@@ -166,23 +170,32 @@
 
 mod autocommit;
 mod ddl;
-mod narrow;
-mod ops;
-mod pg_enum;
+mod error;
 mod quote;
-mod sqlite;
+mod render;
 mod types;
 
 use std::collections::HashSet;
 
-use retort_schema::{ApplyError, Dialect, Op, QName, Schema};
+use retort_schema::{Dialect, Op, QName, Schema};
+
+use render::mysql::Mysql;
+use render::postgres::Postgres;
+use render::sqlite::Sqlite;
+use render::{Ctx, Renderer};
 
 pub use autocommit::needs_autocommit;
-pub use ddl::{rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX};
+pub use ddl::{
+    is_parenthesized, rename_column_in_expr, sqlite_enum_check_name, MYSQL_TEXT_INDEX_PREFIX,
+};
+pub use error::RenderError;
 pub use quote::{quote_ident, quote_qname, quote_string, render_literal};
-pub use sqlite::sqlite_needs_rebuild;
-pub use sqlite::REBUILD_PREFIX;
 pub use types::render_type;
+
+/// SQLite's one decision between `ALTER TABLE` and a table rebuild, as the renderer takes it.
+pub mod sqlite {
+    pub use crate::render::sqlite::{plan, Plan, REBUILD_PREFIX};
+}
 
 /// One SQL statement (no trailing `;`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,39 +218,12 @@ impl Statement {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RenderError {
-    /// The operation does not fit the schema given as the state before it.
-    #[error("cannot render `{op}`: {source} (the schema before the operation, from the migration history or the database, does not have what the operation expects; check the operation or the order of the migrations)")]
-    State {
-        op: String,
-        #[source]
-        source: ApplyError,
-    },
-    /// The dialect cannot express the operation.
-    #[error("cannot render `{op}` for {dialect}: {reason}")]
-    Unsupported {
-        op: String,
-        dialect: Dialect,
-        reason: String,
-    },
-    /// A bulk-insert row whose length differs from the column list.
-    #[error("bulk insert into `{table}`: row {row} has {got} values but {expected} columns are listed; give one value per column")]
-    RowLength {
-        table: QName,
-        row: usize,
-        expected: usize,
-        got: usize,
-    },
-}
-
 /// The statements for one operation. `before` is the schema as it is before the operation
 /// (from replaying the migration history or from introspection).
 pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>, RenderError> {
     let mut after = before.clone();
     apply(op, d, &mut after)?;
-    let cx = ops::Ctx {
+    let cx = Ctx {
         op,
         d,
         before,
@@ -257,7 +243,8 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
         ddl::partial_index_note(i, d).map(|n| (format!("INDEX {} ON", ddl::qi(&i.name, d)), n))
     })
     .collect();
-    Ok(ops::render(&cx)?
+    Ok(renderer(d)
+        .render(&cx)?
         .into_iter()
         .map(|sql| {
             let note = partial.iter().find(|(key, _)| sql.contains(key.as_str()));
@@ -267,6 +254,15 @@ pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>,
             }
         })
         .collect())
+}
+
+/// The renderer for `d`.
+fn renderer(d: Dialect) -> &'static dyn Renderer {
+    match d {
+        Dialect::Postgres => &Postgres,
+        Dialect::Mysql => &Mysql,
+        Dialect::Sqlite => &Sqlite,
+    }
 }
 
 /// The statements for a list of operations: each is rendered against the schema as the
@@ -303,13 +299,14 @@ fn apply(op: &Op, d: Dialect, schema: &mut Schema) -> Result<(), RenderError> {
 /// not on SQLite, where a table may reference one created later), then indexes, then comments
 /// (PostgreSQL).
 pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
+    let r = renderer(d);
     let mut out = Vec::new();
-    if d == Dialect::Postgres {
-        let mut s = schema.clone();
-        s.collect_enums_from_columns();
-        for e in &s.enums {
+    let mut with_enums = schema.clone();
+    with_enums.collect_enums_from_columns();
+    for e in &with_enums.enums {
+        for sql in r.create_enum(e) {
             out.push(Statement::new(
-                ops::pg_create_enum(&e.qname(), &e.values),
+                sql,
                 &format!("create enum type {}", e.qname()),
                 d,
             ));
@@ -406,16 +403,14 @@ pub fn create_schema(schema: &Schema, d: Dialect) -> Vec<Statement> {
             ));
         }
     }
-    if d == Dialect::Postgres {
-        for (i, _) in &order {
-            let t = &schema.tables[*i];
-            for sql in ops::pg_table_comments(t) {
-                out.push(Statement::new(
-                    sql,
-                    &format!("comments on table {}", t.qname()),
-                    d,
-                ));
-            }
+    for (i, _) in &order {
+        let t = &schema.tables[*i];
+        for sql in r.table_comments(t) {
+            out.push(Statement::new(
+                sql,
+                &format!("comments on table {}", t.qname()),
+                d,
+            ));
         }
     }
     out

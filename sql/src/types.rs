@@ -97,30 +97,16 @@ fn mysql(ty: &SqlType) -> String {
     }
 }
 
+/// SQLite keeps declared types as written: PostgreSQL's spellings, except `BLOB` (SQLite would
+/// give `BYTEA` numeric affinity), `DOUBLE`, `JSON` for both kinds and `TEXT` for an enum.
 fn sqlite(ty: &SqlType) -> String {
     match ty {
-        SqlType::Boolean => "BOOLEAN".into(),
-        SqlType::SmallInt => "SMALLINT".into(),
-        SqlType::Integer => "INTEGER".into(),
-        SqlType::BigInt => "BIGINT".into(),
-        SqlType::Real => "REAL".into(),
         SqlType::Double => "DOUBLE".into(),
-        SqlType::Text => "TEXT".into(),
-        SqlType::Varchar(n) => format!("VARCHAR({n})"),
         SqlType::Blob => "BLOB".into(),
-        SqlType::Decimal { precision, scale } => decimal("NUMERIC", *precision, *scale),
-        SqlType::Date => "DATE".into(),
-        SqlType::Time => "TIME".into(),
-        SqlType::Timestamp {
-            with_time_zone: false,
-        } => "TIMESTAMP".into(),
-        SqlType::Timestamp {
-            with_time_zone: true,
-        } => "TIMESTAMPTZ".into(),
-        SqlType::Uuid => "UUID".into(),
         SqlType::Json { .. } => "JSON".into(),
+        // The values are a CHECK on the column (`sqlite_enum_check`).
         SqlType::Enum { .. } => "TEXT".into(),
-        SqlType::Custom(s) => s.clone(),
+        other => postgres(other, None),
     }
 }
 

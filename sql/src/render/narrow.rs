@@ -3,10 +3,10 @@
 
 use retort_schema::{AlterColumn, Dialect, SqlType};
 
+use super::Ctx;
 use crate::ddl::qi;
-use crate::ops::Ctx;
+use crate::error::RenderError;
 use crate::quote::quote_qname;
-use crate::RenderError;
 
 /// `VARCHAR(n)`, `CHAR(n)` (also as `sql_type` spellings): the length values are cut to.
 fn string_length(ty: &SqlType) -> Option<u32> {

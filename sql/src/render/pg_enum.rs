@@ -11,15 +11,25 @@
 
 use retort_schema::{Dialect, QName, SqlType};
 
+use super::{enum_columns, Ctx};
 use crate::ddl::{check_clause, create_index_sql, drop_index_sql, qi};
-use crate::ops::{enum_columns, pg_create_enum, Ctx};
 use crate::quote::{quote_qname, quote_string};
 use crate::types::pg_enum_name;
 
 const D: Dialect = Dialect::Postgres;
 
 fn alter(q: &QName, rest: &str) -> String {
-    format!("ALTER TABLE {} {rest}", quote_qname(q, D))
+    super::alter(q, D, rest)
+}
+
+/// `CREATE TYPE .. AS ENUM (..)`.
+pub(crate) fn create_enum_sql(q: &QName, values: &[String]) -> String {
+    let vals: Vec<String> = values.iter().map(|v| quote_string(v, D)).collect();
+    format!(
+        "CREATE TYPE {} AS ENUM ({})",
+        quote_qname(q, D),
+        vals.join(", ")
+    )
 }
 
 /// Whether `expr` names `column` (as a whole identifier, quoted or not).
@@ -52,7 +62,7 @@ pub(crate) fn set_enum_values(cx: &Ctx<'_>, name: &QName, values: &[String]) -> 
         quote_qname(name, D),
         qi(&old.name, D)
     ));
-    v.push(pg_create_enum(name, values));
+    v.push(create_enum_sql(name, values));
     let mut recreate = Vec::new();
     for (t, c) in &columns {
         let q = t.qname();
