@@ -7,14 +7,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{repo_root, text};
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
-}
+use common::{cargo, repo_root, text, versions};
 
 /// `cargo run -q -p cli -- args` in the scaffolded workspace.
 fn run_cli(ws: &Path, args: &[&str]) -> Output {
@@ -44,16 +40,6 @@ fn ok(ws: &Path, args: &[&str]) -> String {
 fn code(ws: &Path, args: &[&str]) -> (i32, String) {
     let o = run_cli(ws, args);
     (o.status.code().unwrap_or(-1), text(&o))
-}
-
-fn versions(ws: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(ws.join("migrations/versions"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    v.sort();
-    v
 }
 
 /// A workspace with nothing in it: `init` writes the root manifest, the models crate (one

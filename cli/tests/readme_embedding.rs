@@ -13,13 +13,9 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{repo_root, text};
+use common::{cargo, repo_root, text};
 
 retort::include_migrations!();
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
-}
 
 /// The code block after each `<!-- readme-embed: FILE -->` marker, by file name.
 fn embedded_files(readme: &str) -> Vec<(String, String)> {

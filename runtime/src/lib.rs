@@ -64,12 +64,31 @@
 //! them, and [`migrate_to_head`] applies what is pending from async code, with the same lock,
 //! version table and applied-migrations log as the command line:
 //!
-//! ```ignore
+//! ```
+//! # /*
 //! retort::include_migrations!();
+//! # */
+//! # // `include_migrations!()` needs the build script; this example builds the same set by hand.
+//! # use retort::migration::prelude::*;
+//! # fn migrations() -> retort::MigrationSet {
+//! #     let header = "//! users\n//!\n//! Revision ID: 0a1b2c3d4e5f\n//! Revises:\n";
+//! #     let up: fn(&mut Migration) = |m| {
+//! #         m.create_table(Table::new("users").with_column(Column::new("id", SqlType::BigInt)));
+//! #     };
+//! #     let down: fn(&mut Migration) = |m| {
+//! #         m.drop_table("users");
+//! #     };
+//! #     let script = retort::migration::Script::new("0a1b2c3d4e5f_users.rs", header, 0, up, down);
+//! #     retort::MigrationSet::new("", vec![script])
+//! # }
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     retort::migrate_to_head(&std::env::var("DATABASE_URL")?, &migrations()).await?;
+//! #   let file = std::env::temp_dir().join(format!("retort-guide-{}.db", std::process::id()));
+//! #   std::env::set_var("DATABASE_URL", format!("sqlite://{}?mode=rwc", file.display()));
+//!     let report = retort::migrate_to_head(&std::env::var("DATABASE_URL")?, &migrations()).await?;
+//! #   assert_eq!(report.applied, ["0a1b2c3d4e5f"]);
+//! #   std::fs::remove_file(file)?;
 //!     Ok(())
 //! }
 //! ```
@@ -82,6 +101,37 @@
 //! [`schema_test!`] defines a `#[test]` that replays the migration history in memory and fails,
 //! listing the differences, when a model changed without a migration; no database server is
 //! needed ([`testing`]). `cargo run -p cli -- check` does the same against a live database.
+//!
+//! # SQLite
+//!
+//! Feature `sqlite` (default); URLs `sqlite://path/to/file.db` (`?mode=rwc` to create it).
+//! What SQLite's `ALTER TABLE` cannot do (a column's type, nullability or default; keys and
+//! constraints) is a table rebuild that keeps every row, index, trigger and view; foreign keys
+//! are checked before each migration commits. Enums are `TEXT` with a `CHECK`, comments are not
+//! stored, auto-increment is only the single `INTEGER PRIMARY KEY`. Each migration is one
+//! transaction, under the database's write lock.
+//!
+//! # PostgreSQL
+//!
+//! Feature `postgres`; URLs `postgres://user:password@host:5432/db`. Each migration is one
+//! transaction, except statements that cannot run in one (`ALTER TYPE .. ADD VALUE`, `CREATE
+//! INDEX CONCURRENTLY` in raw SQL), which are split out and reported. Enums are `CREATE TYPE ..
+//! AS ENUM`; removing or reordering values builds a new type. The migration lock is an advisory
+//! lock.
+//!
+//! # MySQL and MariaDB
+//!
+//! Feature `mysql`; URLs `mysql://user:password@host:3306/db`. Every DDL statement commits on
+//! its own: a migration that fails half-way leaves its earlier statements applied (the error
+//! lists them) and the version table at the previous revision. Enums are `ENUM(..)` in each
+//! column, there are no partial indexes (an index with a predicate covers every row) and no
+//! deferrable constraints. The migration lock is `GET_LOCK`.
+//!
+//! # More documentation
+//!
+//! In the repository: `docs/operations.md` (every operation a script can use, per database),
+//! `docs/cookbook.md` (complete scripts for changes that move data), `docs/alembic.md` (for
+//! Alembic users), and the README (commands, configuration, behaviour on failure).
 //!
 //! # Cargo features
 //!
@@ -195,6 +245,114 @@ pub mod cli {
     }
 
     pub use retort_app::{run, AppError, Context, ExitCode};
+}
+
+/// The documentation pages (`README.md`, `docs/*.md`), compiled here so that every Rust block
+/// in them runs as a doctest (`cargo test -p retort --all-features --doc`): the docs cannot
+/// drift from the code. Not public API.
+#[doc(hidden)]
+// The pages are written for GitHub, where `[tz]` is text, not an intra-doc link.
+#[allow(rustdoc::broken_intra_doc_links)]
+pub mod __docs {
+    #[doc = include_str!("../../README.md")]
+    pub mod readme {}
+    #[doc = include_str!("../../docs/operations.md")]
+    pub mod operations {}
+    #[doc = include_str!("../../docs/cookbook.md")]
+    pub mod cookbook {}
+    #[doc = include_str!("../../docs/alembic.md")]
+    pub mod alembic {}
+
+    use crate::migration::{Db, Migration, RunOptions, Script};
+    use crate::schema::Dialect;
+    use crate::MigrationSet;
+
+    /// Two revisions: `setup` (the schema and rows an example starts from), then the
+    /// example's script.
+    fn set(
+        setup: fn(&mut Migration),
+        upgrade: fn(&mut Migration),
+        downgrade: fn(&mut Migration),
+    ) -> MigrationSet {
+        const SETUP: &str = "//! setup\n//!\n//! Revision ID: d0c5000000a1\n//! Revises:\n";
+        const EXAMPLE: &str =
+            "//! example\n//!\n//! Revision ID: d0c5000000b2\n//! Revises: d0c5000000a1\n";
+        MigrationSet::new(
+            "",
+            vec![
+                Script::new("d0c5000000a1_setup.rs", SETUP, 1, setup, |_| {}),
+                Script::new("d0c5000000b2_example.rs", EXAMPLE, 2, upgrade, downgrade),
+            ],
+        )
+    }
+
+    /// Runs a documentation example's script on a new SQLite database file: `setup` first
+    /// (the tables and rows the example starts from), then the example's `upgrade`, its
+    /// `downgrade` and its `upgrade` again, as `upgrade head` / `downgrade -1` would. Returns
+    /// the connection for the example's own assertions. Panics with the runner's error.
+    pub async fn run_on_sqlite(
+        setup: fn(&mut Migration),
+        upgrade: fn(&mut Migration),
+        downgrade: fn(&mut Migration),
+    ) -> Db {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "retort-doc-{}-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut db = Db::connect(&url).await.expect("open a scratch SQLite file");
+        let set = set(setup, upgrade, downgrade);
+        let opts = RunOptions::default();
+        let steps = [
+            ("upgrade", "d0c5000000a1"),
+            ("upgrade", "d0c5000000b2"),
+            ("downgrade", "d0c5000000a1"),
+            ("upgrade", "d0c5000000b2"),
+        ];
+        for (command, target) in steps {
+            let r = if command == "upgrade" {
+                crate::migration::upgrade(&mut db, &set, target, &opts, &mut |_| {}).await
+            } else {
+                crate::migration::downgrade(&mut db, &set, target, &opts, &mut |_| {}).await
+            };
+            if let Err(e) = r {
+                panic!("{command} to {target}: {e}");
+            }
+        }
+        db
+    }
+
+    /// The SQL that `upgrade --sql` prints for the example's `upgrade` on `dialect` (after
+    /// `setup`; no database needed).
+    pub fn sql(setup: fn(&mut Migration), upgrade: fn(&mut Migration), dialect: Dialect) -> String {
+        retort_runner::offline(
+            &set(setup, upgrade, |_| {}),
+            dialect,
+            retort_runner::Direction::Up,
+            "d0c5000000a1:d0c5000000b2",
+            &RunOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("render for {dialect:?}: {e}"))
+    }
+
+    /// The rows of a statement, each value as text (`"NULL"` for NULL). Panics on an error.
+    pub async fn rows(db: &mut Db, sql: &str) -> Vec<Vec<String>> {
+        let rows = db.query_strings(sql).await;
+        let rows = rows.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
+            .collect()
+    }
 }
 
 /// What generated code (the derives, `include_migrations!`, the build script's output) refers

@@ -43,6 +43,7 @@ impl Table {
         self
     }
 
+    /// The table's comment (PostgreSQL `COMMENT ON`, MySQL/MariaDB inline; SQLite keeps none).
     #[inline(never)]
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
@@ -56,6 +57,7 @@ impl Table {
         self
     }
 
+    /// The primary key: constraint name (`pk_<table>` by convention) and columns.
     #[inline(never)]
     pub fn primary_key<I, S>(mut self, name: impl Into<String>, columns: I) -> Self
     where
@@ -66,24 +68,28 @@ impl Table {
         self
     }
 
+    /// Adds an index, created after the table.
     #[inline(never)]
     pub fn index(mut self, index: Index) -> Self {
         self.indexes.push(index);
         self
     }
 
+    /// Adds a unique constraint.
     #[inline(never)]
     pub fn unique(mut self, unique: Unique) -> Self {
         self.uniques.push(unique);
         self
     }
 
+    /// Adds a foreign key.
     #[inline(never)]
     pub fn foreign_key(mut self, foreign_key: ForeignKey) -> Self {
         self.foreign_keys.push(foreign_key);
         self
     }
 
+    /// Adds a check constraint.
     #[inline(never)]
     pub fn check(mut self, check: Check) -> Self {
         self.checks.push(check);
@@ -106,6 +112,7 @@ impl Column {
         self
     }
 
+    /// The column's comment (not stored by SQLite).
     #[inline(never)]
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
@@ -121,6 +128,7 @@ impl Column {
 }
 
 impl PrimaryKey {
+    /// A primary key named `name` over `columns`, in order.
     #[inline(never)]
     pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
     where
@@ -151,6 +159,7 @@ impl Index {
         }
     }
 
+    /// Makes it a unique index.
     #[inline(never)]
     pub fn unique(mut self) -> Self {
         self.unique = true;
@@ -174,6 +183,7 @@ impl Index {
 }
 
 impl Unique {
+    /// A unique constraint named `name` over `columns`.
     #[inline(never)]
     pub fn new<I, S>(name: impl Into<String>, columns: I) -> Self
     where
@@ -214,18 +224,22 @@ impl ForeignKey {
         }
     }
 
+    /// `ON DELETE` action.
     #[inline(never)]
     pub fn on_delete(mut self, action: FkAction) -> Self {
         self.on_delete = Some(action);
         self
     }
 
+    /// `ON UPDATE` action.
     #[inline(never)]
     pub fn on_update(mut self, action: FkAction) -> Self {
         self.on_update = Some(action);
         self
     }
 
+    /// `DEFERRABLE INITIALLY DEFERRED` (PostgreSQL, SQLite; MySQL/MariaDB have no deferred
+    /// constraints and check immediately).
     #[inline(never)]
     pub fn deferrable(mut self) -> Self {
         self.deferrable = true;
@@ -234,6 +248,7 @@ impl ForeignKey {
 }
 
 impl Check {
+    /// A check constraint named `name`; `expr` is raw SQL, as the database should see it.
     #[inline(never)]
     pub fn new(name: impl Into<String>, expr: impl Into<String>) -> Self {
         Check {
@@ -290,6 +305,7 @@ impl AlterColumn {
         self
     }
 
+    /// Allows (`true`) or forbids (`false`) NULL.
     #[inline(never)]
     pub fn nullable(mut self, nullable: bool) -> Self {
         self.nullable = Some(nullable);

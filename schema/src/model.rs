@@ -126,6 +126,24 @@ impl Schema {
     }
 }
 
+/// A table: columns, primary key, indexes, unique constraints, foreign keys, checks. What
+/// `#[derive(retort::Table)]` produces, and what a migration script's `create_table` takes
+/// (built with [`Table::new`] and the builders in `build.rs`).
+///
+/// ```
+/// use retort_schema::{Check, Column, SqlType, Table, Unique};
+///
+/// let t = Table::new("users")
+///     .comment("people who can sign in")
+///     .with_column(Column::new("id", SqlType::BigInt).autoincrement())
+///     .with_column(Column::new("email", SqlType::Varchar(320)))
+///     .with_column(Column::new("age", SqlType::Integer).nullable(true))
+///     .primary_key("pk_users", ["id"])
+///     .unique(Unique::new("uq_users_email", ["email"]))
+///     .check(Check::new("ck_users_age", "age >= 0"));
+/// assert_eq!(t.primary_key.as_ref().unwrap().columns, ["id"]);
+/// assert!(t.column("age").unwrap().nullable);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub schema: Option<String>,
@@ -224,6 +242,16 @@ impl Table {
     }
 }
 
+/// A column: `NOT NULL` unless [`Column::nullable`], an optional server default (raw SQL, as
+/// the database should see it), auto-increment, comment.
+///
+/// ```
+/// use retort_schema::{Column, SqlType};
+///
+/// let c = Column::new("status", SqlType::Varchar(20)).default("'active'").comment("state");
+/// assert!(!c.nullable);
+/// assert_eq!(c.default.as_deref(), Some("'active'"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Column {
     pub name: String,
@@ -265,12 +293,32 @@ impl Column {
     }
 }
 
+/// A primary key: its constraint name and columns, in order.
+///
+/// ```
+/// use retort_schema::PrimaryKey;
+///
+/// let pk = PrimaryKey::new("pk_members", ["org_id", "user_id"]);
+/// assert_eq!(pk.columns, ["org_id", "user_id"]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<String>,
 }
 
+/// An index: plain or unique, partial (`predicate`, PostgreSQL and SQLite), or only on some
+/// databases (`dialects`).
+///
+/// ```
+/// use retort_schema::{Dialect, Index};
+///
+/// let ix = Index::new("ix_users_active_email", ["email"])
+///     .unique()
+///     .predicate("deleted_at IS NULL")
+///     .dialects([Dialect::Postgres, Dialect::Sqlite]);
+/// assert!(ix.unique && ix.exists_on(Dialect::Sqlite) && !ix.exists_on(Dialect::Mysql));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Index {
     pub name: String,
@@ -292,12 +340,21 @@ impl Index {
     }
 }
 
+/// A unique constraint: its name and columns.
+///
+/// ```
+/// use retort_schema::Unique;
+///
+/// let uq = Unique::new("uq_users_email", ["email"]);
+/// assert_eq!(uq.columns, ["email"]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Unique {
     pub name: String,
     pub columns: Vec<String>,
 }
 
+/// A foreign key's `ON DELETE` / `ON UPDATE` action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FkAction {
     NoAction,
@@ -332,6 +389,17 @@ impl FkAction {
     }
 }
 
+/// A foreign key: columns of this table referencing columns of `ref_table`, with optional
+/// actions and `deferrable` (PostgreSQL, SQLite).
+///
+/// ```
+/// use retort_schema::{FkAction, ForeignKey, QName};
+///
+/// let fk = ForeignKey::new("fk_posts_author_id_users", ["author_id"], "auth.users", ["id"])
+///     .on_delete(FkAction::Cascade);
+/// assert_eq!(fk.ref_table, QName::with_schema(Some("auth".into()), "users"));
+/// assert_eq!(fk.on_delete, Some(FkAction::Cascade));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ForeignKey {
     pub name: String,
@@ -344,12 +412,29 @@ pub struct ForeignKey {
     pub deferrable: bool,
 }
 
+/// A check constraint: its name and a raw SQL expression.
+///
+/// ```
+/// use retort_schema::Check;
+///
+/// let ck = Check::new("ck_users_age", "age >= 0");
+/// assert_eq!(ck.expr, "age >= 0");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Check {
     pub name: String,
     pub expr: String,
 }
 
+/// A named enumeration type: a PostgreSQL `CREATE TYPE .. AS ENUM`; on MySQL/MariaDB and
+/// SQLite the values live in each column that uses it ([`SqlType::Enum`](crate::SqlType::Enum)).
+///
+/// ```
+/// use retort_schema::EnumType;
+///
+/// let e = EnumType::new("app.mood", ["ok", "meh"]);
+/// assert_eq!((e.schema.as_deref(), e.name.as_str()), (Some("app"), "mood"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnumType {
     pub schema: Option<String>,

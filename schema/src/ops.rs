@@ -101,6 +101,19 @@ pub enum Op {
 }
 
 /// `ALTER COLUMN`: every field that is `Some` changes.
+///
+/// ```
+/// use retort_schema::{AlterColumn, SqlType};
+///
+/// let a = AlterColumn::new("users", "nick")
+///     .rename("handle")
+///     .ty(SqlType::Varchar(20))
+///     .truncate()
+///     .nullable(false)
+///     .set_default("''");
+/// assert_eq!(a.new_name.as_deref(), Some("handle"));
+/// assert_eq!(a.default, Some(Some("''".to_string())));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlterColumn {
     pub table: QName,
@@ -138,6 +151,21 @@ impl AlterColumn {
     }
 }
 
+/// Raw SQL for [`Op::Sql`]: one statement, with a variant per database where their SQL
+/// differs; `sql` is used on a database without a variant of its own, and a database with
+/// neither gets nothing.
+///
+/// ```
+/// use retort_schema::{Dialect, RawSql};
+///
+/// let raw = RawSql {
+///     mysql: Some("DROP INDEX ix_a ON t".into()),
+///     sql: Some("DROP INDEX ix_a".into()),
+///     ..RawSql::default()
+/// };
+/// assert_eq!(raw.for_dialect(Dialect::Mysql), Some("DROP INDEX ix_a ON t"));
+/// assert_eq!(raw.for_dialect(Dialect::Postgres), Some("DROP INDEX ix_a"));
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RawSql {
     /// Used on every dialect that has no variant of its own.
@@ -158,7 +186,14 @@ impl RawSql {
     }
 }
 
-/// A literal value for [`Op::BulkInsert`].
+/// A literal value for [`Op::BulkInsert`], quoted for each database when rendered.
+///
+/// ```
+/// use retort_schema::Value;
+///
+/// let row = vec![Value::Int(1), Value::Text("O'Brien".into()), Value::Null, Value::Bool(true)];
+/// assert_eq!(row.len(), 4);
+/// ```
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     Null,

@@ -22,6 +22,22 @@ pub fn cli(args: &[&str]) -> Output {
         .expect("run the cli binary")
 }
 
+/// The cargo that runs the tests (`CARGO`), for building scaffolded workspaces.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
+}
+
+/// The migration scripts of a workspace (`migrations/versions/*.rs`), sorted.
+pub fn versions(ws: &std::path::Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(ws.join("migrations/versions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn text(o: &Output) -> String {
     format!(
         "{}{}",
