@@ -1093,7 +1093,7 @@ impl Exec<'_> {
                     }
                 }
                 s.push_str(&format!(
-                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session after {rt} of silence (wait_timeout), which releases the migration lock. The revision's progress is recorded beside the version table: the next run says how far it got, and `retort resume` checks statement {number} against the schema and runs what remains.",
+                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session one second after that (wait_timeout), which releases the migration lock. The revision's progress is recorded beside the version table: the next run says how far it got, and `retort resume` checks statement {number} against the schema and runs what remains.",
                     show_rows(rows_before)
                 ));
                 s
