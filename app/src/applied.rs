@@ -1,13 +1,12 @@
-//! The applied-migrations log on the command line: `current -v`, `history -v`, `check`, and
-//! `stamp --accept-edits`.
+//! The applied-migrations log on the command line: `current -v`, `history -v` and `check`.
 
 use std::io::Write;
 
 use retort_runner::{LogEntry, Mismatch};
 
-use crate::commands::{say, Env};
-use crate::db::{close, connect};
-use crate::{AppError, ExitCode};
+use crate::error::AppError;
+use crate::session::Session;
+use crate::style::say;
 
 /// The log of the configured database and what it says about the compiled-in scripts.
 pub(crate) struct Applied {
@@ -17,32 +16,27 @@ pub(crate) struct Applied {
 }
 
 /// Reads the version table and the log (an empty log on a database without one).
-pub(crate) async fn read(env: &Env<'_>) -> Result<Applied, AppError> {
-    if crate::db::missing_db_file(env).is_some() {
+pub(crate) async fn read(session: &Session<'_>) -> Result<Applied, AppError> {
+    if session.missing_db_file().is_some() {
         // Not created by reading it: an empty database has no log.
         return Ok(Applied {
             log: Vec::new(),
             mismatches: Vec::new(),
         });
     }
-    let opts = env.run_options();
-    let mut db = connect(env).await?;
-    let r = async {
-        let heads = retort_runner::current(&mut db, &opts).await?;
-        let log = retort_runner::read_log(&mut db, &opts).await?;
-        let mismatches = retort_runner::mismatches(&env.ctx.migrations, &env.map, &heads, &log);
-        Ok::<_, AppError>(Applied { log, mismatches })
-    }
-    .await;
-    close(db).await;
-    r
+    let opts = session.run_options();
+    let mut db = session.db().await?;
+    let heads = retort_runner::current(&mut db, &opts).await?;
+    let log = retort_runner::read_log(&mut db, &opts).await?;
+    let mismatches = retort_runner::mismatches(&session.ctx.migrations, &session.map, &heads, &log);
+    Ok(Applied { log, mismatches })
 }
 
 /// For `history -v`: the log when a database is configured and reachable; otherwise a note
 /// (the history itself needs no database).
-pub(crate) async fn log_for_history(env: &Env<'_>, out: &mut dyn Write) -> Option<Applied> {
-    env.url().ok()?;
-    match read(env).await {
+pub(crate) async fn log_for_history(session: &Session<'_>, out: &mut dyn Write) -> Option<Applied> {
+    session.url().ok()?;
+    match read(session).await {
         Ok(a) => Some(a),
         Err(e) => {
             say!(out, "note: the applied-migrations log is not shown: {e}");
@@ -86,8 +80,8 @@ impl Applied {
 }
 
 /// Where this binary's migrations come from, for `current -v`.
-pub(crate) fn source_line(env: &Env<'_>) -> String {
-    let set = &env.ctx.migrations;
+pub(crate) fn source_line(session: &Session<'_>) -> String {
+    let set = &session.ctx.migrations;
     let n = set.scripts().len();
     if set.dir().is_empty() {
         return format!("Migrations: {n} built in code");
@@ -102,38 +96,4 @@ pub(crate) fn source_line(env: &Env<'_>) -> String {
             set.dir()
         ),
     }
-}
-
-/// `stamp --accept-edits`.
-pub(crate) async fn accept_edits(env: &Env<'_>, out: &mut dyn Write) -> Result<ExitCode, AppError> {
-    let opts = env.run_options();
-    let mut db = connect(env).await?;
-    let r = async {
-        let before = retort_runner::verify_applied(&mut db, &env.ctx.migrations, &opts).await?;
-        let report =
-            retort_runner::accept_edits(&mut db, &env.ctx.migrations, &opts, &mut |_| {}).await?;
-        Ok::<_, AppError>((before, report))
-    }
-    .await;
-    close(db).await;
-    let (before, report) = r?;
-    if report.applied.is_empty() {
-        say!(
-            out,
-            "No applied script changed since it ran: nothing to accept."
-        );
-    }
-    for rev in &report.applied {
-        match before.iter().find(|m| &m.revision == rev) {
-            Some(m) => say!(
-                out,
-                "Accepted the edit of revision {rev} ({}): checksum {} -> {}",
-                m.file_name,
-                m.recorded,
-                m.compiled
-            ),
-            None => say!(out, "Accepted the edit of revision {rev}"),
-        }
-    }
-    Ok(ExitCode::Success)
 }

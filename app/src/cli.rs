@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// retort: Alembic for Rust. Writes, checks and runs database migrations.
 #[derive(Debug, Parser)]
@@ -134,32 +134,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  retort revision --autogenerate -m \"add users\"   compare models and database, write the operations\n  retort revision -m \"backfill emails\"             an empty script to fill in by hand\n  retort revision --autogenerate -m x --format json   the summary as JSON"
     )]
-    Revision {
-        /// Message (first line of the script, and its file name's slug).
-        #[arg(short, long, value_name = "MSG")]
-        message: Option<String>,
-        /// Compare the models with the database and write the operations.
-        #[arg(long)]
-        autogenerate: bool,
-        /// With --autogenerate: write a script even if nothing changed.
-        #[arg(long)]
-        allow_empty: bool,
-        /// Parent revision (a head, `label@head`, or `base` for a new lineage).
-        #[arg(long, value_name = "REV")]
-        head: Option<String>,
-        /// Allow --head to name a revision that is not a head (creates a branch).
-        #[arg(long)]
-        splice: bool,
-        /// Branch label for the new revision.
-        #[arg(long, value_name = "LABEL")]
-        branch_label: Option<String>,
-        /// Revision(s) or label(s) the new revision depends on.
-        #[arg(long, value_name = "REV")]
-        depends_on: Vec<String>,
-        /// Revision id to use instead of a random one.
-        #[arg(long, value_name = "ID")]
-        rev_id: Option<String>,
-    },
+    Revision(RevisionArgs),
     /// Upgrade to a later revision (`head`, `heads`, `+1`, an id, ...).
     #[command(
         after_help = "Examples:\n  retort upgrade head            every pending revision (one head)\n  retort upgrade heads           every head of every branch\n  retort upgrade +1              one step\n  retort upgrade head --sql      print the SQL instead (offline)\n  retort upgrade head --format json   what ran, with durations, as JSON"
@@ -294,4 +269,33 @@ pub enum DatabaseCommand {
         #[arg(short = 'y', long = "yes")]
         yes: bool,
     },
+}
+
+/// `revision`'s options.
+#[derive(Args, Debug)]
+pub struct RevisionArgs {
+    /// Message (first line of the script, and its file name's slug).
+    #[arg(short, long, value_name = "MSG")]
+    pub message: Option<String>,
+    /// Compare the models with the database and write the operations.
+    #[arg(long)]
+    pub autogenerate: bool,
+    /// With --autogenerate: write a script even if nothing changed.
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Parent revision (a head, `label@head`, or `base` for a new lineage).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// Allow --head to name a revision that is not a head (creates a branch).
+    #[arg(long)]
+    pub splice: bool,
+    /// Branch label for the new revision.
+    #[arg(long, value_name = "LABEL")]
+    pub branch_label: Option<String>,
+    /// Revision(s) or label(s) the new revision depends on.
+    #[arg(long, value_name = "REV")]
+    pub depends_on: Vec<String>,
+    /// Revision id to use instead of a random one.
+    #[arg(long, value_name = "ID")]
+    pub rev_id: Option<String>,
 }

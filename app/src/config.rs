@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::AppError;
+use crate::error::AppError;
 
 /// The default configuration file name, looked up in the working directory.
 pub const CONFIG_FILE: &str = "retort.toml";
@@ -350,7 +350,7 @@ pub fn parse_dotenv(text: &str) -> Result<BTreeMap<String, String>, String> {
             Err(e) => {
                 return Err(format!(
                     "cannot read it: {}",
-                    crate::redact_text(&e.to_string())
+                    retort_runner::redact_text(&e.to_string())
                 ))
             }
         }

@@ -6,6 +6,14 @@
 
 use std::collections::BTreeMap;
 
+/// `writeln!` that ignores a write error (standard output went away: nothing to tell).
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+pub(crate) use say;
+
 /// Whether to colour, from the environment and whether the output is a terminal.
 pub fn enabled(env: &BTreeMap<String, String>, terminal: bool) -> bool {
     let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty());

@@ -670,8 +670,8 @@ fn squash_script(i: usize) -> (String, String) {
         create_date: "2026-12-01 00:00:00 UTC".to_string(),
     };
     (
-        retort_revision::file_name(&header.revision, &header.message),
-        retort_revision::render_script(&header, &up, &down),
+        retort_codegen::file_name(&header.revision, &header.message),
+        retort_codegen::render_script(&header, &up, &down),
     )
 }
 

@@ -326,7 +326,8 @@ pub fn migrations(dir: impl AsRef<Path>) -> Result<(), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use retort_revision::{new_revision_id, render_script};
+    use retort_codegen::render_script;
+    use retort_revision::new_revision_id;
 
     struct TempDir(PathBuf);
 

@@ -8,7 +8,7 @@ use retort_schema::{
     Table,
 };
 
-use crate::normalize::{canon_type, normalize_expr, same_default};
+use crate::normalize::{canon_type, normalize_expr_in, same_default};
 use crate::{risk, Diff, Options};
 
 /// Compares `from` (what the database has) with `to` (what the models want) and returns the
@@ -422,7 +422,7 @@ fn same_shape(a: &Item, b: &Item, d: Dialect) -> bool {
                 if d == Dialect::Mysql {
                     None
                 } else {
-                    pred(&i.predicate)
+                    pred(&i.predicate, d)
                 },
             )),
             Item::Unique(u) => Some((u.columns.clone(), true, None)),
@@ -570,8 +570,8 @@ fn fk_action(a: Option<FkAction>, d: Dialect) -> Option<FkAction> {
     }
 }
 
-fn pred(p: &Option<String>) -> Option<String> {
-    p.as_deref().map(normalize_expr)
+fn pred(p: &Option<String>, d: Dialect) -> Option<String> {
+    p.as_deref().map(|p| normalize_expr_in(p, d))
 }
 
 pub(crate) fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
@@ -579,7 +579,7 @@ pub(crate) fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
         (Item::Index(x), Item::Index(y)) => {
             x.columns == y.columns
                 && x.unique == y.unique
-                && (d == Dialect::Mysql || pred(&x.predicate) == pred(&y.predicate))
+                && (d == Dialect::Mysql || pred(&x.predicate, d) == pred(&y.predicate, d))
         }
         (Item::Unique(x), Item::Unique(y)) => x.columns == y.columns,
         (Item::Index(i), Item::Unique(u)) | (Item::Unique(u), Item::Index(i)) => {
@@ -593,7 +593,9 @@ pub(crate) fn same_item(a: &Item, b: &Item, d: Dialect) -> bool {
                 && fk_action(x.on_update, d) == fk_action(y.on_update, d)
                 && (d == Dialect::Mysql || x.deferrable == y.deferrable)
         }
-        (Item::Check(x), Item::Check(y)) => normalize_expr(&x.expr) == normalize_expr(&y.expr),
+        (Item::Check(x), Item::Check(y)) => {
+            normalize_expr_in(&x.expr, d) == normalize_expr_in(&y.expr, d)
+        }
         _ => false,
     }
 }

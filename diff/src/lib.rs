@@ -1,10 +1,10 @@
 //! retort's pure schema differ: two [`Schema`]s in (what the database has, what the models
-//! want), a list of [`Op`]s in dependency order out, with risk [`Note`]s; and the rendering of
-//! operations as Rust source for the body of a migration script ([`render_rust`]).
+//! want), a list of [`Op`]s in dependency order out, with risk [`Note`]s. Writing them as a
+//! migration script's Rust is `retort-codegen`'s job.
 //!
 //! No I/O, no database. The `from` side is spelled by the database (introspection), the `to`
 //! side by the models; per-dialect normalization ([`same_type`], [`same_default`],
-//! [`normalize_expr`]) makes an unchanged model compare equal.
+//! [`normalize_expr`], [`normalize_expr_in`]) makes an unchanged model compare equal.
 //!
 //! # What is compared
 //!
@@ -40,15 +40,13 @@
 mod differ;
 mod normalize;
 mod reconcile;
-mod render;
 mod risk;
 
 use retort_schema::{ApplyError, Dialect, Op, Schema};
 
 pub use differ::diff;
-pub use normalize::{normalize_expr, same_default, same_type};
+pub use normalize::{normalize_expr, normalize_expr_in, same_default, same_type};
 pub use reconcile::reconcile;
-pub use render::{render_rust, rust_string};
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! `to` side by the models; an unchanged model must compare equal.
 
 use retort_schema::{Dialect, SqlType};
+use retort_sqllex::{lex, significant, Dialect as LexDialect, Kind};
 
 /// The canonical form of a type on dialect `d`: catalog spellings kept as `Custom` are parsed,
 /// and what the dialect cannot tell apart is merged.
@@ -205,7 +206,7 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
     let mut s = raw.trim().to_string();
     loop {
         let before = s.clone();
-        s = strip_outer_parens(&s).trim().to_string();
+        s = strip_outer_parens(&s, d).trim().to_string();
         if d == Dialect::Postgres {
             s = strip_trailing_cast(&s).trim().to_string();
         }
@@ -225,10 +226,10 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
         Def::Bool(false)
     } else if let Some(n) = canon_number(&s) {
         Def::Num(n)
-    } else if let Some(body) = single_string(&s) {
+    } else if let Some(body) = single_string(&s, d) {
         Def::Str(body)
     } else {
-        let e = normalize_expr(&s);
+        let e = normalize_expr_in(&s, d);
         // MySQL/MariaDB spell a fractional-seconds timestamp default `current_timestamp(6)`.
         let compact = strip_precision_arg(&e.replace(' ', ""));
         match compact.as_str() {
@@ -285,52 +286,30 @@ fn canon_default(e: Option<&str>, ty: &SqlType, d: Dialect) -> Def {
 }
 
 /// `(x)` -> `x` when the parentheses wrap the whole expression.
-pub(crate) fn strip_outer_parens(s: &str) -> &str {
+pub(crate) fn strip_outer_parens(s: &str, d: Dialect) -> &str {
     let t = s.trim();
-    if retort_sql::is_parenthesized(t) {
-        &t[1..t.len() - 1]
-    } else {
-        t
+    match retort_sqllex::parenthesized_inner(t, d.into()) {
+        Some(inner) => &t[inner],
+        None => t,
     }
 }
 
 /// PostgreSQL: `'x'::character varying` -> `'x'`, `'{}'::text[]` -> `'{}'`.
 fn strip_trailing_cast(s: &str) -> &str {
-    // Find the last `::` outside string literals.
-    let mut in_str = false;
-    let mut last = None;
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if in_str {
-            if c == b'\'' {
-                in_str = false;
-            }
-        } else if c == b'\'' {
-            in_str = true;
-        } else if c == b':' && b.get(i + 1) == Some(&b':') {
-            last = Some(i);
-            i += 1;
-        } else if c == b'(' && last.is_some() {
-            // `::numeric(10,2)` is fine; anything else after the cast is not a bare cast.
-        }
-        i += 1;
-    }
-    match last {
-        Some(i) => {
-            let ty = &s[i + 2..];
-            let ok = ty.chars().all(|c| {
-                c.is_ascii_alphanumeric()
-                    || matches!(c, ' ' | '_' | '"' | '[' | ']' | '(' | ')' | ',' | '.')
-            });
-            if ok {
-                &s[..i]
-            } else {
-                s
-            }
-        }
-        None => s,
+    // The last `::` outside string literals and quoted names.
+    let toks = lex(s, LexDialect::Postgres);
+    let Some(cast) = toks.iter().rev().find(|t| t.is_punct("::")) else {
+        return s;
+    };
+    let ty = &s[cast.end()..];
+    let ok = ty.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, ' ' | '_' | '"' | '[' | ']' | '(' | ')' | ',' | '.')
+    });
+    if ok {
+        &s[..cast.start]
+    } else {
+        s
     }
 }
 
@@ -361,24 +340,13 @@ fn canon_number(s: &str) -> Option<String> {
     Some(out)
 }
 
-/// The body of `'...'` (with `''` unescaped), if `s` is exactly one string literal.
-fn single_string(s: &str) -> Option<String> {
-    let inner = s.strip_prefix('\'')?.strip_suffix('\'')?;
-    let mut out = String::new();
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.peek() == Some(&'\'') {
-                chars.next();
-                out.push('\'');
-            } else {
-                return None;
-            }
-        } else {
-            out.push(c);
-        }
+/// The value of `s` if it is exactly one string literal (quotes and escapes resolved by the
+/// dialect's rules).
+fn single_string(s: &str, d: Dialect) -> Option<String> {
+    match significant(s, d.into()).as_slice() {
+        [t] if t.is_str() => t.value().map(|v| v.into_owned()),
+        _ => None,
     }
-    Some(out)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -388,78 +356,25 @@ enum Tok {
     Sym(String),
 }
 
-fn tokenize(s: &str) -> Vec<Tok> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '\'' {
-            let mut body = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        body.push('\'');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
+/// The tokens of an expression, lexed by `d`'s rules: words and quoted names lowercased, string
+/// literals unescaped, `!=` as `<>` and `==` as `=`.
+fn tokenize(s: &str, d: LexDialect) -> Vec<Tok> {
+    significant(s, d)
+        .into_iter()
+        .map(|t| match t.kind {
+            Kind::Str { .. } => Tok::Str(t.value().unwrap_or_default().into_owned()),
+            Kind::QuotedIdent => Tok::Word(t.value().unwrap_or_default().to_lowercase()),
+            Kind::Punct => Tok::Sym(
+                match t.text {
+                    "!=" => "<>",
+                    "==" => "=",
+                    x => x,
                 }
-                body.push(chars[i]);
-                i += 1;
-            }
-            out.push(Tok::Str(body));
-        } else if c == '"' || c == '`' || c == '[' && d_is_ident_bracket(&chars, i) {
-            let close = if c == '[' { ']' } else { c };
-            let mut body = String::new();
-            i += 1;
-            while i < chars.len() && chars[i] != close {
-                body.push(chars[i]);
-                i += 1;
-            }
-            i += 1;
-            out.push(Tok::Word(body.to_lowercase()));
-        } else if c.is_alphanumeric() || c == '_' || c == '.' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '.' | '$'))
-            {
-                i += 1;
-            }
-            out.push(Tok::Word(
-                chars[start..i].iter().collect::<String>().to_lowercase(),
-            ));
-        } else {
-            let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-            if matches!(two.as_str(), "<>" | "!=" | ">=" | "<=" | "::" | "==" | "||") {
-                out.push(Tok::Sym(match two.as_str() {
-                    "!=" => "<>".into(),
-                    "==" => "=".into(),
-                    t => t.into(),
-                }));
-                i += 2;
-            } else {
-                out.push(Tok::Sym(c.to_string()));
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// `[` opens a quoted identifier only in SQLite/MSSQL style `[name]`, never in PostgreSQL's
-/// `ARRAY[...]`.
-fn d_is_ident_bracket(chars: &[char], i: usize) -> bool {
-    let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-    !matches!(prev, Some(c) if c.is_alphanumeric() || *c == '_' || *c == ')')
-        && chars[i + 1..]
-            .iter()
-            .take_while(|c| **c != ']')
-            .all(|c| *c != ',' && *c != '\'')
+                .into(),
+            ),
+            _ => Tok::Word(t.text.to_lowercase()),
+        })
+        .collect()
 }
 
 const GROUPING_AFTER: &[&str] = &[
@@ -467,10 +382,21 @@ const GROUPING_AFTER: &[&str] = &[
 ];
 
 /// A CHECK expression or index predicate in a canonical form: keywords and identifiers
-/// lowercased, identifier quotes removed, whitespace normalized, grouping parentheses and
-/// PostgreSQL casts removed, `= ANY (ARRAY[..])` read as `IN (..)`, `!=` as `<>`.
+/// lowercased, identifier quotes removed, whitespace and comments normalized away, grouping
+/// parentheses and PostgreSQL casts removed, `= ANY (ARRAY[..])` read as `IN (..)`, `!=` as
+/// `<>`. The text is read with the neutral lexer rules (`"x"`, `` `x` `` and `[x]` are names);
+/// [`normalize_expr_in`] reads it as one database writes it.
 pub fn normalize_expr(s: &str) -> String {
-    let mut toks = tokenize(s);
+    normalize_tokens(tokenize(s, LexDialect::Neutral))
+}
+
+/// [`normalize_expr`] for an expression as dialect `d` writes it (MySQL's `"x"` is a string,
+/// its `'it\'s'` the same string as `'it''s'`; PostgreSQL's `E'..'` and `$$..$$` are strings).
+pub fn normalize_expr_in(s: &str, d: Dialect) -> String {
+    normalize_tokens(tokenize(s, d.into()))
+}
+
+fn normalize_tokens(mut toks: Vec<Tok>) -> String {
     // MySQL/MariaDB store `length(x)` as `octet_length(x)` (they are the same function there)
     // and `character_length` as `char_length`.
     for i in 0..toks.len() {
@@ -710,6 +636,54 @@ mod tests {
         assert_eq!(normalize_expr("length(name) > 0"), "length ( name ) > 0");
         assert_ne!(normalize_expr("age > 0"), normalize_expr("age > 1"));
         assert_ne!(normalize_expr("note = 'A'"), normalize_expr("note = 'a'"));
+    }
+
+    /// Where the scanners this replaced disagreed with the databases: a backslash-escaped quote
+    /// (MySQL), `"..."` strings (MySQL), `E'..'` and dollar quotes (PostgreSQL), comments, and
+    /// qualified names quoted or not.
+    #[test]
+    fn dialect_quote_rules() {
+        let my = Dialect::Mysql;
+        assert_eq!(
+            normalize_expr_in(r"name <> 'it\'s'", my),
+            normalize_expr_in("`name` <> 'it''s'", my)
+        );
+        assert_eq!(
+            normalize_expr_in(r#"status = "a""#, my),
+            normalize_expr_in("`status` = 'a'", my)
+        );
+        assert_ne!(
+            normalize_expr_in(r#"status = "a""#, my),
+            normalize_expr_in("status = a", my)
+        );
+        let pg = Dialect::Postgres;
+        assert_eq!(
+            normalize_expr_in(r"note <> E'it\'s'", pg),
+            normalize_expr_in("note <> 'it''s'", pg)
+        );
+        assert_eq!(
+            normalize_expr_in("note <> $$x$$ /* (why) */", pg),
+            normalize_expr_in("note <> 'x'", pg)
+        );
+        assert_eq!(normalize_expr(r#""t"."a" > 0"#), normalize_expr("t.a > 0"));
+        assert!(same_default(
+            Some(r#""x""#),
+            Some("'x'"),
+            &SqlType::Text,
+            my
+        ));
+        assert!(same_default(
+            Some(r"E'a\'b'"),
+            Some("'a''b'"),
+            &SqlType::Text,
+            pg
+        ));
+        assert!(same_default(
+            Some("('a)b')"),
+            Some("'a)b'"),
+            &SqlType::Text,
+            Dialect::Sqlite
+        ));
     }
 
     #[test]

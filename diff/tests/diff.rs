@@ -1692,11 +1692,17 @@ fn downgrades_carry_risk_notes_like_upgrades() {
             has(&["c"]) && (has(&["removes enum value(s) c"]) || has(&["(a, b, c -> a, b)"])),
             "{d}: removing enum value c is flagged: {said:?}"
         );
-        // The downgrade body carries them as `// WARNING` comments.
-        let body = retort_diff::render_rust(&down, &notes);
+        // Each note is attached to the operation it is about (the generated downgrade body
+        // writes it as a `// WARNING` comment above that operation: retort-codegen).
+        let on_code = notes
+            .iter()
+            .find(|n| n.message.starts_with("adds NOT NULL column `users.code`"))
+            .expect("a note on re-adding users.code");
+        assert_eq!(on_code.risk.label(), "may fail", "{d}");
         assert!(
-            body.contains("// WARNING (may fail): adds NOT NULL column `users.code`"),
-            "{body}"
+            matches!(&down[on_code.op_index], Op::AddColumn { column, .. } if column.name == "code"),
+            "{d}: {:?}",
+            down[on_code.op_index]
         );
     }
 }

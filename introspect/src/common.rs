@@ -1,12 +1,14 @@
 //! Helpers shared by the dialects: table visibility (globs, version table), type-argument
-//! parsing, a small SQL tokenizer, and the query counter.
+//! parsing, token helpers over the SQL lexer (`retort-sqllex`), and the query counter.
 
 #![cfg_attr(
     not(all(feature = "sqlite", feature = "postgres", feature = "mysql")),
     allow(dead_code)
 )]
 
-use retort_schema::{QName, Schema, SqlType};
+use std::collections::BTreeMap;
+
+use retort_schema::{EnumType, QName, Schema, SqlType, Table};
 
 use crate::{IntrospectError, Options};
 
@@ -128,13 +130,112 @@ pub(crate) fn finish(mut schema: Schema, collect_enums: bool) -> Schema {
     schema
 }
 
-/// Counts the queries run by one introspection.
+/// Runs the catalog queries of one introspection and counts them.
 #[derive(Default)]
 pub(crate) struct Counter(pub(crate) usize);
 
 impl Counter {
-    pub(crate) fn bump(&mut self) {
+    /// Runs one catalog query and reads its rows as `R` (a `sqlx::FromRow` struct); `what`
+    /// names the catalog in an error.
+    pub(crate) async fn fetch<'q, 'c, DB, R, A, E>(
+        &mut self,
+        what: &'static str,
+        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        conn: E,
+    ) -> Result<Vec<R>, IntrospectError>
+    where
+        DB: sqlx::Database,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        A: 'q + sqlx::IntoArguments<'q, DB>,
+        E: 'q + sqlx::Executor<'c, Database = DB>,
+    {
         self.0 += 1;
+        query.fetch_all(conn).await.map_err(query_err(what))
+    }
+
+    /// [`Counter::fetch`] for a query that returns exactly one row.
+    pub(crate) async fn fetch_one<'q, 'c, DB, R, A, E>(
+        &mut self,
+        what: &'static str,
+        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        conn: E,
+    ) -> Result<R, IntrospectError>
+    where
+        DB: sqlx::Database,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        A: 'q + sqlx::IntoArguments<'q, DB>,
+        E: 'q + sqlx::Executor<'c, Database = DB>,
+    {
+        self.fetch(what, query, conn)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| query_err(what)(sqlx::Error::RowNotFound))
+    }
+}
+
+/// Catalog rows that describe one object in several rows (an index's or a foreign key's
+/// columns), grouped by `key` (groups in key order), each group sorted by `seq`.
+pub(crate) fn group_sorted<'r, R, K: Ord, S: Ord>(
+    rows: &'r [R],
+    key: impl Fn(&'r R) -> K,
+    seq: impl Fn(&R) -> S,
+) -> BTreeMap<K, Vec<&'r R>> {
+    let mut groups: BTreeMap<K, Vec<&'r R>> = BTreeMap::new();
+    for r in rows {
+        groups.entry(key(r)).or_default().push(r);
+    }
+    for g in groups.values_mut() {
+        g.sort_by_key(|r| seq(r));
+    }
+    groups
+}
+
+/// The tables being assembled from catalog rows, keyed by (real schema, name): rows of tables
+/// not read (excluded, the version table) find no table and are skipped.
+pub(crate) struct Tables {
+    by_key: BTreeMap<(String, String), Table>,
+}
+
+impl Tables {
+    /// The visible tables among `(schema, name, comment)`; tables in `default_schema` are
+    /// unqualified.
+    pub(crate) fn new<'a>(
+        opts: &Options,
+        default_schema: &str,
+        rows: impl IntoIterator<Item = (&'a str, &'a str, Option<String>)>,
+    ) -> Self {
+        let mut by_key = BTreeMap::new();
+        for (schema, name, comment) in rows {
+            if !visible(opts, schema, name) {
+                continue;
+            }
+            let mut table = Table::new(name.to_string());
+            table.schema = qualify(schema, default_schema);
+            table.comment = comment;
+            by_key.insert((schema.to_string(), name.to_string()), table);
+        }
+        Tables { by_key }
+    }
+
+    /// The table `schema.name`, if it is read.
+    pub(crate) fn get_mut(&mut self, schema: &str, name: &str) -> Option<&mut Table> {
+        self.by_key.get_mut(&(schema.to_string(), name.to_string()))
+    }
+
+    /// The tables read, in (schema, name) order.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Table)> {
+        self.by_key.iter_mut().map(|((_, n), t)| (n.as_str(), t))
+    }
+
+    /// The schema: these tables and `enums` (collected from the columns instead when the
+    /// dialect has no enum types, `collect_enums`), in deterministic order.
+    pub(crate) fn into_schema(self, enums: Vec<EnumType>, collect_enums: bool) -> Schema {
+        let schema = Schema {
+            tables: self.by_key.into_values().collect(),
+            enums,
+        };
+        finish(schema, collect_enums)
     }
 }
 
@@ -143,152 +244,34 @@ pub(crate) fn query_err(what: &'static str) -> impl FnOnce(sqlx::Error) -> Intro
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small SQL tokenizer (SQLite CREATE statements, enum value lists, CHECK wrappers).
+// Token helpers over the one SQL lexer (SQLite CREATE statements, enum value lists, CHECKs).
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Tok {
-    /// A bare word (keyword or identifier), as written.
-    Word(String),
-    /// A quoted identifier (`"x"`, `` `x` ``, `[x]`), unquoted.
-    Ident(String),
-    /// A string literal, unescaped.
-    Str(String),
-    /// A number or anything else that is one run of characters.
-    Num(String),
-    /// One punctuation character.
-    Punct(char),
+pub(crate) use retort_sqllex::Dialect as Lex;
+pub(crate) use retort_sqllex::Token;
+
+/// The tokens of `sql` under `d`'s rules, without whitespace and comments.
+pub(crate) fn tokenize(sql: &str, d: Lex) -> Vec<Token<'_>> {
+    retort_sqllex::significant(sql, d)
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Token {
-    pub(crate) tok: Tok,
-    /// Byte range in the source.
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-}
-
-impl Token {
-    /// Whether this is the bare word `kw` (any case).
-    pub(crate) fn is_kw(&self, kw: &str) -> bool {
-        matches!(&self.tok, Tok::Word(w) if w.eq_ignore_ascii_case(kw))
+/// The name a token stands for: a bare word, a quoted identifier unquoted, or a string used as
+/// a name (which SQLite accepts).
+pub(crate) fn name_of(t: &Token<'_>) -> Option<String> {
+    match t.kind {
+        retort_sqllex::Kind::Word
+        | retort_sqllex::Kind::QuotedIdent
+        | retort_sqllex::Kind::Str { .. } => t.value().map(|v| v.into_owned()),
+        _ => None,
     }
-
-    pub(crate) fn is_punct(&self, c: char) -> bool {
-        self.tok == Tok::Punct(c)
-    }
-
-    /// The identifier this token names (bare word, quoted identifier, or a string used as a
-    /// name, which SQLite accepts).
-    pub(crate) fn ident(&self) -> Option<String> {
-        match &self.tok {
-            Tok::Word(w) => Some(w.clone()),
-            Tok::Ident(s) | Tok::Str(s) => Some(s.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// Tokenizes SQL; comments and whitespace are skipped. `backslash_escapes`: a backslash escapes
-/// the next character inside string literals (MySQL).
-pub(crate) fn tokenize(sql: &str, backslash_escapes: bool) -> Vec<Token> {
-    let b: Vec<(usize, char)> = sql.char_indices().collect();
-    let end_of = |i: usize| b.get(i).map(|x| x.0).unwrap_or(sql.len());
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let (start, c) = b[i];
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        if c == '-' && b.get(i + 1).map(|x| x.1) == Some('-') {
-            while i < b.len() && b[i].1 != '\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == '/' && b.get(i + 1).map(|x| x.1) == Some('*') {
-            i += 2;
-            while i < b.len() && !(b[i].1 == '*' && b.get(i + 1).map(|x| x.1) == Some('/')) {
-                i += 1;
-            }
-            i += 2;
-            continue;
-        }
-        let quoted = |open: char, close: char, i: &mut usize, esc: bool| -> String {
-            let _ = open;
-            let mut s = String::new();
-            *i += 1;
-            while *i < b.len() {
-                let ch = b[*i].1;
-                if esc && ch == '\\' && *i + 1 < b.len() {
-                    let n = b[*i + 1].1;
-                    s.push(match n {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        '0' => '\0',
-                        other => other,
-                    });
-                    *i += 2;
-                    continue;
-                }
-                if ch == close {
-                    if close != ']' && b.get(*i + 1).map(|x| x.1) == Some(close) {
-                        s.push(close);
-                        *i += 2;
-                        continue;
-                    }
-                    *i += 1;
-                    break;
-                }
-                s.push(ch);
-                *i += 1;
-            }
-            s
-        };
-        let tok = match c {
-            '\'' => Tok::Str(quoted('\'', '\'', &mut i, backslash_escapes)),
-            '"' => Tok::Ident(quoted('"', '"', &mut i, false)),
-            '`' => Tok::Ident(quoted('`', '`', &mut i, false)),
-            '[' => Tok::Ident(quoted('[', ']', &mut i, false)),
-            c if c.is_alphabetic() || c == '_' => {
-                let mut s = String::new();
-                while i < b.len() && (b[i].1.is_alphanumeric() || b[i].1 == '_' || b[i].1 == '$') {
-                    s.push(b[i].1);
-                    i += 1;
-                }
-                Tok::Word(s)
-            }
-            c if c.is_ascii_digit() || c == '.' => {
-                let mut s = String::new();
-                while i < b.len() && (b[i].1.is_ascii_alphanumeric() || b[i].1 == '.') {
-                    s.push(b[i].1);
-                    i += 1;
-                }
-                Tok::Num(s)
-            }
-            c => {
-                i += 1;
-                Tok::Punct(c)
-            }
-        };
-        out.push(Token {
-            tok,
-            start,
-            end: end_of(i),
-        });
-    }
-    out
 }
 
 /// Index of the `)` that closes the `(` at `open` (token indexes), if any.
-pub(crate) fn matching_paren(toks: &[Token], open: usize) -> Option<usize> {
+pub(crate) fn matching_paren(toks: &[Token<'_>], open: usize) -> Option<usize> {
     let mut depth = 0i32;
     for (i, t) in toks.iter().enumerate().skip(open) {
-        if t.is_punct('(') {
+        if t.is_punct("(") {
             depth += 1;
-        } else if t.is_punct(')') {
+        } else if t.is_punct(")") {
             depth -= 1;
             if depth == 0 {
                 return Some(i);
@@ -299,16 +282,16 @@ pub(crate) fn matching_paren(toks: &[Token], open: usize) -> Option<usize> {
 }
 
 /// Splits `toks` at commas that are not inside parentheses.
-pub(crate) fn split_top_level(toks: &[Token]) -> Vec<&[Token]> {
+pub(crate) fn split_top_level<'t, 'a>(toks: &'t [Token<'a>]) -> Vec<&'t [Token<'a>]> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut from = 0;
     for (i, t) in toks.iter().enumerate() {
-        if t.is_punct('(') {
+        if t.is_punct("(") {
             depth += 1;
-        } else if t.is_punct(')') {
+        } else if t.is_punct(")") {
             depth -= 1;
-        } else if t.is_punct(',') && depth == 0 {
+        } else if t.is_punct(",") && depth == 0 {
             out.push(&toks[from..i]);
             from = i + 1;
         }
@@ -320,26 +303,24 @@ pub(crate) fn split_top_level(toks: &[Token]) -> Vec<&[Token]> {
 }
 
 /// The source text covered by `toks` (from the first token's start to the last one's end).
-pub(crate) fn text_of<'a>(sql: &'a str, toks: &[Token]) -> &'a str {
+pub(crate) fn text_of<'a>(sql: &'a str, toks: &[Token<'_>]) -> &'a str {
     match (toks.first(), toks.last()) {
-        (Some(a), Some(z)) => &sql[a.start..z.end],
+        (Some(a), Some(z)) => &sql[a.start..z.end()],
         _ => "",
     }
 }
 
 /// Parses a parenthesized list of string literals: `('a','b''c')` -> [a, b'c]. `None` if the
 /// text is anything else.
-pub(crate) fn string_list(toks: &[Token]) -> Option<Vec<String>> {
-    if toks.len() < 2 || !toks[0].is_punct('(') || !toks[toks.len() - 1].is_punct(')') {
+pub(crate) fn string_list(toks: &[Token<'_>]) -> Option<Vec<String>> {
+    if toks.len() < 2 || !toks[0].is_punct("(") || !toks[toks.len() - 1].is_punct(")") {
         return None;
     }
     let inner = &toks[1..toks.len() - 1];
     let mut out = Vec::new();
     for item in split_top_level(inner) {
         match item {
-            [Token {
-                tok: Tok::Str(s), ..
-            }] => out.push(s.clone()),
+            [t] if t.is_str() => out.push(t.value()?.into_owned()),
             _ => return None,
         }
     }
@@ -435,11 +416,11 @@ mod tests {
     fn tokenizer_and_lists() {
         let sql = r#"CREATE TABLE "a ""b" ([c d] INT -- note
             DEFAULT 'x''y', /* c */ `e` TEXT)"#;
-        let t = tokenize(sql, false);
-        assert_eq!(t[2].tok, Tok::Ident("a \"b".into()));
-        assert_eq!(t[4].tok, Tok::Ident("c d".into()));
-        assert!(t.iter().any(|x| x.tok == Tok::Str("x'y".into())));
-        assert!(t.iter().any(|x| x.tok == Tok::Ident("e".into())));
+        let t = tokenize(sql, Lex::Sqlite);
+        assert_eq!(name_of(&t[2]).as_deref(), Some("a \"b"));
+        assert_eq!(name_of(&t[4]).as_deref(), Some("c d"));
+        assert!(t.iter().any(|x| x.is_str() && x.value().unwrap() == "x'y"));
+        assert!(t.iter().any(|x| x.text == "`e`"));
         let open = 3;
         let close = matching_paren(&t, open).unwrap();
         assert_eq!(close, t.len() - 1);
@@ -447,11 +428,11 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert_eq!(text_of(sql, items[1]), "`e` TEXT");
 
-        let l = tokenize(r"('a','it''s','back\\slash','')", true);
+        let l = tokenize(r"('a','it''s','back\\slash','')", Lex::Mysql);
         assert_eq!(
             string_list(&l).unwrap(),
             vec!["a", "it's", "back\\slash", ""]
         );
-        assert_eq!(string_list(&tokenize("('a', b)", false)), None);
+        assert_eq!(string_list(&tokenize("('a', b)", Lex::Mysql)), None);
     }
 }

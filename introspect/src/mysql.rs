@@ -2,15 +2,16 @@
 //! `KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS` (+ `TABLE_CONSTRAINTS` on
 //! MySQL)), one query per kind of object (7 queries), then pure parsing of the rows.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use retort_schema::{
-    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table, Unique,
+    naming, Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Unique,
 };
-use sqlx::{MySqlConnection, Row};
+use sqlx::mysql::MySqlRow;
+use sqlx::MySqlConnection;
 
 use crate::common::{
-    decimal, finish, qname, qualify, query_err, split_type, string_list, tokenize, visible, Counter,
+    decimal, group_sorted, qname, split_type, string_list, tokenize, Counter, Lex, Tables,
 };
 use crate::{IntrospectError, Introspection, Options};
 
@@ -19,13 +20,15 @@ use crate::{IntrospectError, Introspection, Options};
 
 const Q_META: &str = "SELECT DATABASE() AS db, VERSION() AS version";
 
-const Q_TABLES: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS name, TABLE_COMMENT AS comment \
+const Q_TABLES: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS name, \
+     COALESCE(TABLE_COMMENT, '') AS comment \
      FROM information_schema.TABLES \
      WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN ({in}) ORDER BY 1, 2";
 
 const Q_COLUMNS: &str = "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS tbl, COLUMN_NAME AS name, \
-     DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE AS nullable, \
-     COLUMN_DEFAULT AS dflt, EXTRA AS extra, COLUMN_COMMENT AS comment \
+     DATA_TYPE AS data_type, COLUMN_TYPE AS column_type, IS_NULLABLE = 'YES' AS nullable, \
+     COLUMN_DEFAULT AS dflt, COALESCE(EXTRA, '') AS extra, \
+     COALESCE(COLUMN_COMMENT, '') AS comment \
      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN ({in}) \
      ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
 
@@ -66,135 +69,59 @@ const Q_CHECKS_MYSQL: &str = "SELECT tc.TABLE_SCHEMA AS s, tc.TABLE_NAME AS tbl,
      ORDER BY 1, 2, 3";
 
 /// Reads the databases in `opts.schemas` (default: the connection's database) of a MySQL or
-/// MariaDB server (6 queries).
+/// MariaDB server (7 queries).
 pub async fn mysql(
     conn: &mut MySqlConnection,
     opts: &Options,
 ) -> Result<Introspection, IntrospectError> {
     let mut n = Counter::default();
-
-    n.bump();
-    let (db, version): (Option<String>, String) = sqlx::query(Q_META)
-        .fetch_one(&mut *conn)
-        .await
-        .and_then(|r| Ok((r.try_get("db")?, r.try_get("version")?)))
-        .map_err(query_err("DATABASE(), VERSION()"))?;
+    let meta: MetaRow = n
+        .fetch_one("DATABASE(), VERSION()", sqlx::query_as(Q_META), &mut *conn)
+        .await?;
     let schemas: Vec<String> = if opts.schemas.is_empty() {
-        vec![db.clone().ok_or(IntrospectError::NoDatabase)?]
+        vec![meta.db.clone().ok_or(IntrospectError::NoDatabase)?]
     } else {
         opts.schemas.clone()
     };
     // The connection's database is the default; without one, the first schema listed.
-    let default_schema = db.unwrap_or_else(|| schemas[0].clone());
-    let flavor = if version.contains("MariaDB") {
+    let default_schema = meta.db.unwrap_or_else(|| schemas[0].clone());
+    let flavor = if meta.version.contains("MariaDB") {
         Flavor::MariaDb
     } else {
         Flavor::MySql
     };
-    let placeholders = vec!["?"; schemas.len()].join(", ");
-    let sql = |q: &str| q.replace("{in}", &placeholders);
-
-    macro_rules! fetch {
-        ($q:expr, $what:literal, |$r:ident| $row:expr) => {{
-            n.bump();
-            let text = sql($q);
-            let mut query = sqlx::query(&text);
-            for s in &schemas {
-                query = query.bind(s);
-            }
-            query
-                .fetch_all(&mut *conn)
-                .await
-                .and_then(|rows| {
-                    rows.iter()
-                        .map(|$r| Ok($row))
-                        .collect::<Result<Vec<_>, sqlx::Error>>()
-                })
-                .map_err(query_err($what))?
-        }};
-    }
-
-    let tables = fetch!(Q_TABLES, "information_schema.TABLES", |r| TableRow {
-        schema: r.try_get("s")?,
-        name: r.try_get("name")?,
-        comment: r
-            .try_get::<Option<String>, _>("comment")?
-            .unwrap_or_default(),
-    });
-    let columns = fetch!(Q_COLUMNS, "information_schema.COLUMNS", |r| ColumnRow {
-        schema: r.try_get("s")?,
-        table: r.try_get("tbl")?,
-        name: r.try_get("name")?,
-        data_type: r.try_get("data_type")?,
-        column_type: r.try_get("column_type")?,
-        nullable: r.try_get::<String, _>("nullable")? == "YES",
-        default: r.try_get("dflt")?,
-        extra: r.try_get::<Option<String>, _>("extra")?.unwrap_or_default(),
-        comment: r
-            .try_get::<Option<String>, _>("comment")?
-            .unwrap_or_default(),
-    });
-    let indexes = fetch!(Q_INDEXES, "information_schema.STATISTICS", |r| IndexRow {
-        schema: r.try_get("s")?,
-        table: r.try_get("tbl")?,
-        name: r.try_get("name")?,
-        non_unique: r.try_get::<i64, _>("non_unique")? != 0,
-        seq: r.try_get("seq")?,
-        column: r.try_get("col")?,
-        sub_part: r.try_get("sub_part")?,
-    });
-    let rules = fetch!(
-        Q_FK_RULES,
-        "information_schema.REFERENTIAL_CONSTRAINTS",
-        |r| {
-            (
-                (
-                    r.try_get::<String, _>("s")?,
-                    r.try_get::<String, _>("tbl")?,
-                    r.try_get::<String, _>("name")?,
-                ),
-                (
-                    r.try_get::<String, _>("on_update")?,
-                    r.try_get::<String, _>("on_delete")?,
-                ),
-            )
-        }
-    );
-    let rules: std::collections::HashMap<(String, String, String), (String, String)> =
-        rules.into_iter().collect();
-    let fks = fetch!(Q_FOREIGN_KEYS, "information_schema.KEY_COLUMN_USAGE", |r| {
-        let schema: String = r.try_get("s")?;
-        let table: String = r.try_get("tbl")?;
-        let name: String = r.try_get("name")?;
-        let (on_update, on_delete) = rules
-            .get(&(schema.clone(), table.clone(), name.clone()))
-            .cloned()
-            .unwrap_or_else(|| ("NO ACTION".to_string(), "NO ACTION".to_string()));
-        FkRow {
-            schema,
-            table,
-            name,
-            column: r.try_get("col")?,
-            seq: r.try_get("seq")?,
-            ref_schema: r.try_get("ref_schema")?,
-            ref_table: r.try_get("ref_table")?,
-            ref_column: r.try_get("ref_col")?,
-            on_update,
-            on_delete,
-        }
-    });
     let checks_query = match flavor {
         Flavor::MariaDb => Q_CHECKS_MARIADB,
         Flavor::MySql => Q_CHECKS_MYSQL,
     };
-    let checks = fetch!(checks_query, "information_schema.CHECK_CONSTRAINTS", |r| {
-        CheckRow {
-            schema: r.try_get("s")?,
-            table: r.try_get("tbl")?,
-            name: r.try_get("name")?,
-            clause: r.try_get("clause")?,
-        }
-    });
+    let mut q = Catalog {
+        n,
+        conn,
+        schemas: &schemas,
+    };
+    let tables: Vec<TableRow> = q.rows("information_schema.TABLES", Q_TABLES).await?;
+    let columns: Vec<ColumnRow> = q.rows("information_schema.COLUMNS", Q_COLUMNS).await?;
+    let indexes: Vec<IndexRow> = q.rows("information_schema.STATISTICS", Q_INDEXES).await?;
+    let rules: Vec<FkRuleRow> = q
+        .rows("information_schema.REFERENTIAL_CONSTRAINTS", Q_FK_RULES)
+        .await?;
+    let mut fks: Vec<FkRow> = q
+        .rows("information_schema.KEY_COLUMN_USAGE", Q_FOREIGN_KEYS)
+        .await?;
+    let checks: Vec<CheckRow> = q
+        .rows("information_schema.CHECK_CONSTRAINTS", checks_query)
+        .await?;
+    let rules: HashMap<(&str, &str, &str), &FkRuleRow> = rules
+        .iter()
+        .map(|r| ((r.schema.as_str(), r.table.as_str(), r.name.as_str()), r))
+        .collect();
+    for fk in &mut fks {
+        let key = (fk.schema.as_str(), fk.table.as_str(), fk.name.as_str());
+        (fk.on_update, fk.on_delete) = match rules.get(&key) {
+            Some(r) => (r.on_update.clone(), r.on_delete.clone()),
+            None => ("NO ACTION".to_string(), "NO ACTION".to_string()),
+        };
+    }
 
     let schema = build(
         flavor,
@@ -208,8 +135,30 @@ pub async fn mysql(
     );
     Ok(Introspection {
         schema,
-        queries: n.0,
+        queries: q.n.0,
     })
+}
+
+/// The catalog queries over the schemas read, counted.
+struct Catalog<'a> {
+    n: Counter,
+    conn: &'a mut MySqlConnection,
+    schemas: &'a [String],
+}
+
+impl Catalog<'_> {
+    /// The rows of `sql`, its `{in}` replaced by one `?` per schema (bound to the schemas).
+    async fn rows<R>(&mut self, what: &'static str, sql: &str) -> Result<Vec<R>, IntrospectError>
+    where
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, MySqlRow>,
+    {
+        let text = sql.replace("{in}", &vec!["?"; self.schemas.len()].join(", "));
+        let query = self
+            .schemas
+            .iter()
+            .fold(sqlx::query_as(&text), |q, s| q.bind(s.as_str()));
+        self.n.fetch(what, query, &mut *self.conn).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,55 +170,90 @@ pub(crate) enum Flavor {
     MySql,
 }
 
-#[derive(Clone, Debug)]
+/// `DATABASE()`, `VERSION()`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct MetaRow {
+    pub(crate) db: Option<String>,
+    pub(crate) version: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct TableRow {
+    #[sqlx(rename = "s")]
     pub(crate) schema: String,
     pub(crate) name: String,
     pub(crate) comment: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ColumnRow {
+    #[sqlx(rename = "s")]
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
     pub(crate) data_type: String,
     pub(crate) column_type: String,
     pub(crate) nullable: bool,
+    #[sqlx(rename = "dflt")]
     pub(crate) default: Option<String>,
     pub(crate) extra: String,
     pub(crate) comment: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct IndexRow {
+    #[sqlx(rename = "s")]
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
     pub(crate) non_unique: bool,
     pub(crate) seq: i64,
     /// NULL for a functional index part (MySQL 8).
+    #[sqlx(rename = "col")]
     pub(crate) column: Option<String>,
     pub(crate) sub_part: Option<i64>,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct FkRow {
+/// A foreign key's referential actions ([`Q_FK_RULES`]).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct FkRuleRow {
+    #[sqlx(rename = "s")]
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
-    pub(crate) column: String,
-    pub(crate) seq: i64,
-    pub(crate) ref_schema: String,
-    pub(crate) ref_table: String,
-    pub(crate) ref_column: String,
     pub(crate) on_update: String,
     pub(crate) on_delete: String,
 }
 
-#[derive(Clone, Debug)]
-pub(crate) struct CheckRow {
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct FkRow {
+    #[sqlx(rename = "s")]
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
+    pub(crate) table: String,
+    pub(crate) name: String,
+    #[sqlx(rename = "col")]
+    pub(crate) column: String,
+    pub(crate) seq: i64,
+    pub(crate) ref_schema: String,
+    pub(crate) ref_table: String,
+    #[sqlx(rename = "ref_col")]
+    pub(crate) ref_column: String,
+    /// From [`FkRuleRow`] (not in this query's columns).
+    #[sqlx(default)]
+    pub(crate) on_update: String,
+    #[sqlx(default)]
+    pub(crate) on_delete: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct CheckRow {
+    #[sqlx(rename = "s")]
+    pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
     pub(crate) clause: String,
@@ -283,7 +267,7 @@ pub(crate) fn parse_type(column_type: &str, table: &str, column: &str) -> SqlTyp
     let custom = || SqlType::Custom(column_type.to_string());
     let trimmed = column_type.trim();
     if trimmed.len() > 4 && trimmed[..4].eq_ignore_ascii_case("enum") {
-        let toks = tokenize(&trimmed[4..], true);
+        let toks = tokenize(&trimmed[4..], Lex::Mysql);
         return match string_list(&toks) {
             Some(values) => SqlType::Enum {
                 name: format!("{table}_{column}"),
@@ -364,27 +348,24 @@ pub(crate) fn fk_action(rule: &str) -> Option<FkAction> {
 
 /// Builds the schema from the rows of the queries. Tables of `default_schema` are unqualified.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn build(
+pub(crate) fn build<'a>(
     flavor: Flavor,
     default_schema: &str,
     tables: &[TableRow],
     columns: &[ColumnRow],
-    indexes: &[IndexRow],
-    fks: &[FkRow],
+    indexes: &'a [IndexRow],
+    fks: &'a [FkRow],
     checks: &[CheckRow],
     opts: &Options,
 ) -> Schema {
-    let key = |s: &str, t: &str| (s.to_string(), t.to_string());
-    let mut out: BTreeMap<(String, String), Table> = BTreeMap::new();
-    for t in tables {
-        if !visible(opts, &t.schema, &t.name) {
-            continue;
-        }
-        let mut table = Table::new(t.name.clone());
-        table.schema = qualify(&t.schema, default_schema);
-        table.comment = (!t.comment.is_empty()).then(|| t.comment.clone());
-        out.insert(key(&t.schema, &t.name), table);
-    }
+    let mut out = Tables::new(
+        opts,
+        default_schema,
+        tables.iter().map(|t| {
+            let comment = (!t.comment.is_empty()).then(|| t.comment.clone());
+            (t.schema.as_str(), t.name.as_str(), comment)
+        }),
+    );
 
     // MariaDB's automatic `json_valid(col)` CHECK on a JSON column (named after the column).
     let is_json_check = |c: &CheckRow, col: &ColumnRow| {
@@ -397,7 +378,7 @@ pub(crate) fn build(
     let mut json_checks: Vec<(String, String, String)> = Vec::new();
 
     for c in columns {
-        let Some(t) = out.get_mut(&key(&c.schema, &c.table)) else {
+        let Some(t) = out.get_mut(&c.schema, &c.table) else {
             continue;
         };
         let mut ty = parse_type(&c.column_type, &c.table, &c.name);
@@ -427,7 +408,7 @@ pub(crate) fn build(
         {
             continue;
         }
-        let Some(t) = out.get_mut(&key(&c.schema, &c.table)) else {
+        let Some(t) = out.get_mut(&c.schema, &c.table) else {
             continue;
         };
         t.checks.push(Check {
@@ -436,21 +417,14 @@ pub(crate) fn build(
         });
     }
 
-    let mut fk_groups: BTreeMap<(String, String, String), Vec<&FkRow>> = BTreeMap::new();
-    for r in fks {
-        fk_groups
-            .entry((r.schema.clone(), r.table.clone(), r.name.clone()))
-            .or_default()
-            .push(r);
-    }
-    for ((schema, table, name), mut rows) in fk_groups {
-        let Some(t) = out.get_mut(&key(&schema, &table)) else {
+    let by_name = |r: &'a FkRow| (r.schema.as_str(), r.table.as_str(), r.name.as_str());
+    for ((schema, table, name), rows) in group_sorted(fks, by_name, |r| r.seq) {
+        let Some(t) = out.get_mut(schema, table) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seq);
         let first = rows[0];
         t.foreign_keys.push(ForeignKey {
-            name,
+            name: name.to_string(),
             columns: rows.iter().map(|r| r.column.clone()).collect(),
             ref_table: qname(&first.ref_schema, &first.ref_table, default_schema),
             ref_columns: rows.iter().map(|r| r.ref_column.clone()).collect(),
@@ -460,18 +434,11 @@ pub(crate) fn build(
         });
     }
 
-    let mut ix_groups: BTreeMap<(String, String, String), Vec<&IndexRow>> = BTreeMap::new();
-    for r in indexes {
-        ix_groups
-            .entry((r.schema.clone(), r.table.clone(), r.name.clone()))
-            .or_default()
-            .push(r);
-    }
-    for ((schema, table, name), mut rows) in ix_groups {
-        let Some(t) = out.get_mut(&key(&schema, &table)) else {
+    let by_name = |r: &'a IndexRow| (r.schema.as_str(), r.table.as_str(), r.name.to_string());
+    for ((schema, table, name), rows) in group_sorted(indexes, by_name, |r| r.seq) {
+        let Some(t) = out.get_mut(schema, table) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seq);
         let cols: Vec<String> = rows
             .iter()
             .map(|r| r.column.clone().unwrap_or_else(|| "<expression>".into()))
@@ -480,7 +447,7 @@ pub(crate) fn build(
         let prefixed = rows.iter().any(|r| r.sub_part.is_some());
         if name == "PRIMARY" {
             t.primary_key = Some(PrimaryKey {
-                name: naming::primary_key(&table),
+                name: naming::primary_key(table),
                 columns: cols,
             });
         } else if unique && !prefixed {
@@ -505,11 +472,7 @@ pub(crate) fn build(
         }
     }
 
-    let schema = Schema {
-        tables: out.into_values().collect(),
-        enums: Vec::new(),
-    };
-    finish(schema, true)
+    out.into_schema(Vec::new(), true)
 }
 
 /// A CHECK clause as MySQL/MariaDB show it, with its string literals written the standard
@@ -518,43 +481,14 @@ pub(crate) fn build(
 /// `name <> 'it\'s'` and was reported as changed after every upgrade.
 fn standard_string_literals(clause: &str) -> String {
     let mut out = String::with_capacity(clause.len());
-    let mut chars = clause.chars().peekable();
-    let mut in_str = false;
-    while let Some(c) = chars.next() {
-        if !in_str {
-            out.push(c);
-            if c == '`' {
-                // A quoted identifier may hold a quote: copied as it is.
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == '`' {
-                        break;
-                    }
-                }
+    for t in retort_sqllex::lex(clause, Lex::Mysql) {
+        match t.value() {
+            Some(v) if t.is_str() => {
+                out.push('\'');
+                out.push_str(&v.replace('\'', "''"));
+                out.push('\'');
             }
-            in_str = c == '\'';
-            continue;
-        }
-        match c {
-            '\\' => match chars.next() {
-                Some('\'') => out.push_str("''"),
-                Some('\\') => out.push('\\'),
-                Some('"') => out.push('"'),
-                Some(other) => {
-                    out.push('\\');
-                    out.push(other);
-                }
-                None => out.push('\\'),
-            },
-            '\'' if chars.peek() == Some(&'\'') => {
-                chars.next();
-                out.push_str("''");
-            }
-            '\'' => {
-                out.push(c);
-                in_str = false;
-            }
-            _ => out.push(c),
+            _ => out.push_str(t.text),
         }
     }
     out
@@ -564,6 +498,20 @@ fn standard_string_literals(clause: &str) -> String {
 mod tests {
     use super::*;
     use retort_schema::{EnumType, QName};
+
+    /// Where the scanner this replaced disagreed with MySQL: a quote in a comment opened a
+    /// string, and `"..."` strings were copied as they were (read as names elsewhere).
+    #[test]
+    fn check_literals_follow_mysql_quote_rules() {
+        assert_eq!(
+            standard_string_literals(r#"`a` = "x\"y" /* it's */ and b = 'z'"#),
+            r#"`a` = 'x"y' /* it's */ and b = 'z'"#
+        );
+        assert_eq!(
+            standard_string_literals("`b` <> '' -- it's\n and c = 'it\\'s'"),
+            "`b` <> '' -- it's\n and c = 'it''s'"
+        );
+    }
 
     #[test]
     fn column_types() {

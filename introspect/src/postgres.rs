@@ -2,15 +2,15 @@
 //! `pg_type`, `pg_enum`, `pg_description`), one query per kind of object (6 queries), then pure
 //! parsing of the rows.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use retort_schema::{
-    Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table,
-    Unique,
+    Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Unique,
 };
-use sqlx::{PgConnection, Row};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Postgres};
 
-use crate::common::{decimal, finish, qname, qualify, query_err, split_type, visible, Counter};
+use crate::common::{decimal, qname, qualify, split_type, Counter, Tables};
 use crate::{IntrospectError, Introspection, Options};
 
 // ---------------------------------------------------------------------------------------------
@@ -97,129 +97,35 @@ pub async fn postgres(
     opts: &Options,
 ) -> Result<Introspection, IntrospectError> {
     let mut n = Counter::default();
-
-    n.bump();
-    let current: String = sqlx::query(Q_CURRENT)
-        .fetch_one(&mut *conn)
-        .await
-        .and_then(|r| r.try_get::<Option<String>, _>("s"))
-        .map_err(query_err("current_schema()"))?
+    let current = n
+        .fetch_one::<_, CurrentRow, _, _>("current_schema()", sqlx::query_as(Q_CURRENT), &mut *conn)
+        .await?
+        .s
         .unwrap_or_else(|| "public".to_string());
     let schemas: Vec<String> = if opts.schemas.is_empty() {
         vec![current.clone()]
     } else {
         opts.schemas.clone()
     };
-
-    n.bump();
-    let tables = sqlx::query(Q_TABLES)
-        .bind(&schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok(TableRow {
-                        schema: r.try_get("schema")?,
-                        name: r.try_get("name")?,
-                        comment: r.try_get("comment")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        })
-        .map_err(query_err("pg_class (tables)"))?;
-
-    n.bump();
-    let columns = sqlx::query(Q_COLUMNS)
-        .bind(&schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok(ColumnRow {
-                        schema: r.try_get("schema")?,
-                        table: r.try_get("tbl")?,
-                        name: r.try_get("name")?,
-                        type_text: r.try_get("type_text")?,
-                        typtype: r.try_get("typtype")?,
-                        type_name: r.try_get("type_name")?,
-                        notnull: r.try_get("notnull")?,
-                        default: r.try_get("default_expr")?,
-                        identity: r.try_get("identity")?,
-                        generated: r.try_get("generated")?,
-                        comment: r.try_get("comment")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        })
-        .map_err(query_err("pg_attribute (columns)"))?;
-
-    n.bump();
-    let constraints = sqlx::query(Q_CONSTRAINTS)
-        .bind(&schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok(ConstraintRow {
-                        schema: r.try_get("schema")?,
-                        table: r.try_get("tbl")?,
-                        name: r.try_get("name")?,
-                        kind: r.try_get("kind")?,
-                        columns: r.try_get("columns")?,
-                        ref_schema: r.try_get("ref_schema")?,
-                        ref_table: r.try_get("ref_table")?,
-                        ref_columns: r.try_get("ref_columns")?,
-                        on_delete: r.try_get("on_delete")?,
-                        on_update: r.try_get("on_update")?,
-                        deferrable: r.try_get("deferrable")?,
-                        def: r.try_get("def")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        })
-        .map_err(query_err("pg_constraint"))?;
-
-    n.bump();
-    let indexes = sqlx::query(Q_INDEXES)
-        .bind(&schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok(IndexRow {
-                        schema: r.try_get("schema")?,
-                        table: r.try_get("tbl")?,
-                        name: r.try_get("name")?,
-                        unique: r.try_get("is_unique")?,
-                        columns: r.try_get("columns")?,
-                        predicate: r.try_get("predicate")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        })
-        .map_err(query_err("pg_index"))?;
-
-    n.bump();
-    let enums = sqlx::query(Q_ENUMS)
-        .bind(&schemas)
-        .fetch_all(&mut *conn)
-        .await
-        .and_then(|rows| {
-            rows.iter()
-                .map(|r| {
-                    Ok(EnumRow {
-                        schema: r.try_get("schema")?,
-                        name: r.try_get("name")?,
-                        labels: r.try_get("labels")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        })
-        .map_err(query_err("pg_enum"))?;
+    let tables: Vec<TableRow> = n
+        .fetch("pg_class (tables)", over(Q_TABLES, &schemas), &mut *conn)
+        .await?;
+    let columns: Vec<ColumnRow> = n
+        .fetch(
+            "pg_attribute (columns)",
+            over(Q_COLUMNS, &schemas),
+            &mut *conn,
+        )
+        .await?;
+    let constraints: Vec<ConstraintRow> = n
+        .fetch("pg_constraint", over(Q_CONSTRAINTS, &schemas), &mut *conn)
+        .await?;
+    let indexes: Vec<IndexRow> = n
+        .fetch("pg_index", over(Q_INDEXES, &schemas), &mut *conn)
+        .await?;
+    let enums: Vec<EnumRow> = n
+        .fetch("pg_enum", over(Q_ENUMS, &schemas), &mut *conn)
+        .await?;
 
     let schema = build(
         &current,
@@ -237,19 +143,37 @@ pub async fn postgres(
     })
 }
 
+/// A catalog query over the schemas read (bound as `$1`).
+fn over<'q, R>(
+    sql: &'q str,
+    schemas: &'q [String],
+) -> sqlx::query::QueryAs<'q, Postgres, R, <Postgres as sqlx::Database>::Arguments<'q>>
+where
+    R: for<'r> sqlx::FromRow<'r, PgRow>,
+{
+    sqlx::query_as(sql).bind(schemas)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-#[derive(Clone, Debug)]
+/// `current_schema()`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CurrentRow {
+    pub(crate) s: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct TableRow {
     pub(crate) schema: String,
     pub(crate) name: String,
     pub(crate) comment: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ColumnRow {
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
     /// `format_type(atttypid, atttypmod)`.
@@ -258,6 +182,7 @@ pub(crate) struct ColumnRow {
     pub(crate) typtype: String,
     pub(crate) type_name: String,
     pub(crate) notnull: bool,
+    #[sqlx(rename = "default_expr")]
     pub(crate) default: Option<String>,
     /// `a` always, `d` by default, empty: not an identity.
     pub(crate) identity: String,
@@ -266,9 +191,10 @@ pub(crate) struct ColumnRow {
     pub(crate) comment: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ConstraintRow {
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
     /// `p`, `u`, `f`, `c`.
@@ -285,17 +211,19 @@ pub(crate) struct ConstraintRow {
     pub(crate) def: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct IndexRow {
     pub(crate) schema: String,
+    #[sqlx(rename = "tbl")]
     pub(crate) table: String,
     pub(crate) name: String,
+    #[sqlx(rename = "is_unique")]
     pub(crate) unique: bool,
     pub(crate) columns: Vec<String>,
     pub(crate) predicate: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct EnumRow {
     pub(crate) schema: String,
     pub(crate) name: String,
@@ -414,19 +342,16 @@ pub(crate) fn build(
             .map(|v| (*v).clone())
     };
 
-    let mut out: BTreeMap<(String, String), Table> = BTreeMap::new();
-    for t in tables {
-        if !visible(opts, &t.schema, &t.name) {
-            continue;
-        }
-        let mut table = Table::new(t.name.clone());
-        table.schema = qualify(&t.schema, current);
-        table.comment = t.comment.clone();
-        out.insert((t.schema.clone(), t.name.clone()), table);
-    }
+    let mut out = Tables::new(
+        opts,
+        current,
+        tables
+            .iter()
+            .map(|t| (t.schema.as_str(), t.name.as_str(), t.comment.clone())),
+    );
 
     for c in columns {
-        let Some(t) = out.get_mut(&(c.schema.clone(), c.table.clone())) else {
+        let Some(t) = out.get_mut(&c.schema, &c.table) else {
             continue;
         };
         let ty = if c.typtype == "e" {
@@ -455,7 +380,7 @@ pub(crate) fn build(
     }
 
     for c in constraints {
-        let Some(t) = out.get_mut(&(c.schema.clone(), c.table.clone())) else {
+        let Some(t) = out.get_mut(&c.schema, &c.table) else {
             continue;
         };
         match c.kind.as_str() {
@@ -496,7 +421,7 @@ pub(crate) fn build(
     }
 
     for i in indexes {
-        let Some(t) = out.get_mut(&(i.schema.clone(), i.table.clone())) else {
+        let Some(t) = out.get_mut(&i.schema, &i.table) else {
             continue;
         };
         t.indexes.push(Index {
@@ -517,11 +442,7 @@ pub(crate) fn build(
             values: e.labels.clone(),
         })
         .collect();
-    let schema = Schema {
-        tables: out.into_values().collect(),
-        enums: schema_enums,
-    };
-    Ok(finish(schema, false))
+    Ok(out.into_schema(schema_enums, false))
 }
 
 #[cfg(test)]

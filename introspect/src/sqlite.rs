@@ -1,39 +1,40 @@
 //! SQLite: `sqlite_schema` plus the table-valued pragma functions, one query per kind of
-//! object (4 queries), then pure parsing of the rows and of the `CREATE` statements.
+//! object (4 queries), then pure parsing of the rows and (in [`ddl`]) of the `CREATE`
+//! statements.
 
-use std::collections::{BTreeMap, HashMap};
+mod ddl;
+
+use std::collections::HashMap;
 
 use retort_schema::{
     naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey,
-    QName, Schema, SqlType, Table, Unique,
+    QName, Schema, SqlType, Unique,
 };
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::common::{
-    decimal, finish, matching_paren, query_err, split_top_level, split_type, string_list, text_of,
-    tokenize, visible, Counter, Tok, Token,
-};
+use crate::common::{decimal, group_sorted, split_type, visible, Counter, Tables};
 use crate::{IntrospectError, Introspection, Options};
+use ddl::{enum_check_values, parse_create_index, parse_create_table, ParsedTable};
 
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-const Q_MASTER: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
+const Q_MASTER: &str = "SELECT type AS kind, name, tbl_name, sql FROM sqlite_schema \
      WHERE type IN ('table', 'index', 'trigger', 'view') ORDER BY name";
 
-const Q_COLUMNS: &str = "SELECT m.name AS tbl, p.cid, p.name, p.type, p.\"notnull\", \
-     p.dflt_value, p.pk, p.hidden \
+const Q_COLUMNS: &str = "SELECT m.name AS \"table\", p.cid, p.name, \
+     coalesce(p.type, '') AS decl_type, p.\"notnull\", p.dflt_value AS \"default\", p.pk, p.hidden \
      FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p \
      WHERE m.type = 'table' ORDER BY m.name, p.cid";
 
-const Q_INDEXES: &str = "SELECT m.name AS tbl, il.name AS idx, il.\"unique\", il.origin, \
-     il.partial, ii.seqno, ii.cid, ii.name AS col \
+const Q_INDEXES: &str = "SELECT m.name AS \"table\", il.name AS \"index\", il.\"unique\", \
+     il.origin, il.partial, ii.seqno, ii.cid, ii.name AS \"column\" \
      FROM sqlite_schema m JOIN pragma_index_list(m.name) il \
      JOIN pragma_index_info(il.name) ii \
      WHERE m.type = 'table' ORDER BY m.name, il.name, ii.seqno";
 
-const Q_FOREIGN_KEYS: &str = "SELECT m.name AS tbl, f.id, f.seq, f.\"table\" AS ref_table, \
-     f.\"from\" AS col, f.\"to\" AS ref_col, f.on_update, f.on_delete \
+const Q_FOREIGN_KEYS: &str = "SELECT m.name AS \"table\", f.id, f.seq, f.\"table\" AS ref_table, \
+     f.\"from\" AS \"column\", f.\"to\" AS ref_column, f.on_update, f.on_delete \
      FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f \
      WHERE m.type = 'table' ORDER BY m.name, f.id, f.seq";
 
@@ -48,91 +49,22 @@ pub async fn sqlite(
         )));
     }
     let mut n = Counter::default();
-
-    n.bump();
-    let rows = sqlx::query(Q_MASTER)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("sqlite_schema"))?;
-    let master = rows
-        .iter()
-        .map(|r| {
-            Ok(MasterRow {
-                kind: r.try_get("type")?,
-                name: r.try_get("name")?,
-                tbl_name: r.try_get("tbl_name")?,
-                sql: r.try_get("sql")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("sqlite_schema"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_COLUMNS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_table_xinfo"))?;
-    let columns = rows
-        .iter()
-        .map(|r| {
-            Ok(ColumnRow {
-                table: r.try_get("tbl")?,
-                cid: r.try_get("cid")?,
-                name: r.try_get("name")?,
-                decl_type: r.try_get::<Option<String>, _>("type")?.unwrap_or_default(),
-                notnull: r.try_get::<i64, _>("notnull")? != 0,
-                default: r.try_get("dflt_value")?,
-                pk: r.try_get("pk")?,
-                hidden: r.try_get("hidden")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_table_xinfo"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_INDEXES)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_index_list"))?;
-    let indexes = rows
-        .iter()
-        .map(|r| {
-            Ok(IndexRow {
-                table: r.try_get("tbl")?,
-                index: r.try_get("idx")?,
-                unique: r.try_get::<i64, _>("unique")? != 0,
-                origin: r.try_get("origin")?,
-                partial: r.try_get::<i64, _>("partial")? != 0,
-                seqno: r.try_get("seqno")?,
-                cid: r.try_get("cid")?,
-                column: r.try_get("col")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_index_list"))?;
-
-    n.bump();
-    let rows = sqlx::query(Q_FOREIGN_KEYS)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(query_err("pragma_foreign_key_list"))?;
-    let fks = rows
-        .iter()
-        .map(|r| {
-            Ok(FkRow {
-                table: r.try_get("tbl")?,
-                id: r.try_get("id")?,
-                seq: r.try_get("seq")?,
-                ref_table: r.try_get("ref_table")?,
-                column: r.try_get("col")?,
-                ref_column: r.try_get("ref_col")?,
-                on_update: r.try_get("on_update")?,
-                on_delete: r.try_get("on_delete")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(query_err("pragma_foreign_key_list"))?;
-
+    let master: Vec<MasterRow> = n
+        .fetch("sqlite_schema", sqlx::query_as(Q_MASTER), &mut *conn)
+        .await?;
+    let columns: Vec<ColumnRow> = n
+        .fetch("pragma_table_xinfo", sqlx::query_as(Q_COLUMNS), &mut *conn)
+        .await?;
+    let indexes: Vec<IndexRow> = n
+        .fetch("pragma_index_list", sqlx::query_as(Q_INDEXES), &mut *conn)
+        .await?;
+    let fks: Vec<FkRow> = n
+        .fetch(
+            "pragma_foreign_key_list",
+            sqlx::query_as(Q_FOREIGN_KEYS),
+            &mut *conn,
+        )
+        .await?;
     let schema = build(&master, &columns, &indexes, &fks, opts)?;
     Ok(Introspection {
         schema,
@@ -143,7 +75,7 @@ pub async fn sqlite(
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct MasterRow {
     pub(crate) kind: String,
     pub(crate) name: String,
@@ -151,7 +83,7 @@ pub(crate) struct MasterRow {
     pub(crate) sql: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ColumnRow {
     pub(crate) table: String,
     pub(crate) cid: i64,
@@ -165,7 +97,7 @@ pub(crate) struct ColumnRow {
     pub(crate) hidden: i64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct IndexRow {
     pub(crate) table: String,
     pub(crate) index: String,
@@ -179,7 +111,7 @@ pub(crate) struct IndexRow {
     pub(crate) column: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct FkRow {
     pub(crate) table: String,
     pub(crate) id: i64,
@@ -234,251 +166,6 @@ pub(crate) fn parse_type(decl: &str) -> SqlType {
     ty
 }
 
-/// A foreign key as written in `CREATE TABLE`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ParsedFk {
-    pub(crate) name: Option<String>,
-    pub(crate) columns: Vec<String>,
-    pub(crate) ref_table: String,
-    pub(crate) ref_columns: Vec<String>,
-    pub(crate) deferrable: bool,
-}
-
-/// What `CREATE TABLE` tells that the pragmas do not: constraint names, CHECKs,
-/// `AUTOINCREMENT`, `WITHOUT ROWID`, deferrable foreign keys.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ParsedTable {
-    pub(crate) pk_name: Option<String>,
-    pub(crate) autoincrement: bool,
-    pub(crate) without_rowid: bool,
-    pub(crate) uniques: Vec<(Option<String>, Vec<String>)>,
-    pub(crate) checks: Vec<(Option<String>, String)>,
-    pub(crate) fks: Vec<ParsedFk>,
-}
-
-/// Names (or expression texts) of an index's or constraint's column list (`toks` inside the
-/// parentheses): `"a" COLLATE NOCASE DESC, lower(b)` -> [a, lower(b)].
-fn column_list(sql: &str, toks: &[Token]) -> Vec<String> {
-    split_top_level(toks)
-        .into_iter()
-        .map(|item| {
-            let plain = item.len() == 1
-                || (item.len() > 1
-                    && (item[1].is_kw("COLLATE") || item[1].is_kw("ASC") || item[1].is_kw("DESC")));
-            match item.first().and_then(|t| t.ident()) {
-                Some(name) if plain && !matches!(item[0].tok, Tok::Str(_)) => name,
-                _ => text_of(sql, item).to_string(),
-            }
-        })
-        .collect()
-}
-
-/// `( cols )` starting at `toks[at]`; returns the columns and the index after `)`.
-fn paren_columns(sql: &str, toks: &[Token], at: usize) -> Option<(Vec<String>, usize)> {
-    if !toks.get(at)?.is_punct('(') {
-        return None;
-    }
-    let close = matching_paren(toks, at)?;
-    Some((column_list(sql, &toks[at + 1..close]), close + 1))
-}
-
-/// `REFERENCES t [(cols)] [ON DELETE ..] [ON UPDATE ..] [MATCH x] [[NOT] DEFERRABLE ..]` at
-/// `toks[at]` (the REFERENCES keyword); returns the parsed target and the index after it.
-fn references(sql: &str, toks: &[Token], at: usize) -> (ParsedFk, usize) {
-    let mut fk = ParsedFk::default();
-    let mut j = at + 1;
-    if let Some(t) = toks.get(j).and_then(|t| t.ident()) {
-        fk.ref_table = t;
-        j += 1;
-    }
-    if let Some((cols, next)) = paren_columns(sql, toks, j) {
-        fk.ref_columns = cols;
-        j = next;
-    }
-    while let Some(t) = toks.get(j) {
-        if t.is_kw("ON") {
-            // ON DELETE|UPDATE <action words>
-            j += 2;
-            while let Some(w) = toks.get(j) {
-                if [
-                    "SET", "NULL", "DEFAULT", "CASCADE", "RESTRICT", "NO", "ACTION",
-                ]
-                .iter()
-                .any(|k| w.is_kw(k))
-                {
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-        } else if t.is_kw("MATCH")
-            || t.is_kw("INITIALLY")
-            || (t.is_kw("NOT") && toks.get(j + 1).is_some_and(|x| x.is_kw("DEFERRABLE")))
-        {
-            // MATCH <name>, INITIALLY DEFERRED|IMMEDIATE, NOT DEFERRABLE
-            j += 2;
-        } else if t.is_kw("DEFERRABLE") {
-            fk.deferrable = true;
-            j += 1;
-        } else {
-            break;
-        }
-    }
-    (fk, j)
-}
-
-/// Parses the parts of a `CREATE TABLE` statement that the pragmas do not report.
-pub(crate) fn parse_create_table(sql: &str) -> ParsedTable {
-    let toks = tokenize(sql, false);
-    let mut out = ParsedTable::default();
-    let Some(open) = toks.iter().position(|t| t.is_punct('(')) else {
-        return out; // CREATE TABLE .. AS SELECT: nothing declared.
-    };
-    let Some(close) = matching_paren(&toks, open) else {
-        return out;
-    };
-    let tail = &toks[close + 1..];
-    out.without_rowid = tail
-        .windows(2)
-        .any(|w| w[0].is_kw("WITHOUT") && w[1].is_kw("ROWID"));
-    for item in split_top_level(&toks[open + 1..close]) {
-        if item.is_empty() {
-            continue;
-        }
-        let table_level = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"]
-            .iter()
-            .any(|k| item[0].is_kw(k));
-        if table_level {
-            table_constraint(sql, item, &mut out);
-        } else {
-            column_constraints(sql, item, &mut out);
-        }
-    }
-    out
-}
-
-fn table_constraint(sql: &str, item: &[Token], out: &mut ParsedTable) {
-    let mut j = 0;
-    let mut name = None;
-    if item[0].is_kw("CONSTRAINT") {
-        name = item.get(1).and_then(|t| t.ident());
-        j = 2;
-    }
-    let Some(kind) = item.get(j) else { return };
-    if kind.is_kw("PRIMARY") {
-        out.pk_name = name;
-        out.autoincrement |= item.iter().any(|t| t.is_kw("AUTOINCREMENT"));
-    } else if kind.is_kw("UNIQUE") {
-        if let Some((cols, _)) = paren_columns(sql, item, j + 1) {
-            out.uniques.push((name, cols));
-        }
-    } else if kind.is_kw("CHECK") {
-        if item.get(j + 1).is_some_and(|t| t.is_punct('(')) {
-            if let Some(c) = matching_paren(item, j + 1) {
-                out.checks
-                    .push((name, text_of(sql, &item[j + 2..c]).trim().to_string()));
-            }
-        }
-    } else if kind.is_kw("FOREIGN") {
-        // FOREIGN KEY (cols) REFERENCES ...
-        if let Some((cols, next)) = paren_columns(sql, item, j + 2) {
-            if item.get(next).is_some_and(|t| t.is_kw("REFERENCES")) {
-                let (mut fk, _) = references(sql, item, next);
-                fk.name = name;
-                fk.columns = cols;
-                out.fks.push(fk);
-            }
-        }
-    }
-}
-
-fn column_constraints(sql: &str, item: &[Token], out: &mut ParsedTable) {
-    let Some(column) = item[0].ident() else {
-        return;
-    };
-    let mut pending: Option<String> = None;
-    let mut j = 1;
-    while j < item.len() {
-        let t = &item[j];
-        if t.is_kw("CONSTRAINT") {
-            pending = item.get(j + 1).and_then(|t| t.ident());
-            j += 2;
-            continue;
-        }
-        if t.is_kw("PRIMARY") {
-            out.pk_name = pending.take();
-        } else if t.is_kw("AUTOINCREMENT") {
-            out.autoincrement = true;
-        } else if t.is_kw("UNIQUE") {
-            out.uniques.push((pending.take(), vec![column.clone()]));
-        } else if t.is_kw("CHECK") && item.get(j + 1).is_some_and(|x| x.is_punct('(')) {
-            if let Some(c) = matching_paren(item, j + 1) {
-                out.checks.push((
-                    pending.take(),
-                    text_of(sql, &item[j + 2..c]).trim().to_string(),
-                ));
-                j = c + 1;
-                continue;
-            }
-        } else if t.is_kw("REFERENCES") {
-            let (mut fk, next) = references(sql, item, j);
-            fk.name = pending.take();
-            fk.columns = vec![column.clone()];
-            out.fks.push(fk);
-            j = next;
-            continue;
-        } else if t.is_punct('(') {
-            j = matching_paren(item, j).map_or(item.len(), |c| c + 1);
-            continue;
-        } else if ["NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"]
-            .iter()
-            .any(|k| t.is_kw(k))
-        {
-            pending = None;
-        }
-        j += 1;
-    }
-}
-
-/// From `CREATE [UNIQUE] INDEX .. ON t (cols) [WHERE pred]`: the column texts and the
-/// predicate.
-pub(crate) fn parse_create_index(sql: &str) -> (Vec<String>, Option<String>) {
-    let toks = tokenize(sql, false);
-    let Some(on) = toks.iter().position(|t| t.is_kw("ON")) else {
-        return (Vec::new(), None);
-    };
-    let Some(open) = toks[on..]
-        .iter()
-        .position(|t| t.is_punct('('))
-        .map(|i| i + on)
-    else {
-        return (Vec::new(), None);
-    };
-    let Some((cols, next)) = paren_columns(sql, &toks, open) else {
-        return (Vec::new(), None);
-    };
-    let predicate = match toks.get(next) {
-        Some(w) if w.is_kw("WHERE") && next + 1 < toks.len() => {
-            Some(text_of(sql, &toks[next + 1..]).trim().to_string())
-        }
-        _ => None,
-    };
-    (cols, predicate)
-}
-
-/// `"col" IN ('a', 'b')` (the CHECK that stands for an enum) -> the values, if `expr` is
-/// exactly that for `column`.
-pub(crate) fn enum_check_values(expr: &str, column: &str) -> Option<Vec<String>> {
-    let toks = tokenize(expr, false);
-    if toks.len() < 4 || toks[0].ident().as_deref() != Some(column) || !toks[1].is_kw("IN") {
-        return None;
-    }
-    if matches!(toks[0].tok, Tok::Str(_)) {
-        return None;
-    }
-    string_list(&toks[2..])
-}
-
 fn fk_action(s: &str) -> Option<FkAction> {
     match FkAction::parse(s) {
         Some(FkAction::NoAction) | None => None,
@@ -516,18 +203,27 @@ pub(crate) fn build(
             .push((c.pk, c.name.as_str()));
     }
 
-    let mut tables: BTreeMap<&str, (Table, ParsedTable)> = BTreeMap::new();
-    for m in master.iter().filter(|m| m.kind == "table") {
-        if is_internal(&m.name) || !visible(opts, "main", &m.name) {
-            continue;
-        }
-        let parsed = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
-        tables.insert(m.name.as_str(), (Table::new(m.name.clone()), parsed));
-    }
+    let user_tables = || {
+        master
+            .iter()
+            .filter(|m| m.kind == "table" && !is_internal(&m.name))
+    };
+    let mut tables = Tables::new(
+        opts,
+        "main",
+        user_tables().map(|m| ("main", m.name.as_str(), None)),
+    );
+    let parsed: HashMap<&str, ParsedTable> = user_tables()
+        .filter(|m| visible(opts, "main", &m.name))
+        .map(|m| {
+            let p = m.sql.as_deref().map(parse_create_table).unwrap_or_default();
+            (m.name.as_str(), p)
+        })
+        .collect();
 
     // Columns and primary keys.
     for c in columns {
-        let Some((t, _)) = tables.get_mut(c.table.as_str()) else {
+        let Some(t) = tables.get_mut("main", &c.table) else {
             continue;
         };
         if c.hidden == 1 {
@@ -539,7 +235,8 @@ pub(crate) fn build(
         t.columns.push(col);
         let _ = c.cid;
     }
-    for (name, (t, parsed)) in tables.iter_mut() {
+    for (name, t) in tables.iter_mut() {
+        let parsed = &parsed[name];
         let Some(cols) = pk_cols.get(name) else {
             continue;
         };
@@ -569,7 +266,8 @@ pub(crate) fn build(
     }
 
     // Checks, and enum columns.
-    for (name, (t, parsed)) in tables.iter_mut() {
+    for (name, t) in tables.iter_mut() {
+        let parsed = &parsed[name];
         let mut unnamed = 0;
         for (cname, expr) in &parsed.checks {
             let cname = match cname {
@@ -604,18 +302,15 @@ pub(crate) fn build(
     }
 
     // Indexes and UNIQUE constraints.
-    let mut grouped: BTreeMap<(&str, &str), Vec<&IndexRow>> = BTreeMap::new();
-    for r in indexes {
-        grouped
-            .entry((r.table.as_str(), r.index.as_str()))
-            .or_default()
-            .push(r);
-    }
-    for ((table, index), mut rows) in grouped {
-        let Some((t, parsed)) = tables.get_mut(table) else {
+    let grouped = group_sorted(
+        indexes,
+        |r| (r.table.as_str(), r.index.as_str()),
+        |r| r.seqno,
+    );
+    for ((table, index), rows) in grouped {
+        let (Some(t), Some(parsed)) = (tables.get_mut("main", table), parsed.get(table)) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seqno);
         let first = rows[0];
         let (sql_cols, predicate) = index_sql
             .get(&(table, index))
@@ -657,15 +352,10 @@ pub(crate) fn build(
     }
 
     // Foreign keys.
-    let mut grouped: BTreeMap<(&str, i64), Vec<&FkRow>> = BTreeMap::new();
-    for r in fks {
-        grouped.entry((r.table.as_str(), r.id)).or_default().push(r);
-    }
-    for ((table, _), mut rows) in grouped {
-        let Some((t, parsed)) = tables.get_mut(table) else {
+    for ((table, _), rows) in group_sorted(fks, |r| (r.table.as_str(), r.id), |r| r.seq) {
+        let (Some(t), Some(parsed)) = (tables.get_mut("main", table), parsed.get(table)) else {
             continue;
         };
-        rows.sort_by_key(|r| r.seq);
         let first = rows[0];
         let cols: Vec<String> = rows.iter().map(|r| r.column.clone()).collect();
         let mut ref_cols: Vec<String> = Vec::new();
@@ -710,27 +400,22 @@ pub(crate) fn build(
     }
 
     dependents(master, &mut tables);
-    let schema = Schema {
-        tables: tables.into_values().map(|(t, _)| t).collect(),
-        enums: Vec::new(),
-    };
-    Ok(finish(schema, true))
+    Ok(tables.into_schema(Vec::new(), true))
 }
 
 /// Triggers (on their table) and views (on every table their query names) as
 /// [`Dependent`]s, so that a table rebuild can recreate them.
-fn dependents(master: &[MasterRow], tables: &mut BTreeMap<&str, (Table, ParsedTable)>) {
+fn dependents(master: &[MasterRow], tables: &mut Tables) {
     for m in master {
         let Some(sql) = m.sql.as_deref() else {
             continue;
         };
         match m.kind.as_str() {
             "trigger" => {
-                let key = tables
-                    .keys()
-                    .find(|k| k.eq_ignore_ascii_case(&m.tbl_name))
-                    .copied();
-                if let Some((t, _)) = key.and_then(|k| tables.get_mut(k)) {
+                let on = tables
+                    .iter_mut()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&m.tbl_name));
+                if let Some((_, t)) = on {
                     t.dependents.push(Dependent {
                         kind: DependentKind::Trigger,
                         name: m.name.clone(),
@@ -741,14 +426,8 @@ fn dependents(master: &[MasterRow], tables: &mut BTreeMap<&str, (Table, ParsedTa
             "view" => {
                 // Every identifier of the query that names a table (a false positive only
                 // costs recreating the view around a rebuild).
-                let names: Vec<String> = tokenize(sql, false)
-                    .into_iter()
-                    .filter_map(|t| match t.tok {
-                        Tok::Word(w) | Tok::Ident(w) => Some(w.to_lowercase()),
-                        _ => None,
-                    })
-                    .collect();
-                for (name, (t, _)) in tables.iter_mut() {
+                let names = ddl::names_in(sql);
+                for (name, t) in tables.iter_mut() {
                     if names.contains(&name.to_lowercase()) {
                         t.dependents.push(Dependent {
                             kind: DependentKind::View,
@@ -828,115 +507,6 @@ mod tests {
         for (decl, want) in cases {
             assert_eq!(parse_type(decl), want, "{decl}");
         }
-    }
-
-    #[test]
-    fn create_table_constraints_are_parsed() {
-        let sql = r#"CREATE TABLE "order" (
-    "id" INTEGER NOT NULL CONSTRAINT "pk_order" PRIMARY KEY AUTOINCREMENT,
-    "status" TEXT NOT NULL DEFAULT 'new' CONSTRAINT "ck_order_status_enum" CHECK ("status" IN ('new', 'it''s')),
-    "user_id" BIGINT CONSTRAINT fk_inline REFERENCES users(id) ON DELETE CASCADE,
-    "Mixed Case" VARCHAR(10) UNIQUE CHECK (length("Mixed Case") > 1),
-    note TEXT DEFAULT ('a,b'),
-    CONSTRAINT "uq_order_a_b" UNIQUE ("status", "Mixed Case"),
-    CONSTRAINT "ck_order_pos" CHECK (id > 0 AND (note <> ')')),
-    CHECK (1 = 1),
-    CONSTRAINT "fk_order_x" FOREIGN KEY ("user_id", "note") REFERENCES "users" ("id", "n") ON UPDATE SET NULL DEFERRABLE INITIALLY DEFERRED
-)"#;
-        let p = parse_create_table(sql);
-        assert_eq!(p.pk_name.as_deref(), Some("pk_order"));
-        assert!(p.autoincrement);
-        assert!(!p.without_rowid);
-        assert_eq!(
-            p.uniques,
-            vec![
-                (None, vec!["Mixed Case".to_string()]),
-                (
-                    Some("uq_order_a_b".to_string()),
-                    vec!["status".to_string(), "Mixed Case".to_string()]
-                )
-            ]
-        );
-        assert_eq!(
-            p.checks,
-            vec![
-                (
-                    Some("ck_order_status_enum".to_string()),
-                    r#""status" IN ('new', 'it''s')"#.to_string()
-                ),
-                (None, r#"length("Mixed Case") > 1"#.to_string()),
-                (
-                    Some("ck_order_pos".to_string()),
-                    "id > 0 AND (note <> ')')".to_string()
-                ),
-                (None, "1 = 1".to_string()),
-            ]
-        );
-        assert_eq!(
-            p.fks,
-            vec![
-                ParsedFk {
-                    name: Some("fk_inline".into()),
-                    columns: vec!["user_id".into()],
-                    ref_table: "users".into(),
-                    ref_columns: vec!["id".into()],
-                    deferrable: false,
-                },
-                ParsedFk {
-                    name: Some("fk_order_x".into()),
-                    columns: vec!["user_id".into(), "note".into()],
-                    ref_table: "users".into(),
-                    ref_columns: vec!["id".into(), "n".into()],
-                    deferrable: true,
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn without_rowid_and_table_level_pk() {
-        let p = parse_create_table(
-            "CREATE TABLE t (a INT, b INT, CONSTRAINT pk_t PRIMARY KEY (a, b)) WITHOUT ROWID",
-        );
-        assert!(p.without_rowid);
-        assert_eq!(p.pk_name.as_deref(), Some("pk_t"));
-        assert!(!p.autoincrement);
-        assert_eq!(
-            parse_create_table("CREATE TABLE t AS SELECT 1"),
-            ParsedTable::default()
-        );
-    }
-
-    #[test]
-    fn index_predicates_and_expressions() {
-        assert_eq!(
-            parse_create_index(
-                r#"CREATE INDEX "ix_a" ON "t" ("b" DESC, lower(c), "d e") WHERE "b" IS NOT NULL AND c = 'x'"#
-            ),
-            (
-                vec!["b".to_string(), "lower(c)".to_string(), "d e".to_string()],
-                Some(r#""b" IS NOT NULL AND c = 'x'"#.to_string())
-            )
-        );
-        assert_eq!(
-            parse_create_index("CREATE UNIQUE INDEX ix ON t(a)"),
-            (vec!["a".to_string()], None)
-        );
-    }
-
-    #[test]
-    fn enum_checks() {
-        assert_eq!(
-            enum_check_values(r#""status" IN ('a', 'b''c')"#, "status"),
-            Some(vec!["a".to_string(), "b'c".to_string()])
-        );
-        assert_eq!(
-            enum_check_values("status IN ('a')", "status").map(|v| v.len()),
-            Some(1)
-        );
-        assert_eq!(enum_check_values(r#""other" IN ('a')"#, "status"), None);
-        assert_eq!(enum_check_values(r#""status" IN ('a', 1)"#, "status"), None);
-        assert_eq!(enum_check_values(r#""status" = 'a'"#, "status"), None);
     }
 
     fn col(table: &str, cid: i64, name: &str, ty: &str, notnull: bool, pk: i64) -> ColumnRow {

@@ -1,6 +1,8 @@
 //! What retort-sql writes, introspection reads back: every `SqlType` on every dialect, through
 //! `create_schema` on a live database.
 
+mod common;
+
 use retort_schema::{Column, Dialect, PrimaryKey, Schema, SqlType, Table};
 
 #[allow(dead_code)]
@@ -120,20 +122,10 @@ async fn sqlite_reads_back_what_retort_sql_writes() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres_reads_back_what_retort_sql_writes() {
-    use sqlx::{Connection, Executor};
-    let url = std::env::var("RETORT_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let mut conn = match sqlx::PgConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("cannot reach PostgreSQL at {url} ({e}) and CI=true");
-            }
-            eprintln!(
-                "SKIPPED (no PostgreSQL at {url}): postgres_reads_back_what_retort_sql_writes"
-            );
-            return;
-        }
+    use sqlx::Executor;
+    let Some(mut conn) = common::pg_connect("postgres_reads_back_what_retort_sql_writes").await
+    else {
+        return;
     };
     let s = format!("retort_i_rt_{}", std::process::id());
     conn.execute(format!("DROP SCHEMA IF EXISTS \"{s}\" CASCADE").as_str())
@@ -166,20 +158,10 @@ async fn postgres_reads_back_what_retort_sql_writes() {
 #[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mysql_reads_back_what_retort_sql_writes() {
-    use sqlx::{Connection, Executor};
-    let url = std::env::var("RETORT_TEST_MYSQL_URL")
-        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into());
-    let mut conn = match sqlx::MySqlConnection::connect(&url).await {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("cannot reach MariaDB/MySQL at {url} ({e}) and CI=true");
-            }
-            eprintln!(
-                "SKIPPED (no MariaDB/MySQL at {url}): mysql_reads_back_what_retort_sql_writes"
-            );
-            return;
-        }
+    use sqlx::Executor;
+    let Some(mut conn) = common::mysql_connect("mysql_reads_back_what_retort_sql_writes").await
+    else {
+        return;
     };
     let db = format!("retort_i_rt_{}", std::process::id());
     conn.execute(format!("DROP DATABASE IF EXISTS `{db}`").as_str())

@@ -1,4 +1,5 @@
-//! The `//!` header block of a migration script, file names, revision ids and file hashes.
+//! The `//!` header block of a migration script (parsed here; written by `retort-codegen`),
+//! revision ids and file hashes.
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -12,7 +13,9 @@ const KEY_REVISES: &str = "Revises";
 const KEY_LABELS: &str = "Branch labels";
 const KEY_DEPENDS: &str = "Depends on";
 const KEY_DATE: &str = "Create date";
-const KEYS: [&str; 5] = [KEY_REVISION, KEY_REVISES, KEY_LABELS, KEY_DEPENDS, KEY_DATE];
+/// The header's keys, in the order a script writes them after the message (`Revision ID`,
+/// `Revises`, `Branch labels`, `Depends on`, `Create date`).
+pub const HEADER_KEYS: [&str; 5] = [KEY_REVISION, KEY_REVISES, KEY_LABELS, KEY_DEPENDS, KEY_DATE];
 
 /// Symbols that can never be a revision id or a branch label.
 const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
@@ -140,11 +143,11 @@ pub fn parse_header(source: &str) -> Result<Header, HeaderError> {
                 line,
                 format!(
                     "{what} `{text}`; the keys are {} (the message goes above them)",
-                    KEYS.map(|k| format!("`{k}:`")).join(", ")
+                    HEADER_KEYS.map(|k| format!("`{k}:`")).join(", ")
                 ),
             ));
         };
-        let key = KEYS[key_index];
+        let key = HEADER_KEYS[key_index];
         if let Some(prev) = seen[key_index] {
             return Err(line_err(
                 line,
@@ -187,7 +190,8 @@ pub fn parse_header(source: &str) -> Result<Header, HeaderError> {
 fn split_key(text: &str) -> Option<(usize, &str)> {
     let (k, v) = text.split_once(':')?;
     let k = k.trim();
-    KEYS.iter()
+    HEADER_KEYS
+        .iter()
         .position(|key| key.eq_ignore_ascii_case(k))
         .map(|i| (i, v.trim()))
 }
@@ -219,7 +223,8 @@ fn parse_list(
     Ok(out)
 }
 
-fn normalize_message(message: &str) -> String {
+/// The message as a header stores it: trailing spaces and surrounding blank lines dropped.
+pub fn normalize_message(message: &str) -> String {
     let lines: Vec<&str> = message.lines().map(str::trim_end).collect();
     let start = lines
         .iter()
@@ -230,91 +235,6 @@ fn normalize_message(message: &str) -> String {
         .rposition(|l| !l.is_empty())
         .map_or(start, |e| e + 1);
     lines[start..end].join("\n")
-}
-
-/// Renders the `//!` header block (ending with a line break). Round-trips with
-/// [`parse_header`] (the message is normalized: trailing spaces and surrounding blank lines
-/// are dropped).
-pub fn render_header(h: &Header) -> String {
-    let mut out = String::new();
-    let message = normalize_message(&h.message);
-    if !message.is_empty() {
-        for line in message.lines() {
-            push_doc_line(&mut out, line);
-        }
-        out.push_str("//!\n");
-    }
-    push_doc_line(&mut out, &format!("{KEY_REVISION}: {}", h.revision));
-    push_doc_line(
-        &mut out,
-        &format!("{KEY_REVISES}: {}", h.down_revisions.join(", ")),
-    );
-    push_doc_line(
-        &mut out,
-        &format!("{KEY_LABELS}: {}", h.branch_labels.join(", ")),
-    );
-    push_doc_line(
-        &mut out,
-        &format!("{KEY_DEPENDS}: {}", h.depends_on.join(", ")),
-    );
-    push_doc_line(&mut out, &format!("{KEY_DATE}: {}", h.create_date.trim()));
-    out
-}
-
-fn push_doc_line(out: &mut String, text: &str) {
-    let text = text.trim_end();
-    if text.is_empty() {
-        out.push_str("//!\n");
-    } else {
-        out.push_str("//! ");
-        out.push_str(text);
-        out.push('\n');
-    }
-}
-
-/// Renders a whole migration script: header, prelude import, `upgrade` and `downgrade`.
-///
-/// The bodies are Rust statements, already formatted as rustfmt would at column 0; this
-/// function indents them. An empty body gives an empty function (`{}`). The result is what
-/// `rustfmt --edition 2021` would produce, provided the bodies are rustfmt-clean.
-pub fn render_script(h: &Header, upgrade_body: &str, downgrade_body: &str) -> String {
-    let mut out = render_header(h);
-    out.push('\n');
-    out.push_str("use retort::migration::prelude::*;\n");
-    push_fn(&mut out, "upgrade", upgrade_body);
-    push_fn(&mut out, "downgrade", downgrade_body);
-    out
-}
-
-fn push_fn(out: &mut String, name: &str, body: &str) {
-    out.push('\n');
-    out.push_str("pub fn ");
-    out.push_str(name);
-    out.push_str("(m: &mut Migration) {");
-    let lines: Vec<&str> = body.lines().map(str::trim_end).collect();
-    let start = lines.iter().position(|l| !l.is_empty());
-    let Some(start) = start else {
-        out.push_str("}\n");
-        return;
-    };
-    let end = lines.iter().rposition(|l| !l.is_empty()).unwrap_or(start) + 1;
-    out.push('\n');
-    let mut previous_blank = false;
-    for line in &lines[start..end] {
-        if line.is_empty() {
-            // rustfmt keeps at most one blank line in a row.
-            if !previous_blank {
-                out.push('\n');
-            }
-            previous_blank = true;
-            continue;
-        }
-        previous_blank = false;
-        out.push_str("    ");
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push_str("}\n");
 }
 
 /// A fresh revision id: 12 lowercase hex characters.
@@ -335,44 +255,6 @@ pub fn new_revision_id() -> String {
     hasher.write(format!("{:?}", std::thread::current().id()).as_bytes());
     let value = hasher.finish() & 0xffff_ffff_ffff;
     format!("{value:012x}")
-}
-
-/// The slug of a message for a file name: lowercase ASCII letters, digits and `_`, words
-/// joined by `_`, cut at a word boundary to at most 40 characters.
-pub fn slug(message: &str) -> String {
-    const MAX: usize = 40;
-    let first_line = message.lines().next().unwrap_or("");
-    let words: Vec<String> = first_line
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let mut out = String::new();
-    for w in words {
-        let extra = if out.is_empty() { w.len() } else { w.len() + 1 };
-        if out.len() + extra > MAX {
-            if out.is_empty() {
-                out.push_str(&w[..MAX]);
-            }
-            break;
-        }
-        if !out.is_empty() {
-            out.push('_');
-        }
-        out.push_str(&w);
-    }
-    out
-}
-
-/// The file name of a new script: `<rev>_<slug>.rs`, or `<rev>.rs` if the message has no
-/// usable characters. The revision id must have passed [`validate_revision_id`].
-pub fn file_name(rev: &str, message: &str) -> String {
-    let s = slug(message);
-    if s.is_empty() {
-        format!("{rev}.rs")
-    } else {
-        format!("{rev}_{s}.rs")
-    }
 }
 
 /// Checks a revision id: ASCII letters, digits and `_`, 1 to 255 characters, not one of the
@@ -456,44 +338,8 @@ use retort::migration::prelude::*;
     }
 
     #[test]
-    fn render_is_the_documented_text_and_round_trips() {
-        let text = render_header(&sample());
-        assert_eq!(
-            text,
-            SAMPLE.split("\nuse").next().unwrap().trim_end().to_string() + "\n"
-        );
-        assert_eq!(parse_header(&text).unwrap(), sample());
-    }
-
-    #[test]
-    fn round_trip_merge_multi_line_message_and_empty_message() {
-        let h = Header {
-            revision: "m1".into(),
-            down_revisions: vec!["a1".into(), "b1".into()],
-            branch_labels: vec!["x".into(), "y_2".into()],
-            depends_on: vec!["c1".into(), "net".into()],
-            message:
-                "merge heads\n\nRevises: the way users sign in\n\nsecond paragraph: with a colon"
-                    .into(),
-            create_date: String::new(),
-        };
-        let text = render_header(&h);
-        assert!(text.contains("//! Revises: a1, b1\n"));
-        assert!(!text.lines().any(|l| l.ends_with(' ')), "{text}");
-        assert_eq!(parse_header(&text).unwrap(), h);
-        let empty = Header {
-            message: String::new(),
-            down_revisions: vec![],
-            ..h
-        };
-        let text = render_header(&empty);
-        assert!(text.starts_with("//! Revision ID: m1\n"));
-        assert_eq!(parse_header(&text).unwrap(), empty);
-    }
-
-    #[test]
     fn header_block_is_the_leading_doc_lines() {
-        assert_eq!(header_block(SAMPLE), render_header(&sample()));
+        assert_eq!(header_block(SAMPLE), SAMPLE.split("\nuse").next().unwrap());
         assert_eq!(header_block("fn main() {}\n"), "");
     }
 
@@ -585,24 +431,6 @@ use retort::migration::prelude::*;
     }
 
     #[test]
-    fn file_names_and_slugs() {
-        assert_eq!(file_name("ab12", "Create users"), "ab12_create_users.rs");
-        assert_eq!(
-            file_name("ab12", "  add e-mail (unique)!  "),
-            "ab12_add_e_mail_unique.rs"
-        );
-        assert_eq!(file_name("ab12", "Über äpfel"), "ab12_ber_pfel.rs");
-        assert_eq!(file_name("ab12", "!!!"), "ab12.rs");
-        assert_eq!(file_name("ab12", ""), "ab12.rs");
-        let long = "add a very long column name to the users table for testing";
-        let s = slug(long);
-        assert!(s.len() <= 40, "{s}");
-        assert_eq!(s, "add_a_very_long_column_name_to_the_users");
-        assert_eq!(slug(&"x".repeat(50)), "x".repeat(40));
-        assert_eq!(slug("first line\nsecond line"), "first_line");
-    }
-
-    #[test]
     fn revision_ids_are_12_hex_and_distinct() {
         let mut seen = std::collections::HashSet::new();
         for _ in 0..1000 {
@@ -621,53 +449,5 @@ use retort::migration::prelude::*;
         assert_eq!(file_hash(b""), 0xcbf29ce484222325);
         assert_eq!(file_hash(b"a"), 0xaf63dc4c8601ec8c);
         assert_eq!(file_hash(b"foobar"), 0x85944171f73967e8);
-    }
-
-    #[test]
-    fn render_script_shape() {
-        let s = render_script(&sample(), "m.drop_table(\"users\");", "");
-        assert!(s.contains(
-            "\nuse retort::migration::prelude::*;\n\npub fn upgrade(m: &mut Migration) {\n    m.drop_table(\"users\");\n}\n"
-        ));
-        assert!(s.ends_with("\npub fn downgrade(m: &mut Migration) {}\n"));
-        assert_eq!(parse_header(&s).unwrap(), sample());
-    }
-
-    fn rustfmt_check(source: &str) {
-        let dir = std::env::temp_dir().join(format!("retort-revision-fmt-{}", new_revision_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("script.rs");
-        std::fs::write(&path, source).unwrap();
-        let out = std::process::Command::new("rustfmt")
-            .args(["--edition", "2021", "--check"])
-            .arg(&path)
-            .output()
-            .expect("rustfmt runs");
-        let _ = std::fs::remove_dir_all(&dir);
-        assert!(
-            out.status.success(),
-            "rustfmt would change the script:\n{}\n--- script ---\n{source}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-
-    #[test]
-    fn render_script_is_rustfmt_clean() {
-        let up = "m.create_table(\n    Table::new(\"users\")\n        .column(Column::new(\"id\", SqlType::BigInt).autoincrement())\n        .primary_key(\"pk_users\", [\"id\"]),\n);\n\n\nm.execute(\"UPDATE users SET x = 1\");\n";
-        let down = "m.drop_table(\"users\");";
-        rustfmt_check(&render_script(&sample(), up, down));
-        rustfmt_check(&render_script(&sample(), "", ""));
-        let merge = Header {
-            revision: "m1".into(),
-            down_revisions: vec!["a1".into(), "b1".into()],
-            message: "merge heads\n\nwith a second paragraph".into(),
-            ..Header::default()
-        };
-        rustfmt_check(&render_script(&merge, "", "\n"));
-        let unnamed = Header {
-            revision: "m2".into(),
-            ..Header::default()
-        };
-        rustfmt_check(&render_script(&unnamed, "m.execute(\"SELECT 1\");", ""));
     }
 }

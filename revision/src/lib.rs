@@ -2,8 +2,8 @@
 //!
 //! Pure code, no I/O except [`version_files`] and [`check_fresh`]:
 //!
-//! - [`parse_header`] / [`render_header`] / [`render_script`]: the `//!` header block of a
-//!   migration script and the whole file as `revision` writes it;
+//! - [`parse_header`]: the `//!` header block of a migration script (`retort-codegen` writes
+//!   it, with [`HEADER_KEYS`] and [`normalize_message`]);
 //! - [`RevisionMap`]: the revision graph with Alembic's semantics (heads, bases, branch points,
 //!   merges, branch labels, `depends_on`, several bases), identifier resolution (`head`,
 //!   `heads`, `base`, prefixes, `+N`, `-N`, `label@head`, ...), upgrade / downgrade / stamp
@@ -48,8 +48,8 @@ pub use fresh::{
 };
 pub use graph::RevisionMap;
 pub use header::{
-    file_hash, file_name, header_block, new_revision_id, parse_header, render_header,
-    render_script, slug, validate_branch_label, validate_revision_id, Header, HeaderError,
+    file_hash, header_block, new_revision_id, normalize_message, parse_header,
+    validate_branch_label, validate_revision_id, Header, HeaderError, HEADER_KEYS,
     MAX_REVISION_ID_LEN,
 };
 pub use plan::{Direction, StampPlan, Step, VersionChange};

@@ -1,6 +1,7 @@
 //! Statements that cannot run inside a transaction block.
 
 use retort_schema::Dialect;
+use retort_sqllex::Kind;
 
 /// Whether `sql` must run outside a transaction (the runner commits before it and runs it on
 /// its own).
@@ -16,7 +17,7 @@ use retort_schema::Dialect;
 ///
 /// Leading whitespace and `--` / `/* */` comments are skipped; keywords are case-insensitive.
 pub fn needs_autocommit(sql: &str, d: Dialect) -> bool {
-    let words = leading_words(sql, 8);
+    let words = leading_words(sql, 8, d);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     match d {
         Dialect::Postgres => match w.as_slice() {
@@ -42,45 +43,39 @@ pub fn needs_autocommit(sql: &str, d: Dialect) -> bool {
     }
 }
 
-/// The first `n` words of `sql`, uppercased, after comments; a word is a run of characters
-/// other than whitespace, `(`, `)`, `;`, `=`. A quoted identifier or string becomes one word.
-fn leading_words(sql: &str, n: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let b = sql.as_bytes();
-    let mut i = 0;
-    while i < b.len() && out.len() < n {
-        let c = b[i];
-        if c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b';' | b'=' | b',') {
-            i += 1;
-        } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
+/// The first `n` words of `sql`, uppercased, read with the dialect's lexer: comments and the
+/// punctuation `(`, `)`, `;`, `=`, `,` are skipped; a quoted identifier or a string is one word
+/// as written (so it never matches a keyword); a dotted name (`main.foreign_keys`) is one word.
+fn leading_words(sql: &str, n: usize, d: Dialect) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut glue = false;
+    for t in retort_sqllex::lex(sql, d.into()) {
+        if out.len() >= n && !glue {
+            break;
+        }
+        match t.kind {
+            Kind::Whitespace | Kind::Comment => glue = false,
+            Kind::Punct if matches!(t.text, "(" | ")" | ";" | "=" | ",") => glue = false,
+            Kind::Punct if t.text == "." => {
+                if let Some(last) = out.last_mut() {
+                    last.push('.');
+                }
+                glue = true;
             }
-        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                i += 1;
+            Kind::Word | Kind::Number | Kind::Punct if glue => {
+                let last = out.last_mut().expect("glue follows a word");
+                last.push_str(&t.text.to_ascii_uppercase());
             }
-            i += 2;
-        } else if matches!(c, b'"' | b'\'' | b'`') {
-            let start = i;
-            i += 1;
-            while i < b.len() && b[i] != c {
-                i += 1;
+            Kind::Word | Kind::Number | Kind::Punct => {
+                out.push(t.text.to_ascii_uppercase());
             }
-            i += 1;
-            out.push(sql[start..i.min(b.len())].to_string());
-        } else {
-            let start = i;
-            while i < b.len()
-                && !b[i].is_ascii_whitespace()
-                && !matches!(b[i], b'(' | b')' | b';' | b'=' | b',' | b'"' | b'\'' | b'`')
-            {
-                i += 1;
+            Kind::QuotedIdent | Kind::Str { .. } => {
+                glue = false;
+                out.push(t.text.to_string());
             }
-            out.push(sql[start..i].to_ascii_uppercase());
         }
     }
+    out.truncate(n);
     out
 }
 
@@ -120,6 +115,18 @@ mod tests {
         assert!(!needs_autocommit(
             r#"CREATE TABLE "CONCURRENTLY" (a int)"#,
             pg
+        ));
+    }
+
+    /// The scanner this replaced ended a comment at the first `*/`; PostgreSQL nests them.
+    #[test]
+    fn nested_comments_hide_their_words() {
+        let pg = Dialect::Postgres;
+        assert!(!needs_autocommit("/* a /* b */ VACUUM */ SELECT 1", pg));
+        assert!(needs_autocommit("/* a /* b */ c */ VACUUM", pg));
+        assert!(needs_autocommit(
+            "PRAGMA main.foreign_keys = OFF",
+            Dialect::Sqlite
         ));
     }
 

@@ -171,7 +171,7 @@ pub(crate) fn is_literal(e: &str) -> bool {
     } else {
         e
     };
-    is_single_string(body)
+    retort_sqllex::is_single_string(body, retort_sqllex::Dialect::Neutral)
 }
 
 fn is_number(e: &str) -> bool {
@@ -201,53 +201,12 @@ fn is_number(e: &str) -> bool {
     }
 }
 
-fn is_single_string(e: &str) -> bool {
-    if e.len() < 2 || !e.starts_with('\'') || !e.ends_with('\'') {
-        return false;
-    }
-    let inner = &e[1..e.len() - 1];
-    // Every quote inside must be doubled.
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.peek() == Some(&'\'') {
-                chars.next();
-            } else {
-                return false;
-            }
-        }
-    }
-    true
-}
-
 /// Whether the parentheses of `(...)` wrap the whole expression: the first one closes at the
-/// very end (`(a) + (b)` is not wrapped). Parentheses inside `'..'` strings do not count.
+/// very end (`(a) + (b)` is not wrapped). Parentheses inside strings and quoted names do not
+/// count (the shared lexer decides what is a string).
 pub fn is_parenthesized(e: &str) -> bool {
-    if !e.starts_with('(') || !e.ends_with(')') {
-        return false;
-    }
-    let mut depth = 0i32;
-    let mut in_str = false;
-    for (i, ch) in e.char_indices() {
-        if in_str {
-            if ch == '\'' {
-                in_str = false;
-            }
-            continue;
-        }
-        match ch {
-            '\'' => in_str = true,
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i == e.len() - 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    false
+    retort_sqllex::parenthesized_inner(e, retort_sqllex::Dialect::Neutral)
+        .is_some_and(|_| e.starts_with('(') && e.ends_with(')'))
 }
 
 /// `CONSTRAINT "fk" FOREIGN KEY (..) REFERENCES "t" (..) [ON DELETE ..] [ON UPDATE ..] [DEFERRABLE ..]`.

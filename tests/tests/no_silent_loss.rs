@@ -673,7 +673,7 @@ async fn not_null_downgrade(d: Dialect, test: &str) {
             retort_diff::downgrade_with_notes(&live, &up, d).map_err(|e| e.to_string())?;
         not_null_add_as_noted(&mut db, &upgraded, &down, &notes).await?;
         // The script's downgrade body carries them as `// WARNING` comments.
-        let body = retort_diff::render_rust(&down, &notes);
+        let body = retort_codegen::render_rust(&down, &notes);
         if !body.contains("// WARNING (may fail): adds NOT NULL column `people.code`") {
             return Err(format!("the downgrade body has no warning:\n{body}"));
         }
@@ -903,7 +903,7 @@ fn index_dialects_attribute_reaches_the_model() {
         .unwrap();
     assert_eq!(open.dialects, [Dialect::Postgres, Dialect::Sqlite]);
     assert!(!open.exists_on(Dialect::Mysql) && open.exists_on(Dialect::Sqlite));
-    let body = retort_diff::render_rust(
+    let body = retort_codegen::render_rust(
         &[retort_schema::Op::CreateIndex {
             table: "tickets".into(),
             index: open.clone(),

@@ -21,7 +21,8 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use retort_app::{run, AppError, Context, ExitCode};
-use retort_diff::{downgrade, reconcile, render_rust, Options};
+use retort_codegen::render_rust;
+use retort_diff::{downgrade, reconcile, Options};
 use retort_runner::{Db, Migration, MigrationSet, Script};
 use retort_schema::{
     Check, Column, Dialect, ForeignKey, Index, Op, Schema, SqlType, Table, Unique,

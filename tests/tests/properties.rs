@@ -5,8 +5,9 @@
 //! e.g. `PROPTEST_CASES=5000 cargo test -p retort-tests --all-features --test properties`.
 
 use proptest::prelude::*;
+use retort_codegen::render_header;
 use retort_diff::{diff, Options};
-use retort_revision::{parse_header, render_header, Header, RevisionMap};
+use retort_revision::{parse_header, Header, RevisionMap};
 use retort_schema::{
     Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table, Unique,
 };

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::InitOptions;
-use crate::AppError;
+use super::options::InitOptions;
+use crate::error::AppError;
 
 pub(super) fn valid_crate_name(name: &str) -> bool {
     !name.is_empty()

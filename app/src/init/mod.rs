@@ -1,56 +1,23 @@
 //! `init`: scaffolds retort in a user's workspace.
 //!
 //! - `detect`: which package holds the models, and where `retort` comes from;
+//! - `options`: what `init` is asked to do ([`InitOptions`], [`FromDb`]);
 //! - `manifest`: the one edit made to a user's root `Cargo.toml` (a workspace member);
 //! - `templates/`: the files written, as files.
 
 mod detect;
 mod manifest;
+mod options;
 mod templates;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::AppError;
+use crate::error::AppError;
 pub(crate) use detect::detect_models;
 use detect::{models_dep, resolve_source, valid_crate_name};
 pub use manifest::add_workspace_member;
-
-/// What `init` needs.
-#[derive(Clone, Debug)]
-pub struct InitOptions {
-    /// The workspace root to scaffold in.
-    pub dir: PathBuf,
-    /// The package name of the models crate (`my-models` or `my_models`). `None`: the one
-    /// package of the workspace that depends on `retort`, else a new `models` crate.
-    pub models_crate: Option<String>,
-    /// The models crate's folder, relative to `dir` (or absolute). Default: the crate name.
-    /// Created, with one example table, when it has no `Cargo.toml`.
-    pub models_path: Option<PathBuf>,
-    /// A retort checkout to take `retort` and `retort-build` from by path. Default: the way the
-    /// models crate depends on `retort`, else the checkout this binary was built from, else
-    /// crates.io.
-    pub retort_path: Option<PathBuf>,
-    /// `init --from-db`: the pulled models and what goes with them (see `crate::pull`).
-    pub from_db: Option<FromDb>,
-}
-
-/// What `init --from-db` writes instead of the example table.
-#[derive(Clone, Debug, Default)]
-pub struct FromDb {
-    /// The models crate's `src/lib.rs`: the pulled models.
-    pub lib_rs: String,
-    /// Features of `retort` the models need (each brings its crate as a dependency too).
-    pub features: Vec<String>,
-    /// `database_url` for retort.toml (a URL without a password).
-    pub database_url: Option<String>,
-    /// A URL with a password: written to `.env` (ignored by git) instead.
-    pub env_url: Option<String>,
-    /// `exclude_tables` entries for retort.toml: the tables not pulled.
-    pub exclude_tables: Vec<String>,
-    /// The baseline revision: its path relative to the workspace and its text.
-    pub baseline: (String, String),
-}
+pub use options::{FromDb, InitOptions};
 
 /// The files `init` always writes, relative to the workspace root.
 pub const FILES: [&str; 5] = [
@@ -274,23 +241,23 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
                     source: e,
                 })?;
             }
-            crate::write_new_file(&path, content.as_bytes())?;
+            retort_codegen::write_new(&path, content.as_bytes())?;
             written.push(path);
         }
         if let Some(text) = &gitignore {
             if gitignore_had.is_none() {
-                crate::write_new_file(&gitignore_path, text.as_bytes())?;
+                retort_codegen::write_new(&gitignore_path, text.as_bytes())?;
                 written.push(gitignore_path.clone());
             } else {
-                crate::write_atomic(&gitignore_path, text.as_bytes())?;
+                retort_codegen::write_atomic(&gitignore_path, text.as_bytes())?;
             }
         }
         if let Some(text) = &new_manifest {
             if creating_root {
-                crate::write_new_file(&root_manifest, text.as_bytes())?;
+                retort_codegen::write_new(&root_manifest, text.as_bytes())?;
                 written.push(root_manifest.clone());
             } else {
-                crate::write_atomic(&root_manifest, text.as_bytes())?;
+                retort_codegen::write_atomic(&root_manifest, text.as_bytes())?;
             }
         }
         Ok(())

@@ -6,7 +6,7 @@ use retort_runner::Db;
 use retort_schema::{Dialect, QName};
 
 use super::generate::Skipped;
-use crate::AppError;
+use crate::error::AppError;
 
 /// A database object outside the models.
 #[derive(Clone, Debug, PartialEq, Eq)]

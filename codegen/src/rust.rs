@@ -13,7 +13,7 @@ use retort_schema::{
     Value,
 };
 
-use crate::Note;
+use retort_diff::Note;
 
 const MAX_WIDTH: usize = 100;
 const FN_CALL_WIDTH: usize = 60;

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use retort_runner::{Db, RunOptions};
 use retort_schema::{Dialect, QName, Schema};
 
-use crate::commands::{say, target_schema, Env};
-use crate::{AppError, ExitCode};
+use crate::error::{AppError, ExitCode};
+use crate::session::{introspect, Session};
+use crate::style::say;
 
 /// Where the scratch database lives, to be removed afterwards.
 enum Scratch {
@@ -103,47 +104,47 @@ impl Scratch {
 }
 
 /// `verify [--scratch-url URL]`.
-pub(crate) async fn verify_cmd(
-    env: &Env<'_>,
+pub(crate) async fn run(
+    session: &Session<'_>,
     scratch_url: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let target = target_schema(env)?;
+    let target = session.target_schema()?;
     let server = match scratch_url {
         Some(u) => u.to_string(),
-        None => env.url()?,
+        None => session.url()?,
     };
-    let mut opts = env.run_options();
+    let mut opts = session.run_options();
     // The scratch database's own version table, whatever schema the real one lives in.
     opts.version_table = QName::new(opts.version_table.name.clone());
     let (mut db, scratch) = open(&server, &opts).await?;
     say!(out, "Verifying the history on a {}", scratch.describe());
-    let r = walk(env, &mut db, &opts, &target, out).await;
+    let r = walk(session, &mut db, &opts, &target, out).await;
     remove(db, scratch).await;
     r
 }
 
 /// Differences between the database and `want`, as `check` sees them.
 async fn differences(
-    env: &Env<'_>,
+    session: &Session<'_>,
     db: &mut Db,
     want: &Schema,
     heads: &[String],
 ) -> Result<Vec<String>, AppError> {
     let d = db.dialect();
-    let c = &env.cfg.config;
+    let c = &session.cfg.config;
     let iopts = retort_introspect::Options {
         schemas: Vec::new(),
         exclude_tables: c.exclude_tables.clone(),
-        version_table: env.cfg.config.version_table.clone(),
+        version_table: session.cfg.config.version_table.clone(),
     };
-    let mut intro = crate::db::introspect(db, &iopts).await?;
+    let mut intro = introspect(db, &iopts).await?;
     if d != Dialect::Postgres {
         // Enums live in their columns there: the named types are the history's.
-        intro.schema.enums = env
+        intro.schema.enums = session
             .ctx
             .migrations
-            .replay_lenient(&env.map, heads, d)
+            .replay_lenient(&session.map, heads, d)
             .map(|s| s.enums)
             .unwrap_or_default();
     }
@@ -167,26 +168,39 @@ async fn differences(
         .collect())
 }
 
+fn run_err(what: &str, e: retort_runner::RunError) -> AppError {
+    AppError::Failed(format!(
+        "verify: {what} failed on the scratch database: {e}"
+    ))
+}
+
+/// `upgrade heads` on the scratch database (`what`, in an error), then what differs from the
+/// models.
+async fn up_and_compare(
+    session: &Session<'_>,
+    db: &mut Db,
+    opts: &RunOptions,
+    target: &Schema,
+    what: &str,
+) -> Result<Vec<String>, AppError> {
+    retort_runner::upgrade(db, &session.ctx.migrations, "heads", opts, &mut |_| {})
+        .await
+        .map_err(|e| run_err(what, e))?;
+    let heads = retort_runner::current(db, opts).await?;
+    differences(session, db, target, &heads).await
+}
+
 async fn walk(
-    env: &Env<'_>,
+    session: &Session<'_>,
     db: &mut Db,
     opts: &RunOptions,
     target: &Schema,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let set = &env.ctx.migrations;
+    let set = &session.ctx.migrations;
     let d = db.dialect();
-    let run_err = |what: &str, e: retort_runner::RunError| {
-        AppError::Failed(format!(
-            "verify: {what} failed on the scratch database: {e}"
-        ))
-    };
     // 1. Up to the heads, then the models.
-    retort_runner::upgrade(db, set, "heads", opts, &mut |_| {})
-        .await
-        .map_err(|e| run_err("upgrade heads", e))?;
-    let heads = retort_runner::current(db, opts).await?;
-    let diffs = differences(env, db, target, &heads).await?;
+    let diffs = up_and_compare(session, db, opts, target, "upgrade heads").await?;
     if !diffs.is_empty() {
         say!(
             out,
@@ -209,7 +223,7 @@ async fn walk(
             break;
         }
         // The newest applied revision goes first.
-        let order = env.map.topological();
+        let order = session.map.topological();
         let Some(top) = order
             .iter()
             .rev()
@@ -221,7 +235,7 @@ async fn walk(
                 current.join(", ")
             )));
         };
-        let parents = env
+        let parents = session
             .map
             .get(&top)
             .map(|h| h.down_revisions.clone())
@@ -243,13 +257,13 @@ async fn walk(
         steps += 1;
         let below = retort_runner::current(db, opts).await?;
         let replayed = set
-            .replay_lenient(&env.map, &below, d)
+            .replay_lenient(&session.map, &below, d)
             .map_err(|e| AppError::Failed(e.to_string()))?;
-        let diffs = differences(env, db, &replayed, &below).await?;
+        let diffs = differences(session, db, &replayed, &below).await?;
         if !diffs.is_empty() {
-            let undone: Vec<String> = ancestry(env, &current)
+            let undone: Vec<String> = ancestry(session, &current)
                 .into_iter()
-                .filter(|r| !ancestry(env, &below).contains(r))
+                .filter(|r| !ancestry(session, &below).contains(r))
                 .collect();
             let top = if undone.len() > 1 {
                 format!("{} (undone together)", undone.join(", "))
@@ -270,12 +284,12 @@ async fn walk(
             for o in diffs {
                 say!(out, "  {o}");
             }
-            if let Some(path) = env.script_path(top.split(' ').next().unwrap_or_default()) {
+            if let Some(path) = session.script_path(top.split(' ').next().unwrap_or_default()) {
                 say!(out, "Fix downgrade() in {path}");
             }
             return Ok(ExitCode::Failure);
         }
-        if steps > env.map.len() + 1 {
+        if steps > session.map.len() + 1 {
             return Err(AppError::Failed(
                 "verify: the walk down does not reach base; please report this".to_string(),
             ));
@@ -287,11 +301,7 @@ async fn walk(
     );
 
     // 3. Up again.
-    retort_runner::upgrade(db, set, "heads", opts, &mut |_| {})
-        .await
-        .map_err(|e| run_err("the second upgrade heads", e))?;
-    let heads = retort_runner::current(db, opts).await?;
-    let diffs = differences(env, db, target, &heads).await?;
+    let diffs = up_and_compare(session, db, opts, target, "the second upgrade heads").await?;
     if !diffs.is_empty() {
         say!(
             out,
@@ -311,14 +321,14 @@ async fn walk(
 }
 
 /// `heads` and every revision below them (through `Revises:`).
-fn ancestry(env: &Env<'_>, heads: &[String]) -> Vec<String> {
+fn ancestry(session: &Session<'_>, heads: &[String]) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     let mut stack: Vec<String> = heads.to_vec();
     while let Some(id) = stack.pop() {
         if seen.contains(&id) {
             continue;
         }
-        if let Some(h) = env.map.get(&id) {
+        if let Some(h) = session.map.get(&id) {
             stack.extend(h.down_revisions.iter().cloned());
         }
         seen.push(id);

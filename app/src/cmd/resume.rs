@@ -12,13 +12,13 @@ use std::io::Write;
 
 use retort_runner::{Event, ResumeMode};
 
-use crate::commands::{say, Env};
-use crate::db::{close, connect};
-use crate::{AppError, ExitCode};
+use crate::error::{AppError, ExitCode};
+use crate::session::Session;
+use crate::style::say;
 
 /// `retort resume [--finished | --abandon]`.
-pub(crate) async fn resume(
-    env: &Env<'_>,
+pub(crate) async fn run(
+    env: &Session<'_>,
     finished: bool,
     abandon: bool,
     out: &mut dyn Write,
@@ -34,13 +34,14 @@ pub(crate) async fn resume(
         }
     };
     let opts = env.run_options();
-    let mut db = connect(env).await?;
     let mut events: Vec<Event> = Vec::new();
-    let r = retort_runner::resume(&mut db, &env.ctx.migrations, mode, &opts, &mut |e| {
-        events.push(e)
-    })
-    .await;
-    close(db).await;
+    let r = {
+        let mut db = env.db().await?;
+        retort_runner::resume(&mut db, &env.ctx.migrations, mode, &opts, &mut |e| {
+            events.push(e)
+        })
+        .await
+    };
     if !env.quiet {
         for e in events {
             match e {

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use retort_runner::{redact_url, Db};
 use retort_schema::Dialect;
 
-use crate::commands::{say, Env};
-use crate::{AppError, ExitCode};
+use crate::error::{AppError, ExitCode};
+use crate::session::{dialect_of, sqlite_file, Session};
+use crate::style::say;
 
 /// What a URL names: a SQLite file, or a database on a server.
 enum Target {
@@ -24,23 +25,9 @@ enum Target {
 }
 
 fn target(url: &str) -> Result<Target, AppError> {
-    let dialect = Dialect::from_url(url).ok_or_else(|| {
-        AppError::Usage(format!(
-            "unsupported database URL `{}`: use sqlite:, postgres://, postgresql://, mysql:// or mariadb://",
-            redact_url(url)
-        ))
-    })?;
+    let dialect = dialect_of(url)?;
     if dialect == Dialect::Sqlite {
-        let rest = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or("");
-        let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-        if path.is_empty() || path.starts_with(':') || query.split('&').any(|q| q == "mode=memory")
-        {
-            return Ok(Target::Sqlite(None));
-        }
-        return Ok(Target::Sqlite(Some(PathBuf::from(path))));
+        return Ok(Target::Sqlite(sqlite_file(url).flatten()));
     }
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
@@ -78,9 +65,54 @@ async fn admin(admin_url: &str) -> Result<Db, AppError> {
     Ok(Db::connect(admin_url).await?)
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Create,
+    Drop,
+}
+
+/// `CREATE DATABASE` / `DROP DATABASE` of `name` through the server's maintenance database,
+/// unless it already exists / does not exist (said either way).
+async fn on_server(
+    admin_url: &str,
+    dialect: Dialect,
+    name: &str,
+    change: Change,
+    out: &mut dyn Write,
+) -> Result<(), AppError> {
+    let q = retort_sql::quote_ident(name, dialect);
+    let mut db = admin(admin_url).await?;
+    let r = async {
+        let create = change == Change::Create;
+        if exists(&mut db, dialect, name).await? == create {
+            let state = if create {
+                "already exists"
+            } else {
+                "does not exist"
+            };
+            say!(out, "The database {name} {state}");
+            return Ok(());
+        }
+        let (statement, done) = if create {
+            ("CREATE", "Created")
+        } else {
+            ("DROP", "Dropped")
+        };
+        db.execute(&format!("{statement} DATABASE {q}")).await?;
+        say!(out, "{done} the database {name}");
+        Ok::<_, AppError>(())
+    }
+    .await;
+    let _ = db.close().await;
+    r
+}
+
 /// `database create`: creates the database if it does not exist (exit 0 either way).
-pub(crate) async fn create(env: &Env<'_>, out: &mut dyn Write) -> Result<ExitCode, AppError> {
-    let url = env.url()?;
+pub(crate) async fn create(
+    session: &Session<'_>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, AppError> {
+    let url = session.url()?;
     match target(&url)? {
         Target::Sqlite(None) => say!(out, "an in-memory SQLite database needs no creating"),
         Target::Sqlite(Some(p)) => {
@@ -109,25 +141,7 @@ pub(crate) async fn create(env: &Env<'_>, out: &mut dyn Write) -> Result<ExitCod
             dialect,
             admin_url,
             name,
-        } => {
-            let q = retort_sql::quote_ident(&name, dialect);
-            let mut db = admin(&admin_url).await?;
-            let exists = exists(&mut db, dialect, &name).await;
-            let r = match exists {
-                Ok(true) => {
-                    say!(out, "The database {name} already exists");
-                    Ok(())
-                }
-                Ok(false) => db
-                    .execute(&format!("CREATE DATABASE {q}"))
-                    .await
-                    .map(|_| say!(out, "Created the database {name}"))
-                    .map_err(AppError::from),
-                Err(e) => Err(e),
-            };
-            let _ = db.close().await;
-            r?;
-        }
+        } => on_server(&admin_url, dialect, &name, Change::Create, out).await?,
     }
     Ok(ExitCode::Success)
 }
@@ -146,11 +160,11 @@ async fn exists(db: &mut Db, dialect: Dialect, name: &str) -> Result<bool, AppEr
 /// `database drop`: deletes the database (exit 0 if it did not exist). Asks first on a
 /// terminal; elsewhere `-y` is required.
 pub(crate) async fn drop(
-    env: &Env<'_>,
+    session: &Session<'_>,
     yes: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let url = env.url()?;
+    let url = session.url()?;
     let t = target(&url)?;
     let what = match &t {
         Target::Sqlite(None) => {
@@ -160,7 +174,7 @@ pub(crate) async fn drop(
         Target::Sqlite(Some(p)) => format!("the database file {}", p.display()),
         Target::Server { name, .. } => format!("the database {name}"),
     };
-    if !yes && !confirm(env, &what, out)? {
+    if !yes && !confirm(session, &what, out)? {
         return Ok(ExitCode::Failure);
     }
     match t {
@@ -186,30 +200,15 @@ pub(crate) async fn drop(
             dialect,
             admin_url,
             name,
-        } => {
-            let q = retort_sql::quote_ident(&name, dialect);
-            let mut db = admin(&admin_url).await?;
-            let r = async {
-                if !exists(&mut db, dialect, &name).await? {
-                    say!(out, "The database {name} does not exist");
-                    return Ok(());
-                }
-                db.execute(&format!("DROP DATABASE {q}")).await?;
-                say!(out, "Dropped the database {name}");
-                Ok::<_, AppError>(())
-            }
-            .await;
-            let _ = db.close().await;
-            r?;
-        }
+        } => on_server(&admin_url, dialect, &name, Change::Drop, out).await?,
     }
     Ok(ExitCode::Success)
 }
 
 /// On a terminal: asks `Drop WHAT? [y/N]` on standard input. Elsewhere: refuses.
-fn confirm(env: &Env<'_>, what: &str, out: &mut dyn Write) -> Result<bool, AppError> {
+fn confirm(session: &Session<'_>, what: &str, out: &mut dyn Write) -> Result<bool, AppError> {
     use std::io::IsTerminal;
-    if !(env.ctx.terminal && std::io::stdin().is_terminal()) {
+    if !(session.ctx.terminal && std::io::stdin().is_terminal()) {
         return Err(AppError::Usage(format!(
             "database drop deletes {what} and all its data: pass -y to confirm (standard input is not a terminal to ask on)"
         )));

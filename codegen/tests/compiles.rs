@@ -1,13 +1,11 @@
 //! The rendered Rust compiles against retort-schema, and running it gives back the operations
 //! it was rendered from (ops -> Rust -> compiled -> ops).
 
-#[path = "render.rs"]
-#[allow(dead_code)]
-mod render_samples;
+mod common;
 
 use std::process::Command;
 
-use retort_diff::render_rust;
+use retort_codegen::render_rust;
 
 /// A stand-in for `retort_runner::Migration` with the signatures of docs/ARCHITECTURE.md.
 const STAND_IN: &str = r#"
@@ -50,7 +48,7 @@ impl Migration {
 
 #[test]
 fn rendered_rust_compiles_and_gives_back_the_ops() {
-    let ops = render_samples::sample_ops();
+    let ops = common::sample_ops();
     let body = render_rust(&ops, &[]);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

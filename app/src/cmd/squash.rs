@@ -14,39 +14,41 @@ use std::io::Write;
 
 use retort_revision::{Direction, Header};
 use retort_runner::MigrationStep;
-use retort_schema::{Dialect, Op, Schema};
+use retort_schema::{Dialect, Op};
 
-use crate::commands::{display_path, resolve_err, say, Env};
-use crate::{AppError, ExitCode};
+use crate::error::{resolve_err, AppError, ExitCode};
+use crate::session::{display_path, Session};
+use crate::style::say;
 
 /// REV and everything it needs below it (`Revises:` and `Depends on:`).
-fn range(env: &Env<'_>, rev: &str) -> BTreeSet<String> {
+fn range(session: &Session<'_>, rev: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = vec![rev.to_string()];
     while let Some(id) = stack.pop() {
         if !seen.insert(id.clone()) {
             continue;
         }
-        if let Some(h) = env.map.get(&id) {
+        if let Some(h) = session.map.get(&id) {
             stack.extend(h.down_revisions.iter().cloned());
             stack.extend(h.depends_on.iter().filter_map(|d| {
-                env.map
+                session
+                    .map
                     .get(d)
                     .map(|h| h.revision.clone())
-                    .or_else(|| env.map.label_owner(d).map(str::to_string))
+                    .or_else(|| session.map.label_owner(d).map(str::to_string))
             }));
         }
     }
     seen
 }
 
-pub(crate) fn squash_cmd(
-    env: &Env<'_>,
+pub(crate) fn run(
+    session: &Session<'_>,
     rev: &str,
     message: Option<String>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let ids = env.map.resolve(rev, &[]).map_err(resolve_err)?;
+    let ids = session.map.resolve(rev, &[]).map_err(resolve_err)?;
     let [top] = ids.as_slice() else {
         return Err(AppError::Usage(format!(
             "squash {rev}: name one revision (it resolves to {})",
@@ -57,7 +59,7 @@ pub(crate) fn squash_cmd(
             }
         )));
     };
-    let folded = range(env, top);
+    let folded = range(session, top);
     if folded.len() < 2 {
         return Err(AppError::Usage(format!(
             "squash {rev}: {top} has nothing below it to fold"
@@ -65,11 +67,13 @@ pub(crate) fn squash_cmd(
     }
     // Revisions after the range must build on REV only.
     let mut outside = Vec::new();
-    for id in env.map.topological() {
+    for id in session.map.topological() {
         if folded.contains(id) {
             continue;
         }
-        let Some(h) = env.map.get(id) else { continue };
+        let Some(h) = session.map.get(id) else {
+            continue;
+        };
         for p in h.down_revisions.iter().chain(&h.depends_on) {
             if p != top && folded.contains(p) {
                 outside.push(format!("{id} builds on {p}"));
@@ -83,7 +87,7 @@ pub(crate) fn squash_cmd(
         )));
     }
     // Every step in the range must be an operation whose effect the replay knows.
-    let set = &env.ctx.migrations;
+    let set = &session.ctx.migrations;
     let mut unknowable = Vec::new();
     for id in &folded {
         let script = set.script(id)?;
@@ -97,7 +101,7 @@ pub(crate) fn squash_cmd(
             };
         }
         if !why.is_empty() {
-            let path = env
+            let path = session
                 .script_path(id)
                 .unwrap_or_else(|| script.file_name().to_string());
             unknowable.push(format!(
@@ -114,23 +118,16 @@ pub(crate) fn squash_cmd(
     }
     let replayed = set.replay(std::slice::from_ref(top))?;
     // PostgreSQL's view of the schema: the most complete (enum types are their own objects).
-    let opts = retort_diff::Options::new(Dialect::Postgres);
-    let diff = retort_diff::diff(&Schema::default(), &replayed, &opts);
-    let up = crate::db::dedent(&retort_diff::render_rust(&diff.ops, &diff.notes));
-    let (down_ops, down_notes) =
-        retort_diff::downgrade_with_notes(&Schema::default(), &diff.ops, Dialect::Postgres)
-            .map_err(|e| {
-                AppError::Failed(format!("squash {top}: cannot write the downgrade: {e}"))
-            })?;
-    let down = crate::db::dedent(&retort_diff::render_rust(&down_ops, &down_notes));
+    let (up, down) = retort_codegen::bodies_from_empty(&replayed, Dialect::Postgres)
+        .map_err(|e| AppError::Failed(format!("squash {top}: cannot write the downgrade: {e}")))?;
 
     let old =
-        env.map.get(top).cloned().ok_or_else(|| {
+        session.map.get(top).cloned().ok_or_else(|| {
             AppError::Failed(format!("squash: revision {top} is not in the graph"))
         })?;
     let mut labels: Vec<String> = old.branch_labels.clone();
     for id in &folded {
-        for l in env.map.branch_labels(id) {
+        for l in session.map.branch_labels(id) {
             if !labels.iter().any(|x| x == l) {
                 labels.push(l.to_string());
             }
@@ -143,12 +140,12 @@ pub(crate) fn squash_cmd(
         depends_on: Vec::new(),
         message: message
             .unwrap_or_else(|| format!("{} (squashed: {} revisions)", old.message, folded.len())),
-        create_date: crate::commands::now_utc(),
+        create_date: retort_codegen::now_utc(),
     };
-    let versions = env.cfg.versions_dir();
+    let versions = session.cfg.versions_dir();
     let kept = versions.join(retort_revision::SQUASHED_DIR);
     let earlier =
-        retort_revision::squashed_files(&env.cfg.script_location()).map_err(|source| {
+        retort_revision::squashed_files(&session.cfg.script_location()).map_err(|source| {
             AppError::Io {
                 path: kept.clone(),
                 source,
@@ -157,7 +154,7 @@ pub(crate) fn squash_cmd(
     if !earlier.is_empty() {
         return Err(AppError::Failed(format!(
             "squash {top}: {} holds the original scripts of an earlier squash ({} files); delete that folder once every database is at the earlier squashed revision or past it, then squash again",
-            display_path(&kept, &env.ctx.cwd),
+            display_path(&kept, &session.ctx.cwd),
             earlier.len()
         )));
     }
@@ -166,8 +163,8 @@ pub(crate) fn squash_cmd(
         .filter_map(|id| set.script(id).ok())
         .map(|s| versions.join(s.file_name()))
         .collect();
-    let path = versions.join(retort_revision::file_name(top, &header.message));
-    let text = retort_revision::render_script(&header, &up, &down);
+    let path = versions.join(retort_codegen::file_name(top, &header.message));
+    let text = retort_codegen::render_script(&header, &up, &down);
     // The originals move to versions/squashed/ (compiled in beside the scripts, so a database
     // inside the range still reaches REV), then REV's new script is written. Each step is a
     // rename or an atomic write; on failure the moves made so far are undone.
@@ -193,20 +190,20 @@ pub(crate) fn squash_cmd(
         }
         moved.push((f.clone(), to));
     }
-    if let Err(e) = crate::write_new_file(&path, text.as_bytes()) {
+    if let Err(e) = retort_codegen::write_new(&path, text.as_bytes()) {
         undo(&moved);
-        return Err(e);
+        return Err(e.into());
     }
     say!(
         out,
         "Squashed {} revisions into {top}: {}",
         folded.len(),
-        display_path(&path, &env.ctx.cwd)
+        display_path(&path, &session.ctx.cwd)
     );
     say!(
         out,
         "Moved their original scripts to {}: they stay compiled in, so a database inside the range is brought up to {top} by them on its next `upgrade`, and databases at {top} or past it keep working unchanged.",
-        display_path(&kept, &env.ctx.cwd),
+        display_path(&kept, &session.ctx.cwd),
     );
     say!(
         out,
