@@ -159,6 +159,21 @@ pub enum Command {
         #[arg(long)]
         sql: bool,
     },
+    /// Finish a revision interrupted on MySQL/MariaDB (a crash or a lost connection half-way):
+    /// run its remaining statements and record it.
+    #[command(
+        after_help = "Examples:\n  retort resume                  run the rest of the interrupted revision (the statement in flight is checked against the schema first)\n  retort resume --finished       the rest was done by hand: record the revision, clear the marker\n  retort resume --abandon        its statements were undone by hand: clear the marker"
+    )]
+    Resume {
+        /// The remaining statements were run by hand: record the revision as applied (version
+        /// table and log) and clear the progress marker; no migration SQL runs.
+        #[arg(long, conflicts_with = "abandon")]
+        finished: bool,
+        /// The applied statements were undone by hand: clear the progress marker; the version
+        /// table stays where it is.
+        #[arg(long)]
+        abandon: bool,
+    },
     /// Show the revision(s) the database is at.
     #[command(
         after_help = "Examples:\n  retort current                 the revision(s) the database is at\n  retort current -v              with the applied-migrations log\n  retort current --format json"

@@ -41,14 +41,19 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     pi == p.len()
 }
 
-/// Whether the table `schema.name` is visible under `opts` (not the version table nor its
-/// applied-migrations log `<version table>_log`, not matched by an exclude glob). `schema` is
-/// the real schema name, qualified or not in the result.
+/// Whether the table `schema.name` is visible under `opts` (not the version table, its
+/// applied-migrations log `<version table>_log` nor its progress marker
+/// `<version table>_progress`, not matched by an exclude glob). `schema` is the real schema
+/// name, qualified or not in the result.
 pub(crate) fn visible(opts: &Options, schema: &str, name: &str) -> bool {
     let qualified = format!("{schema}.{name}");
     let vt = opts.version_table.as_str();
     let log = format!("{vt}_log");
-    if vt == name || vt == qualified || log == name || log == qualified {
+    let progress = format!("{vt}_progress");
+    if [vt, log.as_str(), progress.as_str()]
+        .iter()
+        .any(|t| *t == name || *t == qualified)
+    {
         return false;
     }
     !opts

@@ -236,6 +236,23 @@ pub enum RunError {
     #[error("{}", crate::log::edited_message(.0))]
     EditedScripts(Vec<crate::log::Mismatch>),
 
+    /// A revision that runs outside a transaction (MySQL/MariaDB) was interrupted: its
+    /// progress marker is in the database. Every command that reads or writes the version table
+    /// refuses with it until [`crate::resume`] finishes the revision (or the marker is settled
+    /// by hand: [`crate::ResumeMode`]). `in_flight` is what the live schema says about the
+    /// statement in flight, where it was compared.
+    #[error("{}", crate::progress::interrupted_message(.progress, .in_flight.as_ref(), .version))]
+    Interrupted {
+        progress: Box<crate::progress::Progress>,
+        in_flight: Option<crate::progress::InFlight>,
+        /// The version table's rows now.
+        version: Vec<String>,
+    },
+
+    /// `resume` cannot finish the interrupted revision safely; `reason` says why and what to do.
+    #[error("cannot resume revision {revision}: {reason}")]
+    CannotResume { revision: String, reason: String },
+
     /// Offline mode cannot do what was asked.
     #[error("{0}")]
     Offline(String),
@@ -409,10 +426,18 @@ fn mysql_partial_message(
         }
     }
     s.push_str(&format!(
-        "The version table stays at the previous revision ({}). Undo the applied statements \
-         (or finish the migration by hand and `stamp` it), then run again.",
+        "The version table stays at the previous revision ({}).",
         show_rows(version)
     ));
+    if applied.is_empty() {
+        s.push_str(" Fix the cause and run again.");
+    } else {
+        s.push_str(
+            " The revision's progress is recorded beside the version table: fix the cause, then \
+             `retort resume` runs its remaining statements (or finish it by hand and `retort resume \
+             --finished`, or undo the applied statements and `retort resume --abandon`).",
+        );
+    }
     s
 }
 

@@ -46,9 +46,21 @@
 //! are an [`Event::Note`]), `PRAGMA foreign_keys = ON` after.
 //!
 //! MySQL/MariaDB commit every DDL statement implicitly: statements run one by one in autocommit
-//! mode, the version table is written right after the migration's last statement; on failure,
+//! mode, and the version table, the log row and the removal of the revision's progress marker
+//! are one transaction right after the migration's last statement; on failure,
 //! [`RunError::PartiallyApplied`] lists the statements of the failing migration that had been
 //! applied, and the version table stays at the previous revision.
+//!
+//! # Interrupted revisions (MySQL/MariaDB)
+//!
+//! A progress marker ([`progress_table`], [`Progress`]) is written before a revision's first
+//! statement and before each statement, so a run killed half-way leaves a record of how far it
+//! got. While it is there, [`current`] and every command that writes fail with
+//! [`RunError::Interrupted`] (the revision, statements done of total, the statement in flight
+//! and, where the command compared it with the live schema, whether it ran: [`InFlight`]);
+//! [`resume`] runs the remaining statements ([`ResumeMode::Run`]) or settles a revision
+//! finished or undone by hand ([`ResumeMode::Finished`], [`ResumeMode::Abandon`]). PostgreSQL
+//! and SQLite roll an interrupted revision back whole and never write the marker.
 //!
 //! # Lock
 //!
@@ -125,6 +137,7 @@ mod live;
 mod log;
 mod migration;
 mod offline;
+mod progress;
 mod render;
 mod run;
 mod set;
@@ -140,10 +153,11 @@ pub use log::{
 };
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
+pub use progress::{progress_table, read_progress, InFlight, Progress};
 pub use retort_revision::{Direction, RevisionMap};
 pub use run::{
-    accept_edits, current, downgrade, migrate_to_head, pg_lock_key, stamp, upgrade, Event, Report,
-    RunOptions,
+    accept_edits, current, downgrade, interrupted, migrate_to_head, pg_lock_key, resume, stamp,
+    upgrade, Event, Report, ResumeMode, RunOptions,
 };
 pub use set::{MigrationSet, Script};
 

@@ -14,6 +14,7 @@ use crate::backend::{
 use crate::error::show_rows;
 use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
 use crate::log::{self as applied_log, LogKind};
+use crate::progress::{self, InFlight, Progress};
 use crate::render::render;
 use crate::set::apply_op;
 use crate::{Db, MigrationSet, MigrationStep, RunError};
@@ -117,7 +118,15 @@ pub async fn current(db: &mut Db, opts: &RunOptions) -> Result<Vec<String>, RunE
         if !table_exists(db, &opts.version_table).await? {
             return Ok(Vec::new());
         }
-        read_heads(db, &opts.version_table).await
+        let heads = read_heads(db, &opts.version_table).await?;
+        if let Some(p) = progress::read_progress(db, &opts.version_table).await? {
+            return Err(RunError::Interrupted {
+                progress: Box::new(p),
+                in_flight: None,
+                version: heads,
+            });
+        }
+        Ok(heads)
     })
     .await
     .map_err(|e| b.explain_busy(opts, e))
@@ -190,6 +199,55 @@ pub async fn accept_edits(
     run_command(db, set, opts, events, Command::AcceptEdits).await
 }
 
+/// What [`resume`] does with an interrupted revision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResumeMode {
+    /// Run its remaining statements: the one in flight when the run stopped is compared with
+    /// the live schema first (skipped when its effect is there, run when it is absent; refused
+    /// when the schema cannot tell), then the version change is recorded and the marker
+    /// cleared.
+    Run,
+    /// Its remaining statements were finished by hand: record the version change (and a log
+    /// row) and clear the marker; no migration SQL runs.
+    Finished,
+    /// Its applied statements were undone by hand: clear the marker; the version table stays.
+    Abandon,
+}
+
+/// Finishes (or settles) a revision interrupted on a database without transactional DDL
+/// (MySQL/MariaDB), as its progress marker records it (see [`RunError::Interrupted`]).
+/// [`Report::applied`] names the revision, or is empty when there was nothing to resume (a
+/// [`Event::Note`] says so) or the marker was abandoned.
+pub async fn resume(
+    db: &mut Db,
+    set: &MigrationSet,
+    mode: ResumeMode,
+    opts: &RunOptions,
+    events: &mut (dyn FnMut(Event) + Send),
+) -> Result<Report, RunError> {
+    run_command(db, set, opts, events, Command::Resume(mode)).await
+}
+
+/// The progress marker of an interrupted revision, if any, and what the live schema says about
+/// its statement in flight (`None` on PostgreSQL and SQLite, which never leave one).
+pub async fn interrupted(
+    db: &mut Db,
+    set: &MigrationSet,
+    opts: &RunOptions,
+) -> Result<Option<(Progress, InFlight)>, RunError> {
+    let map = set.revision_map()?;
+    bounded(&opts.timeouts(), async {
+        let Some(p) = progress::read_progress(db, &opts.version_table).await? else {
+            return Ok(None);
+        };
+        let f = progress::assess(db, set, &map, &p, &opts.version_table)
+            .await
+            .unwrap_or_else(|e| InFlight::Unknown(e.to_string()));
+        Ok(Some((p, f)))
+    })
+    .await
+}
+
 /// Connects to `url` and upgrades to every head with default options: for applications that
 /// apply their embedded migrations at start-up. Works where the source tree is absent (a
 /// deployed binary runs its compiled-in scripts); refuses with [`RunError::EditedScripts`] when
@@ -208,6 +266,7 @@ pub(crate) enum Command<'a> {
     Migrate(Direction, &'a str),
     Stamp(&'a [String], bool),
     AcceptEdits,
+    Resume(ResumeMode),
 }
 
 async fn run_command(
@@ -252,6 +311,7 @@ pub(crate) async fn locked_run(
         state: Schema::default(),
         live: None,
         fk: Default::default(),
+        progress_table: false,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -314,6 +374,8 @@ struct Exec<'a> {
     live: Option<Schema>,
     /// SQLite: the tables the open transaction changed, for its foreign-key check.
     fk: crate::fk_scope::FkScope,
+    /// MySQL/MariaDB: the progress table is known to exist.
+    progress_table: bool,
 }
 
 impl Exec<'_> {
@@ -329,10 +391,19 @@ impl Exec<'_> {
             }
         }
         self.ensure_log().await?;
+        if !self.transactional() {
+            // A revision interrupted before (its progress marker): only `resume` goes on.
+            if !matches!(cmd, Command::Resume(_)) {
+                if let Some(p) = progress::read_progress(self.db, &self.opts.version_table).await? {
+                    return Err(self.interrupted_error(p).await);
+                }
+            }
+        }
         match cmd {
             Command::Migrate(dir, target) => self.migrate(dir, target).await,
             Command::Stamp(targets, purge) => self.stamp(targets, purge).await,
             Command::AcceptEdits => self.accept_edits().await,
+            Command::Resume(mode) => self.resume(mode).await,
         }
     }
 
@@ -554,6 +625,7 @@ impl Exec<'_> {
         s
     }
 
+    /// Runs one migration and records it.
     async fn run_step(
         &mut self,
         step: &Step,
@@ -561,26 +633,101 @@ impl Exec<'_> {
         whole_tx: bool,
     ) -> Result<(), RunError> {
         let started = Instant::now();
-        let rev = step.revision.clone();
-        let dir = direction_word(step.direction);
+        let mut rows_after = rows_before.to_vec();
+        step.version_change
+            .apply(&mut rows_after)
+            .map_err(|message| RunError::VersionChange {
+                revision: step.revision.clone(),
+                message,
+            })?;
+        rows_after.sort();
+        self.run_migration(
+            &step.revision,
+            step.direction,
+            rows_before,
+            &rows_after,
+            whole_tx,
+            None,
+        )
+        .await?;
+        let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
+        self.record(
+            &step.revision,
+            step.direction,
+            writes,
+            Some(started.elapsed()),
+        )
+        .await
+    }
+
+    /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
+    /// `resume`: how many of its statements (and Rust steps) an interrupted run completed;
+    /// they are not run again.
+    async fn run_migration(
+        &mut self,
+        rev: &str,
+        direction: Direction,
+        rows_before: &[String],
+        rows_after: &[String],
+        whole_tx: bool,
+        resume: Option<usize>,
+    ) -> Result<(), RunError> {
+        let rev = rev.to_string();
+        let dir = direction_word(direction);
         let script = self.set.script(&rev)?;
         let header = script.header()?;
         (self.events)(Event::Applying {
             revision: rev.clone(),
-            direction: step.direction,
+            direction,
             message: header.message.clone(),
         });
-        let m = script.migration(step.direction);
-        self.report_drift(&rev, &m).await?;
-        let plan_state = match &self.live {
-            Some(live) => live,
-            None => &self.state,
+        let m = script.migration(direction);
+        // Resuming: the database is part way through the migration, so its statements are
+        // planned against the history's replay up to the first one that runs; the live schema
+        // is read after that operation.
+        let mut behind = resume.is_some();
+        let skip = resume.unwrap_or(0);
+        if !behind {
+            self.report_drift(&rev, &m).await?;
+        }
+        let plan_state = match (&self.live, behind) {
+            (Some(live), false) => live,
+            _ => &self.state,
         };
-        render_whole_migration(&m, self.d, plan_state).map_err(|source| RunError::Render {
-            revision: rev.clone(),
-            direction: dir,
-            source,
-        })?;
+        // Every operation rendered before the first statement runs: one that cannot be
+        // rendered stops the revision before any of it ran, which matters on MySQL/MariaDB.
+        let total = progress::plan(&m, self.d, plan_state)
+            .map_err(|source| RunError::Render {
+                revision: rev.clone(),
+                direction: dir,
+                source,
+            })?
+            .len();
+        let vt = self.opts.version_table.clone();
+        let marker = !self.transactional();
+        if marker && resume.is_none() {
+            if !self.progress_table {
+                // Created by the first revision that needs it, once per run.
+                let sql = progress::create_sql(&vt, self.d);
+                self.db.execute(&sql).await?;
+                self.progress_table = true;
+            }
+            let p = Progress {
+                revision: rev.clone(),
+                direction,
+                statements_total: total,
+                statements_done: 0,
+                statement: None,
+                checksum: applied_log::checksum_hex(script.hash()),
+                version_before: rows_before.to_vec(),
+                version_after: rows_after.to_vec(),
+                started_at: String::new(),
+            };
+            let sql = progress::insert_sql(&p, &vt, self.d);
+            self.db.execute(&sql).await?;
+        }
+        // Statements and Rust steps of this migration reached so far (1-based once counted).
+        let mut number = 0usize;
         // Statements of this migration that ran (MySQL: they stay applied on failure).
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
@@ -595,13 +742,23 @@ impl Exec<'_> {
                         }
                         self.fk.op(&rev, op);
                     }
-                    let stmts =
-                        render(op, d, self.live().await?).map_err(|source| RunError::Render {
-                            revision: rev.clone(),
-                            direction: dir,
-                            source,
-                        })?;
+                    let rendered = if behind {
+                        render(op, d, &self.state)
+                    } else {
+                        render(op, d, self.live().await?)
+                    };
+                    let stmts = rendered.map_err(|source| RunError::Render {
+                        revision: rev.clone(),
+                        direction: dir,
+                        source,
+                    })?;
                     for st in stmts {
+                        number += 1;
+                        if number <= skip {
+                            // Done by the interrupted run.
+                            done.push(st.sql.clone());
+                            continue;
+                        }
                         let outside = st.autocommit && self.transactional();
                         if outside {
                             if self.in_tx {
@@ -618,8 +775,25 @@ impl Exec<'_> {
                                 comment: st.comment.clone(),
                             });
                         }
-                        if let Err(e) = self.db.execute(&st.sql).await {
+                        // MySQL/MariaDB: the marker of statement `number` first; its failure is
+                        // that statement's.
+                        let mut r = Ok(0);
+                        if marker {
+                            let sql = progress::update_sql(number - 1, &st.sql, &vt, d);
+                            r = self.db.execute(&sql).await;
+                        }
+                        if r.is_ok() {
+                            r = self.db.execute(&st.sql).await;
+                        }
+                        if let Err(e) = r {
                             let number = done.len() + committed.len() + 1;
+                            // The server answered with an error (refused or cancelled it): the
+                            // statement did not run. If it was the revision's first, nothing of
+                            // the revision is applied and there is nothing to resume.
+                            let not_run = e.db_error().and_then(|x| x.code()).is_some();
+                            if marker && done.is_empty() && not_run {
+                                let _ = self.db.execute(&progress::delete_sql(&vt, d)).await;
+                            }
                             if let Some(w) = self.waited(
                                 &e,
                                 &rev,
@@ -666,6 +840,13 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
+                    if behind {
+                        if number >= skip {
+                            behind = false;
+                        }
+                        self.live = None;
+                        continue;
+                    }
                     let renames = match op {
                         retort_schema::Op::RenameTable { .. } => true,
                         retort_schema::Op::AlterColumn(a) => a.new_name.is_some(),
@@ -686,6 +867,17 @@ impl Exec<'_> {
                 }
                 MigrationStep::Run(hook) => {
                     self.live = None;
+                    number += 1;
+                    if number <= skip {
+                        done.push(progress::HOOK_TEXT.to_string());
+                        continue;
+                    }
+                    behind = false;
+                    if marker {
+                        let sql =
+                            progress::update_sql(number - 1, progress::HOOK_TEXT, &vt, self.d);
+                        self.db.execute(&sql).await?;
+                    }
                     if self.in_tx && self.d == Dialect::Sqlite {
                         self.fk.before_opaque(self.db, &rev).await?;
                     }
@@ -693,10 +885,10 @@ impl Exec<'_> {
                         let consequence = if self.transactional() {
                             self.consequence(rows_before, &committed, whole_tx)
                         } else if done.is_empty() {
-                            format!("No statement of this migration had run. The version table stays at {}.", show_rows(rows_before))
+                            format!("No statement of this migration had run, but the Rust step may have written data. The version table stays at {}; the revision's progress is recorded: `retort resume` runs the step again, `retort resume --abandon` gives the revision up.", show_rows(rows_before))
                         } else {
                             format!(
-                                "MySQL/MariaDB commit every DDL statement: these statements of {rev} had been applied and stay applied:\n  - {}\nThe version table stays at {}.",
+                                "MySQL/MariaDB commit every DDL statement: these statements of {rev} had been applied and stay applied:\n  - {}\nThe version table stays at {}. The revision's progress is recorded: fix the cause, then `retort resume` runs its remaining steps (or finish by hand and `retort resume --finished`).",
                                 done.join("\n  - "),
                                 show_rows(rows_before)
                             )
@@ -711,7 +903,26 @@ impl Exec<'_> {
                 }
             }
         }
-        for w in version_writes(&step.version_change, &self.opts.version_table, self.d)? {
+        Ok(())
+    }
+
+    /// Records a migration that ran: the version-table writes, the log row and (MySQL/MariaDB)
+    /// the removal of its progress marker, in one transaction (on MySQL/MariaDB too: they are
+    /// DML).
+    async fn record(
+        &mut self,
+        rev: &str,
+        direction: Direction,
+        writes: Vec<crate::backend::VersionWrite>,
+        duration: Option<Duration>,
+    ) -> Result<(), RunError> {
+        let rev = rev.to_string();
+        let marker = !self.transactional();
+        if marker {
+            self.db.execute("BEGIN").await?;
+            self.in_tx = true;
+        }
+        for w in writes {
             (self.events)(Event::Statement {
                 sql: w.sql.clone(),
                 comment: "version table".into(),
@@ -726,8 +937,18 @@ impl Exec<'_> {
                 });
             }
         }
-        let kind = LogKind::of(step.direction);
-        self.write_log(&rev, kind, Some(started.elapsed())).await
+        self.write_log(&rev, LogKind::of(direction), duration)
+            .await?;
+        if marker {
+            let sql = progress::delete_sql(&self.opts.version_table, self.d);
+            (self.events)(Event::Statement {
+                sql: sql.clone(),
+                comment: "progress marker".into(),
+            });
+            self.db.execute(&sql).await?;
+            self.commit(&rev).await?;
+        }
+        Ok(())
     }
 
     async fn stamp(&mut self, targets: &[String], purge: bool) -> Result<Report, RunError> {
@@ -872,7 +1093,7 @@ impl Exec<'_> {
                     }
                 }
                 s.push_str(&format!(
-                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session after {rt} of silence (wait_timeout), which releases the migration lock. Before running again, look at the schema (`check`) and `current`; finish or undo statement {number} by hand, then `stamp` if the migration is complete.",
+                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session one second after that (wait_timeout), which releases the migration lock. The revision's progress is recorded beside the version table: the next run says how far it got, and `retort resume` checks statement {number} against the schema and runs what remains.",
                     show_rows(rows_before)
                 ));
                 s
@@ -896,7 +1117,7 @@ impl Exec<'_> {
                         s.push_str(&format!("\n  {}. {a}", i + 1));
                     }
                     s.push_str(&format!(
-                        "\nThe version table stays at {}. Undo the applied statements (or finish the migration by hand and `stamp` it), then run again.",
+                        "\nThe version table stays at {}. The revision's progress is recorded: `retort resume` runs its remaining statements when the lock is free (or finish it by hand and `retort resume --finished`, or undo the applied statements and `retort resume --abandon`).",
                         show_rows(rows_before)
                     ));
                 }
@@ -1027,18 +1248,144 @@ impl Exec<'_> {
     }
 }
 
-/// Renders every operation of `m` (on a copy of the replayed `state`) before the first
-/// statement runs: an operation that cannot be rendered on `d` stops the revision before any of
-/// it ran, which matters on MySQL/MariaDB, where each DDL statement commits on its own.
-fn render_whole_migration(
-    m: &crate::Migration,
-    d: Dialect,
-    state: &Schema,
-) -> Result<(), retort_sql::RenderError> {
-    let mut state = state.clone();
-    for op in m.ops() {
-        render(op, d, &state)?;
-        let _ = apply_op(op, &mut state, Some(d));
+// ----- interrupted revisions (MySQL/MariaDB) ---------------------------------------------
+
+impl Exec<'_> {
+    /// The refusal of a command while a revision is interrupted, with what the live schema
+    /// says about its statement in flight.
+    async fn interrupted_error(&mut self, p: Progress) -> RunError {
+        let version = match read_heads(self.db, &self.opts.version_table).await {
+            Ok(v) => v,
+            Err(e) => return e,
+        };
+        let f = progress::assess(self.db, self.set, self.map, &p, &self.opts.version_table)
+            .await
+            .unwrap_or_else(|e| InFlight::Unknown(e.to_string()));
+        RunError::Interrupted {
+            progress: Box::new(p),
+            in_flight: Some(f),
+            version,
+        }
     }
-    Ok(())
+
+    async fn resume(&mut self, mode: ResumeMode) -> Result<Report, RunError> {
+        let vt = self.opts.version_table.clone();
+        let Some(p) = progress::read_progress(self.db, &vt).await? else {
+            let transactional = self.transactional();
+            (self.events)(Event::Note(if transactional {
+                "nothing to resume: this database runs each revision in one transaction, which an interruption rolls back whole".to_string()
+            } else {
+                "nothing to resume: no revision was interrupted".to_string()
+            }));
+            return Ok(Report::default());
+        };
+        let rev = p.revision.clone();
+        let cannot = |reason: String| RunError::CannotResume {
+            revision: rev.clone(),
+            reason,
+        };
+        let heads = read_heads(self.db, &vt).await?;
+        if heads != p.version_before {
+            return Err(cannot(format!(
+                "the version table is at {}, not at {} where the revision started: it was changed by hand since. Settle the database by hand, then `retort resume --abandon` clears the marker",
+                show_rows(&heads),
+                show_rows(&p.version_before)
+            )));
+        }
+        let d = self.d;
+        let rewrite = |after: &[String]| {
+            let mut w = vec![crate::backend::VersionWrite {
+                sql: purge_version_table(&vt, d),
+                checked: false,
+            }];
+            w.extend(after.iter().map(|r| crate::backend::VersionWrite {
+                sql: format!(
+                    "INSERT INTO {} (version_num) VALUES ({})",
+                    retort_sql::quote_qname(&vt, d),
+                    retort_sql::quote_string(r, d)
+                ),
+                checked: false,
+            }));
+            w
+        };
+        match mode {
+            ResumeMode::Abandon => {
+                let sql = progress::delete_sql(&vt, self.d);
+                (self.events)(Event::Statement {
+                    sql: sql.clone(),
+                    comment: "progress marker".into(),
+                });
+                self.db.execute(&sql).await?;
+                (self.events)(Event::Note(format!(
+                    "abandoned revision {rev} ({}): the version table stays at {}",
+                    direction_word(p.direction),
+                    show_rows(&heads)
+                )));
+                Ok(Report::default())
+            }
+            ResumeMode::Finished => {
+                let writes = rewrite(&p.version_after);
+                self.record(&rev, p.direction, writes, None).await?;
+                (self.events)(Event::Applied {
+                    revision: rev.clone(),
+                    direction: p.direction,
+                });
+                Ok(Report { applied: vec![rev] })
+            }
+            ResumeMode::Run => {
+                let script = self.set.script(&rev)?;
+                let now = applied_log::checksum_hex(script.hash());
+                if !now.eq_ignore_ascii_case(&p.checksum) {
+                    return Err(cannot(format!(
+                        "its script changed since the run began (checksum {} then, {now} now): restore the script that ran, or finish the revision by hand and `retort resume --finished`",
+                        p.checksum
+                    )));
+                }
+                let in_flight = progress::assess(self.db, self.set, self.map, &p, &vt).await?;
+                let skip = match &in_flight {
+                    InFlight::None | InFlight::NotRun => p.statements_done,
+                    InFlight::Ran => p.statements_done + 1,
+                    InFlight::Unknown(_) => {
+                        return Err(RunError::Interrupted {
+                            progress: Box::new(p),
+                            in_flight: Some(in_flight),
+                            version: heads,
+                        })
+                    }
+                };
+                if let (Some(sql), InFlight::Ran | InFlight::NotRun) = (&p.statement, &in_flight) {
+                    (self.events)(Event::Note(format!(
+                        "statement {} of {rev} ({sql}) {}",
+                        p.statements_done + 1,
+                        if in_flight == InFlight::Ran {
+                            "had run (the database has its effect): skipped"
+                        } else {
+                            "had not run (the database does not have its effect): it runs now"
+                        }
+                    )));
+                }
+                let started = Instant::now();
+                self.state = self.set.replay_lenient(self.map, &heads, self.d)?;
+                self.live = None;
+                self.run_migration(
+                    &rev,
+                    p.direction,
+                    &p.version_before,
+                    &p.version_after,
+                    false,
+                    Some(skip),
+                )
+                .await?;
+                let writes = rewrite(&p.version_after);
+                self.record(&rev, p.direction, writes, Some(started.elapsed()))
+                    .await?;
+                (self.events)(Event::Applied {
+                    revision: rev.clone(),
+                    direction: p.direction,
+                });
+                self.applied.push(rev.clone());
+                Ok(Report { applied: vec![rev] })
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ mod database;
 mod graph;
 mod init;
 mod pull;
+mod resume;
 mod revision;
 mod run;
 mod schema;
@@ -92,6 +93,7 @@ fn no_json(command: &Command) -> Option<&'static str> {
         Command::Pull { .. } => "pull",
         Command::Squash { .. } => "squash",
         Command::Verify { .. } => "verify",
+        Command::Resume { .. } => "resume",
         _ => return None,
     })
 }
@@ -163,6 +165,7 @@ async fn run(
             sql,
             accept_edits,
         } => stamp::run(session, revisions, purge, sql, accept_edits, out).await,
+        Command::Resume { finished, abandon } => resume::run(session, finished, abandon, out).await,
         Command::Current => graph::current(session, verbose, out).await,
         Command::History {
             rev_range,

@@ -166,10 +166,12 @@ pub(crate) fn session_sql(t: &crate::limits::Timeouts, mariadb: bool) -> String 
     let mut s =
         format!("SET SESSION lock_wait_timeout = {lock}, innodb_lock_wait_timeout = {lock}");
     if let Some(rt) = t.round_trip() {
-        // A session that stays silent this long is closed by the server, releasing its locks.
+        // A session that stays silent this long is closed by the server, releasing its locks:
+        // one second after the client's own bound, so that a client whose round trip got no
+        // answer gives up first (and says so) instead of racing the server's close.
         s.push_str(&format!(
             ", wait_timeout = {}",
-            crate::limits::ceil_secs(rt).max(1)
+            crate::limits::ceil_secs(rt).max(1) + 1
         ));
     }
     if mariadb {
