@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{cmd, ok, scratch_db, script_a1, sqlite_url, tmp};
+use common::{cmd, ok, script_a1, sqlite_url, tmp, ScratchDb, Server};
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Column, Schema, SqlType, Table};
@@ -98,14 +98,7 @@ async fn sqlite() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn postgres() {
-    let Some(s) = scratch_db(
-        "RETORT_TEST_PG_URL",
-        "postgres://postgres@127.0.0.1:5432/test",
-        "PostgreSQL",
-        "resume::postgres",
-        "retort_resume",
-    )
-    .await
+    let Some(s) = ScratchDb::create(Server::Postgres, "retort_resume", "resume::postgres").await
     else {
         return;
     };
@@ -116,14 +109,7 @@ async fn postgres() {
 #[cfg(feature = "mysql")]
 #[tokio::test]
 async fn mariadb() {
-    let Some(s) = scratch_db(
-        "RETORT_TEST_MYSQL_URL",
-        "mysql://root@127.0.0.1:3306/test",
-        "MariaDB",
-        "resume::mariadb",
-        "retort_resume",
-    )
-    .await
+    let Some(s) = ScratchDb::create(Server::Mariadb, "retort_resume", "resume::mariadb").await
     else {
         return;
     };

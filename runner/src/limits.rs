@@ -12,8 +12,9 @@
 //!   [`Timeouts::round_trip`] (the longest wait the server itself allows, plus
 //!   `connect_timeout`); when it expires the connection is abandoned and every later call on
 //!   it fails at once. The server is told to end a session that goes silent for as long
-//!   (PostgreSQL `idle_in_transaction_session_timeout`, MySQL/MariaDB `wait_timeout`), so the
-//!   locks an abandoned session holds are released.
+//!   (PostgreSQL `idle_in_transaction_session_timeout`; MySQL/MariaDB `wait_timeout`, one
+//!   second longer, so that retort, not the server, reports the silence first), so the locks
+//!   an abandoned session holds are released.
 
 use std::cell::Cell;
 use std::future::Future;

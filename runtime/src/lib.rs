@@ -217,7 +217,9 @@ pub mod migration {
     //! its migrations with more control than [`migrate_to_head`](crate::migrate_to_head)
     //! connects a [`Db`] and calls [`upgrade`] / [`downgrade`] / [`current`] with
     //! [`RunOptions`] (version table name, lock and statement timeouts); [`read_log`] reads
-    //! the applied-migrations log.
+    //! the applied-migrations log. On MySQL/MariaDB a revision interrupted mid-way (its DDL
+    //! commits statement by statement) is reported by [`interrupted`] and finished, recorded
+    //! or abandoned with [`resume`] and a [`ResumeMode`].
 
     /// What migration scripts import: `use retort::migration::prelude::*;`.
     pub mod prelude {
@@ -225,8 +227,8 @@ pub mod migration {
     }
 
     pub use retort_runner::{
-        checksum_hex, current, downgrade, read_log, upgrade, Db, Event, LogEntry, LogKind,
-        Migration, Report, RunError, RunOptions, Script, Timeouts,
+        checksum_hex, current, downgrade, interrupted, read_log, resume, upgrade, Db, Event,
+        LogEntry, LogKind, Migration, Report, ResumeMode, RunError, RunOptions, Script, Timeouts,
     };
 }
 
