@@ -360,33 +360,32 @@ impl RevisionMap {
     /// Marks `from` and everything below it. `versioned`: through `Revises:` only, else
     /// through `Depends on:` too.
     pub(crate) fn down_closure(&self, from: &[usize], versioned: bool) -> Vec<bool> {
-        let mut seen = vec![false; self.nodes.len()];
-        let mut stack: Vec<usize> = from.to_vec();
-        while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            let node = &self.nodes[i];
-            stack.extend(node.parents.iter().copied().filter(|&p| !seen[p]));
-            if !versioned {
-                stack.extend(node.deps.iter().copied().filter(|&p| !seen[p]));
-            }
-        }
-        seen
+        self.closure(from, versioned, |n| (&n.parents[..], &n.deps[..]))
     }
 
     /// Marks `from` and everything above it. `versioned`: through `Revises:` only.
     pub(crate) fn up_closure(&self, from: &[usize], versioned: bool) -> Vec<bool> {
+        self.closure(from, versioned, |n| (&n.children[..], &n.dependents[..]))
+    }
+
+    /// Marks `from` and every node reached through `edges` (the versioned edges, then the
+    /// dependency edges, followed unless `versioned`).
+    fn closure(
+        &self,
+        from: &[usize],
+        versioned: bool,
+        edges: impl Fn(&Node) -> (&[usize], &[usize]),
+    ) -> Vec<bool> {
         let mut seen = vec![false; self.nodes.len()];
         let mut stack: Vec<usize> = from.to_vec();
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut seen[i], true) {
                 continue;
             }
-            let node = &self.nodes[i];
-            stack.extend(node.children.iter().copied().filter(|&p| !seen[p]));
+            let (revises, depends) = edges(&self.nodes[i]);
+            stack.extend(revises.iter().copied().filter(|&p| !seen[p]));
             if !versioned {
-                stack.extend(node.dependents.iter().copied().filter(|&p| !seen[p]));
+                stack.extend(depends.iter().copied().filter(|&p| !seen[p]));
             }
         }
         seen

@@ -1,62 +1,55 @@
 //! Scenarios ported from Alembic's tests/test_version_traversal.py: the steps an upgrade or
 //! downgrade runs and the version-table rows afterwards must match Alembic's.
 
-use retort_revision::{Header, RevisionMap, Step, VersionChange};
+mod common;
 
-fn hd(rev: &str, down: &[&str], labels: &[&str], deps: &[&str]) -> Header {
-    Header {
-        revision: rev.into(),
-        down_revisions: down.iter().map(|s| s.to_string()).collect(),
-        branch_labels: labels.iter().map(|s| s.to_string()).collect(),
-        depends_on: deps.iter().map(|s| s.to_string()).collect(),
-        message: rev.into(),
-        create_date: String::new(),
-    }
-}
-
-fn h(rev: &str, down: &[&str]) -> Header {
-    hd(rev, down, &[], &[])
-}
-
-fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
-}
+use common::{h, hl, run, s, upd};
+use retort_revision::{RevisionMap, Step, VersionChange};
 
 /// Runs the plan's version-table changes over `rows`; returns the revisions stepped through
 /// and the final rows (sorted).
 fn play(rows: &[&str], steps: &[Step]) -> (Vec<String>, Vec<String>) {
-    let mut rows = s(rows);
-    for st in steps {
-        st.version_change
-            .apply(&mut rows)
-            .unwrap_or_else(|e| panic!("{st:?} does not fit {rows:?}: {e}"));
+    let revs = steps.iter().map(|s| s.revision.clone()).collect();
+    (revs, run(rows, steps))
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Dir {
+    Up,
+    Down,
+}
+use Dir::{Down, Up};
+
+/// One plan and what it must do: direction, target, the rows before, the revisions stepped
+/// through (in order) and the rows after (any order).
+type Case<'a> = (Dir, &'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+
+#[track_caller]
+fn assert_plan(
+    m: &RevisionMap,
+    dir: Dir,
+    target: &str,
+    from: &[&str],
+    revs: &[&str],
+    heads: &[&str],
+) {
+    let plan = match dir {
+        Up => m.upgrade_plan(&s(from), target),
+        Down => m.downgrade_plan(&s(from), target),
     }
-    rows.sort();
-    (steps.iter().map(|s| s.revision.clone()).collect(), rows)
+    .unwrap_or_else(|e| panic!("{dir:?} {target} from {from:?}: {e}"));
+    let (got, rows) = play(from, &plan);
+    assert_eq!(got, s(revs), "{dir:?} {target} from {from:?}: steps");
+    let mut heads = s(heads);
+    heads.sort();
+    assert_eq!(rows, heads, "{dir:?} {target} from {from:?}: rows");
 }
 
 #[track_caller]
-fn assert_up(m: &RevisionMap, target: &str, from: &[&str], revs: &[&str], heads: &[&str]) {
-    let plan = m
-        .upgrade_plan(&s(from), target)
-        .unwrap_or_else(|e| panic!("upgrade {target} from {from:?}: {e}"));
-    let (got, rows) = play(from, &plan);
-    assert_eq!(got, s(revs), "upgrade {target} from {from:?}: steps");
-    let mut heads = s(heads);
-    heads.sort();
-    assert_eq!(rows, heads, "upgrade {target} from {from:?}: rows");
-}
-
-#[track_caller]
-fn assert_down(m: &RevisionMap, target: &str, from: &[&str], revs: &[&str], heads: &[&str]) {
-    let plan = m
-        .downgrade_plan(&s(from), target)
-        .unwrap_or_else(|e| panic!("downgrade {target} from {from:?}: {e}"));
-    let (got, rows) = play(from, &plan);
-    assert_eq!(got, s(revs), "downgrade {target} from {from:?}: steps");
-    let mut heads = s(heads);
-    heads.sort();
-    assert_eq!(rows, heads, "downgrade {target} from {from:?}: rows");
+fn check(m: &RevisionMap, cases: &[Case<'_>]) {
+    for &(dir, target, from, revs, heads) in cases {
+        assert_plan(m, dir, target, from, revs, heads);
+    }
 }
 
 fn stamp(m: &RevisionMap, target: &str, from: &[&str]) -> Vec<VersionChange> {
@@ -67,13 +60,6 @@ fn merge(delete: &[&str], from: &str, new: &str) -> VersionChange {
     VersionChange::MergeUp {
         delete: s(delete),
         update_from: from.into(),
-        new: new.into(),
-    }
-}
-
-fn upd(old: &str, new: &str) -> VersionChange {
-    VersionChange::Update {
-        old: old.into(),
         new: new.into(),
     }
 }
@@ -94,22 +80,27 @@ fn path() -> RevisionMap {
 #[test]
 fn revision_path() {
     let m = path();
-    assert_down(&m, "base", &[], &[], &[]);
-    assert_down(&m, "a", &["a"], &[], &["a"]);
-    assert_down(&m, "e", &["e"], &[], &["e"]);
-    assert_up(&m, "e", &["c"], &["d", "e"], &["e"]);
-    assert_up(&m, "c", &[], &["a", "b", "c"], &["c"]);
-    assert_up(&m, "+2", &["a"], &["b", "c"], &["c"]);
-    assert_up(&m, "+1", &["a"], &["b"], &["b"]);
-    assert_up(&m, "+3", &["b"], &["c", "d", "e"], &["e"]);
-    assert_up(&m, "b+2", &["a"], &["b", "c", "d"], &["d"]);
-    assert_up(&m, "d-2", &["a"], &["b"], &["b"]);
-    assert_down(&m, "c", &["e"], &["e", "d"], &["c"]);
-    assert_down(&m, "base", &["c"], &["c", "b", "a"], &[]);
-    assert_down(&m, "-1", &["c"], &["c"], &["b"]);
-    assert_down(&m, "-3", &["e"], &["e", "d", "c"], &["b"]);
-    assert_down(&m, "a+2", &["d"], &["d"], &["c"]);
-    assert_down(&m, "c-2", &["d"], &["d", "c", "b"], &["a"]);
+    check(
+        &m,
+        &[
+            (Down, "base", &[], &[], &[]),
+            (Down, "a", &["a"], &[], &["a"]),
+            (Down, "e", &["e"], &[], &["e"]),
+            (Up, "e", &["c"], &["d", "e"], &["e"]),
+            (Up, "c", &[], &["a", "b", "c"], &["c"]),
+            (Up, "+2", &["a"], &["b", "c"], &["c"]),
+            (Up, "+1", &["a"], &["b"], &["b"]),
+            (Up, "+3", &["b"], &["c", "d", "e"], &["e"]),
+            (Up, "b+2", &["a"], &["b", "c", "d"], &["d"]),
+            (Up, "d-2", &["a"], &["b"], &["b"]),
+            (Down, "c", &["e"], &["e", "d"], &["c"]),
+            (Down, "base", &["c"], &["c", "b", "a"], &[]),
+            (Down, "-1", &["c"], &["c"], &["b"]),
+            (Down, "-3", &["e"], &["e", "d", "c"], &["b"]),
+            (Down, "a+2", &["d"], &["d"], &["c"]),
+            (Down, "c-2", &["d"], &["d", "c", "b"], &["a"]),
+        ],
+    );
     assert!(m
         .upgrade_plan(&s(&["b"]), "-2")
         .unwrap_err()
@@ -145,9 +136,9 @@ fn branched_path() -> RevisionMap {
     RevisionMap::new(vec![
         h("a", &[]),
         h("b", &["a"]),
-        hd("c1", &["b"], &["c1branch"], &[]),
+        hl("c1", &["b"], &["c1branch"], &[]),
         h("d1", &["c1"]),
-        hd("c2", &["b"], &["c2branch"], &[]),
+        hl("c2", &["b"], &["c2branch"], &[]),
         h("d2", &["c2"]),
     ])
     .unwrap()
@@ -173,61 +164,99 @@ fn branched_path_stamps() {
 #[test]
 fn branched_path_upgrades() {
     let m = branched_path();
-    assert_up(&m, "d1", &["b"], &["c1", "d1"], &["d1"]);
-    assert_up(
+    check(
         &m,
-        "heads",
-        &["a"],
-        &["b", "c1", "d1", "c2", "d2"],
-        &["d1", "d2"],
+        &[
+            (Up, "d1", &["b"], &["c1", "d1"], &["d1"]),
+            (
+                Up,
+                "heads",
+                &["a"],
+                &["b", "c1", "d1", "c2", "d2"],
+                &["d1", "d2"],
+            ),
+            (Up, "c2branch@head-1", &["b"], &["c2"], &["c2"]),
+            (Up, "c2branch@+1", &["c1"], &["c2"], &["c1", "c2"]),
+            (Up, "c2branch@+1", &["c1", "c2"], &["d2"], &["c1", "d2"]),
+        ],
     );
-    assert_up(&m, "c2branch@head-1", &["b"], &["c2"], &["c2"]);
-    assert_up(&m, "c2branch@+1", &["c1"], &["c2"], &["c1", "c2"]);
-    assert_up(&m, "c2branch@+1", &["c1", "c2"], &["d2"], &["c1", "d2"]);
     assert!(m
         .upgrade_plan(&s(&["c1", "c2"]), "+1")
         .unwrap_err()
         .to_string()
         .starts_with("Ambiguous upgrade from multiple current revisions"));
-    assert_up(&m, "base+1", &[], &["a"], &["a"]);
-    assert_up(&m, "+1", &[], &["a"], &["a"]);
+    check(
+        &m,
+        &[
+            (Up, "base+1", &[], &["a"], &["a"]),
+            (Up, "+1", &[], &["a"], &["a"]),
+        ],
+    );
 }
 
 #[test]
 fn branched_path_downgrades() {
     let m = branched_path();
-    assert_down(
+    check(
         &m,
-        "a",
-        &["d1", "d2"],
-        &["d2", "c2", "d1", "c1", "b"],
-        &["a"],
+        &[
+            (
+                Down,
+                "a",
+                &["d1", "d2"],
+                &["d2", "c2", "d1", "c1", "b"],
+                &["a"],
+            ),
+            (
+                Down,
+                "base+2",
+                &["d2", "d1"],
+                &["d2", "c2", "d1", "c1"],
+                &["b"],
+            ),
+            (
+                Down,
+                "c2branch@base+2",
+                &["d2", "d1"],
+                &["d2", "c2"],
+                &["d1"],
+            ),
+            (Down, "c2", &["d2", "d1"], &["d2"], &["d1", "c2"]),
+            (
+                Down,
+                "c2branch@base+3",
+                &["d2", "d1"],
+                &["d2"],
+                &["d1", "c2"],
+            ),
+            (Down, "c1branch@-1", &["d1", "d2"], &["d1"], &["c1", "d2"]),
+            (Down, "d2-1", &["d2", "c1"], &["d2"], &["c1", "c2"]),
+            (Down, "d2-1", &["c1", "d2"], &["d2"], &["c1", "c2"]),
+            (Down, "c1branch@b", &["c1", "d2"], &["c1"], &["d2"]),
+            (Down, "c2branch@b", &["c1", "d2"], &["d2", "c2"], &["c1"]),
+            (Down, "c2@b", &["d1", "d2"], &["d2", "c2"], &["d1"]),
+            (Down, "d1@b", &["d1", "d2"], &["d1", "c1"], &["d2"]),
+            (
+                Down,
+                "c1branch@head-1",
+                &["d1", "d2"],
+                &["d1"],
+                &["c1", "d2"],
+            ),
+            (Down, "-1", &["a"], &["a"], &[]),
+        ],
     );
-    assert_down(
-        &m,
-        "base+2",
-        &["d2", "d1"],
-        &["d2", "c2", "d1", "c1"],
-        &["b"],
-    );
-    assert_down(&m, "c2branch@base+2", &["d2", "d1"], &["d2", "c2"], &["d1"]);
-    assert_down(&m, "c2", &["d2", "d1"], &["d2"], &["d1", "c2"]);
-    assert_down(&m, "c2branch@base+3", &["d2", "d1"], &["d2"], &["d1", "c2"]);
-    assert_down(&m, "c1branch@-1", &["d1", "d2"], &["d1"], &["c1", "d2"]);
-    assert_down(&m, "d2-1", &["d2", "c1"], &["d2"], &["c1", "c2"]);
-    assert_down(&m, "d2-1", &["c1", "d2"], &["d2"], &["c1", "c2"]);
-    assert_down(&m, "c1branch@b", &["c1", "d2"], &["c1"], &["d2"]);
-    assert_down(&m, "c2branch@b", &["c1", "d2"], &["d2", "c2"], &["c1"]);
-    assert_down(&m, "c2@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
-    assert_down(&m, "d1@b", &["d1", "d2"], &["d1", "c1"], &["d2"]);
-    assert_down(&m, "c1branch@head-1", &["d1", "d2"], &["d1"], &["c1", "d2"]);
-    assert_down(&m, "-1", &["a"], &["a"], &[]);
     assert_eq!(
         m.downgrade_plan(&[], "-1").unwrap_err().to_string(),
         "Relative revision -1 didn't produce 1 migrations"
     );
-    assert_down(&m, "c2", &["d1", "c2"], &[], &["d1", "c2"]);
-    assert_down(&m, "d1", &["d1", "c2"], &[], &["d1", "c2"]);
+    check(
+        &m,
+        &[
+            (Down, "c2", &["d1", "c2"], &[], &["d1", "c2"]),
+            (Down, "d1", &["d1", "c2"], &[], &["d1", "c2"]),
+        ],
+    );
     // Alembic only warns for `-1` from several heads (and picks the first); retort refuses.
     assert!(m.downgrade_plan(&s(&["d2", "d1"]), "-1").is_err());
 }
@@ -247,8 +276,13 @@ fn branch_from_mergepoint() {
         h("d2", &["c2"]),
     ])
     .unwrap();
-    assert_up(&m, "d1", &["d2", "b1"], &["c1", "d1"], &["d2", "d1"]);
-    assert_down(&m, "b1", &["d2", "d1"], &["d1", "c1"], &["d2", "b1"]);
+    check(
+        &m,
+        &[
+            (Up, "d1", &["d2", "b1"], &["c1", "d1"], &["d2", "d1"]),
+            (Down, "b1", &["d2", "d1"], &["d1", "c1"], &["d2", "b1"]),
+        ],
+    );
 }
 
 #[test]
@@ -268,28 +302,33 @@ fn branch_from_3way_mergepoint() {
         h("d3", &["c3"]),
     ])
     .unwrap();
-    assert_up(
+    check(
         &m,
-        "d1",
-        &["d3", "d2", "b1"],
-        &["c1", "d1"],
-        &["d3", "d2", "d1"],
+        &[
+            (
+                Up,
+                "d1",
+                &["d3", "d2", "b1"],
+                &["c1", "d1"],
+                &["d3", "d2", "d1"],
+            ),
+            (
+                Down,
+                "b1",
+                &["d3", "d2", "d1"],
+                &["d1", "c1"],
+                &["d3", "d2", "b1"],
+            ),
+            (
+                Up,
+                "d1",
+                &["d3", "b2", "b1"],
+                &["c1", "c2", "d1"],
+                &["d3", "d1"],
+            ),
+            (Up, "d2", &["d3", "d1"], &["d2"], &["d3", "d2", "d1"]),
+        ],
     );
-    assert_down(
-        &m,
-        "b1",
-        &["d3", "d2", "d1"],
-        &["d1", "c1"],
-        &["d3", "d2", "b1"],
-    );
-    assert_up(
-        &m,
-        "d1",
-        &["d3", "b2", "b1"],
-        &["c1", "c2", "d1"],
-        &["d3", "d1"],
-    );
-    assert_up(&m, "d2", &["d3", "d1"], &["d2"], &["d3", "d2", "d1"]);
 }
 
 // TwinMergeTest / NotQuiteTwinMergeTest ------------------------------------------------------
@@ -369,19 +408,19 @@ fn not_quite_twin_merge() {
 #[test]
 fn depends_on_branch_one() {
     let m = RevisionMap::new(vec![
-        hd("a1", &[], &["lib1"], &[]),
+        hl("a1", &[], &["lib1"], &[]),
         h("b1", &["a1"]),
         h("c1", &["b1"]),
         h("a2", &[]),
         h("b2", &["a2"]),
-        hd("c2", &["b2"], &[], &["c1"]),
+        hl("c2", &["b2"], &[], &["c1"]),
         h("d1", &["c1"]),
         h("e1", &["d1"]),
         h("f1", &["e1"]),
     ])
     .unwrap();
     // Downgrading d1 leaves c1 implied by c2.
-    assert_down(&m, "c1", &["c2", "d1"], &["d1"], &["c2"]);
+    assert_plan(&m, Down, "c1", &["c2", "d1"], &["d1"], &["c2"]);
     let changes = stamp(&m, "b1", &["e1", "c2"]);
     let mut rows = s(&["e1", "c2"]);
     for c in &changes {
@@ -404,19 +443,21 @@ fn depends_on_branch_two_kaboom() {
         h("c2", &[]),
         h("c3", &[]),
         h("cmerge", &["c1", "c2", "c3"]),
-        hd("d1", &[], &[], &["a3", "b2", "c1"]),
+        hl("d1", &[], &[], &["a3", "b2", "c1"]),
     ])
     .unwrap();
-    assert_down(
+    assert_plan(
         &m,
+        Down,
         "b2",
         &["amerge", "bmerge", "cmerge", "d1"],
         &["bmerge"],
         &["amerge", "b1", "cmerge", "d1"],
     );
     // b2 has to be INSERTed, because it was implied by d1.
-    assert_down(
+    assert_plan(
         &m,
+        Down,
         "d1@base",
         &["amerge", "d1", "b1", "cmerge"],
         &["d1"],
@@ -436,19 +477,24 @@ fn depends_on_branch_three_crisscross() {
         h("a1", &[]),
         h("a2", &["a1"]),
         h("b1", &[]),
-        hd("b2", &["b1"], &[], &["a2"]),
+        hl("b2", &["b1"], &[], &["a2"]),
         h("b3", &["b2"]),
-        hd("a3", &["a2"], &[], &["b1"]),
+        hl("a3", &["a2"], &[], &["b1"]),
     ])
     .unwrap();
-    assert_down(&m, "b1", &["a3", "b2"], &["b2"], &["a3"]);
+    assert_plan(&m, Down, "b1", &["a3", "b2"], &["b2"], &["a3"]);
 }
 
 #[test]
 fn depends_on_own_down_revision() {
-    let m = RevisionMap::new(vec![h("a1", &[]), hd("a2", &["a1"], &[], &["a1"])]).unwrap();
-    assert_up(&m, "a2", &[], &["a1", "a2"], &["a2"]);
-    assert_down(&m, "a1", &["a2"], &["a2"], &["a1"]);
+    let m = RevisionMap::new(vec![h("a1", &[]), hl("a2", &["a1"], &[], &["a1"])]).unwrap();
+    check(
+        &m,
+        &[
+            (Up, "a2", &[], &["a1", "a2"], &["a2"]),
+            (Down, "a1", &["a2"], &["a2"], &["a1"]),
+        ],
+    );
 }
 
 #[test]
@@ -458,43 +504,55 @@ fn depends_on_branch_four_normalized() {
         h("a2", &["a1"]),
         h("a3", &["a2"]),
         h("b1", &[]),
-        hd("b2", &["b1"], &[], &["a3"]),
+        hl("b2", &["b1"], &[], &["a3"]),
         h("b3", &["b2"]),
-        hd("b4", &["b3"], &[], &["a3"]),
+        hl("b4", &["b3"], &[], &["a3"]),
     ])
     .unwrap();
-    assert_down(&m, "b3", &["b4"], &["b4"], &["b3"]);
+    assert_plan(&m, Down, "b3", &["b4"], &["b4"], &["b3"]);
 }
 
 #[test]
 fn depends_on_branch_five() {
     let m = RevisionMap::new(vec![
         h("a1", &[]),
-        hd("b1", &[], &[], &["a1"]),
+        hl("b1", &[], &[], &["a1"]),
         h("bmerge", &["a1", "b1"]),
     ])
     .unwrap();
-    assert_up(&m, "b1", &["a1"], &["b1"], &["b1"]);
-    assert_up(&m, "bmerge", &["b1"], &["bmerge"], &["bmerge"]);
-    assert_down(&m, "a1", &["bmerge"], &["bmerge"], &["b1"]);
-    assert_down(&m, "b1", &["bmerge"], &["bmerge"], &["b1"]);
+    check(
+        &m,
+        &[
+            (Up, "b1", &["a1"], &["b1"], &["b1"]),
+            (Up, "bmerge", &["b1"], &["bmerge"], &["bmerge"]),
+            (Down, "a1", &["bmerge"], &["bmerge"], &["b1"]),
+            (Down, "b1", &["bmerge"], &["bmerge"], &["b1"]),
+        ],
+    );
 }
 
 #[test]
 fn depends_on_branch_label() {
     let m = RevisionMap::new(vec![
-        hd("a1", &[], &["lib1"], &[]),
+        hl("a1", &[], &["lib1"], &[]),
         h("b1", &["a1"]),
-        hd("c1", &["b1"], &["c1lib"], &[]),
+        hl("c1", &["b1"], &["c1lib"], &[]),
         h("a2", &[]),
         h("b2", &["a2"]),
-        hd("c2", &["b2"], &[], &["c1lib"]),
+        hl("c2", &["b2"], &[], &["c1lib"]),
         h("d1", &["c1"]),
         h("e1", &["d1"]),
         h("f1", &["e1"]),
     ])
     .unwrap();
-    assert_up(&m, "c2", &["a2"], &["b2", "a1", "b1", "c1", "c2"], &["c2"]);
+    assert_plan(
+        &m,
+        Up,
+        "c2",
+        &["a2"],
+        &["b2", "a1", "b1", "c1", "c2"],
+        &["c2"],
+    );
 }
 
 // ForestTest / MergedPathTest / BranchedPathTestCrossDependencies ----------------------------
@@ -508,7 +566,14 @@ fn forest() {
         h("b2", &["a2"]),
     ])
     .unwrap();
-    assert_up(&m, "heads", &[], &["a1", "b1", "a2", "b2"], &["b1", "b2"]);
+    assert_plan(
+        &m,
+        Up,
+        "heads",
+        &[],
+        &["a1", "b1", "a2", "b2"],
+        &["b1", "b2"],
+    );
     assert_eq!(stamp(&m, "heads", &[]).len(), 2);
     assert!(stamp(&m, "heads", &["b1", "b2"]).is_empty());
 }
@@ -520,7 +585,7 @@ fn merged_path() {
         h("b", &["a"]),
         h("c1", &["b"]),
         h("d1", &["c1"]),
-        hd("c2", &["b"], &["c2branch"], &[]),
+        hl("c2", &["b"], &["c2branch"], &[]),
         h("d2", &["c2"]),
         h("e", &["d1", "d2"]),
         h("f", &["e"]),
@@ -570,13 +635,20 @@ fn branched_path_cross_dependencies() {
     let m = RevisionMap::new(vec![
         h("a", &[]),
         h("b", &["a"]),
-        hd("c1", &["b"], &["c1branch"], &[]),
+        hl("c1", &["b"], &["c1branch"], &[]),
         h("d1", &["c1"]),
-        hd("c2", &["b"], &["c2branch"], &[]),
-        hd("d2", &["c2"], &[], &["c1"]),
+        hl("c2", &["b"], &["c2branch"], &[]),
+        hl("d2", &["c2"], &[], &["c1"]),
     ])
     .unwrap();
-    assert_down(&m, "c2branch@b", &["d1", "d2"], &["d2", "c2"], &["d1"]);
+    assert_plan(
+        &m,
+        Down,
+        "c2branch@b",
+        &["d1", "d2"],
+        &["d2", "c2"],
+        &["d1"],
+    );
     let plan = m.downgrade_plan(&s(&["d1", "d2"]), "c1branch@b").unwrap();
     let (revs, rows) = play(&["d1", "d2"], &plan);
     let mut sorted = revs.clone();
@@ -591,12 +663,12 @@ fn branched_path_cross_dependencies() {
 
 fn labeled() -> RevisionMap {
     RevisionMap::new(vec![
-        hd("a", &[], &["abranch"], &[]),
+        hl("a", &[], &["abranch"], &[]),
         h("b", &["a"]),
         h("somelongername", &["b"]),
         h("c", &["somelongername"]),
         h("d", &[]),
-        hd("e", &["d"], &["ebranch"], &[]),
+        hl("e", &["d"], &["ebranch"], &[]),
         h("someothername", &["e"]),
         h("f", &["someothername"]),
     ])
@@ -721,14 +793,19 @@ fn multiple_branch_history_errors() {
 #[test]
 fn multiple_branch_effective_head() {
     let m = RevisionMap::new(vec![
-        hd("y1", &[], &["y"], &[]),
-        hd("x1", &[], &["x"], &[]),
-        hd("y2", &["y1"], &[], &["x1"]),
+        hl("y1", &[], &["y"], &[]),
+        hl("x1", &[], &["x"], &[]),
+        hl("y2", &["y1"], &[], &["x1"]),
         h("x2", &["x1"]),
     ])
     .unwrap();
     // x1 stays applied, implied by y2 (which depends on it): no row of its own.
-    assert_down(&m, "x@-1", &["x2", "y2"], &["x2"], &["y2"]);
-    assert_down(&m, "x@-1", &["x1", "y2"], &["y2", "x1"], &["y1"]);
-    assert_down(&m, "x@-1", &["y2"], &["y2", "x1"], &["y1"]);
+    check(
+        &m,
+        &[
+            (Down, "x@-1", &["x2", "y2"], &["x2"], &["y2"]),
+            (Down, "x@-1", &["x1", "y2"], &["y2", "x1"], &["y1"]),
+            (Down, "x@-1", &["y2"], &["y2", "x1"], &["y1"]),
+        ],
+    );
 }

@@ -1,30 +1,12 @@
 //! The revision graph, identifiers and plans (modelled on Alembic's test_revision.py and
 //! test_version_traversal.py).
 
+mod common;
+
+use common::{h, hl, run, s, upd};
 use retort_revision::{
     Direction, GraphError, Header, ResolveError, RevisionMap, Step, VersionChange,
 };
-
-fn h(rev: &str, down: &[&str]) -> Header {
-    Header {
-        revision: rev.into(),
-        down_revisions: down.iter().map(|s| s.to_string()).collect(),
-        message: format!("rev {rev}"),
-        ..Header::default()
-    }
-}
-
-fn hl(rev: &str, down: &[&str], labels: &[&str], deps: &[&str]) -> Header {
-    Header {
-        branch_labels: labels.iter().map(|s| s.to_string()).collect(),
-        depends_on: deps.iter().map(|s| s.to_string()).collect(),
-        ..h(rev, down)
-    }
-}
-
-fn s(v: &[&str]) -> Vec<String> {
-    v.iter().map(|x| x.to_string()).collect()
-}
 
 fn up(rev: &str, c: VersionChange) -> Step {
     Step {
@@ -46,28 +28,8 @@ fn ins(new: &str) -> VersionChange {
     VersionChange::Insert { new: new.into() }
 }
 
-fn upd(old: &str, new: &str) -> VersionChange {
-    VersionChange::Update {
-        old: old.into(),
-        new: new.into(),
-    }
-}
-
 fn del(old: &str) -> VersionChange {
     VersionChange::Delete { old: old.into() }
-}
-
-/// Applies every step's version-table change to `rows`, as the runner would, and returns the
-/// final rows sorted. Panics if a change does not fit the rows (the runner's rowcount check).
-fn run(rows: &[&str], steps: &[Step]) -> Vec<String> {
-    let mut rows = s(rows);
-    for st in steps {
-        st.version_change
-            .apply(&mut rows)
-            .unwrap_or_else(|e| panic!("step {st:?} does not fit {rows:?}: {e}"));
-    }
-    rows.sort();
-    rows
 }
 
 fn revs(steps: &[Step]) -> Vec<&str> {

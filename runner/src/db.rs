@@ -76,6 +76,33 @@ macro_rules! cell_as_string {
     }};
 }
 
+/// A server connection's setup (connect plus session settings), bounded by the connect
+/// timeout; past it, [`RunError::ConnectTimeout`] names the server and the setting.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+struct Bound {
+    server: &'static str,
+    at: String,
+    waited: std::time::Duration,
+    setting: &'static str,
+}
+
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+impl Bound {
+    async fn run(
+        self,
+        setup: impl std::future::Future<Output = Result<Db, RunError>>,
+    ) -> Result<Db, RunError> {
+        within(self.waited, setup).await.unwrap_or_else(|| {
+            Err(RunError::ConnectTimeout {
+                server: self.server,
+                at: self.at,
+                waited: self.waited,
+                setting: self.setting,
+            })
+        })
+    }
+}
+
 impl Db {
     /// Connects to `url` with the default [`Timeouts`]: `sqlite:<path>` / `sqlite://<path>` /
     /// `sqlite::memory:` (the file is created if missing), `postgres://` / `postgresql://`,
@@ -108,7 +135,7 @@ impl Db {
             source: crate::error::DbError::connect(e, url_in),
         };
         #[cfg(any(feature = "postgres", feature = "mysql"))]
-        let timed_out = |server: &'static str, at: String| RunError::ConnectTimeout {
+        let bounded = |server: &'static str, at: String| Bound {
             server,
             at,
             waited: connect_timeout,
@@ -116,95 +143,73 @@ impl Db {
         };
         let _ = (connect_timeout, setting);
         match dialect {
+            #[cfg(feature = "sqlite")]
             Dialect::Sqlite => {
-                #[cfg(feature = "sqlite")]
-                {
-                    use std::str::FromStr;
-                    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                        .map_err(connect_err)?
-                        .create_if_missing(true)
-                        .busy_timeout(t.lock);
-                    let conn = sqlx::SqliteConnection::connect_with(&opts)
+                use std::str::FromStr;
+                let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(connect_err)?
+                    .create_if_missing(true)
+                    .busy_timeout(t.lock);
+                let conn = sqlx::SqliteConnection::connect_with(&opts)
+                    .await
+                    .map_err(connect_err)?;
+                Ok(Db::Sqlite(conn))
+            }
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => {
+                use std::str::FromStr;
+                let mut opts =
+                    sqlx::postgres::PgConnectOptions::from_str(url).map_err(connect_err)?;
+                if opts.get_application_name().is_none() {
+                    opts = opts.application_name("retort");
+                }
+                let at = format!("{}:{}", opts.get_host(), opts.get_port());
+                let setup = async {
+                    let conn = sqlx::PgConnection::connect_with(&opts)
                         .await
                         .map_err(connect_err)?;
-                    Ok(Db::Sqlite(conn))
-                }
-                #[cfg(not(feature = "sqlite"))]
-                {
-                    let _ = connect_err;
-                    Err(RunError::DriverNotEnabled {
-                        url: redact_url(url),
-                        feature: "sqlite",
-                    })
-                }
+                    let version = conn.server_version_num().unwrap_or(0);
+                    let mut db = Db::Postgres(conn);
+                    db.execute(&crate::backend::postgres::session_sql(&t, version))
+                        .await?;
+                    Ok(db)
+                };
+                bounded("PostgreSQL", at).run(setup).await
             }
-            Dialect::Postgres => {
-                #[cfg(feature = "postgres")]
-                {
-                    use std::str::FromStr;
-                    let mut opts =
-                        sqlx::postgres::PgConnectOptions::from_str(url).map_err(connect_err)?;
-                    if opts.get_application_name().is_none() {
-                        opts = opts.application_name("retort");
-                    }
-                    let at = format!("{}:{}", opts.get_host(), opts.get_port());
-                    let setup = async {
-                        let conn = sqlx::PgConnection::connect_with(&opts)
-                            .await
-                            .map_err(connect_err)?;
-                        let version = conn.server_version_num().unwrap_or(0);
-                        let mut db = Db::Postgres(conn);
-                        db.execute(&crate::backend::postgres::session_sql(&t, version))
-                            .await?;
-                        Ok(db)
-                    };
-                    within(connect_timeout, setup)
-                        .await
-                        .unwrap_or_else(|| Err(timed_out("PostgreSQL", at)))
-                }
-                #[cfg(not(feature = "postgres"))]
-                {
-                    let _ = connect_err;
-                    Err(RunError::DriverNotEnabled {
-                        url: redact_url(url),
-                        feature: "postgres",
-                    })
-                }
-            }
+            #[cfg(feature = "mysql")]
             Dialect::Mysql => {
-                #[cfg(feature = "mysql")]
-                {
-                    use std::str::FromStr;
-                    let u = match url.strip_prefix("mariadb:") {
-                        Some(rest) => format!("mysql:{rest}"),
-                        None => url.to_string(),
-                    };
-                    let opts =
-                        sqlx::mysql::MySqlConnectOptions::from_str(&u).map_err(connect_err)?;
-                    let at = format!("{}:{}", opts.get_host(), opts.get_port());
-                    let setup = async {
-                        let conn = sqlx::MySqlConnection::connect_with(&opts)
-                            .await
-                            .map_err(connect_err)?;
-                        let mut db = Db::Mysql(conn);
-                        let version = db.query_scalar("SELECT VERSION()").await?;
-                        let mariadb = version.is_some_and(|v| v.contains("MariaDB"));
-                        db.execute(&crate::backend::mysql::session_sql(&t, mariadb))
-                            .await?;
-                        Ok(db)
-                    };
-                    within(connect_timeout, setup)
+                use std::str::FromStr;
+                let u = match url.strip_prefix("mariadb:") {
+                    Some(rest) => format!("mysql:{rest}"),
+                    None => url.to_string(),
+                };
+                let opts = sqlx::mysql::MySqlConnectOptions::from_str(&u).map_err(connect_err)?;
+                let at = format!("{}:{}", opts.get_host(), opts.get_port());
+                let setup = async {
+                    let conn = sqlx::MySqlConnection::connect_with(&opts)
                         .await
-                        .unwrap_or_else(|| Err(timed_out("MySQL/MariaDB", at)))
-                }
-                #[cfg(not(feature = "mysql"))]
-                {
-                    let _ = connect_err;
-                    Err(RunError::DriverNotEnabled {
-                        url: redact_url(url),
-                        feature: "mysql",
-                    })
-                }
+                        .map_err(connect_err)?;
+                    let mut db = Db::Mysql(conn);
+                    let version = db.query_scalar("SELECT VERSION()").await?;
+                    let mariadb = version.is_some_and(|v| v.contains("MariaDB"));
+                    db.execute(&crate::backend::mysql::session_sql(&t, mariadb))
+                        .await?;
+                    Ok(db)
+                };
+                bounded("MySQL/MariaDB", at).run(setup).await
+            }
+            // Built without this database's driver feature.
+            #[allow(unreachable_patterns)]
+            other => {
+                let _ = connect_err;
+                Err(RunError::DriverNotEnabled {
+                    url: redact_url(url),
+                    feature: match other {
+                        Dialect::Sqlite => "sqlite",
+                        Dialect::Postgres => "postgres",
+                        Dialect::Mysql => "mysql",
+                    },
+                })
             }
         }
     }

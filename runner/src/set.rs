@@ -190,25 +190,9 @@ impl MigrationSet {
         if self.source_versions().is_none() {
             return Ok(());
         }
-        let compiled: Vec<retort_revision::Compiled<'_>> = self
-            .scripts
-            .iter()
-            .map(|s| retort_revision::Compiled {
-                file_name: s.file_name,
-                hash: s.hash,
-                stamp: s.stamp,
-            })
-            .collect();
+        let compiled = as_compiled(&self.scripts);
         retort_revision::check_fresh_stamped(Path::new(self.dir), &compiled)?;
-        let squashed: Vec<retort_revision::Compiled<'_>> = self
-            .squashed
-            .iter()
-            .map(|s| retort_revision::Compiled {
-                file_name: s.file_name,
-                hash: s.hash,
-                stamp: s.stamp,
-            })
-            .collect();
+        let squashed = as_compiled(&self.squashed);
         retort_revision::check_fresh_squashed(Path::new(self.dir), &squashed)
             .map_err(RunError::from)
     }
@@ -319,4 +303,16 @@ pub(crate) fn apply_op(
         }
     }
     Ok(())
+}
+
+/// What the freshness checks compare of each compiled-in script.
+fn as_compiled(scripts: &[Script]) -> Vec<retort_revision::Compiled<'_>> {
+    scripts
+        .iter()
+        .map(|s| retort_revision::Compiled {
+            file_name: s.file_name,
+            hash: s.hash,
+            stamp: s.stamp,
+        })
+        .collect()
 }

@@ -106,10 +106,7 @@ pub(crate) trait Backend: Sync {
 
     /// Opens a migration's transaction (only called where [`Backend::transactional`]).
     fn begin<'a>(&'a self, db: &'a mut Db) -> BoxFuture<'a, Result<(), RunError>> {
-        Box::pin(async move {
-            db.execute("BEGIN").await?;
-            Ok(())
-        })
+        execute_all(db, self.begin_sql())
     }
 
     /// Commits it; `revision` names the migration in errors (SQLite's foreign-key check).
@@ -119,10 +116,7 @@ pub(crate) trait Backend: Sync {
         revision: &'a str,
     ) -> BoxFuture<'a, Result<(), RunError>> {
         let _ = revision;
-        Box::pin(async move {
-            db.execute("COMMIT").await?;
-            Ok(())
-        })
+        execute_all(db, self.commit_sql())
     }
 
     /// Rolls it back.
@@ -153,6 +147,21 @@ pub(crate) trait Backend: Sync {
 }
 
 /// The backend of dialect `d`.
+/// Runs `statements` in order, stopping at the first that fails: the live side of
+/// [`Backend::begin_sql`] / [`Backend::commit_sql`], so the offline script and a live run
+/// say the same.
+fn execute_all<'a>(
+    db: &'a mut Db,
+    statements: &'static [&'static str],
+) -> BoxFuture<'a, Result<(), RunError>> {
+    Box::pin(async move {
+        for s in statements {
+            db.execute(s).await?;
+        }
+        Ok(())
+    })
+}
+
 pub(crate) fn backend(d: Dialect) -> &'static dyn Backend {
     match d {
         Dialect::Sqlite => &sqlite::Sqlite,

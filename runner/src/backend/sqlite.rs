@@ -48,6 +48,8 @@ impl Backend for Sqlite {
         &["PRAGMA foreign_keys = OFF", "BEGIN"]
     }
 
+    /// The foreign-key check ran before, scoped to what the transaction touched
+    /// (runner/src/fk_scope.rs): old violations elsewhere do not block a deploy.
     fn commit_sql(&self) -> &'static [&'static str] {
         &["COMMIT", "PRAGMA foreign_keys = ON"]
     }
@@ -92,21 +94,6 @@ impl Backend for Sqlite {
                 let _ = db.execute("PRAGMA foreign_keys = ON").await;
                 return Err(e);
             }
-            Ok(())
-        })
-    }
-
-    fn commit<'a>(
-        &'a self,
-        db: &'a mut Db,
-        revision: &'a str,
-    ) -> BoxFuture<'a, Result<(), RunError>> {
-        Box::pin(async move {
-            // The foreign-key check ran before, scoped to what the transaction touched
-            // (runner/src/fk_scope.rs): old violations elsewhere do not block a deploy.
-            let _ = revision;
-            db.execute("COMMIT").await?;
-            db.execute("PRAGMA foreign_keys = ON").await?;
             Ok(())
         })
     }
