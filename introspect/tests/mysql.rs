@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{col, exec, index, mysql_connect, suffix};
+use common::{
+    assert_table, auto, col, commented, decimal, exec, index, mysql_connect, pk, suffix, unique,
+};
 use retort_introspect::{mysql, Options};
-use retort_schema::{Check, Column, EnumType, PrimaryKey, QName, SqlType, Table, Unique};
+use retort_schema::{Check, Column, EnumType, QName, SqlType, Table};
 use sqlx::MySqlConnection;
 
 /// A connection using a fresh database `retort_i_<random>`, or `None` (test skipped).
@@ -95,11 +97,7 @@ async fn rich_schema_is_read_field_by_field() {
     let mut order = Table::new("order");
     order.comment = Some("orders, placed".into());
     order.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::BigInt);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::BigInt),
         Column::new("b", SqlType::Boolean).default("1"),
         col("s", SqlType::SmallInt),
         col("i", SqlType::Integer),
@@ -108,26 +106,10 @@ async fn rich_schema_is_read_field_by_field() {
         col("d", SqlType::Double),
         // MariaDB's own spelling of the literal (raw: normalizing is the differ's job).
         col("t", SqlType::Text).default(r"'it\'s'"),
-        {
-            let mut c = Column::new("v", SqlType::Varchar(320));
-            c.comment = Some("the v".into());
-            c
-        },
+        commented("v", SqlType::Varchar(320), "the v"),
         col("bl", SqlType::Blob),
-        col(
-            "n",
-            SqlType::Decimal {
-                precision: Some(10),
-                scale: Some(2),
-            },
-        ),
-        col(
-            "n8",
-            SqlType::Decimal {
-                precision: Some(8),
-                scale: None,
-            },
-        ),
+        col("n", decimal(Some(10), Some(2))),
+        col("n8", decimal(Some(8), None)),
         col("dt", SqlType::Date),
         col("tm", SqlType::Time),
         Column::new(
@@ -143,46 +125,26 @@ async fn rich_schema_is_read_field_by_field() {
         Column::new("status", status.clone()).default("'new'"),
         col("c", SqlType::Custom("mediumint(9)".into())),
     ];
-    order.primary_key = Some(PrimaryKey {
-        name: "pk_order".into(),
-        columns: vec!["id".into()],
-    });
+    order.primary_key = pk("pk_order", &["id"]);
     order.checks = vec![Check {
         name: "ck_order_bi".into(),
         expr: "`bi` >= 0".into(),
     }];
     // MariaDB stores UNIQUE constraints as unique indexes: a unique index is a `Unique`.
-    order.uniques = vec![Unique {
-        name: "ix_order_mixed".into(),
-        columns: vec!["Mixed Case".into()],
-    }];
+    order.uniques = vec![unique("ix_order_mixed", &["Mixed Case"])];
     order.indexes = vec![
         index("ix_order_t", &["t"]),
         index("ix_order_v_ts", &["v", "ts"]),
     ];
-    let got_order = s.table(&QName::new("order")).unwrap();
-    for (g, w) in got_order.columns.iter().zip(&order.columns) {
-        assert_eq!(g, w);
-    }
-    assert_eq!(got_order, &order);
+    assert_table(s.table(&QName::new("order")).unwrap(), &order);
 
     let mut orgs = Table::new("orgs");
     orgs.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::Integer);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::Integer),
         Column::new("name", SqlType::Varchar(100)),
     ];
-    orgs.primary_key = Some(PrimaryKey {
-        name: "pk_orgs".into(),
-        columns: vec!["id".into()],
-    });
-    orgs.uniques = vec![Unique {
-        name: "uq_orgs_name".into(),
-        columns: vec!["name".into()],
-    }];
+    orgs.primary_key = pk("pk_orgs", &["id"]);
+    orgs.uniques = vec![unique("uq_orgs_name", &["name"])];
     assert_eq!(s.table(&QName::new("orgs")).unwrap(), &orgs);
 
     // The index InnoDB creates for fk_memberships_order is not reported.
@@ -193,14 +155,8 @@ async fn rich_schema_is_read_field_by_field() {
         col("role", SqlType::Varchar(20)),
         col("order_id", SqlType::BigInt),
     ];
-    m.primary_key = Some(PrimaryKey {
-        name: "pk_memberships".into(),
-        columns: vec!["org_id".into(), "user_id".into()],
-    });
-    m.uniques = vec![Unique {
-        name: "uq_memberships_user_role".into(),
-        columns: vec!["user_id".into(), "role".into()],
-    }];
+    m.primary_key = pk("pk_memberships", &["org_id", "user_id"]);
+    m.uniques = vec![unique("uq_memberships_user_role", &["user_id", "role"])];
     m.foreign_keys = common::memberships_fks("order_id", QName::new, false);
     m.indexes = vec![index("ix_memberships_role_org", &["role", "org_id"])];
     assert_eq!(s.table(&QName::new("memberships")).unwrap(), &m);

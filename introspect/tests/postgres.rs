@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{col, exec, index, pg_connect, suffix};
+use common::{
+    assert_table, auto, col, commented, decimal, exec, index, pg_connect, pk, suffix, unique,
+};
 use retort_introspect::{postgres, Options};
-use retort_schema::{Check, Column, EnumType, Index, PrimaryKey, QName, SqlType, Table, Unique};
+use retort_schema::{Check, Column, EnumType, Index, QName, SqlType, Table};
 use sqlx::PgConnection;
 
 /// A connection and a fresh schema `retort_i_<random>`, or `None` (test skipped) when no server.
@@ -101,11 +103,7 @@ CREATE TABLE S.x (a INTEGER);
     order.schema = Some(s.clone());
     order.comment = Some("orders, placed".into());
     order.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::BigInt);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::BigInt),
         Column::new("b", SqlType::Boolean).default("true"),
         col("s", SqlType::SmallInt),
         col("i", SqlType::Integer),
@@ -113,26 +111,10 @@ CREATE TABLE S.x (a INTEGER);
         col("r", SqlType::Real),
         col("d", SqlType::Double),
         col("t", SqlType::Text).default("'it''s'::text"),
-        {
-            let mut c = Column::new("v", SqlType::Varchar(320));
-            c.comment = Some("the v".into());
-            c
-        },
+        commented("v", SqlType::Varchar(320), "the v"),
         col("bl", SqlType::Blob),
-        col(
-            "n",
-            SqlType::Decimal {
-                precision: Some(10),
-                scale: Some(2),
-            },
-        ),
-        col(
-            "n8",
-            SqlType::Decimal {
-                precision: Some(8),
-                scale: None,
-            },
-        ),
+        col("n", decimal(Some(10), Some(2))),
+        col("n8", decimal(Some(8), None)),
         col("dt", SqlType::Date),
         col("tm", SqlType::Time),
         Column::new(
@@ -156,10 +138,7 @@ CREATE TABLE S.x (a INTEGER);
         Column::new("status", status.clone()).default(format!("'new'::{s}.status")),
         col("c", SqlType::Custom("inet".into())),
     ];
-    order.primary_key = Some(PrimaryKey {
-        name: "pk_order".into(),
-        columns: vec!["id".into()],
-    });
+    order.primary_key = pk("pk_order", &["id"]);
     order.checks = vec![Check {
         name: "ck_order_bi".into(),
         expr: "(bi >= 0)".into(),
@@ -174,31 +153,17 @@ CREATE TABLE S.x (a INTEGER);
         },
         index("ix_order_v_ts", &["v", "ts"]),
     ];
-    let got_order = schema.table(&q("order")).unwrap();
-    for (g, w) in got_order.columns.iter().zip(&order.columns) {
-        assert_eq!(g, w);
-    }
-    assert_eq!(got_order, &order);
+    assert_table(schema.table(&q("order")).unwrap(), &order);
 
     // SERIAL is autoincrement without a default; unnamed constraints keep PostgreSQL's names.
     let mut orgs = Table::new("orgs");
     orgs.schema = Some(s.clone());
     orgs.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::Integer);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::Integer),
         Column::new("name", SqlType::Text),
     ];
-    orgs.primary_key = Some(PrimaryKey {
-        name: "orgs_pkey".into(),
-        columns: vec!["id".into()],
-    });
-    orgs.uniques = vec![Unique {
-        name: "orgs_name_key".into(),
-        columns: vec!["name".into()],
-    }];
+    orgs.primary_key = pk("orgs_pkey", &["id"]);
+    orgs.uniques = vec![unique("orgs_name_key", &["name"])];
     assert_eq!(schema.table(&q("orgs")).unwrap(), &orgs);
 
     let mut m = Table::new("memberships");
@@ -209,14 +174,8 @@ CREATE TABLE S.x (a INTEGER);
         col("role", SqlType::Text),
         col("order_id", SqlType::BigInt),
     ];
-    m.primary_key = Some(PrimaryKey {
-        name: "pk_memberships".into(),
-        columns: vec!["org_id".into(), "user_id".into()],
-    });
-    m.uniques = vec![Unique {
-        name: "uq_memberships_user_role".into(),
-        columns: vec!["user_id".into(), "role".into()],
-    }];
+    m.primary_key = pk("pk_memberships", &["org_id", "user_id"]);
+    m.uniques = vec![unique("uq_memberships_user_role", &["user_id", "role"])];
     m.foreign_keys = common::memberships_fks("order_id", q, true);
     m.indexes = vec![index("ix_memberships_role_org", &["role", "org_id"])];
     assert_eq!(schema.table(&q("memberships")).unwrap(), &m);

@@ -3,22 +3,18 @@
 
 mod common;
 
-use retort_schema::{Column, Dialect, PrimaryKey, Schema, SqlType, Table};
+use common::{auto, decimal, pk};
+use retort_schema::{Column, Dialect, Schema, SqlType, Table};
 
 #[allow(dead_code)]
 fn model() -> Table {
     let mut t = Table::new("rt");
-    let mut id = Column::new("id", SqlType::BigInt);
-    id.autoincrement = true;
-    t.columns.push(id);
+    t.columns.push(auto("id", SqlType::BigInt));
     for (i, ty) in every_type().into_iter().enumerate() {
         t.columns
             .push(Column::new(format!("c{i}"), ty).nullable(true));
     }
-    t.primary_key = Some(PrimaryKey {
-        name: "pk_rt".into(),
-        columns: vec!["id".into()],
-    });
+    t.primary_key = pk("pk_rt", &["id"]);
     t
 }
 
@@ -33,14 +29,8 @@ fn every_type() -> Vec<SqlType> {
         SqlType::Text,
         SqlType::Varchar(320),
         SqlType::Blob,
-        SqlType::Decimal {
-            precision: Some(10),
-            scale: Some(2),
-        },
-        SqlType::Decimal {
-            precision: Some(8),
-            scale: None,
-        },
+        decimal(Some(10), Some(2)),
+        decimal(Some(8), None),
         SqlType::Date,
         SqlType::Time,
         SqlType::Timestamp {

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{col, exec, index};
+use common::{assert_table, auto, col, decimal, exec, index, pk, unique};
 use retort_introspect::{sqlite, Options};
-use retort_schema::{Check, Column, EnumType, Index, PrimaryKey, QName, SqlType, Table, Unique};
+use retort_schema::{Check, Column, EnumType, Index, QName, SqlType, Table};
 use sqlx::{Connection, SqliteConnection};
 
 async fn fresh() -> (SqliteConnection, tempfile::TempDir) {
@@ -82,11 +82,7 @@ async fn rich_schema_is_read_field_by_field() {
     };
     let mut order = Table::new("order");
     order.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::Integer);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::Integer),
         Column::new("b", SqlType::Boolean).default("1"),
         col("s", SqlType::SmallInt),
         col("i", SqlType::Integer),
@@ -96,13 +92,7 @@ async fn rich_schema_is_read_field_by_field() {
         col("t", SqlType::Text).default("'it''s'"),
         Column::new("v", SqlType::Varchar(320)),
         col("bl", SqlType::Blob),
-        col(
-            "n",
-            SqlType::Decimal {
-                precision: Some(10),
-                scale: Some(2),
-            },
-        ),
+        col("n", decimal(Some(10), Some(2))),
         col("dt", SqlType::Date),
         col("tm", SqlType::Time),
         Column::new(
@@ -125,10 +115,7 @@ async fn rich_schema_is_read_field_by_field() {
         Column::new("status", status.clone()).default("'new'"),
         col("c", SqlType::Custom("CITEXT".into())),
     ];
-    order.primary_key = Some(PrimaryKey {
-        name: "pk_order".into(),
-        columns: vec!["id".into()],
-    });
+    order.primary_key = pk("pk_order", &["id"]);
     order.indexes = vec![
         Index {
             name: "ix_order_mixed".into(),
@@ -143,30 +130,16 @@ async fn rich_schema_is_read_field_by_field() {
         name: "ck_order_status_enum".into(),
         expr: r#""status" IN ('new', 'paid')"#.into(),
     }];
-    let got_order = s.table(&QName::new("order")).unwrap();
-    for (g, w) in got_order.columns.iter().zip(&order.columns) {
-        assert_eq!(g, w);
-    }
-    assert_eq!(got_order, &order);
+    assert_table(s.table(&QName::new("order")).unwrap(), &order);
 
     // orgs: rowid alias without AUTOINCREMENT, unnamed PK and UNIQUE get convention names.
     let mut orgs = Table::new("orgs");
     orgs.columns = vec![
-        {
-            let mut c = Column::new("id", SqlType::Integer);
-            c.autoincrement = true;
-            c
-        },
+        auto("id", SqlType::Integer),
         Column::new("name", SqlType::Text),
     ];
-    orgs.primary_key = Some(PrimaryKey {
-        name: "pk_orgs".into(),
-        columns: vec!["id".into()],
-    });
-    orgs.uniques = vec![Unique {
-        name: "uq_orgs_name".into(),
-        columns: vec!["name".into()],
-    }];
+    orgs.primary_key = pk("pk_orgs", &["id"]);
+    orgs.uniques = vec![unique("uq_orgs_name", &["name"])];
     assert_eq!(s.table(&QName::new("orgs")).unwrap(), &orgs);
 
     // memberships: composite PK, composite unique, FKs, checks, multi-column index order.
@@ -176,14 +149,8 @@ async fn rich_schema_is_read_field_by_field() {
         Column::new("user_id", SqlType::BigInt),
         col("role", SqlType::Text),
     ];
-    m.primary_key = Some(PrimaryKey {
-        name: "pk_memberships".into(),
-        columns: vec!["org_id".into(), "user_id".into()],
-    });
-    m.uniques = vec![Unique {
-        name: "uq_memberships_user_role".into(),
-        columns: vec!["user_id".into(), "role".into()],
-    }];
+    m.primary_key = pk("pk_memberships", &["org_id", "user_id"]);
+    m.uniques = vec![unique("uq_memberships_user_role", &["user_id", "role"])];
     m.checks = vec![
         Check {
             name: "ck_memberships_1".into(),

@@ -1,62 +1,20 @@
 //! Helpers shared by the live introspection tests: scratch databases and schemas of their own
 //! on the shared servers (a missing server skips the test, or fails it under `CI=true`),
 //! statements, and the expected objects the tests compare with.
-#![allow(dead_code)]
-
-use std::sync::atomic::{AtomicU64, Ordering};
+#![allow(dead_code, unused_imports)]
 
 use retort_introspect::Introspection;
-use retort_schema::{Column, FkAction, ForeignKey, Index, QName, SqlType, Table};
+use retort_schema::{
+    Column, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType, Table, Unique,
+};
 
-/// A name part no other test run uses at the same time.
-pub fn suffix() -> String {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!(
-        "{:x}{:x}{}",
-        std::process::id(),
-        nanos,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-/// A connection to the server at `$env` (else `default_url`), or `None` when there is none
-/// (the test is SKIPPED; under `CI=true` it fails instead).
-pub async fn connect<C: sqlx::Connection>(
-    env: &str,
-    default_url: &str,
-    server: &str,
-    test: &str,
-) -> Option<C> {
-    let url = std::env::var(env).unwrap_or_else(|_| default_url.into());
-    match C::connect(&url).await {
-        Ok(c) => Some(c),
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("cannot reach {server} at {url} ({e}) and CI=true: {test}");
-            }
-            eprintln!("SKIPPED (no {server} at {url}): {test}");
-            None
-        }
-    }
-}
-
-/// A PostgreSQL connection, or `None` (see [`connect`]).
-#[cfg(feature = "postgres")]
-pub async fn pg_connect(test: &str) -> Option<sqlx::PgConnection> {
-    let default = "postgres://postgres@127.0.0.1:5432/test";
-    connect("RETORT_TEST_PG_URL", default, "PostgreSQL", test).await
-}
-
-/// A MariaDB/MySQL connection, or `None` (see [`connect`]).
+// Server URLs (`RETORT_TEST_PG_URL` / `RETORT_TEST_MYSQL_URL`), the SKIPPED / CI rule and
+// unique names come from the shared test-support crate.
 #[cfg(feature = "mysql")]
-pub async fn mysql_connect(test: &str) -> Option<sqlx::MySqlConnection> {
-    let default = "mysql://root@127.0.0.1:3306/test";
-    connect("RETORT_TEST_MYSQL_URL", default, "MariaDB/MySQL", test).await
-}
+pub use retort_test_support::connect_mysql as mysql_connect;
+#[cfg(feature = "postgres")]
+pub use retort_test_support::connect_pg as pg_connect;
+pub use retort_test_support::unique_suffix as suffix;
 
 /// Runs `sql`, statement by statement (separated by `;` and a line break).
 pub async fn exec<C>(conn: &mut C, sql: &str)
@@ -148,4 +106,49 @@ pub fn assert_query_count_is_flat<'b>(a: &Introspection, b: &'b Introspection) -
     assert_eq!(a.queries, b.queries);
     assert!(b.queries <= 10, "{} queries", b.queries);
     b.schema.table(&QName::new("t54")).unwrap()
+}
+
+/// An auto-increment (serial / identity / rowid alias) NOT NULL column.
+pub fn auto(name: &str, ty: SqlType) -> Column {
+    let mut c = Column::new(name, ty);
+    c.autoincrement = true;
+    c
+}
+
+/// A NOT NULL column with a comment.
+pub fn commented(name: &str, ty: SqlType, comment: &str) -> Column {
+    let mut c = Column::new(name, ty);
+    c.comment = Some(comment.into());
+    c
+}
+
+/// `DECIMAL(precision, scale)`.
+pub fn decimal(precision: Option<u32>, scale: Option<u32>) -> SqlType {
+    SqlType::Decimal { precision, scale }
+}
+
+/// A primary key `name (cols)`.
+pub fn pk(name: &str, cols: &[&str]) -> Option<PrimaryKey> {
+    Some(PrimaryKey {
+        name: name.into(),
+        columns: strings(cols),
+    })
+}
+
+/// A unique constraint `name (cols)`.
+pub fn unique(name: &str, cols: &[&str]) -> Unique {
+    Unique {
+        name: name.into(),
+        columns: strings(cols),
+    }
+}
+
+/// The table as read equals `want`, compared column by column first (a readable failure),
+/// then as a whole.
+#[track_caller]
+pub fn assert_table(got: &Table, want: &Table) {
+    for (g, w) in got.columns.iter().zip(&want.columns) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got, want);
 }
