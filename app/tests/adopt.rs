@@ -169,6 +169,21 @@ pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String) {
     (code, text)
 }
 
+/// `retort init <ws> --from-db <url>` in-process, from `cwd`, against this checkout's crates.
+pub async fn init_from_db(cwd: &Path, ws: &Path, url: &str) -> (i32, String) {
+    let repo = repo_root();
+    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), cwd);
+    let args = [
+        "init",
+        ws.to_str().unwrap(),
+        "--from-db",
+        url,
+        "--retort-path",
+        repo.to_str().unwrap(),
+    ];
+    cmd(&ctx, &args).await
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -229,20 +244,7 @@ async fn adopt_one(d: Dialect, app: &str) {
     // init --from-db, in-process.
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join(app);
-    let repo = repo_root();
-    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), tmp.path());
-    let (code, said) = cmd(
-        &ctx,
-        &[
-            "init",
-            ws.to_str().unwrap(),
-            "--from-db",
-            &db.url,
-            "--retort-path",
-            repo.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (code, said) = init_from_db(tmp.path(), &ws, &db.url).await;
     assert_eq!(code, 0, "{test}: init --from-db failed:\n{said}");
     let generated = generated_table(app);
     assert!(
@@ -425,20 +427,7 @@ async fn build_and_run(d: Dialect) {
 
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("adopted");
-    let repo = repo_root();
-    let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), tmp.path());
-    let (code, said) = cmd(
-        &ctx,
-        &[
-            "init",
-            ws.to_str().unwrap(),
-            "--from-db",
-            &db.url,
-            "--retort-path",
-            repo.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (code, said) = init_from_db(tmp.path(), &ws, &db.url).await;
     assert_eq!(code, 0, "{test}: init --from-db:\n{said}");
     let excluded = exclude_tables(&ws);
     let mut conn = db.connect().await;

@@ -327,26 +327,28 @@ async fn autogenerate_no_changes_writes_no_file() {
     assert_eq!(v["ops"].as_array().unwrap().len(), 0);
 }
 
+/// `revision --autogenerate -m <message> --rev-id <rev>` against `url`; what it printed.
+async fn autogenerate(c: &Context, url: &str, message: &str, rev: &str) -> String {
+    let args = [
+        "--url",
+        url,
+        "revision",
+        "--autogenerate",
+        "-m",
+        message,
+        "--rev-id",
+        rev,
+    ];
+    ok(c, &args).await
+}
+
 #[tokio::test]
 async fn autogenerate_writes_the_changes_with_warnings() {
     let d = tmp();
     let url = sqlite_url(d.path(), "app.db");
     let c = Context::isolated(linear(), target_with_change, d.path());
     ok(&c, &["--url", &url, "upgrade", "head"]).await;
-    let out = ok(
-        &c,
-        &[
-            "--url",
-            &url,
-            "revision",
-            "--autogenerate",
-            "-m",
-            "comments not posts",
-            "--rev-id",
-            "ab12ab12ab12",
-        ],
-    )
-    .await;
+    let out = autogenerate(&c, &url, "comments not posts", "ab12ab12ab12").await;
     assert!(out.contains("comments"), "{out}");
     assert!(out.contains("WARNING destructive"), "{out}");
     assert!(out.contains("posts"), "{out}");
@@ -420,20 +422,7 @@ async fn first_autogenerate_on_an_empty_history() {
     let d = tmp();
     let url = sqlite_url(d.path(), "app.db");
     let c = ctx(retort_runner::MigrationSet::empty(), d.path());
-    let out = ok(
-        &c,
-        &[
-            "--url",
-            &url,
-            "revision",
-            "--autogenerate",
-            "-m",
-            "initial",
-            "--rev-id",
-            "0000aaaa0000",
-        ],
-    )
-    .await;
+    let out = autogenerate(&c, &url, "initial", "0000aaaa0000").await;
     assert!(out.contains("Generating"), "{out}");
     let text =
         std::fs::read_to_string(d.path().join("migrations/versions/0000aaaa0000_initial.rs"))

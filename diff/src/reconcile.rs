@@ -186,24 +186,23 @@ mod tests {
     use super::*;
     use retort_schema::{Column, Index, PrimaryKey};
 
-    fn hist_table() -> Table {
+    /// `orders` with the parts history and the live database both have: `id`, an enum
+    /// `status`, `qty` with its default, `note` VARCHAR(note_len), the primary key and a
+    /// partial index `qty > 0` (`predicate` as written).
+    fn orders(
+        id: Column,
+        status: SqlType,
+        qty_default: &str,
+        note_len: u32,
+        predicate: &str,
+    ) -> Table {
         let mut t = Table::new("orders");
-        t.comment = Some("Customer orders".into());
-        let mut id = Column::new("id", SqlType::BigInt);
-        id.autoincrement = true;
-        id.comment = Some("surrogate key".into());
         t.columns.push(id);
-        t.columns.push(Column::new(
-            "status",
-            SqlType::Enum {
-                name: "order_status".into(),
-                values: vec!["new".into(), "paid".into()],
-            },
-        ));
+        t.columns.push(Column::new("status", status));
         t.columns
-            .push(Column::new("qty", SqlType::Integer).default("0"));
+            .push(Column::new("qty", SqlType::Integer).default(qty_default));
         t.columns
-            .push(Column::new("note", SqlType::Varchar(40)).nullable(true));
+            .push(Column::new("note", SqlType::Varchar(note_len)).nullable(true));
         t.primary_key = Some(PrimaryKey {
             name: "pk_orders".into(),
             columns: vec!["id".into()],
@@ -212,9 +211,22 @@ mod tests {
             name: "ix_orders_qty".into(),
             columns: vec!["qty".into()],
             unique: false,
-            predicate: Some("qty > 0".into()),
+            predicate: Some(predicate.into()),
             dialects: Vec::new(),
         });
+        t
+    }
+
+    fn hist_table() -> Table {
+        let mut id = Column::new("id", SqlType::BigInt);
+        id.autoincrement = true;
+        id.comment = Some("surrogate key".into());
+        let status = SqlType::Enum {
+            name: "order_status".into(),
+            values: vec!["new".into(), "paid".into()],
+        };
+        let mut t = orders(id, status, "0", 40, "qty > 0");
+        t.comment = Some("Customer orders".into());
         t
     }
 
@@ -231,30 +243,12 @@ mod tests {
 
     /// What SQLite reads back of the same table.
     fn sqlite_live(status_values: &[&str], note_len: u32) -> Schema {
-        let mut t = Table::new("orders");
-        t.columns.push(Column::new("id", SqlType::Integer));
-        t.columns.push(Column::new(
-            "status",
-            SqlType::Enum {
-                name: "orders_status".into(),
-                values: status_values.iter().map(|s| s.to_string()).collect(),
-            },
-        ));
-        t.columns
-            .push(Column::new("qty", SqlType::Integer).default("(0)"));
-        t.columns
-            .push(Column::new("note", SqlType::Varchar(note_len)).nullable(true));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_orders".into(),
-            columns: vec!["id".into()],
-        });
-        t.indexes.push(Index {
-            name: "ix_orders_qty".into(),
-            columns: vec!["qty".into()],
-            unique: false,
-            predicate: Some("(\"qty\" > 0)".into()),
-            dialects: Vec::new(),
-        });
+        let status = SqlType::Enum {
+            name: "orders_status".into(),
+            values: status_values.iter().map(|s| s.to_string()).collect(),
+        };
+        let id = Column::new("id", SqlType::Integer);
+        let mut t = orders(id, status, "(0)", note_len, "(\"qty\" > 0)");
         t.checks.push(retort_schema::Check {
             name: "ck_orders_status_enum".into(),
             expr: "\"status\" IN ('new', 'paid')".into(),

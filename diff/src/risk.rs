@@ -77,11 +77,7 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
                 if index.unique && existing(table) {
                     note(
                         Risk::MayFail,
-                        format!(
-                            "adds unique index `{}` on `{table}` ({}): fails if existing rows hold duplicates",
-                            index.name,
-                            index.columns.join(", ")
-                        ),
+                        adds_key("unique index", &index.name, table, &index.columns, "duplicates"),
                     );
                 }
             }
@@ -94,18 +90,22 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
             }
             Op::AddUnique { table, unique } if existing(table) => note(
                 Risk::MayFail,
-                format!(
-                    "adds unique constraint `{}` on `{table}` ({}): fails if existing rows hold duplicates",
-                    unique.name,
-                    unique.columns.join(", ")
+                adds_key(
+                    "unique constraint",
+                    &unique.name,
+                    table,
+                    &unique.columns,
+                    "duplicates",
                 ),
             ),
             Op::AddPrimaryKey { table, primary_key } if existing(table) => note(
                 Risk::MayFail,
-                format!(
-                    "adds primary key `{}` on `{table}` ({}): fails if existing rows hold duplicates or NULLs",
-                    primary_key.name,
-                    primary_key.columns.join(", ")
+                adds_key(
+                    "primary key",
+                    &primary_key.name,
+                    table,
+                    &primary_key.columns,
+                    "duplicates or NULLs",
                 ),
             ),
             Op::AddForeignKey { table, foreign_key } if existing(table) => note(
@@ -164,6 +164,15 @@ pub(crate) fn notes(from: &Schema, ops: &[Op], created: &BTreeSet<QName>, d: Dia
 /// What a narrowing type change does on each database: PostgreSQL and MySQL/MariaDB (strict
 /// mode) fail on a value that does not fit (retort renders no truncating cast) and round to a
 /// smaller scale; SQLite keeps values as they are (it enforces neither lengths nor widths).
+/// What adding a key (`what` named `name` over `columns`) to an existing `table` risks: it
+/// fails if existing rows hold `offenders`.
+fn adds_key(what: &str, name: &str, table: &QName, columns: &[String], offenders: &str) -> String {
+    format!(
+        "adds {what} `{name}` on `{table}` ({}): fails if existing rows hold {offenders}",
+        columns.join(", ")
+    )
+}
+
 fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) -> String {
     use SqlType::*;
     let head = format!(

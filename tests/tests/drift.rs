@@ -213,6 +213,39 @@ fn none(_: Dialect) -> Vec<Probe> {
     Vec::new()
 }
 
+/// Renames `users`' unique constraint by hand (on SQLite, in the stored DDL).
+fn rename_users_unique(d: Dialect) -> Vec<Hand> {
+    match d {
+        P => vec![sql(
+            "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
+        )],
+        M => vec![sql(
+            "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
+        )],
+        S => vec![Hand::Edit {
+            table: "users",
+            from: "CONSTRAINT \"uq_users_email\"",
+            to: "CONSTRAINT \"users_email_hand\"",
+        }],
+    }
+}
+
+/// Renames `posts`' index by hand (SQLite: drop and create it again).
+fn rename_posts_index(d: Dialect) -> Vec<Hand> {
+    match d {
+        P => vec![sql(
+            "ALTER INDEX ix_posts_user_id RENAME TO posts_user_hand",
+        )],
+        M => vec![sql(
+            "ALTER TABLE posts RENAME INDEX ix_posts_user_id TO posts_user_hand",
+        )],
+        S => vec![
+            sql("DROP INDEX ix_posts_user_id"),
+            sql("CREATE INDEX posts_user_hand ON posts (user_id)"),
+        ],
+    }
+}
+
 fn kinds() -> Vec<Kind> {
     vec![
         Kind {
@@ -220,19 +253,7 @@ fn kinds() -> Vec<Kind> {
             dialects: ALL,
             table: "users",
             reported_on: ALL,
-            drift: |d| match d {
-                P => vec![sql(
-                    "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
-                )],
-                M => vec![sql(
-                    "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
-                )],
-                S => vec![Hand::Edit {
-                    table: "users",
-                    from: "CONSTRAINT \"uq_users_email\"",
-                    to: "CONSTRAINT \"users_email_hand\"",
-                }],
-            },
+            drift: rename_users_unique,
             target: Target::History,
             survivors: none,
             unchanged: None,
@@ -242,18 +263,7 @@ fn kinds() -> Vec<Kind> {
             dialects: ALL,
             table: "posts",
             reported_on: ALL,
-            drift: |d| match d {
-                P => vec![sql(
-                    "ALTER INDEX ix_posts_user_id RENAME TO posts_user_hand",
-                )],
-                M => vec![sql(
-                    "ALTER TABLE posts RENAME INDEX ix_posts_user_id TO posts_user_hand",
-                )],
-                S => vec![
-                    sql("DROP INDEX ix_posts_user_id"),
-                    sql("CREATE INDEX posts_user_hand ON posts (user_id)"),
-                ],
-            },
+            drift: rename_posts_index,
             target: Target::History,
             survivors: none,
             unchanged: None,
@@ -495,19 +505,7 @@ fn kinds() -> Vec<Kind> {
             dialects: ALL,
             table: "users",
             reported_on: ALL,
-            drift: |d| match d {
-                P => vec![sql(
-                    "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
-                )],
-                M => vec![sql(
-                    "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
-                )],
-                S => vec![Hand::Edit {
-                    table: "users",
-                    from: "CONSTRAINT \"uq_users_email\"",
-                    to: "CONSTRAINT \"users_email_hand\"",
-                }],
-            },
+            drift: rename_users_unique,
             target: Target::Models(|s, _| {
                 let t = s.tables.iter_mut().find(|t| t.name == "users").unwrap();
                 t.convention_names.push("uq_users_email".into());
@@ -522,18 +520,7 @@ fn kinds() -> Vec<Kind> {
             dialects: ALL,
             table: "posts",
             reported_on: ALL,
-            drift: |d| match d {
-                P => vec![sql(
-                    "ALTER INDEX ix_posts_user_id RENAME TO posts_user_hand",
-                )],
-                M => vec![sql(
-                    "ALTER TABLE posts RENAME INDEX ix_posts_user_id TO posts_user_hand",
-                )],
-                S => vec![
-                    sql("DROP INDEX ix_posts_user_id"),
-                    sql("CREATE INDEX posts_user_hand ON posts (user_id)"),
-                ],
-            },
+            drift: rename_posts_index,
             target: Target::Models(|s, _| {
                 let t = s.tables.iter_mut().find(|t| t.name == "posts").unwrap();
                 t.convention_names.push("ix_posts_user_id".into());

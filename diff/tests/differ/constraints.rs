@@ -163,27 +163,29 @@ fn no_action_and_unspecified_are_the_same() {
     assert!(!diff(&from, &to, &pg()).ops.is_empty());
 }
 
+/// `users (age)` with check `before`, then with check `after`: the plan (on PostgreSQL) drops
+/// the old check and adds the new one.
+fn check_replaced(before: Check, after: Check) -> retort_diff::Diff {
+    let base = users_with(vec![col("age", SqlType::Integer)]);
+    let old_name = before.name.clone();
+    let from = schema(vec![base.clone().check(before)]);
+    let to = schema(vec![base.check(after.clone())]);
+    let drop = Op::DropCheck {
+        table: q("users"),
+        name: old_name,
+    };
+    let add = Op::AddCheck {
+        table: q("users"),
+        check: after,
+    };
+    assert_plan(&from, &to, &pg(), vec![drop, add])
+}
+
 #[test]
 fn check_expression_changes_are_detected() {
-    let base = users_with(vec![col("age", SqlType::Integer)]);
-    let from = schema(vec![base
-        .clone()
-        .check(Check::new("ck_users_age", "(age >= 0)"))]);
-    let to = schema(vec![base.check(Check::new("ck_users_age", "age >= 18"))]);
-    let d = assert_plan(
-        &from,
-        &to,
-        &pg(),
-        vec![
-            Op::DropCheck {
-                table: q("users"),
-                name: "ck_users_age".into(),
-            },
-            Op::AddCheck {
-                table: q("users"),
-                check: Check::new("ck_users_age", "age >= 18"),
-            },
-        ],
+    let d = check_replaced(
+        Check::new("ck_users_age", "(age >= 0)"),
+        Check::new("ck_users_age", "age >= 18"),
     );
     assert_eq!(risks(&d), [(1, Risk::MayFail)]);
 }
@@ -213,25 +215,9 @@ fn check_spelling_differences_are_not_changes() {
 
 #[test]
 fn a_check_renamed_is_drop_and_add() {
-    let base = users_with(vec![col("age", SqlType::Integer)]);
-    let from = schema(vec![base
-        .clone()
-        .check(Check::new("ck_users_a", "age >= 0"))]);
-    let to = schema(vec![base.check(Check::new("ck_users_b", "age >= 0"))]);
-    assert_plan(
-        &from,
-        &to,
-        &pg(),
-        vec![
-            Op::DropCheck {
-                table: q("users"),
-                name: "ck_users_a".into(),
-            },
-            Op::AddCheck {
-                table: q("users"),
-                check: Check::new("ck_users_b", "age >= 0"),
-            },
-        ],
+    check_replaced(
+        Check::new("ck_users_a", "age >= 0"),
+        Check::new("ck_users_b", "age >= 0"),
     );
 }
 

@@ -232,6 +232,15 @@ pub fn collect_notes(notes: &mut Vec<String>) -> impl FnMut(Event) + '_ {
     }
 }
 
+/// One of `notes` contains every one of `parts`.
+#[track_caller]
+pub fn assert_noted(notes: &[String], parts: &[&str]) {
+    assert!(
+        notes.iter().any(|n| parts.iter().all(|p| n.contains(p))),
+        "no note with all of {parts:?}: {notes:?}"
+    );
+}
+
 pub fn no_events() -> impl FnMut(Event) {
     |_| {}
 }
