@@ -99,12 +99,7 @@ pub fn offline_with_events(
         let script = set.script(&step.revision)?;
         let header = script.header()?;
         let before = show_rows(&rows);
-        step.version_change
-            .apply(&mut rows)
-            .map_err(|message| RunError::VersionChange {
-                revision: step.revision.clone(),
-                message,
-            })?;
+        crate::run::apply_version_change(step, &mut rows)?;
         w.comment(&format!(
             "Running {} {before} -> {}: {}",
             direction_word(step.direction),

@@ -269,6 +269,17 @@ pub(crate) enum Command<'a> {
     Resume(ResumeMode),
 }
 
+/// Applies `step`'s version-table change to `rows` (as the table will read after it); a change
+/// that does not fit is [`RunError::VersionChange`].
+pub(crate) fn apply_version_change(step: &Step, rows: &mut Vec<String>) -> Result<(), RunError> {
+    step.version_change
+        .apply(rows)
+        .map_err(|message| RunError::VersionChange {
+            revision: step.revision.clone(),
+            message,
+        })
+}
+
 async fn run_command(
     db: &mut Db,
     set: &MigrationSet,
@@ -469,12 +480,7 @@ impl Exec<'_> {
         let mut rows_before = vec![heads.clone()];
         let mut rows = heads.clone();
         for step in &plan {
-            step.version_change
-                .apply(&mut rows)
-                .map_err(|message| RunError::VersionChange {
-                    revision: step.revision.clone(),
-                    message,
-                })?;
+            apply_version_change(step, &mut rows)?;
             rows_before.push(rows.clone());
         }
         if plan.is_empty() {
