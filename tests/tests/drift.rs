@@ -213,37 +213,41 @@ fn none(_: Dialect) -> Vec<Probe> {
     Vec::new()
 }
 
+/// What is done by hand on dialect `d`: the statement `pg` on PostgreSQL, `my` on
+/// MySQL/MariaDB, `lite` on SQLite.
+fn on(d: Dialect, pg: &str, my: &str, lite: Vec<Hand>) -> Vec<Hand> {
+    match d {
+        P => vec![sql(pg)],
+        M => vec![sql(my)],
+        S => lite,
+    }
+}
+
 /// Renames `users`' unique constraint by hand (on SQLite, in the stored DDL).
 fn rename_users_unique(d: Dialect) -> Vec<Hand> {
-    match d {
-        P => vec![sql(
-            "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
-        )],
-        M => vec![sql(
-            "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
-        )],
-        S => vec![Hand::Edit {
+    on(
+        d,
+        "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
+        "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
+        vec![Hand::Edit {
             table: "users",
             from: "CONSTRAINT \"uq_users_email\"",
             to: "CONSTRAINT \"users_email_hand\"",
         }],
-    }
+    )
 }
 
 /// Renames `posts`' index by hand (SQLite: drop and create it again).
 fn rename_posts_index(d: Dialect) -> Vec<Hand> {
-    match d {
-        P => vec![sql(
-            "ALTER INDEX ix_posts_user_id RENAME TO posts_user_hand",
-        )],
-        M => vec![sql(
-            "ALTER TABLE posts RENAME INDEX ix_posts_user_id TO posts_user_hand",
-        )],
-        S => vec![
+    on(
+        d,
+        "ALTER INDEX ix_posts_user_id RENAME TO posts_user_hand",
+        "ALTER TABLE posts RENAME INDEX ix_posts_user_id TO posts_user_hand",
+        vec![
             sql("DROP INDEX ix_posts_user_id"),
             sql("CREATE INDEX posts_user_hand ON posts (user_id)"),
         ],
-    }
+    )
 }
 
 fn kinds() -> Vec<Kind> {

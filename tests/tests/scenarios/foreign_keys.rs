@@ -1,6 +1,6 @@
 //! Foreign keys: added, dropped, changed actions, cycles.
 
-use retort_schema::{FkAction, ForeignKey, Index, SqlType};
+use retort_schema::{FkAction, ForeignKey, Index, SqlType, Table};
 use retort_tests::scenario::Scenario;
 use retort_tests::Rows;
 
@@ -188,26 +188,10 @@ pub fn scenarios() -> Vec<Scenario> {
         .keeps(post_rows()),
         Scenario::new(
             "composite foreign key added",
+            vec![memberships(&["user_id", "group_id"]), grants()],
             vec![
                 memberships(&["user_id", "group_id"]),
-                table(
-                    "grants",
-                    vec![
-                        col("user_id", SqlType::BigInt),
-                        col("group_id", SqlType::BigInt),
-                    ],
-                ),
-            ],
-            vec![
-                memberships(&["user_id", "group_id"]),
-                table(
-                    "grants",
-                    vec![
-                        col("user_id", SqlType::BigInt),
-                        col("group_id", SqlType::BigInt),
-                    ],
-                )
-                .foreign_key(
+                grants().foreign_key(
                     ForeignKey::new(
                         "fk_grants_user_id_group_id_memberships",
                         ["user_id", "group_id"],
@@ -226,4 +210,15 @@ pub fn scenarios() -> Vec<Scenario> {
             vec![vec![i(1), i(1), i(1)], vec![i(2), i(2), i(1)]],
         )),
     ]
+}
+
+/// `grants (user_id, group_id)`, no keys: the child of the composite foreign key.
+fn grants() -> Table {
+    table(
+        "grants",
+        vec![
+            col("user_id", SqlType::BigInt),
+            col("group_id", SqlType::BigInt),
+        ],
+    )
 }
