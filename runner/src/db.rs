@@ -47,6 +47,22 @@ macro_rules! with_conn {
     };
 }
 
+/// Fetches every row of `$sql` on connection `$c`, each cell as text ([`cell_as_string!`],
+/// `$extra` naming the driver's further numeric types).
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+macro_rules! rows_as_strings {
+    ($c:expr, $sql:expr, [$($extra:ty),*]) => {{
+        let rows = $c
+            .fetch_all(sqlx::raw_sql($sql))
+            .await
+            .map_err(|e| RunError::driver($sql, e))?;
+        Ok(rows
+            .iter()
+            .map(|r| (0..r.len()).map(|i| cell_as_string!(r, i, [$($extra),*])).collect())
+            .collect())
+    }};
+}
+
 /// Decodes column `$i` of `$row` as text, whatever its SQL type.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! cell_as_string {
@@ -258,46 +274,11 @@ impl Db {
     ) -> Result<Vec<Vec<Option<String>>>, RunError> {
         match *self {
             #[cfg(feature = "sqlite")]
-            Db::Sqlite(ref mut c) => {
-                let rows = c
-                    .fetch_all(sqlx::raw_sql(sql))
-                    .await
-                    .map_err(|e| RunError::driver(sql, e))?;
-                Ok(rows
-                    .iter()
-                    .map(|r| (0..r.len()).map(|i| cell_as_string!(r, i, [])).collect())
-                    .collect())
-            }
+            Db::Sqlite(ref mut c) => rows_as_strings!(c, sql, []),
             #[cfg(feature = "postgres")]
-            Db::Postgres(ref mut c) => {
-                let rows = c
-                    .fetch_all(sqlx::raw_sql(sql))
-                    .await
-                    .map_err(|e| RunError::driver(sql, e))?;
-                Ok(rows
-                    .iter()
-                    .map(|r| {
-                        (0..r.len())
-                            .map(|i| cell_as_string!(r, i, [i16, f32]))
-                            .collect()
-                    })
-                    .collect())
-            }
+            Db::Postgres(ref mut c) => rows_as_strings!(c, sql, [i16, f32]),
             #[cfg(feature = "mysql")]
-            Db::Mysql(ref mut c) => {
-                let rows = c
-                    .fetch_all(sqlx::raw_sql(sql))
-                    .await
-                    .map_err(|e| RunError::driver(sql, e))?;
-                Ok(rows
-                    .iter()
-                    .map(|r| {
-                        (0..r.len())
-                            .map(|i| cell_as_string!(r, i, [u64, u32, i16, i8, u8, f32]))
-                            .collect()
-                    })
-                    .collect())
-            }
+            Db::Mysql(ref mut c) => rows_as_strings!(c, sql, [u64, u32, i16, i8, u8, f32]),
         }
     }
 
