@@ -264,6 +264,8 @@ pub mod __docs {
     pub mod cookbook {}
     #[doc = include_str!("../../docs/alembic.md")]
     pub mod alembic {}
+    #[doc = include_str!("../../docs/ARCHITECTURE.md")]
+    pub mod architecture {}
 
     use crate::migration::{Db, Migration, RunOptions, Script};
     use crate::schema::Dialect;
