@@ -135,10 +135,12 @@ fn column(f: &Field) -> TokenStream {
             let prec = opt_u32(a.precision.map(|n| n.value));
             let scale = opt_u32(a.scale.map(|n| n.value));
             quote_spanned! {ty.span()=>
-                #r::TypeDesc::Rust(
-                    <#ty as #r::ColumnType>::sql_type,
-                    #r::TypeArgs::new().with_length(#len).with_precision(#prec).with_scale(#scale),
-                )
+                #r::TypeDesc::Rust {
+                    sql_type: <#ty as #r::ColumnType>::sql_type,
+                    length: #len,
+                    precision: #prec,
+                    scale: #scale,
+                }
             }
         }
     };

@@ -61,8 +61,15 @@ pub struct ColumnDesc {
 #[derive(Debug)]
 #[doc(hidden)]
 pub enum TypeDesc {
-    /// The field's Rust type: `<T as ColumnType>::sql_type` with the column's arguments.
-    Rust(fn(&TypeArgs) -> SqlType, TypeArgs),
+    /// The field's Rust type: `<T as ColumnType>::sql_type`, given the column's `length`,
+    /// `precision` and `scale` (plain fields rather than a `TypeArgs` built by `const fn` calls,
+    /// which the compiler would have to interpret for every column).
+    Rust {
+        sql_type: fn(&TypeArgs) -> SqlType,
+        length: Option<u32>,
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
     /// `sql_type = ".."`.
     Custom(&'static str),
 }
@@ -256,7 +263,17 @@ impl TableDesc {
 impl ColumnDesc {
     fn column(&self, sole_pk: Option<&str>) -> Column {
         let ty = match &self.ty {
-            TypeDesc::Rust(sql_type, args) => sql_type(args),
+            TypeDesc::Rust {
+                sql_type,
+                length,
+                precision,
+                scale,
+            } => sql_type(
+                &TypeArgs::new()
+                    .with_length(*length)
+                    .with_precision(*precision)
+                    .with_scale(*scale),
+            ),
             TypeDesc::Custom(s) => SqlType::Custom(s.to_string()),
         };
         let mut c = Column::new(self.name, ty);
