@@ -363,6 +363,10 @@ pub mod __docs {
 /// to. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::registry::desc::{
+        CheckDesc, ColumnDesc, ForeignKeyDesc, IndexDesc, ReferenceDesc, TableDesc, TypeDesc,
+        UniqueDesc,
+    };
     pub use crate::registry::TableRegistration;
     pub use crate::{ColumnType, DbEnum, Model, TypeArgs};
     pub use inventory;
