@@ -69,20 +69,16 @@ fn dummy(input: TokenStream) -> TokenStream {
     }
 }
 
-fn opt_string(s: Option<&LitStr>) -> TokenStream {
+fn opt_str(s: Option<&LitStr>) -> TokenStream {
     match s {
-        Some(s) => quote!(::core::option::Option::Some(::std::string::String::from(#s))),
+        Some(s) => quote!(::core::option::Option::Some(#s)),
         None => quote!(::core::option::Option::None),
     }
 }
 
-fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let items = items.into_iter();
-    quote!(::std::vec::Vec::from([#(::std::string::String::from(#items)),*]))
-}
-
-fn lits(items: &[LitStr]) -> TokenStream {
-    quote!(::std::vec::Vec::from([#(::std::string::String::from(#items)),*]))
+/// A `&'static [&'static str]` of the given strings.
+fn strs<T: quote::ToTokens>(items: &[T]) -> TokenStream {
+    quote!(&[#(#items),*])
 }
 
 fn action(a: Option<&ActionAttr>) -> TokenStream {
@@ -109,21 +105,42 @@ fn opt_u32(n: Option<u32>) -> TokenStream {
     }
 }
 
-fn column(f: &Field, sole_pk: Option<&str>) -> TokenStream {
+fn opt_bool(f: Option<bool>) -> TokenStream {
+    match f {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn flag(f: Option<crate::attr::Flag>) -> bool {
+    f.is_some_and(|f| f.value)
+}
+
+/// A reference's schema, as a string literal spanned at the reference.
+fn ref_schema(schema: Option<&String>, lit: &LitStr) -> TokenStream {
+    opt_str(schema.map(|s| LitStr::new(s, lit.span())).as_ref())
+}
+
+/// One `ColumnDesc`: plain data, except the field type's `ColumnType` (a function pointer and
+/// an associated const, spanned at the type so that an unsupported type is reported there).
+fn column(f: &Field) -> TokenStream {
     let r = rt();
     let a = &f.attrs;
     let ty = f.ty;
     let name = &f.column;
     let sql_type = match &a.sql_type {
-        Some(s) => quote!(#r::SqlType::Custom(::std::string::String::from(#s))),
+        Some(s) => quote!(#r::TypeDesc::Custom(#s)),
         None => {
             let len = opt_u32(a.length.map(|n| n.value));
             let prec = opt_u32(a.precision.map(|n| n.value));
             let scale = opt_u32(a.scale.map(|n| n.value));
             quote_spanned! {ty.span()=>
-                <#ty as #r::ColumnType>::sql_type(
-                    &#r::TypeArgs::new().with_length(#len).with_precision(#prec).with_scale(#scale)
-                )
+                #r::TypeDesc::Rust {
+                    sql_type: <#ty as #r::ColumnType>::sql_type,
+                    length: #len,
+                    precision: #prec,
+                    scale: #scale,
+                }
             }
         }
     };
@@ -138,209 +155,115 @@ fn column(f: &Field, sole_pk: Option<&str>) -> TokenStream {
         }
         (None, None) => quote_spanned!(ty.span()=> <#ty as #r::ColumnType>::NULLABLE),
     };
-    let explicit_ai = match a.autoincrement {
-        Some(x) => {
-            let v = x.value;
-            quote!(::core::option::Option::Some(#v))
-        }
+    let autoincrement = opt_bool(a.autoincrement.map(|x| x.value));
+    let default = opt_str(a.server_default.as_ref());
+    let comment = opt_str(a.comment.as_ref());
+    let renamed = strs(&a.renamed_from);
+    let unique = flag(a.unique);
+    let index = flag(a.index);
+    let references = match &a.references {
         None => quote!(::core::option::Option::None),
+        Some(rf) => {
+            let schema = ref_schema(rf.schema.as_ref(), &rf.lit);
+            let table = &rf.table;
+            let col = &rf.column;
+            let on_delete = action(a.on_delete.as_ref());
+            let on_update = action(a.on_update.as_ref());
+            quote!(::core::option::Option::Some(#r::ReferenceDesc {
+                schema: #schema,
+                table: #table,
+                column: #col,
+                on_delete: #on_delete,
+                on_update: #on_update,
+            }))
+        }
     };
-    let is_sole_pk = sole_pk == Some(name.as_str());
-    let default = opt_string(a.server_default.as_ref());
-    let comment = opt_string(a.comment.as_ref());
-    let renamed = lits(&a.renamed_from);
-    quote! {{
-        let mut __column = #r::Column::new(#name, #sql_type);
-        __column.nullable = #nullable;
-        __column.autoincrement = #r::autoincrement(#explicit_ai, #is_sole_pk, &__column.ty);
-        __column.default = #default;
-        __column.comment = #comment;
-        __column.renamed_from = #renamed;
-        __column
-    }}
+    quote!(#r::ColumnDesc {
+        name: #name,
+        ty: #sql_type,
+        nullable: #nullable,
+        autoincrement: #autoincrement,
+        default: #default,
+        comment: #comment,
+        renamed_from: #renamed,
+        unique: #unique,
+        index: #index,
+        references: #references,
+    })
 }
 
+/// The impl of `Model` and the registration, around a `static` description of the table
+/// (`TableDesc`): data the compiler evaluates once, instead of code that builds the table.
 fn generate(c: &Container) -> TokenStream {
     let r = rt();
     let ident = c.ident;
     let struct_name = ident.to_string();
     let table = c.table_name();
-    let schema = opt_string(c.attrs.schema.as_ref());
-    let comment = opt_string(c.attrs.comment.as_ref());
-    let renamed = lits(&c.attrs.renamed_from);
-    let pk = c.primary_key();
-    let sole_pk = match pk.as_slice() {
-        [one] => Some(one.as_str()),
-        _ => None,
-    };
-    let columns: Vec<TokenStream> = c.columns().map(|f| column(f, sole_pk)).collect();
+    let schema = opt_str(c.attrs.schema.as_ref());
+    let comment = opt_str(c.attrs.comment.as_ref());
+    let renamed = strs(&c.attrs.renamed_from);
+    let columns = c.columns().map(column);
+    let primary_key = strs(&c.primary_key());
+    let primary_key_name = opt_str(c.attrs.primary_key_name.as_ref());
 
-    let primary_key = if pk.is_empty() {
-        quote!(::core::option::Option::None)
-    } else {
-        let cols = strings(pk.iter().map(String::as_str));
-        let name = match &c.attrs.primary_key_name {
-            Some(n) => quote!(::std::string::String::from(#n)),
-            None => quote!(#r::naming::primary_key(#table)),
-        };
-        quote!(::core::option::Option::Some(#r::PrimaryKey {
-            name: #name,
-            columns: #cols,
-        }))
-    };
-
-    let mut indexes = Vec::new();
-    let mut uniques = Vec::new();
-    let mut fks = Vec::new();
-    let mut checks = Vec::new();
-
-    for f in c.columns() {
-        let col = f.column.as_str();
-        let a = &f.attrs;
-        let unique = a.unique.is_some_and(|u| u.value);
-        let index = a.index.is_some_and(|u| u.value);
-        // `unique, index` is one unique index (SQLAlchemy's meaning), not a unique constraint
-        // plus a second, redundant plain index.
-        if unique && !index {
-            uniques.push(quote!(#r::Unique {
-                name: #r::naming::unique(#table, &[#col]),
-                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
-            }));
-        }
-        if index {
-            indexes.push(quote!(#r::Index {
-                name: #r::naming::index(#table, &[#col]),
-                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
-                unique: #unique,
-                predicate: ::core::option::Option::None,
-                dialects: ::std::vec::Vec::new(),
-            }));
-        }
-        if let Some(rf) = &a.references {
-            let ref_table = &rf.table;
-            let ref_schema = opt_string(
-                rf.schema
-                    .as_ref()
-                    .map(|s| LitStr::new(s, rf.lit.span()))
-                    .as_ref(),
-            );
-            let ref_col = &rf.column;
-            let on_delete = action(a.on_delete.as_ref());
-            let on_update = action(a.on_update.as_ref());
-            fks.push(quote!(#r::ForeignKey {
-                name: #r::naming::foreign_key(#table, &[#col], #ref_table),
-                columns: ::std::vec::Vec::from([::std::string::String::from(#col)]),
-                ref_table: #r::QName::with_schema(#ref_schema, #ref_table),
-                ref_columns: ::std::vec::Vec::from([::std::string::String::from(#ref_col)]),
-                on_delete: #on_delete,
-                on_update: #on_update,
-                deferrable: false,
-            }));
-        }
-    }
-
-    // Names the convention gives to indexes and unique constraints the model does not name:
-    // the differ matches those by columns (`Table::convention_names`).
-    let mut conventions = Vec::new();
-    for f in c.columns() {
-        let col = f.column.as_str();
-        if f.attrs.unique.is_some_and(|u| u.value) {
-            conventions.push(quote!(#r::naming::unique(#table, &[#col])));
-        }
-        if f.attrs.index.is_some_and(|u| u.value) {
-            conventions.push(quote!(#r::naming::index(#table, &[#col])));
-        }
-    }
-    for ix in c.attrs.indexes.iter().filter(|ix| ix.name.is_none()) {
-        if let Some(cols) = &ix.columns {
-            let values = cols.values();
-            conventions.push(quote!(#r::naming::index(#table, &[#(#values),*])));
-        }
-    }
-    for u in c.attrs.uniques.iter().filter(|u| u.name.is_none()) {
-        if let Some(cols) = &u.columns {
-            let values = cols.values();
-            conventions.push(quote!(#r::naming::unique(#table, &[#(#values),*])));
-        }
-    }
-
-    for ix in &c.attrs.indexes {
-        let Some(cols) = &ix.columns else { continue };
-        let values = cols.values();
-        let name = match &ix.name {
-            Some(n) => quote!(::std::string::String::from(#n)),
-            None => quote!(#r::naming::index(#table, &[#(#values),*])),
-        };
+    let indexes = c.attrs.indexes.iter().filter_map(|ix| {
+        let cols = ix.columns.as_ref()?;
+        let name = opt_str(ix.name.as_ref());
+        let columns = strs(&cols.items);
         let unique = ix.unique;
-        let predicate = opt_string(ix.predicate.as_ref());
-        let columns = lits(&cols.items);
+        let predicate = opt_str(ix.predicate.as_ref());
         let dialects = ix
             .dialects
             .iter()
             .map(|d| syn::Ident::new(d.variant(), proc_macro2::Span::call_site()));
-        indexes.push(quote!(#r::Index {
+        Some(quote!(#r::IndexDesc {
             name: #name,
             columns: #columns,
             unique: #unique,
             predicate: #predicate,
-            dialects: ::std::vec::Vec::from([#(#r::Dialect::#dialects),*]),
-        }));
-    }
-    for u in &c.attrs.uniques {
-        let Some(cols) = &u.columns else { continue };
-        let values = cols.values();
-        let name = match &u.name {
-            Some(n) => quote!(::std::string::String::from(#n)),
-            None => quote!(#r::naming::unique(#table, &[#(#values),*])),
-        };
-        let columns = lits(&cols.items);
-        uniques.push(quote!(#r::Unique {
+            dialects: &[#(#r::Dialect::#dialects),*],
+        }))
+    });
+    let uniques = c.attrs.uniques.iter().filter_map(|u| {
+        let cols = u.columns.as_ref()?;
+        let name = opt_str(u.name.as_ref());
+        let columns = strs(&cols.items);
+        Some(quote!(#r::UniqueDesc {
             name: #name,
             columns: #columns,
-        }));
-    }
-    for fk in &c.attrs.foreign_keys {
+        }))
+    });
+    let fks = c.attrs.foreign_keys.iter().filter_map(|fk| {
         let (Some(cols), Some(rf)) = (&fk.columns, &fk.references) else {
-            continue;
+            return None;
         };
-        let values = cols.values();
+        let name = opt_str(fk.name.as_ref());
+        let columns = strs(&cols.items);
+        let ref_schema = ref_schema(rf.schema.as_ref(), &rf.lit);
         let ref_table = &rf.table;
-        let name = match &fk.name {
-            Some(n) => quote!(::std::string::String::from(#n)),
-            None => quote!(#r::naming::foreign_key(#table, &[#(#values),*], #ref_table)),
-        };
-        let ref_schema = opt_string(
-            rf.schema
-                .as_ref()
-                .map(|s| LitStr::new(s, rf.lit.span()))
-                .as_ref(),
-        );
-        let columns = lits(&cols.items);
-        let ref_columns = strings(rf.columns.iter().map(String::as_str));
+        let ref_columns = strs(&rf.columns);
         let on_delete = action(fk.on_delete.as_ref());
         let on_update = action(fk.on_update.as_ref());
         let deferrable = fk.deferrable;
-        fks.push(quote!(#r::ForeignKey {
+        Some(quote!(#r::ForeignKeyDesc {
             name: #name,
             columns: #columns,
-            ref_table: #r::QName::with_schema(#ref_schema, #ref_table),
+            ref_schema: #ref_schema,
+            ref_table: #ref_table,
             ref_columns: #ref_columns,
             on_delete: #on_delete,
             on_update: #on_update,
             deferrable: #deferrable,
-        }));
-    }
-    for ck in &c.attrs.checks {
-        let Some(expr) = &ck.expr else { continue };
-        let name = match &ck.name {
-            Some(n) => quote!(::std::string::String::from(#n)),
-            None => quote!(#r::check_name(#table, #expr)),
-        };
-        checks.push(quote!(#r::Check {
+        }))
+    });
+    let checks = c.attrs.checks.iter().filter_map(|ck| {
+        let expr = ck.expr.as_ref()?;
+        let name = opt_str(ck.name.as_ref());
+        Some(quote!(#r::CheckDesc {
             name: #name,
-            expr: ::std::string::String::from(#expr),
-        }));
-    }
+            expr: #expr,
+        }))
+    });
 
     let field_map = c.columns().map(|f| {
         let col = &f.column;
@@ -350,23 +273,26 @@ fn generate(c: &Container) -> TokenStream {
 
     quote! {
         const _: () = {
+            static __TABLE: #r::TableDesc = #r::TableDesc {
+                name: #table,
+                schema: #schema,
+                comment: #comment,
+                renamed_from: #renamed,
+                columns: &[#(#columns),*],
+                primary_key: #primary_key,
+                primary_key_name: #primary_key_name,
+                indexes: &[#(#indexes),*],
+                uniques: &[#(#uniques),*],
+                foreign_keys: &[#(#fks),*],
+                checks: &[#(#checks),*],
+            };
+
             impl #r::Model for #ident {
                 const STRUCT_NAME: &'static str = #struct_name;
                 const FIELDS: &'static [(&'static str, &'static str)] = &[#(#field_map),*];
 
                 fn table() -> #r::Table {
-                    let mut __table = #r::Table::new(#table);
-                    __table.schema = #schema;
-                    __table.comment = #comment;
-                    __table.renamed_from = #renamed;
-                    __table.columns = ::std::vec::Vec::from([#(#columns),*]);
-                    __table.primary_key = #primary_key;
-                    __table.indexes = ::std::vec::Vec::from([#(#indexes),*]);
-                    __table.uniques = ::std::vec::Vec::from([#(#uniques),*]);
-                    __table.foreign_keys = ::std::vec::Vec::from([#(#fks),*]);
-                    __table.checks = ::std::vec::Vec::from([#(#checks),*]);
-                    __table.convention_names = ::std::vec::Vec::from([#(#conventions),*]);
-                    __table
+                    __TABLE.table()
                 }
             }
 
@@ -374,7 +300,7 @@ fn generate(c: &Container) -> TokenStream {
                 #r::TableRegistration::new(
                     #struct_name,
                     ::core::module_path!(),
-                    <#ident as #r::Model>::table,
+                    &__TABLE,
                     <#ident as #r::Model>::FIELDS,
                 )
             }
@@ -415,7 +341,11 @@ mod tests {
             text.contains("::retort::__private::inventory::submit!"),
             "{text}"
         );
-        assert!(text.contains("Table::new(\"users\")"), "{text}");
+        assert!(
+            text.contains("static __TABLE: ::retort::__private::TableDesc"),
+            "{text}"
+        );
+        assert!(text.contains("name: \"users\""), "{text}");
         assert!(text.contains("(\"email\", \"email\")"), "{text}");
     }
 
@@ -486,8 +416,11 @@ mod tests {
         })
         .unwrap()
         .to_string();
-        assert!(out.contains("\"orders_pkey\""), "{out}");
-        assert!(!out.contains("naming :: primary_key"), "{out}");
+        assert!(
+            out.replace(' ', "")
+                .contains("primary_key_name:::core::option::Option::Some(\"orders_pkey\")"),
+            "{out}"
+        );
         let errs = errors(quote! {
             #[table(primary_key_name = "t_pkey")]
             struct T { id: i64 }
@@ -552,7 +485,7 @@ mod tests {
         .to_string()
         .replace(' ', "");
         assert!(
-            out.contains("dialects:::std::vec::Vec::from([::retort::__private::Dialect::Postgres,::retort::__private::Dialect::Sqlite])"),
+            out.contains("dialects:&[::retort::__private::Dialect::Postgres,::retort::__private::Dialect::Sqlite]"),
             "{out}"
         );
     }

@@ -1,5 +1,6 @@
 //! Errors of the runner.
 
+use crate::words::show_rows;
 use std::time::Duration;
 
 /// What went wrong while connecting, planning, rendering or running migrations.
@@ -271,12 +272,14 @@ pub enum RunError {
     },
 }
 
-/// The version table's rows as messages show them (`<base>` when empty).
-pub(crate) fn show_rows(rows: &[String]) -> String {
-    if rows.is_empty() {
-        "<base>".to_string()
-    } else {
-        rows.join(", ")
+/// The database's own message for a failed statement (without sqlx's prefix).
+pub(crate) fn db_error_text(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("{} (code {code})", d.message()),
+            None => d.message().to_string(),
+        },
+        other => other.to_string(),
     }
 }
 
@@ -299,7 +302,7 @@ impl DbError {
     )]
     pub(crate) fn driver_error(e: sqlx::Error) -> DbError {
         DbError {
-            text: crate::db::db_error_text(&e),
+            text: db_error_text(&e),
             driver: Some(e),
         }
     }
@@ -308,7 +311,7 @@ impl DbError {
     /// it alone) is redacted.
     pub(crate) fn connect(e: sqlx::Error, url: &str) -> DbError {
         DbError {
-            text: crate::db::scrub(&e.to_string(), url),
+            text: crate::secrets::scrub(&e.to_string(), url),
             driver: Some(e),
         }
     }
@@ -345,7 +348,7 @@ impl DbError {
 
 impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::db::redact_text(&self.text))
+        f.write_str(&crate::secrets::redact_text(&self.text))
     }
 }
 

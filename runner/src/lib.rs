@@ -140,11 +140,13 @@ mod offline;
 mod progress;
 mod render;
 mod run;
+mod secrets;
 mod set;
 mod squashed;
+mod words;
 
 pub use backend::offline::stamp_sql;
-pub use db::{redact_text, redact_url, Db};
+pub use db::Db;
 pub use error::{DbError, RunError};
 pub use limits::{Timeouts, WaitKind};
 pub use log::{
@@ -159,6 +161,7 @@ pub use run::{
     accept_edits, current, downgrade, interrupted, migrate_to_head, pg_lock_key, resume, stamp,
     upgrade, Event, Report, ResumeMode, RunOptions,
 };
+pub use secrets::{redact_text, redact_url};
 pub use set::{MigrationSet, Script};
 
 /// What migration scripts import: `use retort::migration::prelude::*;`.

@@ -14,17 +14,7 @@ use retort_schema::{Dialect, QName};
 
 use crate::{Db, MigrationSet, RunError, RunOptions};
 
-/// The retort version written into each log row.
-pub const RETORT_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The log table of a version table: `<name>_log` in the same schema
-/// (`retort_version` -> `retort_version_log`).
-pub fn log_table(version_table: &QName) -> QName {
-    QName::with_schema(
-        version_table.schema.clone(),
-        format!("{}_log", version_table.name),
-    )
-}
+pub use crate::backend::{log_table, RETORT_VERSION};
 
 /// A script checksum as the log stores it: [`retort_revision::file_hash`] of the file's bytes
 /// (64-bit FNV-1a: the same on every build and machine), 16 lowercase hex digits.

@@ -4,11 +4,11 @@ use retort_revision::Direction;
 use retort_schema::Dialect;
 
 use crate::backend::offline::Script;
-use crate::error::show_rows;
 use crate::log::{log_insert, LogKind};
 use crate::render::render;
-use crate::run::direction_word;
 use crate::set::apply_op;
+use crate::words::direction_word;
+use crate::words::show_rows;
 use crate::{Event, MigrationSet, MigrationStep, RunError, RunOptions};
 
 /// The SQL script of `upgrade`/`downgrade` over `range` for `dialect`, without a database.

@@ -17,9 +17,9 @@ use retort_schema::{Dialect, Op, QName, Schema};
 use retort_sql::{quote_qname, quote_string};
 
 use crate::backend::{backend, table_exists};
-use crate::error::show_rows;
 use crate::render::render;
 use crate::set::apply_op;
+use crate::words::show_rows;
 use crate::{Db, Migration, MigrationSet, MigrationStep, RunError};
 
 /// How a Rust step (`Migration::run`) appears as the statement in flight.
@@ -102,7 +102,7 @@ pub(crate) fn insert_sql(p: &Progress, vt: &QName, d: Dialect) -> String {
         "INSERT INTO {} (revision, direction, statements_total, statements_done, statement, checksum, version_before, version_after, started_at) VALUES ({}, {}, {}, 0, NULL, {}, {}, {}, {})",
         quote_qname(&progress_table(vt), d),
         lit(&p.revision),
-        lit(crate::run::direction_word(p.direction)),
+        lit(crate::words::direction_word(p.direction)),
         p.statements_total,
         lit(&p.checksum),
         lit(&join(&p.version_before)),
@@ -238,7 +238,7 @@ pub(crate) async fn assess(
     let m = script.migration(p.direction);
     let planned = plan(&m, d, &before_rev).map_err(|source| RunError::Render {
         revision: p.revision.clone(),
-        direction: crate::run::direction_word(p.direction),
+        direction: crate::words::direction_word(p.direction),
         source,
     })?;
     let n = p.statements_done + 1;
@@ -311,7 +311,7 @@ pub(crate) fn interrupted_message(
     in_flight: Option<&InFlight>,
     version: &[String],
 ) -> String {
-    let dir = crate::run::direction_word(p.direction);
+    let dir = crate::words::direction_word(p.direction);
     let mut s = format!(
         "revision {} ({dir}) was interrupted (started at {} UTC): {} of {} statement(s) done. MySQL/MariaDB commit every DDL statement on its own, so the statements done stay applied; the version table is at {}.",
         p.revision,

@@ -2,6 +2,7 @@
 //! render against the live schema, execute, record). What each database does its own way is
 //! behind [`crate::backend::Backend`].
 
+use crate::words::direction_word;
 use std::time::{Duration, Instant};
 
 use retort_revision::{Direction, RevisionMap, Step};
@@ -11,12 +12,12 @@ use crate::backend::{
     backend, create_version_table, purge_version_table, read_heads, table_exists, version_writes,
     Backend,
 };
-use crate::error::show_rows;
 use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
 use crate::log::{self as applied_log, LogKind};
 use crate::progress::{self, InFlight, Progress};
 use crate::render::render;
 use crate::set::apply_op;
+use crate::words::show_rows;
 use crate::{Db, MigrationSet, MigrationStep, RunError};
 
 /// How a run behaves (`retort.toml`: `version_table`, `version_table_schema`, `lock_timeout`,
@@ -102,13 +103,6 @@ pub struct Report {
     /// The revisions whose `upgrade()` (or `downgrade()`) ran, in order. For `stamp`: the
     /// version table's rows afterwards.
     pub applied: Vec<String>,
-}
-
-pub(crate) fn direction_word(d: Direction) -> &'static str {
-    match d {
-        Direction::Up => "upgrade",
-        Direction::Down => "downgrade",
-    }
 }
 
 /// The version table's rows (the applied heads), sorted; empty if the table does not exist.
@@ -262,7 +256,7 @@ pub async fn migrate_to_head(url: &str, set: &MigrationSet) -> Result<Report, Ru
     Ok(r)
 }
 
-pub(crate) enum Command<'a> {
+enum Command<'a> {
     Migrate(Direction, &'a str),
     Stamp(&'a [String], bool),
     AcceptEdits,
@@ -289,7 +283,7 @@ async fn run_command(
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
     let map = set.revision_map()?;
-    if let Some(report) = crate::squashed::bridge(db, set, &map, opts, events, &cmd).await? {
+    if let Some(report) = through_squashed(db, set, &map, opts, events, &cmd).await? {
         return Ok(report);
     }
     bounded(
@@ -299,7 +293,75 @@ async fn run_command(
     .await
 }
 
-pub(crate) async fn locked_run(
+/// A database inside a squashed range (`crate::squashed`): the kept originals bring it to
+/// the squashed revision (or, for a target only they know, all the way), under the lock as any
+/// run; `Some(report)` when that was the whole command, `None` when the command is still to run
+/// on `set`.
+async fn through_squashed(
+    db: &mut Db,
+    set: &MigrationSet,
+    map: &RevisionMap,
+    opts: &RunOptions,
+    events: &mut (dyn FnMut(Event) + Send),
+    cmd: &Command<'_>,
+) -> Result<Option<Report>, RunError> {
+    let Command::Migrate(direction, target) = *cmd else {
+        return Ok(None);
+    };
+    if set.squashed().is_none() {
+        return Ok(None);
+    }
+    let heads = current(db, opts).await?;
+    let Some(b) = crate::squashed::Bridge::find(set, map, &heads, direction, target)? else {
+        return Ok(None);
+    };
+    events(Event::Note(b.note()));
+    let goal = if b.originals_only { target } else { "heads" };
+    let first = Command::Migrate(direction, goal);
+    let report = bounded(
+        &opts.timeouts(),
+        locked_run(db, &b.originals, &b.map, opts, events, first),
+    )
+    .await?;
+    if b.originals_only {
+        return Ok(Some(report));
+    }
+    let rest = bounded(
+        &opts.timeouts(),
+        locked_run(
+            db,
+            set,
+            map,
+            opts,
+            events,
+            Command::Migrate(direction, target),
+        ),
+    )
+    .await
+    .map_err(|e| match e {
+        RunError::Failed {
+            mut applied,
+            source,
+        } => {
+            let mut all = report.applied.clone();
+            all.append(&mut applied);
+            RunError::Failed {
+                applied: all,
+                source,
+            }
+        }
+        e if !report.applied.is_empty() => RunError::Failed {
+            applied: report.applied.clone(),
+            source: Box::new(e),
+        },
+        e => e,
+    })?;
+    let mut applied = report.applied;
+    applied.extend(rest.applied);
+    Ok(Some(Report { applied }))
+}
+
+async fn locked_run(
     db: &mut Db,
     set: &MigrationSet,
     map: &RevisionMap,

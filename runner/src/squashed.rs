@@ -8,93 +8,64 @@
 
 use retort_revision::{Direction, RevisionMap};
 
-use crate::limits::bounded;
-use crate::run::{locked_run, Command};
-use crate::{Db, Event, MigrationSet, Report, RunError, RunOptions};
+use crate::{MigrationSet, RunError};
 
-/// Runs the part of `cmd` that needs the squashed originals, when the database is inside the
-/// squashed range: `Some(report)` when that was the whole command, `None` when the command is
-/// still to run on `set` (the database is now at the squashed revision or was never inside).
-pub(crate) async fn bridge(
-    db: &mut Db,
-    set: &MigrationSet,
-    map: &RevisionMap,
-    opts: &RunOptions,
-    events: &mut (dyn FnMut(Event) + Send),
-    cmd: &Command<'_>,
-) -> Result<Option<Report>, RunError> {
-    let Command::Migrate(direction, target) = *cmd else {
-        return Ok(None);
-    };
-    let Some(originals) = set.squashed() else {
-        return Ok(None);
-    };
-    let heads = crate::current(db, opts).await?;
-    let omap = originals.revision_map()?;
-    let inside: Vec<&String> = heads
-        .iter()
-        .filter(|h| map.get(h).is_none() && omap.get(h).is_some())
-        .collect();
-    let Some(first) = inside.first() else {
-        return Ok(None);
-    };
-    let into = omap.heads().join(", ");
-    // A target only the originals know (a revision inside the range, `-1`, `base`...) is
-    // reached with them alone; anything else goes through the squashed revision.
-    // (The new graph is asked without the current rows: it does not know them.)
-    let originals_only = direction == Direction::Down
-        || (omap.resolve(target, &heads).is_ok() && map.resolve(target, &[]).is_err());
-    events(Event::Note(format!(
-        "the database is at {first}, inside the range squashed into {into}: running the original scripts kept in versions/squashed/{}",
-        if originals_only { String::new() } else { format!(" up to {into} first") }
-    )));
-    let goal = if originals_only { target } else { "heads" };
-    let report = bounded(
-        &opts.timeouts(),
-        locked_run(
-            db,
-            &originals,
-            &omap,
-            opts,
-            events,
-            Command::Migrate(direction, goal),
-        ),
-    )
-    .await?;
-    if originals_only {
-        return Ok(Some(report));
+/// A database inside the squashed range of `set`, and how to move it.
+pub(crate) struct Bridge {
+    /// The kept originals, as a set of their own, and their graph.
+    pub originals: MigrationSet,
+    pub map: RevisionMap,
+    /// The version-table row inside the range, and the squashed revision(s).
+    pub first: String,
+    pub into: String,
+    /// The command's target is reached with the originals alone (a revision inside the range,
+    /// or any downgrade); otherwise they run up to the squashed revision and the command goes
+    /// on with `set`.
+    pub originals_only: bool,
+}
+
+impl Bridge {
+    /// `None` when `set` keeps no originals or no row of `heads` is inside the range.
+    pub(crate) fn find(
+        set: &MigrationSet,
+        map: &RevisionMap,
+        heads: &[String],
+        direction: Direction,
+        target: &str,
+    ) -> Result<Option<Bridge>, RunError> {
+        let Some(originals) = set.squashed() else {
+            return Ok(None);
+        };
+        let omap = originals.revision_map()?;
+        let Some(first) = heads
+            .iter()
+            .find(|h| map.get(h).is_none() && omap.get(h).is_some())
+        else {
+            return Ok(None);
+        };
+        // (The new graph is asked without the current rows: it does not know them.)
+        let originals_only = direction == Direction::Down
+            || (omap.resolve(target, heads).is_ok() && map.resolve(target, &[]).is_err());
+        Ok(Some(Bridge {
+            first: first.clone(),
+            into: omap.heads().join(", "),
+            originals,
+            map: omap,
+            originals_only,
+        }))
     }
-    let rest = bounded(
-        &opts.timeouts(),
-        locked_run(
-            db,
-            set,
-            map,
-            opts,
-            events,
-            Command::Migrate(direction, target),
-        ),
-    )
-    .await
-    .map_err(|e| match e {
-        RunError::Failed {
-            mut applied,
-            source,
-        } => {
-            let mut all = report.applied.clone();
-            all.append(&mut applied);
-            RunError::Failed {
-                applied: all,
-                source,
+
+    /// What the run says before it starts.
+    pub(crate) fn note(&self) -> String {
+        format!(
+            "the database is at {}, inside the range squashed into {}: running the original scripts kept in versions/squashed/{}",
+            self.first,
+            self.into,
+            if self.originals_only {
+                String::new()
+            } else {
+                format!(" up to {} first", self.into)
             }
-        }
-        e if !report.applied.is_empty() => RunError::Failed {
-            applied: report.applied.clone(),
-            source: Box::new(e),
-        },
-        e => e,
-    })?;
-    let mut applied = report.applied;
-    applied.extend(rest.applied);
-    Ok(Some(Report { applied }))
+        )
+    }
 }

@@ -264,6 +264,8 @@ pub mod __docs {
     pub mod cookbook {}
     #[doc = include_str!("../../docs/alembic.md")]
     pub mod alembic {}
+    #[doc = include_str!("../../docs/ARCHITECTURE.md")]
+    pub mod architecture {}
 
     use crate::migration::{Db, Migration, RunOptions, Script};
     use crate::schema::Dialect;
@@ -361,6 +363,10 @@ pub mod __docs {
 /// to. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::registry::desc::{
+        CheckDesc, ColumnDesc, ForeignKeyDesc, IndexDesc, ReferenceDesc, TableDesc, TypeDesc,
+        UniqueDesc,
+    };
     pub use crate::registry::TableRegistration;
     pub use crate::{ColumnType, DbEnum, Model, TypeArgs};
     pub use inventory;

@@ -12,13 +12,18 @@ use retort_schema::{Schema, Table};
 use crate::Model;
 
 mod check;
+pub(crate) mod desc;
 
-/// One `#[derive(Table)]`, as registered with `inventory` by the derive ([`registrations`]).
+use desc::TableDesc;
+
+/// One `#[derive(Table)]`, as registered with `inventory` by the derive ([`registrations`]):
+/// static data only, so registering costs nothing at start-up. The table is built from the
+/// description when the registry is read ([`TableRegistration::table`], [`target_schema`]).
 #[derive(Debug)]
 pub struct TableRegistration {
     struct_name: &'static str,
     module_path: &'static str,
-    build: fn() -> Table,
+    desc: &'static TableDesc,
     fields: &'static [(&'static str, &'static str)],
 }
 
@@ -27,13 +32,13 @@ impl TableRegistration {
     pub const fn new(
         struct_name: &'static str,
         module_path: &'static str,
-        build: fn() -> Table,
+        desc: &'static TableDesc,
         fields: &'static [(&'static str, &'static str)],
     ) -> Self {
         TableRegistration {
             struct_name,
             module_path,
-            build,
+            desc,
             fields,
         }
     }
@@ -48,9 +53,9 @@ impl TableRegistration {
         self.module_path
     }
 
-    /// Builds the struct's table.
+    /// Builds the struct's table from its static description.
     pub fn table(&self) -> Table {
-        (self.build)()
+        self.desc.table()
     }
 
     /// `(column name, field name)` pairs.

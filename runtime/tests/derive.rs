@@ -411,3 +411,143 @@ fn convention_names_are_the_indexes_and_uniques_the_model_did_not_name() {
     assert_eq!(a, ["uq_audit_entry_account_id_label"]);
     assert_eq!(Org::table().convention_names, ["uq_orgs_name"]);
 }
+
+/// Every attribute `#[derive(Table)]` accepts, on one struct.
+#[derive(retort::Table)]
+#[table(
+    name = "every_attr",
+    schema = "app",
+    comment = "all of them",
+    renamed_from = "every_old"
+)]
+#[table(primary_key = ["id", "part"], primary_key_name = "every_attr_pkey")]
+#[table(index(name = "ix_named", columns = ["title", "part"], unique))]
+#[table(index(columns = ["title"], where = "part > 0", dialects = ["postgres", "sqlite"]))]
+#[table(unique(columns = ["code", "part"]), unique(name = "uq_named", columns = ["label"]))]
+#[table(foreign_key(columns = ["owner_id", "part"], references = "app.owners(id, part)", on_delete = "set default", on_update = "restrict", deferrable))]
+#[table(foreign_key(name = "fk_named", columns = ["label"], references = "labels(name)"))]
+#[table(
+    check(name = "ck_named", expr = "part >= 0"),
+    check(expr = "length(title) > 2")
+)]
+pub struct EveryAttribute {
+    #[column(autoincrement)]
+    pub id: i64,
+    pub part: i32,
+    #[column(
+        name = "title",
+        length = 200,
+        comment = "heading",
+        renamed_from = "caption"
+    )]
+    pub heading: String,
+    #[column(precision = 12, scale = 4, server_default = "0")]
+    pub amount: rust_decimal::Decimal,
+    #[column(sql_type = "CITEXT")]
+    pub code: Option<String>,
+    #[column(sql_type = "JSONB", nullable = false)]
+    pub extra: Option<String>,
+    #[column(nullable)]
+    pub label: String,
+    #[column(unique)]
+    pub serial: i64,
+    #[column(index)]
+    pub rank: i32,
+    #[column(unique, index)]
+    pub slug: String,
+    #[column(unique = false, index = false)]
+    pub plain: i16,
+    #[column(
+        references = "app.owners.id",
+        on_delete = "cascade",
+        on_update = "set null"
+    )]
+    pub owner_id: Option<i64>,
+    #[column(references = "users.id", index)]
+    pub user_id: i64,
+    #[column(autoincrement = false)]
+    pub counter: i64,
+    #[column(server_default = "CURRENT_TIMESTAMP")]
+    pub created_at: chrono::NaiveDateTime,
+    #[column(skip)]
+    pub cached: Vec<u8>,
+}
+
+/// `EveryAttribute::table()` as the derive built it before it expanded to static descriptions
+/// (a function of builder calls), captured as `{:?}` from that expansion (retort at commit
+/// 1cd896d): the description must convert to exactly this table.
+const EVERY_ATTRIBUTE_BEFORE: &str = concat!(
+    r#"Table { schema: Some("app"), name: "every_attr", comment: Some("all of them"), "#,
+    r#"columns: [Column { name: "id", ty: BigInt, nullable: false, default: None, "#,
+    r#"autoincrement: true, comment: None, renamed_from: [] }, Column { name: "part", "#,
+    r#"ty: Integer, nullable: false, default: None, autoincrement: false, comment: None, "#,
+    r#"renamed_from: [] }, Column { name: "title", ty: Varchar(200), nullable: false, "#,
+    r#"default: None, autoincrement: false, comment: Some("heading"), "#,
+    r#"renamed_from: ["caption"] }, Column { name: "amount", "#,
+    r#"ty: Decimal { precision: Some(12), scale: Some(4) }, nullable: false, "#,
+    r#"default: Some("0"), autoincrement: false, comment: None, renamed_from: [] }, "#,
+    r#"Column { name: "code", ty: Custom("CITEXT"), nullable: true, default: None, "#,
+    r#"autoincrement: false, comment: None, renamed_from: [] }, Column { name: "extra", "#,
+    r#"ty: Custom("JSONB"), nullable: false, default: None, autoincrement: false, "#,
+    r#"comment: None, renamed_from: [] }, Column { name: "label", ty: Text, nullable: true, "#,
+    r#"default: None, autoincrement: false, comment: None, renamed_from: [] }, "#,
+    r#"Column { name: "serial", ty: BigInt, nullable: false, default: None, "#,
+    r#"autoincrement: false, comment: None, renamed_from: [] }, Column { name: "rank", "#,
+    r#"ty: Integer, nullable: false, default: None, autoincrement: false, comment: None, "#,
+    r#"renamed_from: [] }, Column { name: "slug", ty: Text, nullable: false, default: None, "#,
+    r#"autoincrement: false, comment: None, renamed_from: [] }, Column { name: "plain", "#,
+    r#"ty: SmallInt, nullable: false, default: None, autoincrement: false, comment: None, "#,
+    r#"renamed_from: [] }, Column { name: "owner_id", ty: BigInt, nullable: true, "#,
+    r#"default: None, autoincrement: false, comment: None, renamed_from: [] }, "#,
+    r#"Column { name: "user_id", ty: BigInt, nullable: false, default: None, "#,
+    r#"autoincrement: false, comment: None, renamed_from: [] }, Column { name: "counter", "#,
+    r#"ty: BigInt, nullable: false, default: None, autoincrement: false, comment: None, "#,
+    r#"renamed_from: [] }, Column { name: "created_at", "#,
+    r#"ty: Timestamp { with_time_zone: false }, nullable: false, "#,
+    r#"default: Some("CURRENT_TIMESTAMP"), autoincrement: false, comment: None, "#,
+    r#"renamed_from: [] }], primary_key: Some(PrimaryKey { name: "every_attr_pkey", "#,
+    r#"columns: ["id", "part"] }), indexes: [Index { name: "ix_every_attr_rank", "#,
+    r#"columns: ["rank"], unique: false, predicate: None, dialects: [] }, "#,
+    r#"Index { name: "ix_every_attr_slug", columns: ["slug"], unique: true, predicate: None, "#,
+    r#"dialects: [] }, Index { name: "ix_every_attr_user_id", columns: ["user_id"], "#,
+    r#"unique: false, predicate: None, dialects: [] }, Index { name: "ix_named", "#,
+    r#"columns: ["title", "part"], unique: true, predicate: None, dialects: [] }, "#,
+    r#"Index { name: "ix_every_attr_title", columns: ["title"], unique: false, "#,
+    r#"predicate: Some("part > 0"), dialects: [Postgres, Sqlite] }], "#,
+    r#"uniques: [Unique { name: "uq_every_attr_serial", columns: ["serial"] }, "#,
+    r#"Unique { name: "uq_every_attr_code_part", columns: ["code", "part"] }, "#,
+    r#"Unique { name: "uq_named", columns: ["label"] }], "#,
+    r#"foreign_keys: [ForeignKey { name: "fk_every_attr_owner_id_owners", "#,
+    r#"columns: ["owner_id"], ref_table: QName { schema: Some("app"), name: "owners" }, "#,
+    r#"ref_columns: ["id"], on_delete: Some(Cascade), on_update: Some(SetNull), "#,
+    r#"deferrable: false }, ForeignKey { name: "fk_every_attr_user_id_users", "#,
+    r#"columns: ["user_id"], ref_table: QName { schema: None, name: "users" }, "#,
+    r#"ref_columns: ["id"], on_delete: None, on_update: None, deferrable: false }, "#,
+    r#"ForeignKey { name: "fk_every_attr_owner_id_part_owners", columns: ["owner_id", "part"], "#,
+    r#"ref_table: QName { schema: Some("app"), name: "owners" }, ref_columns: ["id", "part"], "#,
+    r#"on_delete: Some(SetDefault), on_update: Some(Restrict), deferrable: true }, "#,
+    r#"ForeignKey { name: "fk_named", columns: ["label"], ref_table: QName { schema: None, "#,
+    r#"name: "labels" }, ref_columns: ["name"], on_delete: None, on_update: None, "#,
+    r#"deferrable: false }], checks: [Check { name: "ck_named", expr: "part >= 0" }, "#,
+    r#"Check { name: "ck_every_attr_length_title_2", expr: "length(title) > 2" }], "#,
+    r#"renamed_from: ["every_old"], convention_names: ["uq_every_attr_serial", "#,
+    r#""ix_every_attr_rank", "uq_every_attr_slug", "ix_every_attr_slug", "#,
+    r#""ix_every_attr_user_id", "ix_every_attr_title", "uq_every_attr_code_part"], "#,
+    r#"dependents: [] }"#,
+);
+
+#[test]
+fn static_description_builds_the_table_the_builder_expansion_built() {
+    assert_eq!(
+        format!("{:?}", EveryAttribute::table()),
+        EVERY_ATTRIBUTE_BEFORE
+    );
+    let registered = retort::registrations()
+        .find(|r| r.struct_name() == "EveryAttribute")
+        .unwrap();
+    assert_eq!(registered.table(), EveryAttribute::table());
+    assert_eq!(
+        EveryAttribute::FIELDS.iter().find(|(c, _)| *c == "title"),
+        Some(&("title", "heading"))
+    );
+}

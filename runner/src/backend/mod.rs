@@ -251,9 +251,21 @@ pub(crate) fn version_writes(
     })
 }
 
+/// The retort version written into each log row.
+pub const RETORT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The log table of a version table: `<name>_log` in the same schema
+/// (`retort_version` -> `retort_version_log`).
+pub fn log_table(version_table: &QName) -> QName {
+    QName::with_schema(
+        version_table.schema.clone(),
+        format!("{}_log", version_table.name),
+    )
+}
+
 /// `CREATE TABLE IF NOT EXISTS` of the applied-migrations log of version table `vt`.
 pub(crate) fn create_log_table(vt: &QName, d: Dialect) -> String {
-    let log = crate::log::log_table(vt);
+    let log = log_table(vt);
     let (id, at) = backend(d).log_columns();
     format!(
         "CREATE TABLE IF NOT EXISTS {} ({id}, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, file_name VARCHAR(255) NOT NULL, applied_at {at} NOT NULL, duration_ms BIGINT, retort_version VARCHAR(32) NOT NULL)",
@@ -275,7 +287,7 @@ pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
     let lit = |s: &str| quote_string(s, d);
     format!(
         "INSERT INTO {} (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ({}, {}, {}, {}, {}, {}, {})",
-        quote_qname(&crate::log::log_table(vt), d),
+        quote_qname(&log_table(vt), d),
         lit(row.revision),
         lit(row.kind),
         lit(row.checksum),
@@ -283,7 +295,7 @@ pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
         backend(d).now_utc(),
         row.duration
             .map_or("NULL".to_string(), |t| t.as_millis().to_string()),
-        lit(crate::log::RETORT_VERSION),
+        lit(RETORT_VERSION),
     )
 }
 
@@ -292,7 +304,7 @@ pub(crate) fn select_log(vt: &QName, d: Dialect) -> String {
     format!(
         "SELECT id, revision, direction, checksum, file_name, {}, duration_ms, retort_version FROM {} ORDER BY id",
         backend(d).applied_at_text(),
-        quote_qname(&crate::log::log_table(vt), d)
+        quote_qname(&log_table(vt), d)
     )
 }
 
