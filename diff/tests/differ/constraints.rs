@@ -36,10 +36,7 @@ fn an_index_goes_before_its_column() {
         &to,
         &pg(),
         vec![
-            Op::DropIndex {
-                table: q("users"),
-                name: "ix_users_email".into(),
-            },
+            drop_index("users", "ix_users_email"),
             Op::DropColumn {
                 table: q("users"),
                 column: "email".into(),
@@ -60,10 +57,7 @@ fn a_changed_index_is_dropped_and_created() {
         &to,
         &pg(),
         vec![
-            Op::DropIndex {
-                table: q("users"),
-                name: "ix_users_a".into(),
-            },
+            drop_index("users", "ix_users_a"),
             Op::CreateIndex {
                 table: q("users"),
                 index: Index::new("ix_users_a", ["a", "b"]).unique(),

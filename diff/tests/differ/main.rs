@@ -28,6 +28,14 @@ fn q(s: &str) -> QName {
     QName::parse(s)
 }
 
+/// `DROP INDEX name` on `table`.
+fn drop_index(table: &str, name: &str) -> Op {
+    Op::DropIndex {
+        table: q(table),
+        name: name.into(),
+    }
+}
+
 fn users_with(cols: Vec<retort_schema::Column>) -> Table {
     cols.into_iter()
         .fold(table("users"), |t, c| t.with_column(c))

@@ -126,10 +126,7 @@ fn mysql_creates_the_new_index_of_a_foreign_key_before_dropping_the_old() {
                 table: QName::new("posts"),
                 index: index("ix_posts_user_id", &["user_id"], false),
             },
-            Op::DropIndex {
-                table: QName::new("posts"),
-                name: "posts_user_hand".into(),
-            },
+            drop_index("posts", "posts_user_hand"),
         ],
     );
 }
