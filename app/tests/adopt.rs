@@ -8,9 +8,12 @@
 //! one (introspected). `cargo test -p retort-app --all-features --test adopt`.
 #![cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use retort_app::{run, AppError, Context, ExitCode, MigrationSet};
+use common::cmd_text;
+use retort_app::{Context, MigrationSet};
 use retort_runner::Db;
 use retort_schema::{Dialect, Schema};
 use retort_test_support::IsolatedDb;
@@ -153,22 +156,6 @@ pub fn differences(a: &Schema, b: &Schema, d: Dialect) -> Vec<String> {
         .collect()
 }
 
-pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String) {
-    let mut argv = vec!["retort".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let mut out: Vec<u8> = Vec::new();
-    let r: Result<ExitCode, AppError> = run(argv, ctx, &mut out).await;
-    let mut text = String::from_utf8(out).unwrap();
-    let code = match r {
-        Ok(c) => c.code(),
-        Err(e) => {
-            text.push_str(&retort_app::error_text(&e));
-            e.exit_code().code()
-        }
-    };
-    (code, text)
-}
-
 /// `retort init <ws> --from-db <url>` in-process, from `cwd`, against this checkout's crates.
 pub async fn init_from_db(cwd: &Path, ws: &Path, url: &str) -> (i32, String) {
     let repo = repo_root();
@@ -181,7 +168,7 @@ pub async fn init_from_db(cwd: &Path, ws: &Path, url: &str) -> (i32, String) {
         "--retort-path",
         repo.to_str().unwrap(),
     ];
-    cmd(&ctx, &args).await
+    cmd_text(&ctx, &args).await
 }
 
 pub fn repo_root() -> PathBuf {
@@ -309,9 +296,9 @@ async fn adopt_one(d: Dialect, app: &str) {
     let expected = pulled.expected.clone();
     let ctx = Context::isolated(baseline_set(&ws), move || Ok(expected.clone()), &ws)
         .with_env("DATABASE_URL", &db.url);
-    let (code, said) = cmd(&ctx, &["check"]).await;
+    let (code, said) = cmd_text(&ctx, &["check"]).await;
     assert_eq!(code, 0, "{test}: check:\n{said}\n{lib}");
-    let (code, said) = cmd(&ctx, &["revision", "--autogenerate", "-m", "second"]).await;
+    let (code, said) = cmd_text(&ctx, &["revision", "--autogenerate", "-m", "second"]).await;
     assert_eq!(code, 0, "{test}: autogenerate:\n{said}");
     assert!(said.contains("No changes detected"), "{test}: {said}");
     assert_eq!(
@@ -511,7 +498,7 @@ async fn pull_into_an_existing_workspace() {
     std::fs::create_dir_all(&ws).unwrap();
     let repo = repo_root();
     let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), &ws);
-    let (code, said) = cmd(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
+    let (code, said) = cmd_text(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
     assert_eq!(code, 0, "{said}");
     // The models already have `members` (as if pulled before): it is not pulled again.
     let mut conn = db.connect().await;
@@ -533,7 +520,7 @@ async fn pull_into_an_existing_workspace() {
         &ws,
     )
     .with_env("DATABASE_URL", &db.url);
-    let (code, said) = cmd(&ctx, &["pull"]).await;
+    let (code, said) = cmd_text(&ctx, &["pull"]).await;
     assert_eq!(code, 0, "{said}");
     let file = ws.join("models/src/pulled.rs");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -548,11 +535,11 @@ async fn pull_into_an_existing_workspace() {
     assert_eq!(exclude_tables(&ws), ["attachments"]);
     // Again: refused, the file is kept; with --force it is replaced.
     std::fs::write(&file, "// mine").unwrap();
-    let (code, said) = cmd(&ctx, &["pull"]).await;
+    let (code, said) = cmd_text(&ctx, &["pull"]).await;
     assert_eq!(code, 1, "{said}");
     assert!(said.contains("pass --force"), "{said}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "// mine");
-    let (code, said) = cmd(&ctx, &["pull", "--force"]).await;
+    let (code, said) = cmd_text(&ctx, &["pull", "--force"]).await;
     assert_eq!(code, 0, "{said}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
     assert_eq!(exclude_tables(&ws), ["attachments"], "not listed twice");
@@ -637,7 +624,7 @@ async fn squash_a_fifty_revision_history() {
     std::fs::create_dir_all(&ws).unwrap();
     let repo = repo_root();
     let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), &ws);
-    let (code, said) = cmd(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
+    let (code, said) = cmd_text(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
     assert_eq!(code, 0, "{said}");
     for i in 1..=50 {
         let (name, text) = squash_script(i);

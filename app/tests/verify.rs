@@ -4,7 +4,10 @@
 //! `cargo test -p retort-app --all-features --test verify`.
 #![cfg(all(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 
-use retort_app::{run, Context, MigrationSet};
+mod common;
+
+use common::cmd_text;
+use retort_app::{Context, MigrationSet};
 use retort_runner::{Db, Migration, Script};
 use retort_schema::{Column, Dialect, Index, SqlType, Table};
 use retort_test_support::Server;
@@ -116,17 +119,7 @@ async fn verify(d: Dialect, broken: usize) -> Option<(i32, String)> {
         tmp.path(),
     );
     let before = leftovers(d).await;
-    let args = ["retort", "--url", &server(d), "verify"];
-    let mut out = Vec::new();
-    let r = run(args.iter().map(|s| s.to_string()).collect(), &ctx, &mut out).await;
-    let mut text = String::from_utf8(out).unwrap();
-    let code = match r {
-        Ok(c) => c.code(),
-        Err(e) => {
-            text.push_str(&retort_app::error_text(&e));
-            e.exit_code().code()
-        }
-    };
+    let (code, text) = cmd_text(&ctx, &["--url", &server(d), "verify"]).await;
     let after = leftovers(d).await;
     let new: Vec<&String> = after.iter().filter(|n| !before.contains(n)).collect();
     assert!(new.is_empty(), "{d}: scratch left behind: {new:?}");

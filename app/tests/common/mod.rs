@@ -141,6 +141,12 @@ pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String, String) {
     }
 }
 
+/// Runs one command: (exit code, stdout followed by the error text), as a user reads it.
+pub async fn cmd_text(ctx: &Context, args: &[&str]) -> (i32, String) {
+    let (code, out, err) = cmd(ctx, args).await;
+    (code, out + &err)
+}
+
 /// Runs a command that must succeed; returns its output.
 pub async fn ok(ctx: &Context, args: &[&str]) -> String {
     let (code, out, err) = cmd(ctx, args).await;
