@@ -571,6 +571,31 @@ async fn manual_recovery(d: Dialect) {
         progress.statement.as_deref(),
         Some("INSERT INTO no_such_table (id) VALUES (1)")
     );
+    // While another session holds the migration lock, a marker is that run's revision in
+    // progress, not an interrupted one: `current` reads the version table as it is (a
+    // concurrent deploy waiting for the lock must not stop on it).
+    {
+        use sqlx::Connection;
+        let mut other = sqlx::MySqlConnection::connect(&t.url).await.unwrap();
+        let (dbname,): (String,) = sqlx::query_as("SELECT DATABASE()")
+            .fetch_one(&mut other)
+            .await
+            .unwrap();
+        let lock = format!("retort:{dbname}.retort_version");
+        let (got,): (i64,) = sqlx::query_as("SELECT GET_LOCK(?, 5)")
+            .bind(&lock)
+            .fetch_one(&mut other)
+            .await
+            .unwrap();
+        assert_eq!(got, 1);
+        assert_eq!(
+            retort_runner::current(&mut db, &opts).await.unwrap(),
+            s(&["m1"])
+        );
+        other.close().await.unwrap();
+    }
+    let e = retort_runner::current(&mut db, &opts).await.unwrap_err();
+    assert!(matches!(e.kind(), RunError::Interrupted { .. }), "{e:?}");
     let e = retort_runner::stamp(&mut db, &set, &s(&["m1"]), false, &opts, &mut |_| {})
         .await
         .unwrap_err();

@@ -54,19 +54,7 @@ impl Backend for Mysql {
     ) -> BoxFuture<'a, Result<Lock, RunError>> {
         Box::pin(async move {
             let timeout = opts.timeouts().lock;
-            let dbname = db
-                .query_scalar("SELECT DATABASE()")
-                .await?
-                .unwrap_or_default();
-            let schema = opts.version_table.schema.clone().unwrap_or(dbname.clone());
-            let mut name = format!("retort:{schema}.{}", opts.version_table.name);
-            if name.len() > 64 {
-                // MySQL limits lock names to 64 characters.
-                name = format!(
-                    "retort:{:016x}",
-                    retort_schema::naming::fnv1a(name.as_bytes())
-                );
-            }
+            let (dbname, name) = lock_name(db, opts).await?;
             // The wait is bounded by its own timeout, not by MariaDB's `max_statement_time`
             // (the `/*M! */` part runs on MariaDB only).
             let sql = format!(
@@ -181,4 +169,36 @@ pub(crate) fn session_sql(t: &crate::limits::Timeouts, mariadb: bool) -> String 
         ));
     }
     s
+}
+
+/// The current database and the name of its migration lock (`GET_LOCK` names are
+/// server-wide: the database and version table are in it).
+async fn lock_name(db: &mut Db, opts: &RunOptions) -> Result<(String, String), RunError> {
+    let dbname = db
+        .query_scalar("SELECT DATABASE()")
+        .await?
+        .unwrap_or_default();
+    let schema = opts.version_table.schema.clone().unwrap_or(dbname.clone());
+    let mut name = format!("retort:{schema}.{}", opts.version_table.name);
+    if name.len() > 64 {
+        // MySQL limits lock names to 64 characters.
+        name = format!(
+            "retort:{:016x}",
+            retort_schema::naming::fnv1a(name.as_bytes())
+        );
+    }
+    Ok((dbname, name))
+}
+
+/// Whether another session holds the migration lock now: a progress marker seen meanwhile
+/// belongs to a run in progress, not to an interrupted one.
+pub(crate) async fn lock_held_elsewhere(db: &mut Db, opts: &RunOptions) -> Result<bool, RunError> {
+    let (_, name) = lock_name(db, opts).await?;
+    let holder = db
+        .query_scalar(&format!(
+            "SELECT IS_USED_LOCK({})",
+            quote_string(&name, Dialect::Mysql)
+        ))
+        .await?;
+    Ok(holder.is_some_and(|h| !h.is_empty()))
 }
