@@ -419,22 +419,7 @@ mod tests {
             "bbbb00000002_y.rs",
             &script("bbbb00000002", &["aaaa00000001"], "y"),
         );
-        assert_rustfmt_clean(&d, &generate(&d.0).unwrap());
-    }
-
-    fn assert_rustfmt_clean(d: &TempDir, src: &str) {
-        let path = d.0.join("generated.rs");
-        std::fs::write(&path, src).unwrap();
-        let out = std::process::Command::new("rustfmt")
-            .args(["--edition", "2021", "--check"])
-            .arg(&path)
-            .output()
-            .expect("rustfmt runs");
-        assert!(
-            out.status.success(),
-            "{}\n{src}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        retort_test_support::rustfmt_check(&generate(&d.0).unwrap());
     }
 
     /// The originals a squash kept in `versions/squashed/` are compiled in as a second list
@@ -476,7 +461,7 @@ mod tests {
             2,
             "the folder is not read as scripts"
         );
-        assert_rustfmt_clean(&d, &src);
+        retort_test_support::rustfmt_check(&src);
         // A broken graph among the originals fails the build, naming the folder.
         d.write(
             "squashed/dddd00000004_w.rs",

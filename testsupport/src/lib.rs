@@ -442,6 +442,24 @@ pub fn assert_ok(o: &Output, what: &str) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
+/// diff when it would reformat anything (generated code must be what rustfmt writes).
+pub fn rustfmt_check(source: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.rs");
+    std::fs::write(&path, source).unwrap();
+    let out = std::process::Command::new("rustfmt")
+        .args(["--edition", "2021", "--check"])
+        .arg(&path)
+        .output()
+        .expect("rustfmt runs");
+    assert!(
+        out.status.success(),
+        "rustfmt disagrees:\n{}\n--- rendered ---\n{source}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

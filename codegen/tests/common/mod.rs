@@ -1,30 +1,12 @@
 //! What the test files share: the sample operations and the rustfmt check.
 #![allow(dead_code)]
 
-use std::process::Command;
-
 use retort_schema::{
     AlterColumn, Check, Column, EnumType, FkAction, ForeignKey, Index, Op, PrimaryKey, QName,
     RawSql, SqlType, Table, Unique, Value,
 };
 
-/// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
-/// diff when it would reformat anything.
-pub fn rustfmt_check(source: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.rs");
-    std::fs::write(&path, source).unwrap();
-    let out = Command::new("rustfmt")
-        .args(["--edition", "2021", "--check"])
-        .arg(&path)
-        .output()
-        .expect("rustfmt runs");
-    assert!(
-        out.status.success(),
-        "rustfmt disagrees:\n{}\n--- rendered ---\n{source}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-}
+pub use retort_test_support::rustfmt_check;
 
 /// [`rustfmt_check`] on a rendered body wrapped in a function.
 pub fn assert_rustfmt_agrees(body: &str) {
