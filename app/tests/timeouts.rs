@@ -826,7 +826,8 @@ async fn killed_run(server: Server, test: &str) {
             );
         }
         Server::Mariadb => {
-            // The next run says where the killed run stopped (its progress marker).
+            // The next run waits for the lock the server still holds for the killed run, then
+            // names the holder and where its progress marker says the run stopped.
             let (code, out, took) = timed(&c, &["upgrade", "head"]).await;
             eprintln!("--- {test} ({took:?}):\n{out}");
             assert_eq!(code, 1, "{out}");

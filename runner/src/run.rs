@@ -114,11 +114,6 @@ pub async fn current(db: &mut Db, opts: &RunOptions) -> Result<Vec<String>, RunE
         }
         let heads = read_heads(db, &opts.version_table).await?;
         if let Some(p) = progress::read_progress(db, &opts.version_table).await? {
-            // A marker while another process holds the migration lock is that process's
-            // revision in progress: the version table is what it is until it commits.
-            if crate::backend::mysql::lock_held_elsewhere(db, opts).await? {
-                return Ok(heads);
-            }
             return Err(RunError::Interrupted {
                 progress: Box::new(p),
                 in_flight: None,

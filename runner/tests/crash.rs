@@ -571,9 +571,9 @@ async fn manual_recovery(d: Dialect) {
         progress.statement.as_deref(),
         Some("INSERT INTO no_such_table (id) VALUES (1)")
     );
-    // While another session holds the migration lock, a marker is that run's revision in
-    // progress, not an interrupted one: `current` reads the version table as it is (a
-    // concurrent deploy waiting for the lock must not stop on it).
+    // While another session holds the migration lock, the marker may be that session's
+    // revision in progress: `upgrade` waits for the lock (a concurrent deploy must not stop on
+    // it), and when the wait expires it names the holder and what its marker says.
     {
         use sqlx::Connection;
         let mut other = sqlx::MySqlConnection::connect(&t.url).await.unwrap();
@@ -588,10 +588,24 @@ async fn manual_recovery(d: Dialect) {
             .await
             .unwrap();
         assert_eq!(got, 1);
-        assert_eq!(
-            retort_runner::current(&mut db, &opts).await.unwrap(),
-            s(&["m1"])
+        let short = RunOptions {
+            lock_timeout: std::time::Duration::from_secs(1),
+            ..RunOptions::default()
+        };
+        let e = retort_runner::upgrade(&mut db, &set, "head", &short, &mut |_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(e.kind(), RunError::LockTimeout { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("it is held by MySQL/MariaDB connection"),
+            "{msg}"
         );
+        assert!(
+            msg.contains("Its progress marker: revision m2 (upgrade)"),
+            "{msg}"
+        );
+        assert!(msg.contains("1 of 3 statement(s) done"), "{msg}");
         other.close().await.unwrap();
     }
     let e = retort_runner::current(&mut db, &opts).await.unwrap_err();

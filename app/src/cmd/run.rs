@@ -290,13 +290,22 @@ pub(crate) async fn migrate(
     }
     let mut db = session.db().await?;
     let r = async {
-        let current = retort_runner::current(&mut db, &opts).await?;
+        // A MySQL/MariaDB progress marker seen before the lock is taken may be another
+        // deploy's revision in progress: the runner waits for the lock and decides there
+        // (it reports the marker if the wait expires, and an interrupted revision once it
+        // holds the lock).
+        let (current, marker) = match retort_runner::current(&mut db, &opts).await {
+            Err(e) if matches!(e, retort_runner::RunError::Interrupted { .. }) => {
+                (Vec::new(), true)
+            }
+            r => (r?, false),
+        };
         let set = &session.ctx.migrations;
         // Inside a squashed range the runner plans through the kept originals first.
         let inside_squash = current
             .iter()
             .any(|c| session.map.get(c).is_none() && set.squashed_script(c).is_some());
-        let steps = if inside_squash {
+        let steps = if inside_squash || marker {
             Vec::new()
         } else {
             validate_plan(session, &current, target, direction)?

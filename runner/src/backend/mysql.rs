@@ -66,7 +66,20 @@ impl Backend for Mysql {
                 Some("1") => Ok(Lock::Named(name)),
                 Some("0") => {
                     let lock = Lock::Named(name);
-                    let holder = migration_lock_holder(self, db, &lock).await;
+                    let mut holder = migration_lock_holder(self, db, &lock).await;
+                    // The holder's revision, as its progress marker records it (a run in
+                    // progress, or a killed one whose statement the server still executes).
+                    if let Ok(Some(p)) =
+                        crate::progress::read_progress(db, &opts.version_table).await
+                    {
+                        let rows = crate::backend::read_heads(db, &opts.version_table)
+                            .await
+                            .unwrap_or_default();
+                        holder.push_str(&format!(
+                            ".\nIts progress marker: {}\n",
+                            crate::progress::interrupted_message(&p, None, &rows)
+                        ));
+                    }
                     Err(RunError::LockTimeout {
                         db: format!("MySQL/MariaDB database `{dbname}`"),
                         waited: timeout,
@@ -188,17 +201,4 @@ async fn lock_name(db: &mut Db, opts: &RunOptions) -> Result<(String, String), R
         );
     }
     Ok((dbname, name))
-}
-
-/// Whether another session holds the migration lock now: a progress marker seen meanwhile
-/// belongs to a run in progress, not to an interrupted one.
-pub(crate) async fn lock_held_elsewhere(db: &mut Db, opts: &RunOptions) -> Result<bool, RunError> {
-    let (_, name) = lock_name(db, opts).await?;
-    let holder = db
-        .query_scalar(&format!(
-            "SELECT IS_USED_LOCK({})",
-            quote_string(&name, Dialect::Mysql)
-        ))
-        .await?;
-    Ok(holder.is_some_and(|h| !h.is_empty()))
 }
