@@ -295,9 +295,7 @@ pub(crate) async fn migrate(
         // (it reports the marker if the wait expires, and an interrupted revision once it
         // holds the lock).
         let (current, marker) = match retort_runner::current(&mut db, &opts).await {
-            Err(e) if matches!(e, retort_runner::RunError::Interrupted { .. }) => {
-                (Vec::new(), true)
-            }
+            Err(retort_runner::RunError::Interrupted { .. }) => (Vec::new(), true),
             r => (r?, false),
         };
         let set = &session.ctx.migrations;
