@@ -6,6 +6,8 @@
 //! `check` validates what needs the whole struct, `expand` generates code. Every problem is
 //! reported at once, on the token that caused it; nothing here panics.
 
+#![warn(missing_docs)]
+
 mod ast;
 mod attr;
 mod check;
