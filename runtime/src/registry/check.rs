@@ -284,40 +284,10 @@ fn enum_conflicts(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
 
 /// ` (did you mean `x`?)` when a candidate is close to `word`, else empty.
 fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let best = candidates
-        .filter(|c| *c != word)
-        .map(|c| (levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= (word.len().max(c.len()) / 3).max(1))
-        .min_by_key(|(d, _)| *d);
-    match best {
-        Some((_, c)) => format!(" (did you mean `{c}`?)"),
+    match retort_schema::naming::closest(word, candidates) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    // Optimal string alignment: edits plus transpositions of neighbours (`emial` -> `email`).
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -334,7 +304,7 @@ mod tests {
             " (did you mean `users`?)"
         );
         assert_eq!(did_you_mean("xyz", ["users", "posts"].into_iter()), "");
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(retort_schema::naming::edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]
