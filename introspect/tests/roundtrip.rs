@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{auto, decimal, pk};
+use common::{auto, pk};
 use retort_schema::{Column, Dialect, Schema, SqlType, Table};
+use retort_test_support::neutral_types;
 
 #[allow(dead_code)]
 fn model() -> Table {
@@ -19,34 +20,12 @@ fn model() -> Table {
 }
 
 fn every_type() -> Vec<SqlType> {
-    vec![
-        SqlType::Boolean,
-        SqlType::SmallInt,
-        SqlType::Integer,
-        SqlType::BigInt,
-        SqlType::Real,
-        SqlType::Double,
-        SqlType::Text,
-        SqlType::Varchar(320),
-        SqlType::Blob,
-        decimal(Some(10), Some(2)),
-        decimal(Some(8), None),
-        SqlType::Date,
-        SqlType::Time,
-        SqlType::Timestamp {
-            with_time_zone: false,
-        },
-        SqlType::Timestamp {
-            with_time_zone: true,
-        },
-        SqlType::Uuid,
-        SqlType::Json { binary: false },
-        SqlType::Json { binary: true },
-        SqlType::Enum {
-            name: "mood".into(),
-            values: vec!["happy".into(), "it's".into()],
-        },
-    ]
+    let mut v = neutral_types(320, &[(Some(10), Some(2)), (Some(8), None)]);
+    v.push(SqlType::Enum {
+        name: "mood".into(),
+        values: vec!["happy".into(), "it's".into()],
+    });
+    v
 }
 
 /// The type introspection gives back for `ty` written by retort-sql on `d` (the documented

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use retort_app::{run, Context};
 use retort_runner::{Db, Migration, MigrationSet, Script};
 use retort_schema::{Column, Dialect, ForeignKey, Index, Op, Schema, SqlType, Table, Unique};
-use retort_test_support::{unique_name, with_db, Server};
+use retort_test_support::{dialect_tests, unique_name, with_db, Server};
 
 const S: Dialect = Dialect::Sqlite;
 const P: Dialect = Dialect::Postgres;
@@ -926,17 +926,6 @@ async fn suite(d: Dialect, test: &str) {
     );
 }
 
-#[tokio::test]
-async fn drift_on_sqlite() {
-    suite(S, "drift_on_sqlite").await;
-}
-
-#[tokio::test]
-async fn drift_on_postgres() {
-    suite(P, "drift_on_postgres").await;
-}
-
-#[tokio::test]
-async fn drift_on_mariadb() {
-    suite(M, "drift_on_mariadb").await;
+dialect_tests! {
+    suite => drift_on_sqlite, drift_on_postgres, drift_on_mariadb;
 }

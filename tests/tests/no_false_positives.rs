@@ -5,6 +5,7 @@
 use retort_schema::{
     Check, Column, Dialect, FkAction, ForeignKey, Index, Schema, SqlType, Table, Unique,
 };
+use retort_test_support::dialect_tests;
 use retort_tests::{list_ops, model, Server};
 
 fn opt(name: &str, ty: SqlType) -> Column {
@@ -209,17 +210,6 @@ async fn upgraded_then_compared(server: &mut Server, d: Dialect, via: Via) -> Re
     result
 }
 
-#[tokio::test]
-async fn no_false_positives_sqlite() {
-    no_false_positives(Dialect::Sqlite, "no_false_positives_sqlite").await;
-}
-
-#[tokio::test]
-async fn no_false_positives_postgres() {
-    no_false_positives(Dialect::Postgres, "no_false_positives_postgres").await;
-}
-
-#[tokio::test]
-async fn no_false_positives_mysql() {
-    no_false_positives(Dialect::Mysql, "no_false_positives_mysql").await;
+dialect_tests! {
+    no_false_positives => no_false_positives_sqlite, no_false_positives_postgres, no_false_positives_mysql;
 }

@@ -3,6 +3,7 @@
 //! see (the schema read back, `check`, rows, errors).
 
 use retort_schema::{Column, Dialect, Schema, SqlType, Table};
+use retort_test_support::{dialect_tests, neutral_types};
 use retort_tests::{list_ops, model, Db, Server};
 
 /// Creates `schema` by diffing it against the empty database (what `upgrade` of an
@@ -14,6 +15,17 @@ async fn upgrade_from_empty(db: &mut Db, schema: &Schema) -> Result<Schema, Stri
     let stmts = retort_sql::render_ops(&ops, d, &empty).map_err(|e| e.to_string())?;
     db.run(&stmts).await?;
     db.introspect(&Default::default()).await
+}
+
+/// `check` on `live` against the models `want`: `Err` listing the operations when it is not
+/// clean.
+fn check_clean(live: &Schema, want: &Schema, d: Dialect) -> Result<(), String> {
+    let diff = retort_diff::diff(live, want, &retort_diff::Options::new(d));
+    if diff.ops.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("check not clean:\n{}", list_ops(&diff.ops)))
+    }
 }
 
 /// Runs `f` on a fresh database of `d` (disposed afterwards); `None` when the server is
@@ -39,35 +51,16 @@ macro_rules! on_fresh_db {
 fn type_table(d: Dialect) -> Vec<SqlType> {
     use Dialect::*;
     let c = |s: &str| SqlType::Custom(s.to_string());
-    let dec = |p, s| SqlType::Decimal {
-        precision: p,
-        scale: s,
-    };
-    let mut v = vec![
-        SqlType::Boolean,
-        SqlType::SmallInt,
-        SqlType::Integer,
-        SqlType::BigInt,
-        SqlType::Real,
-        SqlType::Double,
-        SqlType::Text,
-        SqlType::Varchar(64),
-        SqlType::Blob,
-        dec(Some(10), Some(2)),
-        dec(Some(8), None),
-        dec(Some(8), Some(0)),
-        dec(None, None),
-        SqlType::Date,
-        SqlType::Time,
-        SqlType::Timestamp {
-            with_time_zone: false,
-        },
-        SqlType::Timestamp {
-            with_time_zone: true,
-        },
-        SqlType::Uuid,
-        SqlType::Json { binary: false },
-        SqlType::Json { binary: true },
+    let mut v = neutral_types(
+        64,
+        &[
+            (Some(10), Some(2)),
+            (Some(8), None),
+            (Some(8), Some(0)),
+            (None, None),
+        ],
+    );
+    v.extend([
         c("CHAR(2)"),
         c("char(36)"),
         c("CHARACTER(3)"),
@@ -92,7 +85,7 @@ fn type_table(d: Dialect) -> Vec<SqlType> {
         c("DATE"),
         c("TIME"),
         c("JSON"),
-    ];
+    ]);
     match d {
         Postgres => v.extend([
             c("TIMESTAMP"),
@@ -203,31 +196,8 @@ async fn types_are_stable(d: Dialect, test: &str) {
     })
 }
 
-#[tokio::test]
-async fn custom_types_check_clean_after_upgrade_sqlite() {
-    types_are_stable(
-        Dialect::Sqlite,
-        "custom_types_check_clean_after_upgrade_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn custom_types_check_clean_after_upgrade_postgres() {
-    types_are_stable(
-        Dialect::Postgres,
-        "custom_types_check_clean_after_upgrade_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn custom_types_check_clean_after_upgrade_mysql() {
-    types_are_stable(
-        Dialect::Mysql,
-        "custom_types_check_clean_after_upgrade_mysql",
-    )
-    .await;
+dialect_tests! {
+    types_are_stable => custom_types_check_clean_after_upgrade_sqlite, custom_types_check_clean_after_upgrade_postgres, custom_types_check_clean_after_upgrade_mysql;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,31 +308,12 @@ async fn unique_index_is_one_index(d: Dialect, test: &str) {
                 t.indexes, t.uniques
             ));
         }
-        let diff = retort_diff::diff(&got, &want, &retort_diff::Options::new(d));
-        if !diff.ops.is_empty() {
-            return Err(format!("check not clean:\n{}", list_ops(&diff.ops)));
-        }
-        Ok(())
+        check_clean(&got, &want, d)
     });
 }
 
-#[tokio::test]
-async fn unique_index_column_is_one_index_sqlite() {
-    unique_index_is_one_index(Dialect::Sqlite, "unique_index_column_is_one_index_sqlite").await;
-}
-
-#[tokio::test]
-async fn unique_index_column_is_one_index_postgres() {
-    unique_index_is_one_index(
-        Dialect::Postgres,
-        "unique_index_column_is_one_index_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn unique_index_column_is_one_index_mysql() {
-    unique_index_is_one_index(Dialect::Mysql, "unique_index_column_is_one_index_mysql").await;
+dialect_tests! {
+    unique_index_is_one_index => unique_index_column_is_one_index_sqlite, unique_index_column_is_one_index_postgres, unique_index_column_is_one_index_mysql;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,31 +446,8 @@ async fn narrowing(d: Dialect, test: &str) {
     });
 }
 
-#[tokio::test]
-async fn narrowing_fails_on_values_that_do_not_fit_sqlite() {
-    narrowing(
-        Dialect::Sqlite,
-        "narrowing_fails_on_values_that_do_not_fit_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn narrowing_fails_on_values_that_do_not_fit_postgres() {
-    narrowing(
-        Dialect::Postgres,
-        "narrowing_fails_on_values_that_do_not_fit_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn narrowing_fails_on_values_that_do_not_fit_mysql() {
-    narrowing(
-        Dialect::Mysql,
-        "narrowing_fails_on_values_that_do_not_fit_mysql",
-    )
-    .await;
+dialect_tests! {
+    narrowing => narrowing_fails_on_values_that_do_not_fit_sqlite, narrowing_fails_on_values_that_do_not_fit_postgres, narrowing_fails_on_values_that_do_not_fit_mysql;
 }
 
 async fn truncation(d: Dialect, test: &str) {
@@ -548,27 +476,12 @@ async fn truncation(d: Dialect, test: &str) {
         row.rows[0][1] = retort_schema::Value::Text(LONG[..20].into());
         db.check_rows(&row).await?;
         let now = db.introspect(&Default::default()).await?;
-        let diff = retort_diff::diff(&now, &want, &retort_diff::Options::new(d));
-        if !diff.ops.is_empty() {
-            return Err(format!("check not clean:\n{}", list_ops(&diff.ops)));
-        }
-        Ok(())
+        check_clean(&now, &want, d)
     });
 }
 
-#[tokio::test]
-async fn truncate_cuts_longer_values_sqlite() {
-    truncation(Dialect::Sqlite, "truncate_cuts_longer_values_sqlite").await;
-}
-
-#[tokio::test]
-async fn truncate_cuts_longer_values_postgres() {
-    truncation(Dialect::Postgres, "truncate_cuts_longer_values_postgres").await;
-}
-
-#[tokio::test]
-async fn truncate_cuts_longer_values_mysql() {
-    truncation(Dialect::Mysql, "truncate_cuts_longer_values_mysql").await;
+dialect_tests! {
+    truncation => truncate_cuts_longer_values_sqlite, truncate_cuts_longer_values_postgres, truncate_cuts_longer_values_mysql;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -681,46 +594,9 @@ async fn not_null_downgrade(d: Dialect, test: &str) {
     });
 }
 
-#[tokio::test]
-async fn not_null_add_note_says_what_each_database_does_sqlite() {
-    not_null_add(
-        Dialect::Sqlite,
-        "not_null_add_note_says_what_each_database_does_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn not_null_add_note_says_what_each_database_does_postgres() {
-    not_null_add(
-        Dialect::Postgres,
-        "not_null_add_note_says_what_each_database_does_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn not_null_add_note_says_what_each_database_does_mysql() {
-    not_null_add(
-        Dialect::Mysql,
-        "not_null_add_note_says_what_each_database_does_mysql",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn downgrade_carries_risk_notes_sqlite() {
-    not_null_downgrade(Dialect::Sqlite, "downgrade_carries_risk_notes_sqlite").await;
-}
-
-#[tokio::test]
-async fn downgrade_carries_risk_notes_postgres() {
-    not_null_downgrade(Dialect::Postgres, "downgrade_carries_risk_notes_postgres").await;
-}
-
-#[tokio::test]
-async fn downgrade_carries_risk_notes_mysql() {
-    not_null_downgrade(Dialect::Mysql, "downgrade_carries_risk_notes_mysql").await;
+dialect_tests! {
+    not_null_add => not_null_add_note_says_what_each_database_does_sqlite, not_null_add_note_says_what_each_database_does_postgres, not_null_add_note_says_what_each_database_does_mysql;
+    not_null_downgrade => downgrade_carries_risk_notes_sqlite, downgrade_carries_risk_notes_postgres, downgrade_carries_risk_notes_mysql;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -778,13 +654,7 @@ async fn enum_rewrite(d: Dialect, test: &str) {
                 .map_err(|e| format!("{values:?}: {e}\n{}", list_ops(&ops)))?;
             db.check_rows(&order_rows()).await?;
             live = db.introspect(&Default::default()).await?;
-            let diff = retort_diff::diff(&live, &want, &retort_diff::Options::new(d));
-            if !diff.ops.is_empty() {
-                return Err(format!(
-                    "{values:?}: check not clean:\n{}",
-                    list_ops(&diff.ops)
-                ));
-            }
+            check_clean(&live, &want, d).map_err(|e| format!("{values:?}: {e}"))?;
             let t = live.table(&"orders".into()).ok_or("no orders")?;
             if t.indexes.iter().all(|i| i.name != "ix_orders_shipped")
                 || t.checks.iter().all(|c| c.name != "ck_orders_not_paid")
@@ -796,31 +666,8 @@ async fn enum_rewrite(d: Dialect, test: &str) {
     });
 }
 
-#[tokio::test]
-async fn enum_rewrite_keeps_partial_index_check_default_sqlite() {
-    enum_rewrite(
-        Dialect::Sqlite,
-        "enum_rewrite_keeps_partial_index_check_default_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn enum_rewrite_keeps_partial_index_check_default_postgres() {
-    enum_rewrite(
-        Dialect::Postgres,
-        "enum_rewrite_keeps_partial_index_check_default_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn enum_rewrite_keeps_partial_index_check_default_mysql() {
-    enum_rewrite(
-        Dialect::Mysql,
-        "enum_rewrite_keeps_partial_index_check_default_mysql",
-    )
-    .await;
+dialect_tests! {
+    enum_rewrite => enum_rewrite_keeps_partial_index_check_default_sqlite, enum_rewrite_keeps_partial_index_check_default_postgres, enum_rewrite_keeps_partial_index_check_default_mysql;
 }
 
 #[tokio::test]
@@ -974,10 +821,7 @@ async fn partial_indexes(d: Dialect, test: &str) {
                 index_names(&live)
             ));
         }
-        let again = retort_diff::diff(&live, &want, &retort_diff::Options::new(d));
-        if !again.ops.is_empty() {
-            return Err(format!("check not clean:\n{}", list_ops(&again.ops)));
-        }
+        check_clean(&live, &want, d)?;
         // `check` names what is degraded on MySQL/MariaDB only.
         let notes = retort_diff::dialect_notes(&want, d);
         let expect_notes = usize::from(d == Dialect::Mysql);
@@ -1021,60 +865,11 @@ async fn opt_out_later(d: Dialect, test: &str) {
                 list_ops(&ops)
             ));
         }
-        let again = retort_diff::diff(&now, &tickets(true), &retort_diff::Options::new(d));
-        if !again.ops.is_empty() {
-            return Err(format!("check not clean:\n{}", list_ops(&again.ops)));
-        }
-        Ok(())
+        check_clean(&now, &tickets(true), d)
     });
 }
 
-#[tokio::test]
-async fn partial_index_degradation_is_said_and_can_be_left_out_sqlite() {
-    partial_indexes(
-        Dialect::Sqlite,
-        "partial_index_degradation_is_said_and_can_be_left_out_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn partial_index_degradation_is_said_and_can_be_left_out_postgres() {
-    partial_indexes(
-        Dialect::Postgres,
-        "partial_index_degradation_is_said_and_can_be_left_out_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn partial_index_degradation_is_said_and_can_be_left_out_mysql() {
-    partial_indexes(
-        Dialect::Mysql,
-        "partial_index_degradation_is_said_and_can_be_left_out_mysql",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn partial_index_opt_out_after_the_fact_sqlite() {
-    opt_out_later(
-        Dialect::Sqlite,
-        "partial_index_opt_out_after_the_fact_sqlite",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn partial_index_opt_out_after_the_fact_postgres() {
-    opt_out_later(
-        Dialect::Postgres,
-        "partial_index_opt_out_after_the_fact_postgres",
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn partial_index_opt_out_after_the_fact_mysql() {
-    opt_out_later(Dialect::Mysql, "partial_index_opt_out_after_the_fact_mysql").await;
+dialect_tests! {
+    partial_indexes => partial_index_degradation_is_said_and_can_be_left_out_sqlite, partial_index_degradation_is_said_and_can_be_left_out_postgres, partial_index_degradation_is_said_and_can_be_left_out_mysql;
+    opt_out_later => partial_index_opt_out_after_the_fact_sqlite, partial_index_opt_out_after_the_fact_postgres, partial_index_opt_out_after_the_fact_mysql;
 }

@@ -8,7 +8,9 @@
 //!   [`scratch_schema`], [`unique_suffix`]) and their cleanup;
 //! - [`per_dialect!`]: one test per database feature for an `async fn(Dialect)`;
 //!   [`server_tests!`]: one per server for an `async fn(Server, test)`;
-//! - running a binary and reading what it printed ([`run_bin`], [`text`], [`assert_ok`]).
+//!   [`dialect_tests!`]: one per database, named as given, for an `async fn(Dialect, test)`;
+//! - running a binary and reading what it printed ([`run_bin`], [`text`], [`assert_ok`]);
+//! - [`assert_contains`]: every one of several pieces is in a text, naming the one missing.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -59,6 +61,29 @@ macro_rules! server_tests {
         #[tokio::test]
         async fn $my() {
             $body($crate::Server::Mariadb, stringify!($my) $($(, $arg)+)?).await
+        }
+    )*};
+}
+
+/// `dialect_tests! { body => sqlite_test, postgres_test, mysql_test; .. }`: for an async
+/// `fn body(Dialect, test: &str)`, one `#[tokio::test]` per database (SQLite, PostgreSQL,
+/// MySQL/MariaDB), named as given and passing its own name as `test`. Unlike [`per_dialect!`]
+/// the tests are not behind the calling crate's features (the body skips a server that is not
+/// there by the [`skip_or_fail`] rule).
+#[macro_export]
+macro_rules! dialect_tests {
+    ($($body:ident => $sqlite:ident, $pg:ident, $my:ident;)*) => {$(
+        #[tokio::test]
+        async fn $sqlite() {
+            $body($crate::Dialect::Sqlite, stringify!($sqlite)).await
+        }
+        #[tokio::test]
+        async fn $pg() {
+            $body($crate::Dialect::Postgres, stringify!($pg)).await
+        }
+        #[tokio::test]
+        async fn $my() {
+            $body($crate::Dialect::Mysql, stringify!($my)).await
         }
     )*};
 }
@@ -414,6 +439,47 @@ pub async fn scratch_mysql(prefix: &str, test: &str) -> Option<ScratchConn<sqlx:
     Some(ScratchConn::new(conn, name, setup, drop_sql).await)
 }
 
+// ----- schema ---------------------------------------------------------------------------------
+
+/// Every neutral column type but enums, in the README's order: those without arguments, one
+/// `VARCHAR(varchar)`, and a `DECIMAL` for each `(precision, scale)` of `decimals`.
+pub fn neutral_types(
+    varchar: u32,
+    decimals: &[(Option<u32>, Option<u32>)],
+) -> Vec<retort_schema::SqlType> {
+    use retort_schema::SqlType::*;
+    let mut v = vec![
+        Boolean,
+        SmallInt,
+        Integer,
+        BigInt,
+        Real,
+        Double,
+        Text,
+        Varchar(varchar),
+        Blob,
+    ];
+    v.extend(
+        decimals
+            .iter()
+            .map(|&(precision, scale)| Decimal { precision, scale }),
+    );
+    v.extend([
+        Date,
+        Time,
+        Timestamp {
+            with_time_zone: false,
+        },
+        Timestamp {
+            with_time_zone: true,
+        },
+        Uuid,
+        Json { binary: false },
+        Json { binary: true },
+    ]);
+    v
+}
+
 // ----- binaries ---------------------------------------------------------------------------------
 
 /// Runs the binary at `exe` (a test's `env!("CARGO_BIN_EXE_<name>")`) in `cwd` with `args`,
@@ -440,6 +506,15 @@ pub fn text(o: &Output) -> String {
 pub fn assert_ok(o: &Output, what: &str) -> String {
     assert!(o.status.success(), "`{what}` failed:\n{}", text(o));
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Asserts that `text` contains every one of `pieces`; the failure names the first piece
+/// missing and shows the whole text.
+#[track_caller]
+pub fn assert_contains(text: &str, pieces: &[&str]) {
+    for piece in pieces {
+        assert!(text.contains(piece), "missing {piece:?} in:\n{text}");
+    }
 }
 
 /// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
