@@ -448,17 +448,8 @@ pub fn neutral_types(
     decimals: &[(Option<u32>, Option<u32>)],
 ) -> Vec<retort_schema::SqlType> {
     use retort_schema::SqlType::*;
-    let mut v = vec![
-        Boolean,
-        SmallInt,
-        Integer,
-        BigInt,
-        Real,
-        Double,
-        Text,
-        Varchar(varchar),
-        Blob,
-    ];
+    let mut v = vec![Boolean, SmallInt, Integer, BigInt, Real, Double, Text];
+    v.extend([Varchar(varchar), Blob]);
     v.extend(
         decimals
             .iter()
