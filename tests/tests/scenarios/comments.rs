@@ -1,5 +1,6 @@
 //! Table and column comments (SQLite has none: nothing to do there).
 
+use retort_schema::Table;
 use retort_tests::scenario::Scenario;
 
 use super::helpers::*;
@@ -17,46 +18,26 @@ pub fn scenarios() -> Vec<Scenario> {
         n.comment = c.map(str::to_string);
         table("users", vec![n])
     };
-    vec![
-        Scenario::new(
-            "table comment added",
-            vec![commented(None)],
-            vec![commented(Some("people who sign in"))],
-        )
-        .expect(&["SetTableComment users"])
-        .on(S, &[])
-        .keeps(user_rows()),
-        Scenario::new(
-            "table comment changed",
-            vec![commented(Some("people who sign in"))],
-            vec![commented(Some("people who can't sign in"))],
-        )
-        .expect(&["SetTableComment users"])
-        .on(S, &[])
-        .keeps(user_rows()),
-        Scenario::new(
-            "table comment removed",
-            vec![commented(Some("people who sign in"))],
-            vec![commented(None)],
-        )
-        .expect(&["SetTableComment users"])
-        .on(S, &[])
-        .keeps(user_rows()),
-        Scenario::new(
-            "column comment added",
-            vec![name_commented(None)],
-            vec![name_commented(Some("display name"))],
-        )
-        .expect(&["AlterColumn users.name comment"])
-        .on(S, &[])
-        .keeps(user_rows()),
-        Scenario::new(
-            "column comment changed",
-            vec![name_commented(Some("display name"))],
-            vec![name_commented(Some("full name"))],
-        )
-        .expect(&["AlterColumn users.name comment"])
-        .on(S, &[])
-        .keeps(user_rows()),
-    ]
+    const TABLE: &str = "SetTableComment users";
+    const COLUMN: &str = "AlterColumn users.name comment";
+    let on_table: fn(Option<&str>) -> Table = commented;
+    let on_name: fn(Option<&str>) -> Table = name_commented;
+    // (scenario, the table with that comment, comment before, after, the operation)
+    #[rustfmt::skip]
+    let cases = [
+        ("table comment added", on_table, None, Some("people who sign in"), TABLE),
+        ("table comment changed", on_table, Some("people who sign in"), Some("people who can't sign in"), TABLE),
+        ("table comment removed", on_table, Some("people who sign in"), None, TABLE),
+        ("column comment added", on_name, None, Some("display name"), COLUMN),
+        ("column comment changed", on_name, Some("display name"), Some("full name"), COLUMN),
+    ];
+    cases
+        .into_iter()
+        .map(|(name, table, before, after, op)| {
+            Scenario::new(name, vec![table(before)], vec![table(after)])
+                .expect(&[op])
+                .on(S, &[])
+                .keeps(user_rows())
+        })
+        .collect()
 }

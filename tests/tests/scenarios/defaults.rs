@@ -23,73 +23,35 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .default(d)
     };
-    vec![
-        default_case(
-            "number default added",
-            score(None),
-            score(Some("0")),
-            score_rows(),
-        ),
-        default_case(
-            "number default changed",
-            score(Some("0")),
-            score(Some("5")),
-            score_rows(),
-        ),
-        default_case(
-            "number default removed",
-            score(Some("5")),
-            score(None),
-            score_rows(),
-        ),
-        default_case(
-            "string default added",
-            status(None),
-            status(Some("'draft'")),
-            status_rows(),
-        ),
-        default_case(
-            "string default changed",
-            status(Some("'draft'")),
-            status(Some("'published'")),
-            status_rows(),
-        ),
-        default_case(
-            "string default removed",
-            status(Some("'draft'")),
-            status(None),
-            status_rows(),
-        ),
-        default_case(
-            "string default with a quote added",
-            status(None),
-            status(Some("'it''s'")),
-            status_rows(),
-        ),
-        default_case(
-            "CURRENT_TIMESTAMP default added",
-            created(None),
-            created(Some("CURRENT_TIMESTAMP")),
-            user_rows(),
-        ),
-        default_case(
-            "CURRENT_TIMESTAMP default removed",
-            created(Some("CURRENT_TIMESTAMP")),
-            created(None),
-            user_rows(),
-        ),
-        default_case(
-            "boolean default added",
-            active(None),
-            active(Some("false")),
-            active_rows(),
-        ),
-        default_case(
-            "boolean default changed",
-            active(Some("false")),
-            active(Some("true")),
-            active_rows(),
-        ),
+    // (scenario, column, default before, default after, rows kept)
+    type Case = (
+        &'static str,
+        fn(Option<&str>) -> Column,
+        Option<&'static str>,
+        Option<&'static str>,
+        fn() -> Rows,
+    );
+    #[rustfmt::skip]
+    const CASES: &[Case] = &[
+        ("number default added", score, None, Some("0"), score_rows),
+        ("number default changed", score, Some("0"), Some("5"), score_rows),
+        ("number default removed", score, Some("5"), None, score_rows),
+        ("string default added", status, None, Some("'draft'"), status_rows),
+        ("string default changed", status, Some("'draft'"), Some("'published'"), status_rows),
+        ("string default removed", status, Some("'draft'"), None, status_rows),
+        ("string default with a quote added", status, None, Some("'it''s'"), status_rows),
+        ("CURRENT_TIMESTAMP default added", created, None, Some("CURRENT_TIMESTAMP"), user_rows),
+        ("CURRENT_TIMESTAMP default removed", created, Some("CURRENT_TIMESTAMP"), None, user_rows),
+        ("boolean default added", active, None, Some("false"), active_rows),
+        ("boolean default changed", active, Some("false"), Some("true"), active_rows),
+    ];
+    let mut v: Vec<Scenario> = CASES
+        .iter()
+        .map(|&(name, column, before, after, rows)| {
+            default_case(name, column(before), column(after), rows())
+        })
+        .collect();
+    v.extend([
         default_case(
             "default on a text column added",
             opt("bio", SqlType::Text),
@@ -128,5 +90,6 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .expect(&["AlterColumn users.nick default"])
         .keeps(user_rows_with("nick", s("a"), null())),
-    ]
+    ]);
+    v
 }

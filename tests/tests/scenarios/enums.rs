@@ -7,11 +7,32 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     let mood_rows = |a: &str, b2: &str| user_rows_with("mood", s(a), s(b2));
+    let a_meh_user = || {
+        Rows::new(
+            "users",
+            ["id", "name", "mood"],
+            vec![vec![i(3), s("new"), s("meh")]],
+        )
+    };
+    let moods = |values: &[&str]| vec![opt("mood", mood(values))];
+    // The values changed in place: (scenario, values before, after, PostgreSQL's operation).
+    #[rustfmt::skip]
+    let retyped = [
+        ("enum value appended", &["happy", "sad"][..], &["happy", "sad", "meh"][..], "AddEnumValue mood.meh"),
+        ("enum value removed (rewrite)", &["happy", "meh", "sad"], &["happy", "sad"], "SetEnumValues mood"),
+        ("enum values reordered (rewrite)", &["happy", "sad"], &["sad", "happy"], "SetEnumValues mood"),
+    ];
+    let [appended, removed, reordered] = retyped.map(|(name, before, after, on_pg)| {
+        users_change(name, moods(before), moods(after))
+            .expect(&["AlterColumn users.mood type"])
+            .on(P, &[on_pg])
+            .keeps(mood_rows("happy", "sad"))
+    });
     vec![
         users_change(
             "enum type created with a new column",
             vec![],
-            vec![opt("mood", mood(&["happy", "sad"]))],
+            moods(&["happy", "sad"]),
         )
         // Every dialect: a portable history creates the type (rendered as nothing where
         // enums are inline).
@@ -19,47 +40,16 @@ pub fn scenarios() -> Vec<Scenario> {
         .keeps(user_rows()),
         users_change(
             "enum type dropped with its column",
-            vec![opt("mood", mood(&["happy", "sad"]))],
+            moods(&["happy", "sad"]),
             vec![],
         )
         .expect(&["DropColumn users.mood"])
         .on(P, &["DropColumn users.mood", "DropEnum mood"])
         .rows_up_only(mood_rows("happy", "sad"))
         .rows_after(user_rows()),
-        users_change(
-            "enum value appended",
-            vec![opt("mood", mood(&["happy", "sad"]))],
-            vec![opt("mood", mood(&["happy", "sad", "meh"]))],
-        )
-        .expect(&["AlterColumn users.mood type"])
-        .on(P, &["AddEnumValue mood.meh"])
-        .keeps(mood_rows("happy", "sad"))
-        .accepts(Rows::new(
-            "users",
-            ["id", "name", "mood"],
-            vec![vec![i(3), s("new"), s("meh")]],
-        )),
-        users_change(
-            "enum value removed (rewrite)",
-            vec![opt("mood", mood(&["happy", "meh", "sad"]))],
-            vec![opt("mood", mood(&["happy", "sad"]))],
-        )
-        .expect(&["AlterColumn users.mood type"])
-        .on(P, &["SetEnumValues mood"])
-        .keeps(mood_rows("happy", "sad"))
-        .rejects(Rows::new(
-            "users",
-            ["id", "name", "mood"],
-            vec![vec![i(3), s("new"), s("meh")]],
-        )),
-        users_change(
-            "enum values reordered (rewrite)",
-            vec![opt("mood", mood(&["happy", "sad"]))],
-            vec![opt("mood", mood(&["sad", "happy"]))],
-        )
-        .expect(&["AlterColumn users.mood type"])
-        .on(P, &["SetEnumValues mood"])
-        .keeps(mood_rows("happy", "sad")),
+        appended.accepts(a_meh_user()),
+        removed.rejects(a_meh_user()),
+        reordered,
         Scenario::new(
             "enum column with a default added",
             vec![users(vec![])],

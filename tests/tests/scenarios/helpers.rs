@@ -211,3 +211,31 @@ pub fn users_with_email() -> Table {
 pub fn users_change(name: &'static str, before: Vec<Column>, after: Vec<Column>) -> Scenario {
     Scenario::new(name, vec![users(before)], vec![users(after)])
 }
+
+/// `(scenario, object name, its columns before, after (none: no such object), operations)`.
+pub type ObjectCase = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+/// One scenario per case on an index or constraint of `users(id, name, email)`:
+/// `with(name, columns)` is the table with it on `columns` (none: without it); each operation
+/// is expected as `<op> users.<name>`; the rows are kept.
+pub fn object_changes(
+    cases: &[ObjectCase],
+    with: impl Fn(&str, &[&str]) -> Table,
+) -> Vec<Scenario> {
+    cases
+        .iter()
+        .map(|&(scenario, name, before, after, ops)| {
+            let ops: Vec<String> = ops.iter().map(|op| format!("{op} users.{name}")).collect();
+            let ops: Vec<&str> = ops.iter().map(String::as_str).collect();
+            Scenario::new(scenario, vec![with(name, before)], vec![with(name, after)])
+                .expect(&ops)
+                .keeps(email_rows())
+        })
+        .collect()
+}

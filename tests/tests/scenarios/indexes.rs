@@ -7,50 +7,22 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     let users_e = |idx: Vec<Index>| idx.into_iter().fold(users_with_email(), Table::index);
-    vec![
-        Scenario::new(
-            "index added",
-            vec![users_e(vec![])],
-            vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
-        )
-        .expect(&["CreateIndex users.ix_users_name"])
-        .keeps(email_rows()),
-        Scenario::new(
-            "index dropped",
-            vec![users_e(vec![Index::new("ix_users_name", ["name"])])],
-            vec![users_e(vec![])],
-        )
-        .expect(&["DropIndex users.ix_users_name"])
-        .keeps(email_rows()),
-        Scenario::new(
-            "index columns changed",
-            vec![users_e(vec![Index::new("ix_users_lookup", ["name"])])],
-            vec![users_e(vec![Index::new(
-                "ix_users_lookup",
-                ["name", "email"],
-            )])],
-        )
-        .expect(&[
-            "CreateIndex users.ix_users_lookup",
-            "DropIndex users.ix_users_lookup",
-        ])
-        .keeps(email_rows()),
-        Scenario::new(
-            "index column order changed",
-            vec![users_e(vec![Index::new(
-                "ix_users_lookup",
-                ["name", "email"],
-            )])],
-            vec![users_e(vec![Index::new(
-                "ix_users_lookup",
-                ["email", "name"],
-            )])],
-        )
-        .expect(&[
-            "CreateIndex users.ix_users_lookup",
-            "DropIndex users.ix_users_lookup",
-        ])
-        .keeps(email_rows()),
+    const CREATE: &[&str] = &["CreateIndex"];
+    const DROP: &[&str] = &["DropIndex"];
+    const BOTH: &[&str] = &["CreateIndex", "DropIndex"];
+    // (scenario, the index, its columns before and after (none: no index), the operations on it)
+    #[rustfmt::skip]
+    const CASES: &[ObjectCase] = &[
+        ("index added", "ix_users_name", &[], &["name"], CREATE),
+        ("index dropped", "ix_users_name", &["name"], &[], DROP),
+        ("index columns changed", "ix_users_lookup", &["name"], &["name", "email"], BOTH),
+        ("index column order changed", "ix_users_lookup", &["name", "email"], &["email", "name"], BOTH),
+    ];
+    let mut v = object_changes(CASES, |name, cols| match cols {
+        [] => users_with_email(),
+        _ => users_with_email().index(Index::new(name, cols.iter().copied())),
+    });
+    v.extend([
         Scenario::new(
             "index becomes unique",
             vec![users_e(vec![Index::new("ix_users_email", ["email"])])],
@@ -106,5 +78,6 @@ pub fn scenarios() -> Vec<Scenario> {
             "DropIndex users.ix_users_scored",
         ])
         .keeps(score_rows()),
-    ]
+    ]);
+    v
 }

@@ -7,6 +7,12 @@ use retort_tests::Rows;
 use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
+    let legacy = Rows::new("legacy_data", ["id", "v"], vec![vec![i(1), s("old")]]);
+    let versions = Rows::new(
+        "retort_version",
+        ["version_num"],
+        vec![vec![s("3f2a9c1b7d4e")]],
+    );
     vec![
         users_change(
             "tables excluded by glob stay untouched",
@@ -17,11 +23,7 @@ pub fn scenarios() -> Vec<Scenario> {
         .exclude("legacy_*")
         .expect(&["AddColumn users.age"])
         .keeps(user_rows())
-        .keeps(Rows::new(
-            "legacy_data",
-            ["id", "v"],
-            vec![vec![i(1), s("old")]],
-        )),
+        .keeps(legacy),
         users_change(
             "version table stays untouched",
             vec![],
@@ -34,10 +36,6 @@ pub fn scenarios() -> Vec<Scenario> {
         )
         .expect(&["AddColumn users.age"])
         .keeps(user_rows())
-        .keeps(Rows::new(
-            "retort_version",
-            ["version_num"],
-            vec![vec![s("3f2a9c1b7d4e")]],
-        )),
+        .keeps(versions),
     ]
 }

@@ -1,7 +1,6 @@
 //! Primary keys.
 
 use retort_tests::scenario::Scenario;
-use retort_tests::Rows;
 
 use super::helpers::*;
 
@@ -23,11 +22,7 @@ pub fn scenarios() -> Vec<Scenario> {
             "AddPrimaryKey memberships.pk_memberships",
             "DropPrimaryKey memberships.pk_memberships",
         ])
-        .keeps(Rows::new(
-            "memberships",
-            ["user_id", "group_id", "role"],
-            vec![vec![i(1), i(1), s("owner")], vec![i(2), i(1), s("member")]],
-        )),
+        .keeps(membership_rows()),
         Scenario::new(
             "composite primary key replaced",
             vec![memberships(&["user_id", "group_id"])],

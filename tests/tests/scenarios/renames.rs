@@ -6,6 +6,16 @@ use retort_tests::Rows;
 
 use super::helpers::*;
 
+/// `users.nick VARCHAR(50)` renamed to `handle VARCHAR(length)`: `change` is what the
+/// `AlterColumn` does; the rows follow the column.
+fn nick_renamed(name: &'static str, length: u32, change: &str) -> Scenario {
+    let handle = opt("handle", SqlType::Varchar(length)).renamed_from("nick");
+    users_change(name, vec![opt("nick", SqlType::Varchar(50))], vec![handle])
+        .expect(&[format!("AlterColumn users.nick {change}").as_str()])
+        .rows(user_rows_with("nick", s("a"), s("g")))
+        .rows_after(user_rows_with("handle", s("a"), s("g")))
+}
+
 pub fn scenarios() -> Vec<Scenario> {
     let notes = |name: &str, body: &str| {
         let mut t = Table::new(name)
@@ -73,26 +83,12 @@ pub fn scenarios() -> Vec<Scenario> {
         .expect(&["RenameTable notes->memos"])
         .rows(note_rows("notes", "body"))
         .rows_after(note_rows("memos", "body")),
-        Scenario::new(
+        nick_renamed(
             "column renamed (renamed_from), rows kept",
-            vec![users(vec![opt("nick", SqlType::Varchar(50))])],
-            vec![users(vec![
-                opt("handle", SqlType::Varchar(50)).renamed_from("nick")
-            ])],
-        )
-        .expect(&["AlterColumn users.nick rename=handle"])
-        .rows(user_rows_with("nick", s("a"), s("g")))
-        .rows_after(user_rows_with("handle", s("a"), s("g"))),
-        Scenario::new(
-            "column renamed and widened",
-            vec![users(vec![opt("nick", SqlType::Varchar(50))])],
-            vec![users(vec![
-                opt("handle", SqlType::Varchar(200)).renamed_from("nick")
-            ])],
-        )
-        .expect(&["AlterColumn users.nick rename=handle+type"])
-        .rows(user_rows_with("nick", s("a"), s("g")))
-        .rows_after(user_rows_with("handle", s("a"), s("g"))),
+            50,
+            "rename=handle",
+        ),
+        nick_renamed("column renamed and widened", 200, "rename=handle+type"),
         Scenario::new(
             "table and column renamed together",
             vec![notes("notes", "body")],

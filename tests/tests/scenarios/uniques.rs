@@ -8,48 +8,32 @@ use super::helpers::*;
 
 pub fn scenarios() -> Vec<Scenario> {
     let users_u = |u: Vec<Unique>| u.into_iter().fold(users_with_email(), Table::unique);
-    vec![
-        Scenario::new(
-            "unique constraint added",
-            vec![users_u(vec![])],
-            vec![users_u(vec![Unique::new("uq_users_email", ["email"])])],
-        )
-        .expect(&["AddUnique users.uq_users_email"])
-        .rejects(Rows::new(
-            "users",
-            ["id", "name", "email"],
-            vec![vec![i(3), s("dup"), s("a@x")]],
-        ))
-        .keeps(email_rows()),
-        Scenario::new(
-            "unique constraint dropped",
-            vec![users_u(vec![Unique::new("uq_users_email", ["email"])])],
-            vec![users_u(vec![])],
-        )
-        .expect(&["DropUnique users.uq_users_email"])
-        .keeps(email_rows()),
-        Scenario::new(
-            "composite unique constraint added",
-            vec![users_u(vec![])],
-            vec![users_u(vec![Unique::new(
-                "uq_users_name_email",
-                ["name", "email"],
-            )])],
-        )
-        .expect(&["AddUnique users.uq_users_name_email"])
-        .keeps(email_rows()),
-        Scenario::new(
-            "unique constraint columns changed",
-            vec![users_u(vec![Unique::new("uq_users_contact", ["email"])])],
-            vec![users_u(vec![Unique::new(
-                "uq_users_contact",
-                ["email", "name"],
-            )])],
-        )
-        .expect(&[
-            "AddUnique users.uq_users_contact",
-            "DropUnique users.uq_users_contact",
-        ])
-        .keeps(email_rows()),
-    ]
+    let mut v = vec![Scenario::new(
+        "unique constraint added",
+        vec![users_u(vec![])],
+        vec![users_u(vec![Unique::new("uq_users_email", ["email"])])],
+    )
+    .expect(&["AddUnique users.uq_users_email"])
+    .rejects(Rows::new(
+        "users",
+        ["id", "name", "email"],
+        vec![vec![i(3), s("dup"), s("a@x")]],
+    ))
+    .keeps(email_rows())];
+    const ADD: &[&str] = &["AddUnique"];
+    const DROP: &[&str] = &["DropUnique"];
+    const BOTH: &[&str] = &["AddUnique", "DropUnique"];
+    // (scenario, the constraint, its columns before and after (none: no constraint), the
+    // operations on it)
+    #[rustfmt::skip]
+    const CASES: &[ObjectCase] = &[
+        ("unique constraint dropped", "uq_users_email", &["email"], &[], DROP),
+        ("composite unique constraint added", "uq_users_name_email", &[], &["name", "email"], ADD),
+        ("unique constraint columns changed", "uq_users_contact", &["email"], &["email", "name"], BOTH),
+    ];
+    v.extend(object_changes(CASES, |name, cols| match cols {
+        [] => users_with_email(),
+        _ => users_with_email().unique(Unique::new(name, cols.iter().copied())),
+    }));
+    v
 }
