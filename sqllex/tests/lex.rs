@@ -171,12 +171,8 @@ fn spans_are_byte_offsets() {
 }
 
 fn dialect() -> impl Strategy<Value = Dialect> {
-    prop_oneof![
-        Just(Dialect::Sqlite),
-        Just(Dialect::Postgres),
-        Just(Dialect::Mysql),
-        Just(Dialect::Neutral),
-    ]
+    use Dialect::*;
+    prop::sample::select(vec![Sqlite, Postgres, Mysql, Neutral])
 }
 
 proptest! {

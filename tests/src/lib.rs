@@ -45,32 +45,18 @@ impl Server {
                 Ok(Db::Sqlite { conn, _dir: dir })
             }
             Server::Postgres(_) => {
-                let url = pg_url();
-                let mut conn = sqlx::PgConnection::connect(&url)
-                    .await
-                    .map_err(|e| format!("connect {url}: {e}"))?;
                 let schema = format!("retort_sc_{suffix}");
-                for sql in [
+                let setup = [
                     format!("CREATE SCHEMA \"{schema}\""),
                     format!("SET search_path TO \"{schema}\""),
-                ] {
-                    conn.execute(sql.as_str())
-                        .await
-                        .map_err(|e| format!("{sql}: {e}"))?;
-                }
+                ];
+                let conn = connect_with(&pg_url(), &setup).await?;
                 Ok(Db::Postgres { conn, schema })
             }
             Server::Mysql(_) => {
-                let url = mysql_url();
-                let mut conn = sqlx::MySqlConnection::connect(&url)
-                    .await
-                    .map_err(|e| format!("connect {url}: {e}"))?;
                 let db = format!("retort_t_{suffix}");
-                for sql in [format!("CREATE DATABASE `{db}`"), format!("USE `{db}`")] {
-                    conn.execute(sql.as_str())
-                        .await
-                        .map_err(|e| format!("{sql}: {e}"))?;
-                }
+                let setup = [format!("CREATE DATABASE `{db}`"), format!("USE `{db}`")];
+                let conn = connect_with(&mysql_url(), &setup).await?;
                 Ok(Db::Mysql { conn, db })
             }
         }
@@ -270,50 +256,47 @@ impl Db {
 
     /// Inserts rows.
     pub async fn insert(&mut self, rows: &Rows) -> Result<(), String> {
-        if rows.rows.is_empty() {
-            return Ok(());
-        }
         let d = self.dialect();
         let cols: Vec<String> = rows
             .columns
             .iter()
             .map(|c| retort_sql::quote_ident(c, d))
             .collect();
-        let values: Vec<String> = rows
+        let tuples: Vec<String> = rows
             .rows
             .iter()
-            .map(|r| {
-                let vs: Vec<String> = r.iter().map(|v| retort_sql::render_literal(v, d)).collect();
-                format!("({})", vs.join(", "))
-            })
+            .map(|r| format!("({})", literals(r, d)))
             .collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            retort_sql::quote_ident(&rows.table, d),
-            cols.join(", "),
-            values.join(", ")
-        );
-        self.exec(&sql).await
+        let (cols, tuples) = (cols.join(", "), tuples.join(", "));
+        self.exec_rows(rows, |t| {
+            format!("INSERT INTO {t} ({cols}) VALUES {tuples}")
+        })
+        .await
     }
 
     /// Deletes the rows whose first column has one of the values in `rows`.
     pub async fn delete(&mut self, rows: &Rows) -> Result<(), String> {
+        let d = self.dialect();
+        let keys = literals(rows.rows.iter().map(|r| &r[0]), d);
+        self.exec_rows(rows, |t| {
+            let key = retort_sql::quote_ident(&rows.columns[0], d);
+            format!("DELETE FROM {t} WHERE {key} IN ({keys})")
+        })
+        .await
+    }
+
+    /// Runs the statement `sql` makes of the quoted name of `rows.table`; nothing when there
+    /// are no rows.
+    async fn exec_rows(
+        &mut self,
+        rows: &Rows,
+        sql: impl FnOnce(&str) -> String,
+    ) -> Result<(), String> {
         if rows.rows.is_empty() {
             return Ok(());
         }
-        let d = self.dialect();
-        let keys: Vec<String> = rows
-            .rows
-            .iter()
-            .map(|r| retort_sql::render_literal(&r[0], d))
-            .collect();
-        let sql = format!(
-            "DELETE FROM {} WHERE {} IN ({})",
-            retort_sql::quote_ident(&rows.table, d),
-            retort_sql::quote_ident(&rows.columns[0], d),
-            keys.join(", ")
-        );
-        self.exec(&sql).await
+        let table = retort_sql::quote_ident(&rows.table, self.dialect());
+        self.exec(&sql(&table)).await
     }
 
     /// Checks that `expected.table` holds exactly `expected.rows` (ordered by the first
@@ -342,6 +325,49 @@ impl Db {
         }
         Ok(())
     }
+}
+
+/// Connects to `url` and runs the `setup` statements on the connection, in order.
+async fn connect_with<C>(url: &str, setup: &[String]) -> Result<C, String>
+where
+    C: Connection,
+    for<'c> &'c mut C: Executor<'c, Database = C::Database>,
+{
+    let mut conn = C::connect(url)
+        .await
+        .map_err(|e| format!("connect {url}: {e}"))?;
+    for sql in setup {
+        conn.execute(sql.as_str())
+            .await
+            .map_err(|e| format!("{sql}: {e}"))?;
+    }
+    Ok(conn)
+}
+
+/// Runs `stmts` in order on the database at `url` through the runner's connection; the first
+/// that fails stops it, its error naming the statement.
+pub async fn exec_all(url: &str, stmts: &[impl AsRef<str>]) -> Result<(), String> {
+    let mut db = retort_runner::Db::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut r = Ok(());
+    for s in stmts.iter().map(AsRef::as_ref) {
+        if let Err(e) = db.execute(s).await {
+            r = Err(format!("`{s}`: {e}"));
+            break;
+        }
+    }
+    let _ = db.close().await;
+    r
+}
+
+/// `values` as `d`'s SQL literals, separated by commas.
+fn literals<'a>(values: impl IntoIterator<Item = &'a Value>, d: Dialect) -> String {
+    let v: Vec<String> = values
+        .into_iter()
+        .map(|v| retort_sql::render_literal(v, d))
+        .collect();
+    v.join(", ")
 }
 
 /// Whether a value read back as text is the expected value.

@@ -25,6 +25,7 @@ use retort_app::{run, Context};
 use retort_runner::{Db, Migration, MigrationSet, Script};
 use retort_schema::{Column, Dialect, ForeignKey, Index, Op, Schema, SqlType, Table, Unique};
 use retort_test_support::{dialect_tests, unique_name, with_db, Server};
+use retort_tests::exec_all;
 
 const S: Dialect = Dialect::Sqlite;
 const P: Dialect = Dialect::Postgres;
@@ -598,19 +599,6 @@ async fn query_one(url: &str, sql: &str) -> Result<String, String> {
         .unwrap_or_default())
 }
 
-async fn exec_all(url: &str, stmts: &[String]) -> Result<(), String> {
-    let mut db = Db::connect(url).await.map_err(|e| e.to_string())?;
-    let mut r = Ok(());
-    for s in stmts {
-        if let Err(e) = db.execute(s).await {
-            r = Err(format!("{e}"));
-            break;
-        }
-    }
-    let _ = db.close().await;
-    r
-}
-
 async fn apply_hand(url: &str, hand: &[Hand]) -> Result<(), String> {
     let mut db = Db::connect(url).await.map_err(|e| e.to_string())?;
     let r = async {
@@ -753,7 +741,7 @@ async fn run_kind_on(
     if code != 0 {
         return Err((step("upgrade the history"), out));
     }
-    exec_all(url, &[USERS_ROWS.into(), POSTS_ROWS.into()])
+    exec_all(url, &[USERS_ROWS, POSTS_ROWS])
         .await
         .map_err(|e| (step("insert rows"), e))?;
 

@@ -9,7 +9,7 @@ use retort_codegen::render_header;
 use retort_diff::{diff, Options};
 use retort_revision::{parse_header, Header, RevisionMap};
 use retort_schema::{
-    Check, Column, Dialect, ForeignKey, Index, PrimaryKey, Schema, SqlType, Table, Unique,
+    Check, Column, Dialect, ForeignKey, Index, Op, PrimaryKey, Schema, SqlType, Table, Unique,
 };
 
 fn config() -> ProptestConfig {
@@ -352,35 +352,36 @@ fn schema() -> impl Strategy<Value = Schema> {
         })
 }
 
-fn check_roundtrip(a: &Schema, b: &Schema, d: Dialect) -> Result<(), TestCaseError> {
-    let opts = Options::new(d);
-    let ops = diff(a, b, &opts).ops;
-    let mut got = a.clone();
-    got.apply_all(&ops).map_err(|e| {
-        TestCaseError::fail(format!("{d:?}: applying diff(a, b): {e}\nops: {ops:#?}"))
-    })?;
-    let left = diff(&got, b, &opts).ops;
+/// Applies `ops` (`what`) to `got`; fails unless the differ then finds nothing between `got`
+/// and `target`.
+fn apply_reaches(
+    got: &mut Schema,
+    ops: &[Op],
+    target: &Schema,
+    d: Dialect,
+    what: &str,
+) -> Result<(), TestCaseError> {
+    got.apply_all(ops)
+        .map_err(|e| TestCaseError::fail(format!("{d:?}: applying {what}: {e}\nops: {ops:#?}")))?;
+    let left = diff(got, target, &Options::new(d)).ops;
     prop_assert!(
         left.is_empty(),
-        "{:?}: diff(a, b) applied to a still differs from b: {:#?}\nops: {:#?}",
+        "{:?}: {} applied still differs from its target: {:#?}\nops: {:#?}",
         d,
+        what,
         left,
         ops
     );
+    Ok(())
+}
+
+fn check_roundtrip(a: &Schema, b: &Schema, d: Dialect) -> Result<(), TestCaseError> {
+    let ops = diff(a, b, &Options::new(d)).ops;
+    let mut got = a.clone();
+    apply_reaches(&mut got, &ops, b, d, "diff(a, b)")?;
     let down = retort_diff::downgrade(a, &ops)
         .map_err(|e| TestCaseError::fail(format!("{d:?}: reversing: {e}")))?;
-    got.apply_all(&down).map_err(|e| {
-        TestCaseError::fail(format!("{d:?}: applying the reverse: {e}\ndown: {down:#?}"))
-    })?;
-    let back = diff(&got, a, &opts).ops;
-    prop_assert!(
-        back.is_empty(),
-        "{:?}: the reverse does not give a back: {:#?}\ndown: {:#?}",
-        d,
-        back,
-        down
-    );
-    Ok(())
+    apply_reaches(&mut got, &down, a, d, "the reverse of diff(a, b)")
 }
 
 /// Random schema pairs; run on a thread with a larger stack (the nested strategies of a
