@@ -16,7 +16,7 @@ use common::cmd_text;
 use retort_app::{Context, MigrationSet};
 use retort_runner::Db;
 use retort_schema::{Dialect, Schema};
-use retort_test_support::IsolatedDb;
+use retort_test_support::{assert_contains, IsolatedDb};
 
 pub const APPS: [&str; 3] = ["shop", "clinic", "forum"];
 
@@ -526,11 +526,13 @@ async fn pull_into_an_existing_workspace() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("pub struct Posts {"), "{text}");
     assert!(!text.contains("pub struct Members {"), "{text}");
-    assert!(said.contains("1 table is already in the models"), "{said}");
-    assert!(said.contains("Next: add `pub mod pulled;`"), "{said}");
-    assert!(
-        said.contains("Added attachments to exclude_tables"),
-        "{said}"
+    assert_contains(
+        &said,
+        &[
+            "1 table is already in the models",
+            "Next: add `pub mod pulled;`",
+            "Added attachments to exclude_tables",
+        ],
     );
     assert_eq!(exclude_tables(&ws), ["attachments"]);
     // Again: refused, the file is kept; with --force it is replaced.

@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use retort_test_support::server_tests;
+use retort_test_support::url_tests;
 
 /// The version table of `url` holds a1 and c3 (c3 is two steps above a1) after a real
 /// upgrade to c3 and a hand-written extra row.
@@ -60,23 +60,10 @@ async fn overlapping_rows(url: &str, what: &str) {
     ok(&c, &args(&["downgrade", "base"])).await;
 }
 
-#[tokio::test]
-async fn overlapping_version_rows_are_refused_on_sqlite() {
-    let d = tmp();
-    overlapping_rows(&sqlite_url(d.path(), "x.db"), "SQLite").await;
-}
-
-async fn on_server(server: Server, test: &str) {
-    let what = server.what();
-    let Some(s) = ScratchDb::create(server, "retort_edge", test).await else {
-        return;
-    };
-    overlapping_rows(&s.url, what).await;
-    s.drop().await;
-}
-
-server_tests! {
-    on_server => overlapping_version_rows_are_refused_on_postgres, overlapping_version_rows_are_refused_on_mariadb;
+url_tests! {
+    overlapping_rows in "retort_edge" => overlapping_version_rows_are_refused_on_sqlite,
+        overlapping_version_rows_are_refused_on_postgres,
+        overlapping_version_rows_are_refused_on_mariadb;
 }
 
 #[tokio::test]
@@ -131,11 +118,10 @@ async fn a_rev_id_that_shadows_an_existing_prefix_is_refused() {
 #[tokio::test]
 async fn commands_run_from_a_subfolder_use_the_workspace_configuration() {
     let d = tmp();
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         "script_location = \"migrations\"\ndatabase_url = \"sqlite://data/app.db?mode=rwc\"\n",
-    )
-    .unwrap();
+    );
     std::fs::create_dir_all(d.path().join("data")).unwrap();
     let sub = d.path().join("models/src");
     std::fs::create_dir_all(&sub).unwrap();

@@ -996,11 +996,10 @@ async fn hostile_names_round_trip(url: &str, empty_url: &str, what: &str) {
 /// A version table whose name holds quotes, a space and an injection attempt.
 async fn hostile_version_table(url: &str, what: &str) {
     let d = tmp();
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         "version_table = \"v'er\\\"s`ion; DROP TABLE users; --\"\n",
-    )
-    .unwrap();
+    );
     let c = ctx(linear(), d.path());
     ok(&c, &["--url", url, "upgrade", "head"]).await;
     let cur = ok(&c, &["--url", url, "current"]).await;

@@ -42,16 +42,15 @@ async fn init_scaffolds_a_workspace_and_adds_the_member() {
     assert!(root.join("migrations/versions/.gitkeep").is_file());
 
     let cargo = std::fs::read_to_string(root.join("cli/Cargo.toml")).unwrap();
-    assert!(cargo.contains("name = \"cli\""), "{cargo}");
-    assert!(
-        cargo.contains("features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"]"),
-        "{cargo}"
+    assert_contains(
+        &cargo,
+        &[
+            "name = \"cli\"",
+            "features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"]",
+            "my-models = { path = \"../models\" }",
+            "retort-build",
+        ],
     );
-    assert!(
-        cargo.contains("my-models = { path = \"../models\" }"),
-        "{cargo}"
-    );
-    assert!(cargo.contains("retort-build"), "{cargo}");
     let build = std::fs::read_to_string(root.join("cli/build.rs")).unwrap();
     assert!(build.contains("retort_build::migrations(\"../migrations\")"));
     let main = std::fs::read_to_string(root.join("cli/src/main.rs")).unwrap();
@@ -392,14 +391,16 @@ async fn history_heads_branches_show() {
         out.starts_with("Rev: b2b2b2b2b2b2 (branchpoint)\n"),
         "{out}"
     );
-    assert!(out.contains("Parent: a1a1a1a1a1a1\n"), "{out}");
-    assert!(
-        out.contains("Branches into: c3c3c3c3c3c3, d4d4d4d4d4d4\n"),
-        "{out}"
+    assert_contains(
+        &out,
+        &[
+            "Parent: a1a1a1a1a1a1\n",
+            "Branches into: c3c3c3c3c3c3, d4d4d4d4d4d4\n",
+            "Path: ",
+            "b2b2b2b2b2b2_add_posts.rs",
+            "    Add posts\n",
+        ],
     );
-    assert!(out.contains("Path: "), "{out}");
-    assert!(out.contains("b2b2b2b2b2b2_add_posts.rs"), "{out}");
-    assert!(out.contains("    Add posts\n"), "{out}");
 
     let out = ok(&c, &["show", "feature@head"]).await;
     assert!(out.starts_with("Rev: d4d4d4d4d4d4 (head)\n"), "{out}");
@@ -419,23 +420,13 @@ async fn history_heads_branches_show() {
 
 #[tokio::test]
 async fn merge_points_are_marked_in_history() {
-    const H_M: &str = "//! merge\n//!\n//! Revision ID: eeee0000ffff\n//! Revises: c3c3c3c3c3c3, d4d4d4d4d4d4\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 09:00:00 UTC\n";
-    fn noop(_: &mut retort_runner::Migration) {}
-    let mut scripts = branched().scripts().to_vec();
-    scripts.push(retort_runner::Script::new(
-        "eeee0000ffff_merge.rs",
-        H_M,
-        9,
-        noop,
-        noop,
-    ));
     let d = tmp();
-    let c = ctx(MigrationSet::new("", scripts), d.path());
+    let c = ctx(merged(), d.path());
     let out = ok(&c, &["history"]).await;
     assert_eq!(
         out.lines().next().unwrap(),
         // The label of d4 applies to its descendants, as in Alembic.
-        "*  c3c3c3c3c3c3, d4d4d4d4d4d4 -> eeee0000ffff (feature) (head) (mergepoint), merge",
+        "*  c3c3c3c3c3c3, d4d4d4d4d4d4 -> e5e5e5e5e5e5 (feature) (head) (mergepoint), Merge tags and feature",
         "{out}"
     );
     let out = ok(&c, &["show", "head"]).await;
@@ -447,16 +438,14 @@ async fn merge_points_are_marked_in_history() {
 #[tokio::test]
 async fn unknown_config_key_is_a_usage_error_naming_key_and_file() {
     let d = tmp();
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         "script_location = \"migrations\"\nversion_tabel = \"v\"\n",
-    )
-    .unwrap();
+    );
     let c = ctx(linear(), d.path());
     let (code, _, err) = cmd(&c, &["heads"]).await;
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`version_tabel`"), "{err}");
-    assert!(err.contains("retort.toml"), "{err}");
+    assert_contains(&err, &["`version_tabel`", "retort.toml"]);
 
     // -c names another file, which must exist.
     let (code, _, err) = cmd(&c, &["-c", "other.toml", "heads"]).await;
@@ -467,11 +456,7 @@ async fn unknown_config_key_is_a_usage_error_naming_key_and_file() {
 #[tokio::test]
 async fn script_location_from_config_is_where_revisions_go() {
     let d = tmp();
-    std::fs::write(
-        d.path().join("conf.toml"),
-        "script_location = \"db/migs\"\n",
-    )
-    .unwrap();
+    write_file(d.path(), "conf.toml", "script_location = \"db/migs\"\n");
     let c = ctx(MigrationSet::empty(), d.path());
     ok(
         &c,
@@ -509,9 +494,14 @@ async fn stale_migration_set_stops_every_command_but_init() {
     ] {
         let (code, _, err) = cmd(&c, &args).await;
         assert_eq!(code, 1, "{args:?}: {err}");
-        assert!(err.contains("zz99zz99zz99_new.rs"), "{err}");
-        assert!(err.contains("a1a1a1a1a1a1_create_users.rs"), "{err}");
-        assert!(err.contains("rebuild"), "{err}");
+        assert_contains(
+            &err,
+            &[
+                "zz99zz99zz99_new.rs",
+                "a1a1a1a1a1a1_create_users.rs",
+                "rebuild",
+            ],
+        );
     }
     // init does not look at the migration set.
     ok(&c, &["init", "--models-crate", "m"]).await;
@@ -539,9 +529,14 @@ async fn schema_prints_the_target_readably_and_as_sql() {
     let d = tmp();
     let c = ctx(linear(), d.path());
     let out = ok(&c, &["schema"]).await;
-    assert!(out.contains("table users\n"), "{out}");
-    assert!(out.contains("  email  varchar(320) not null\n"), "{out}");
-    assert!(out.contains("  primary key pk_users (id)\n"), "{out}");
+    assert_contains(
+        &out,
+        &[
+            "table users\n",
+            "  email  varchar(320) not null\n",
+            "  primary key pk_users (id)\n",
+        ],
+    );
 
     let sql = ok(&c, &["schema", "--dialect", "sqlite"]).await;
     assert!(sql.contains("CREATE TABLE"), "{sql}");

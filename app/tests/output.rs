@@ -106,12 +106,7 @@ async fn upgrade_json_reports_each_revision_and_where_the_database_is() {
     let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
     let out = ok(&c, &["--format", "json", "upgrade", "head"]).await;
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    let ran: Vec<&str> = v["revisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["revision"].as_str().unwrap())
-        .collect();
+    let ran = json_revisions(&v);
     assert_eq!(ran, [A1, B2, C3]);
     assert_eq!(v["current"], serde_json::json!([C3]));
     assert_eq!(v["direction"], "upgrade");
@@ -195,24 +190,6 @@ async fn check_and_autogenerate_text_and_json() {
         json(&c, d, &["revision", "--autogenerate", "-m", "none"]).await
     );
     assert_eq!(versions(d).len(), 0, "no changes: no script written");
-}
-
-pub const M5: &str = "e5e5e5e5e5e5";
-const H_M5: &str = "//! Merge tags and feature\n//!\n//! Revision ID: e5e5e5e5e5e5\n//! Revises: c3c3c3c3c3c3, d4d4d4d4d4d4\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:04:00 UTC\n";
-
-fn nothing(_: &mut retort_runner::Migration) {}
-
-/// The branched history, merged: a1 -> b2 -> (c3, d4 `feature`) -> e5.
-fn merged() -> MigrationSet {
-    let mut scripts = branched().scripts().to_vec();
-    scripts.push(retort_runner::Script::new(
-        "e5e5e5e5e5e5_merge.rs",
-        H_M5,
-        5,
-        nothing,
-        nothing,
-    ));
-    MigrationSet::new("", scripts)
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use common::*;
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Check, Column, PrimaryKey, Schema, SqlType, Table};
-use retort_test_support::server_tests;
+use retort_test_support::url_tests;
 
 const H: &str = "//! Notes\n//!\n//! Revision ID: 9a9a9a9a9a9a\n//! Revises:\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-12-07 00:00:00 UTC\n";
 
@@ -77,21 +77,8 @@ async fn round_trip(url: &str, what: &str) {
     ok(&c, &args(&["downgrade", "base"])).await;
 }
 
-#[tokio::test]
-async fn quoted_literals_round_trip_on_sqlite() {
-    let d = tmp();
-    round_trip(&sqlite_url(d.path(), "q.db"), "SQLite").await;
-}
-
-async fn on_server(server: Server, test: &str) {
-    let what = server.what();
-    let Some(s) = ScratchDb::create(server, "retort_quoted", test).await else {
-        return;
-    };
-    round_trip(&s.url, what).await;
-    s.drop().await;
-}
-
-server_tests! {
-    on_server => quoted_literals_round_trip_on_postgres, quoted_literals_round_trip_on_mariadb;
+url_tests! {
+    round_trip in "retort_quoted" => quoted_literals_round_trip_on_sqlite,
+        quoted_literals_round_trip_on_postgres,
+        quoted_literals_round_trip_on_mariadb;
 }

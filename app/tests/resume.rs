@@ -5,10 +5,11 @@
 
 mod common;
 
-use common::{cmd, ok, script_a1, sqlite_url, tmp, ScratchDb, Server};
+use common::{assert_contains, cmd, ok, script_a1, tmp, Server};
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Column, Schema, SqlType, Table};
+use retort_test_support::url_tests;
 
 /// After common's a1 (create users): a table, then raw SQL that fails, so MariaDB keeps the
 /// table and the revision stops half-way.
@@ -40,7 +41,8 @@ fn ctx(dir: &std::path::Path, url: &str) -> Context {
     Context::isolated(history(), || Ok(Schema::default()), dir).with_env("DATABASE_URL", url)
 }
 
-async fn interrupted_then_resumed(url: &str, mariadb: bool) {
+async fn interrupted_then_resumed(url: &str, what: &str) {
+    let mariadb = what == Server::Mariadb.what();
     let dir = tmp();
     let c = ctx(dir.path(), url);
     let (code, _, err) = cmd(&c, &["upgrade", "head"]).await;
@@ -75,9 +77,14 @@ async fn interrupted_then_resumed(url: &str, mariadb: bool) {
     // Raw SQL: the schema cannot tell whether it ran, so resume refuses and names the ways out.
     let (code, _, err) = cmd(&c, &["resume"]).await;
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("cannot tell"), "{err}");
-    assert!(err.contains("retort resume --finished"), "{err}");
-    assert!(err.contains("retort resume --abandon"), "{err}");
+    assert_contains(
+        &err,
+        &[
+            "cannot tell",
+            "retort resume --finished",
+            "retort resume --abandon",
+        ],
+    );
     let (code, _, err) = cmd(&c, &["resume", "--finished", "--abandon"]).await;
     assert_eq!(code, 2, "{err}");
     // The rest of b2 (the INSERT) is void: finished by hand means recorded.
@@ -89,30 +96,6 @@ async fn interrupted_then_resumed(url: &str, mariadb: bool) {
     ok(&c, &["downgrade", "base"]).await;
 }
 
-#[tokio::test]
-async fn sqlite() {
-    let dir = tmp();
-    interrupted_then_resumed(&sqlite_url(dir.path(), "r.db"), false).await;
-}
-
-#[cfg(feature = "postgres")]
-#[tokio::test]
-async fn postgres() {
-    let Some(s) = ScratchDb::create(Server::Postgres, "retort_resume", "resume::postgres").await
-    else {
-        return;
-    };
-    interrupted_then_resumed(&s.url, false).await;
-    s.drop().await;
-}
-
-#[cfg(feature = "mysql")]
-#[tokio::test]
-async fn mariadb() {
-    let Some(s) = ScratchDb::create(Server::Mariadb, "retort_resume", "resume::mariadb").await
-    else {
-        return;
-    };
-    interrupted_then_resumed(&s.url, true).await;
-    s.drop().await;
+url_tests! {
+    interrupted_then_resumed in "retort_resume" => sqlite, postgres, mariadb;
 }

@@ -166,12 +166,7 @@ async fn create_and_drop(server: Server, test: &str) {
     let out = ok(&c, &["upgrade", "head", "--format", "json"]).await;
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["format_version"], 1);
-    let ran: Vec<&str> = v["revisions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["revision"].as_str().unwrap())
-        .collect();
+    let ran = json_revisions(&v);
     assert_eq!(ran, [A1, B2, C3], "{out}");
     assert!(v["revisions"][2]["duration_ms"].is_u64() && v["revisions"][2]["committed"] == true);
     assert_eq!(v["current"], serde_json::json!([C3]));

@@ -156,8 +156,7 @@ async fn offline_sql_for_upgrade_and_downgrade_ranges() {
     let url = sqlite_url(d.path(), "app.db");
     let c = ctx(linear(), d.path());
     let sql = ok(&c, &["--url", &url, "upgrade", "--sql", "head"]).await;
-    assert!(sql.contains("CREATE TABLE \"users\""), "{sql}");
-    assert!(sql.contains("CREATE TABLE \"tags\""), "{sql}");
+    assert_contains(&sql, &["CREATE TABLE \"users\"", "CREATE TABLE \"tags\""]);
     let sql = ok(&c, &["--url", &url, "upgrade", "--sql", "a1a1:head"]).await;
     assert!(!sql.contains("CREATE TABLE \"users\""), "{sql}");
     assert!(sql.contains("CREATE TABLE \"posts\""), "{sql}");
@@ -186,11 +185,7 @@ async fn database_url_precedence_flag_env_dotenv_toml() {
     ok(&c, &["--url", &urls[1], "stamp", B2]).await;
     ok(&c, &["--url", &urls[2], "stamp", A1]).await;
     ok(&c, &["--url", &urls[3], "stamp", "base"]).await;
-    std::fs::write(
-        p.join("retort.toml"),
-        format!("database_url = \"{}\"\n", urls[3]),
-    )
-    .unwrap();
+    write_config(p, format!("database_url = \"{}\"\n", urls[3]));
     std::fs::write(
         p.join(".env"),
         format!("# local\nOTHER=1\nDATABASE_URL=\"{}\"\n", urls[2]),
@@ -349,9 +344,7 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     let c = Context::isolated(linear(), target_with_change, d.path());
     ok(&c, &["--url", &url, "upgrade", "head"]).await;
     let out = autogenerate(&c, &url, "comments not posts", "ab12ab12ab12").await;
-    assert!(out.contains("comments"), "{out}");
-    assert!(out.contains("WARNING destructive"), "{out}");
-    assert!(out.contains("posts"), "{out}");
+    assert_contains(&out, &["comments", "WARNING destructive", "posts"]);
     let path = d
         .path()
         .join("migrations/versions/ab12ab12ab12_comments_not_posts.rs");
@@ -360,9 +353,14 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     assert_eq!(h.down_revisions, vec![C3.to_string()]);
     assert!(text.contains("WARNING"), "{text}");
     // Formatted as rustfmt would: one indentation level in the functions.
-    assert!(text.contains("\n    m.drop_table(\"posts\");\n"), "{text}");
-    assert!(text.contains("\n    m.create_table(\n"), "{text}");
-    assert!(text.contains("comments"), "{text}");
+    assert_contains(
+        &text,
+        &[
+            "\n    m.drop_table(\"posts\");\n",
+            "\n    m.create_table(\n",
+            "comments",
+        ],
+    );
     // The downgrade recreates posts.
     let down = &text[text.find("pub fn downgrade").unwrap()..];
     assert!(down.contains("posts"), "{text}");
@@ -392,11 +390,10 @@ async fn autogenerate_writes_the_changes_with_warnings() {
 async fn exclude_tables_hides_tables_on_both_sides() {
     let d = tmp();
     let url = sqlite_url(d.path(), "app.db");
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         format!("database_url = \"{url}\"\nexclude_tables = [\"legacy_*\", \"comments\"]\n"),
-    )
-    .unwrap();
+    );
     let c = Context::isolated(
         linear(),
         || {
@@ -535,8 +532,7 @@ async fn autogenerate_on_sqlite_drops_the_enum_type_the_history_created() {
     let c = Context::isolated(set(), models_without_mood, d.path());
     let (code, out, _) = cmd(&c, &["--url", &url, "check"]).await;
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("drop column users.mood"), "{out}");
-    assert!(out.contains("drop enum type mood"), "{out}");
+    assert_contains(&out, &["drop column users.mood", "drop enum type mood"]);
     ok(
         &c,
         &["--url", &url, "revision", "--autogenerate", "-m", "no mood"],

@@ -163,11 +163,7 @@ async fn an_old_orphan_elsewhere_is_a_note_and_the_migration_own_violations_fail
 async fn one_transaction_for_the_whole_run_is_checked_and_rolled_back() {
     let d = tmp();
     let url = sqlite_url(d.path(), "fk_whole.db");
-    std::fs::write(
-        d.path().join("retort.toml"),
-        "transaction_per_migration = false\n",
-    )
-    .unwrap();
+    write_config(d.path(), "transaction_per_migration = false\n");
     let c = ctx(set(), d.path());
     let (code, _, err) = cmd(&c, &["--url", &url, "upgrade", R4]).await;
     assert_eq!(code, 1, "{err}");

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{cmd, tmp, ScratchDb, Server};
+use common::{assert_contains, cmd, tmp, write_config, ScratchDb, Server};
 use retort_app::Context;
 use retort_runner::{Migration, MigrationSet, Script};
 use retort_schema::{Column, PrimaryKey, Schema, SqlType, Table};
@@ -325,23 +325,32 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
         )),
         "{out}"
     );
-    assert!(out.contains("retort dropped the connection"), "{out}");
-    assert!(out.contains("frozen_net"), "{out}");
+    assert_contains(&out, &["retort dropped the connection", "frozen_net"]);
     assert!(
         took < Duration::from_secs(8),
         "the frozen run took {took:?}"
     );
     match server {
         Server::Postgres => {
-            assert!(out.contains("transaction was not committed"), "{out}");
-            assert!(out.contains("idle_in_transaction_session_timeout"), "{out}");
+            assert_contains(
+                &out,
+                &[
+                    "transaction was not committed",
+                    "idle_in_transaction_session_timeout",
+                ],
+            );
         }
         Server::Mariadb => {
             // DDL commits on its own: statement 1 stays, statement 2's fate is unknown.
-            assert!(out.contains("half-applied"), "{out}");
-            assert!(out.contains("1. CREATE TABLE `posts`"), "{out}");
-            assert!(out.contains("Whether statement 2 ran is unknown"), "{out}");
-            assert!(out.contains("wait_timeout"), "{out}");
+            assert_contains(
+                &out,
+                &[
+                    "half-applied",
+                    "1. CREATE TABLE `posts`",
+                    "Whether statement 2 ran is unknown",
+                    "wait_timeout",
+                ],
+            );
         }
     }
     // The version table tells the truth at once (reading takes no lock); on MariaDB with the
@@ -386,12 +395,14 @@ async fn network_freezes_mid_run(server: Server, test: &str) {
                 out.contains(&format!("revision {E3} (upgrade) was interrupted")),
                 "{out}"
             );
-            assert!(out.contains("0 of 2 statement(s) done"), "{out}");
-            assert!(
-                out.contains("In flight: statement 1: CREATE TABLE `posts`"),
-                "{out}"
+            assert_contains(
+                &out,
+                &[
+                    "0 of 2 statement(s) done",
+                    "In flight: statement 1: CREATE TABLE `posts`",
+                    "retort resume",
+                ],
             );
-            assert!(out.contains("retort resume"), "{out}");
             assert!(!out.contains("already exists"), "{out}");
             assert!(!out.contains("migration lock"), "{out}");
             assert!(has_table(&mut c, server, "posts").await);
@@ -456,9 +467,14 @@ async fn table_lock_held(server: Server, test: &str) {
                 out.contains(&format!("held by PostgreSQL session pid {app_id}")),
                 "{out}"
             );
-            assert!(out.contains("AccessShareLock"), "{out}");
-            assert!(out.contains("SELECT * FROM users"), "{out}");
-            assert!(out.contains("idle in transaction"), "{out}");
+            assert_contains(
+                &out,
+                &[
+                    "AccessShareLock",
+                    "SELECT * FROM users",
+                    "idle in transaction",
+                ],
+            );
             assert!(
                 out.contains(&format!("pg_terminate_backend({app_id})")),
                 "{out}"
@@ -471,8 +487,10 @@ async fn table_lock_held(server: Server, test: &str) {
                 "{out}"
             );
             assert!(out.contains(&format!("KILL {app_id}")), "{out}");
-            assert!(out.contains("Statement 1 was not applied"), "{out}");
-            assert!(out.contains("nothing of it is applied"), "{out}");
+            assert_contains(
+                &out,
+                &["Statement 1 was not applied", "nothing of it is applied"],
+            );
         }
     }
     assert!(took < Duration::from_secs(5), "took {took:?}");
@@ -539,8 +557,7 @@ async fn migration_lock_held_by_busy_session(server: Server, test: &str) {
                 out.contains(&format!("it is held by PostgreSQL session pid {id}")),
                 "{out}"
             );
-            assert!(out.contains("state `active`"), "{out}");
-            assert!(out.contains("pg_sleep(4)"), "{out}");
+            assert_contains(&out, &["state `active`", "pg_sleep(4)"]);
             assert!(
                 out.contains(&format!("pg_terminate_backend({id})")),
                 "{out}"
@@ -589,11 +606,10 @@ async fn statement_timeout_cancels(server: Server, test: &str) {
         return;
     };
     let d = tmp();
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 1\n",
-    )
-    .unwrap();
+    );
     let up = match server {
         Server::Postgres => slow_up,
         Server::Mariadb => slow_up_my,
@@ -780,11 +796,10 @@ async fn killed_run(server: Server, test: &str) {
     let mut conn = db.connect().await;
     conn.execute("CREATE SEQUENCE sleep_once").await.unwrap();
     let d = tmp();
-    std::fs::write(
-        d.path().join("retort.toml"),
+    write_config(
+        d.path(),
         "connect_timeout = 1\nlock_timeout = 1\nstatement_timeout = 6\n",
-    )
-    .unwrap();
+    );
     let up = match server {
         Server::Postgres => sleepy_pg,
         Server::Mariadb => sleepy_my,
@@ -835,27 +850,25 @@ async fn killed_run(server: Server, test: &str) {
                 out.contains(&format!("revision {E1} (upgrade) was interrupted")),
                 "{out}"
             );
-            assert!(out.contains("1 of 2 statement(s) done"), "{out}");
-            assert!(
-                out.contains("In flight: statement 2: SELECT SLEEP"),
-                "{out}"
+            assert_contains(
+                &out,
+                &[
+                    "1 of 2 statement(s) done",
+                    "In flight: statement 2: SELECT SLEEP",
+                ],
             );
             assert!(!out.contains("another retort process"), "{out}");
             // `resume` waits for the migration lock, and names the session that holds it.
             let (code, out, took) = timed(&c, &["resume"]).await;
             eprintln!("--- {test}: resume ({took:?}):\n{out}");
             assert_eq!(code, 1, "{out}");
-            assert!(
-                out.contains("it is held by MySQL/MariaDB connection"),
-                "{out}"
-            );
-            assert!(
-                out.contains("SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))"),
-                "{out}"
-            );
-            assert!(
-                out.contains("the server is still executing its statement"),
-                "{out}"
+            assert_contains(
+                &out,
+                &[
+                    "it is held by MySQL/MariaDB connection",
+                    "SLEEP(IF(NEXTVAL(sleep_once) = 1, 30, 0))",
+                    "the server is still executing its statement",
+                ],
             );
             assert!(!out.contains("another retort process"), "{out}");
             // max_statement_time (6 s) ends it, then the lock is free: bounded retries. The
@@ -874,8 +887,7 @@ async fn killed_run(server: Server, test: &str) {
             }
             eprintln!("--- {test}: after the server ended the statement:\n{last}");
             assert!(!last.contains("migration lock"), "{last}");
-            assert!(last.contains("cannot tell"), "{last}");
-            assert!(last.contains("retort resume --finished"), "{last}");
+            assert_contains(&last, &["cannot tell", "retort resume --finished"]);
             assert!(
                 start.elapsed() < Duration::from_secs(14),
                 "{:?}",

@@ -9,6 +9,7 @@
 //! - [`per_dialect!`]: one test per database feature for an `async fn(Dialect)`;
 //!   [`server_tests!`]: one per server for an `async fn(Server, test)`;
 //!   [`dialect_tests!`]: one per database, named as given, for an `async fn(Dialect, test)`;
+//!   [`url_tests!`]: one per database on an [`IsolatedDb`] for an `async fn(url, what)`;
 //! - running a binary and reading what it printed ([`run_bin`], [`text`], [`assert_ok`]);
 //! - [`assert_contains`]: every one of several pieces is in a text, naming the one missing.
 
@@ -86,6 +87,42 @@ macro_rules! dialect_tests {
             $body($crate::Dialect::Mysql, stringify!($my)).await
         }
     )*};
+}
+
+/// `url_tests! { body in "prefix" => sqlite_test, postgres_test, mariadb_test; .. }`: for an
+/// async `fn body(url: &str, what: &str, ..)`, a test on an [`IsolatedDb`] named `<prefix>_..`
+/// (dropped afterwards) of each database: SQLite always, the servers behind the calling crate's
+/// features (`postgres`, `mysql`); `what` names the database ([`what`]). Extra arguments follow the body's name in parentheses: `body(true) in ..`.
+#[macro_export]
+macro_rules! url_tests {
+    ($($body:ident $(($($arg:expr),+))? in $prefix:literal => $sqlite:ident, $pg:ident, $my:ident;)*) => {$(
+        #[tokio::test]
+        async fn $sqlite() {
+            $crate::url_tests!(@run $body $(($($arg),+))?, $prefix, $crate::Dialect::Sqlite, $sqlite);
+        }
+        #[cfg(feature = "postgres")]
+        #[tokio::test]
+        async fn $pg() {
+            $crate::url_tests!(@run $body $(($($arg),+))?, $prefix, $crate::Dialect::Postgres, $pg);
+        }
+        #[cfg(feature = "mysql")]
+        #[tokio::test]
+        async fn $my() {
+            $crate::url_tests!(@run $body $(($($arg),+))?, $prefix, $crate::Dialect::Mysql, $my);
+        }
+    )*};
+    (@run $body:ident $(($($arg:expr),+))?, $prefix:literal, $d:expr, $test:ident) => {
+        let Some(db) = $crate::IsolatedDb::create($d, $prefix, stringify!($test)).await else {
+            return;
+        };
+        $body(&db.url, $crate::what($d) $($(, $arg)+)?).await;
+        db.drop().await;
+    };
+}
+
+/// The database of a dialect as messages name it: "SQLite", else [`Server::what`].
+pub fn what(d: Dialect) -> &'static str {
+    Server::of(d).map_or("SQLite", Server::what)
 }
 
 // ----- servers ---------------------------------------------------------------------------------
@@ -494,9 +531,18 @@ pub fn text(o: &Output) -> String {
 }
 
 /// Asserts the process succeeded (else fails with `what` and all it printed); returns stdout.
+#[track_caller]
 pub fn assert_ok(o: &Output, what: &str) -> String {
-    assert!(o.status.success(), "`{what}` failed:\n{}", text(o));
+    assert_ok_text(o, what);
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// [`assert_ok`], returning all the process printed ([`text`]).
+#[track_caller]
+pub fn assert_ok_text(o: &Output, what: &str) -> String {
+    let all = text(o);
+    assert!(o.status.success(), "`{what}` failed:\n{all}");
+    all
 }
 
 /// Asserts that `text` contains every one of `pieces`; the failure names the first piece

@@ -105,6 +105,24 @@ pub fn branched() -> MigrationSet {
     MigrationSet::new("", scripts)
 }
 
+pub const M5: &str = "e5e5e5e5e5e5";
+const H_M5: &str = "//! Merge tags and feature\n//!\n//! Revision ID: e5e5e5e5e5e5\n//! Revises: c3c3c3c3c3c3, d4d4d4d4d4d4\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-11-25 08:04:00 UTC\n";
+
+pub fn nothing(_: &mut Migration) {}
+
+/// The branched history, merged: a1 -> b2 -> (c3, d4 `feature`) -> e5.
+pub fn merged() -> MigrationSet {
+    let mut scripts = branched().scripts().to_vec();
+    scripts.push(Script::new(
+        "e5e5e5e5e5e5_merge.rs",
+        H_M5,
+        5,
+        nothing,
+        nothing,
+    ));
+    MigrationSet::new("", scripts)
+}
+
 /// The models of the linear history at its head.
 pub fn target_at_head() -> Result<Schema, String> {
     let mut s = Schema {
@@ -122,6 +140,17 @@ pub fn tmp() -> tempfile::TempDir {
 
 pub fn ctx(set: MigrationSet, cwd: &Path) -> Context {
     Context::isolated(set, target_at_head, cwd)
+}
+
+/// Writes `text` to the file `name` in `dir` (a `retort.toml`, ...).
+pub fn write_file(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// Writes `dir/retort.toml`.
+pub fn write_config(dir: &Path, toml: impl AsRef<[u8]>) {
+    write_file(dir, "retort.toml", toml);
 }
 
 pub fn sqlite_url(dir: &Path, name: &str) -> String {
@@ -176,5 +205,14 @@ pub fn no_durations(out: &str) -> String {
         .map(|l| format!("{l}\n"))
         .collect()
 }
+/// The revisions a `--format json` upgrade or downgrade (its output parsed as `v`) ran.
+pub fn json_revisions(v: &serde_json::Value) -> Vec<&str> {
+    let revisions = v["revisions"].as_array().expect("a `revisions` list");
+    revisions
+        .iter()
+        .map(|r| r["revision"].as_str().expect("a `revision` string"))
+        .collect()
+}
+
 #[allow(unused_imports)]
-pub use retort_test_support::{ScratchDb, Server};
+pub use retort_test_support::{assert_contains, ScratchDb, Server};
