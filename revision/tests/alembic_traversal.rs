@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{h, hl, run, s, upd};
+use common::{map, run, s, upd};
 use retort_revision::{RevisionMap, Step, VersionChange};
 
 /// Runs the plan's version-table changes over `rows`; returns the revisions stepped through
@@ -24,6 +24,23 @@ use Dir::{Down, Up};
 /// through (in order) and the rows after (any order).
 type Case<'a> = (Dir, &'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
 
+fn plan(m: &RevisionMap, dir: Dir, target: &str, from: &[&str]) -> Result<Vec<Step>, String> {
+    match dir {
+        Up => m.upgrade_plan(&s(from), target),
+        Down => m.downgrade_plan(&s(from), target),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// The error a plan must fail with.
+#[track_caller]
+fn plan_error(m: &RevisionMap, dir: Dir, target: &str, from: &[&str]) -> String {
+    match plan(m, dir, target, from) {
+        Ok(steps) => panic!("{dir:?} {target} from {from:?} must fail: {steps:?}"),
+        Err(e) => e,
+    }
+}
+
 #[track_caller]
 fn assert_plan(
     m: &RevisionMap,
@@ -33,11 +50,8 @@ fn assert_plan(
     revs: &[&str],
     heads: &[&str],
 ) {
-    let plan = match dir {
-        Up => m.upgrade_plan(&s(from), target),
-        Down => m.downgrade_plan(&s(from), target),
-    }
-    .unwrap_or_else(|e| panic!("{dir:?} {target} from {from:?}: {e}"));
+    let plan = plan(m, dir, target, from)
+        .unwrap_or_else(|e| panic!("{dir:?} {target} from {from:?}: {e}"));
     let (got, rows) = play(from, &plan);
     assert_eq!(got, s(revs), "{dir:?} {target} from {from:?}: steps");
     let mut heads = s(heads);
@@ -67,14 +81,7 @@ fn merge(delete: &[&str], from: &str, new: &str) -> VersionChange {
 // RevisionPathTest -------------------------------------------------------------------------
 
 fn path() -> RevisionMap {
-    RevisionMap::new(vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        h("c", &["b"]),
-        h("d", &["c"]),
-        h("e", &["d"]),
-    ])
-    .unwrap()
+    map("a b<a c<b d<c e<d")
 }
 
 #[test]
@@ -101,29 +108,19 @@ fn revision_path() {
             (Down, "c-2", &["d"], &["d", "c", "b"], &["a"]),
         ],
     );
-    assert!(m
-        .upgrade_plan(&s(&["b"]), "-2")
-        .unwrap_err()
-        .to_string()
-        .contains("Relative revision -2 didn't produce 2 migrations"));
+    let err = |dir, target, from| plan_error(&m, dir, target, from);
+    assert!(err(Up, "-2", &["b"]).contains("Relative revision -2 didn't produce 2 migrations"));
     assert_eq!(
-        m.upgrade_plan(&s(&["b"]), "+5").unwrap_err().to_string(),
+        err(Up, "+5", &["b"]),
         "Relative revision +5 didn't produce 5 migrations"
     );
     assert_eq!(
-        m.downgrade_plan(&s(&["b"]), "-5").unwrap_err().to_string(),
+        err(Down, "-5", &["b"]),
         "Relative revision -5 didn't produce 5 migrations"
     );
-    assert!(m
-        .downgrade_plan(&[], "b")
-        .unwrap_err()
-        .to_string()
-        .starts_with("Destination b is not a valid downgrade target from current head(s)"));
-    assert!(m
-        .downgrade_plan(&s(&["b"]), "c")
-        .unwrap_err()
-        .to_string()
-        .starts_with("Destination c is not a valid downgrade target from current head(s) (b)"));
+    let not_valid = "is not a valid downgrade target from current head(s)";
+    assert!(err(Down, "b", &[]).starts_with(&format!("Destination b {not_valid}")));
+    assert!(err(Down, "c", &["b"]).starts_with(&format!("Destination c {not_valid} (b)")));
     assert_eq!(
         stamp(&m, "base", &["d"]),
         vec![VersionChange::Delete { old: "d".into() }]
@@ -133,15 +130,7 @@ fn revision_path() {
 // BranchedPathTest -------------------------------------------------------------------------
 
 fn branched_path() -> RevisionMap {
-    RevisionMap::new(vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        hl("c1", &["b"], &["c1branch"], &[]),
-        h("d1", &["c1"]),
-        hl("c2", &["b"], &["c2branch"], &[]),
-        h("d2", &["c2"]),
-    ])
-    .unwrap()
+    map("a b<a c1<b#c1branch d1<c1 c2<b#c2branch d2<c2")
 }
 
 #[test]
@@ -265,17 +254,7 @@ fn branched_path_downgrades() {
 
 #[test]
 fn branch_from_mergepoint() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("b1", &["a1"]),
-        h("c1", &["b1"]),
-        h("a2", &[]),
-        h("b2", &["a2"]),
-        h("c2", &["b2"]),
-        h("d1", &["c1", "c2"]),
-        h("d2", &["c2"]),
-    ])
-    .unwrap();
+    let m = map("a1 b1<a1 c1<b1 a2 b2<a2 c2<b2 d1<c1,c2 d2<c2");
     check(
         &m,
         &[
@@ -287,21 +266,7 @@ fn branch_from_mergepoint() {
 
 #[test]
 fn branch_from_3way_mergepoint() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("b1", &["a1"]),
-        h("c1", &["b1"]),
-        h("a2", &[]),
-        h("b2", &["a2"]),
-        h("c2", &["b2"]),
-        h("a3", &[]),
-        h("b3", &["a3"]),
-        h("c3", &["b3"]),
-        h("d1", &["c1", "c2", "c3"]),
-        h("d2", &["c2"]),
-        h("d3", &["c3"]),
-    ])
-    .unwrap();
+    let m = map("a1 b1<a1 c1<b1 a2 b2<a2 c2<b2 a3 b3<a3 c3<b3 d1<c1,c2,c3 d2<c2 d3<c3");
     check(
         &m,
         &[
@@ -333,15 +298,18 @@ fn branch_from_3way_mergepoint() {
 
 // TwinMergeTest / NotQuiteTwinMergeTest ------------------------------------------------------
 
+/// Upgrades one revision at a time from the rows `start`: `steps` is `target:rows,..` per
+/// step, the rows expected after upgrading to `target` (each step one plan step).
 #[track_caller]
-fn walk_heads(m: &RevisionMap, start: &[&str], steps: &[(&str, &[&str])]) {
+fn walk_heads(m: &RevisionMap, start: &[&str], steps: &str) {
     let mut rows = s(start);
-    for (target, expect) in steps {
+    for step in steps.split_whitespace() {
+        let (target, expect) = step.split_once(':').unwrap();
         let plan = m.upgrade_plan(&rows, target).unwrap();
         assert_eq!(plan.len(), 1, "upgrade {target} from {rows:?}: {plan:?}");
         plan[0].version_change.apply(&mut rows).unwrap();
         rows.sort();
-        let mut expect = s(expect);
+        let mut expect: Vec<String> = expect.split(',').map(str::to_string).collect();
         expect.sort();
         assert_eq!(rows, expect, "after {target}");
     }
@@ -349,57 +317,21 @@ fn walk_heads(m: &RevisionMap, start: &[&str], steps: &[(&str, &[&str])]) {
 
 #[test]
 fn twin_merge() {
-    let m = RevisionMap::new(vec![
-        h("a", &[]),
-        h("b1", &["a"]),
-        h("b2", &["a"]),
-        h("b3", &["a"]),
-        h("c1", &["b1", "b2", "b3"]),
-        h("c2", &["b1", "b2", "b3"]),
-        h("d1", &["c1"]),
-        h("d2", &["c2"]),
-    ])
-    .unwrap();
+    let m = map("a b1<a b2<a b3<a c1<b1,b2,b3 c2<b1,b2,b3 d1<c1 d2<c2");
     walk_heads(
         &m,
         &["a"],
-        &[
-            ("b3", &["b3"]),
-            ("b1", &["b1", "b3"]),
-            ("b2", &["b1", "b2", "b3"]),
-            ("c2", &["c2"]),
-            ("d2", &["d2"]),
-            ("c1", &["c1", "d2"]),
-            ("d1", &["d1", "d2"]),
-        ],
+        "b3:b3 b1:b1,b3 b2:b1,b2,b3 c2:c2 d2:d2 c1:c1,d2 d1:d1,d2",
     );
 }
 
 #[test]
 fn not_quite_twin_merge() {
-    let m = RevisionMap::new(vec![
-        h("a", &[]),
-        h("b1", &["a"]),
-        h("b2", &["a"]),
-        h("b3", &["a"]),
-        h("c1", &["b1", "b2"]),
-        h("c2", &["b2", "b3"]),
-        h("d1", &["c1"]),
-        h("d2", &["c2"]),
-    ])
-    .unwrap();
+    let m = map("a b1<a b2<a b3<a c1<b1,b2 c2<b2,b3 d1<c1 d2<c2");
     walk_heads(
         &m,
         &["a"],
-        &[
-            ("b2", &["b2"]),
-            ("b3", &["b2", "b3"]),
-            ("c2", &["c2"]),
-            ("d2", &["d2"]),
-            ("b1", &["b1", "d2"]),
-            ("c1", &["c1", "d2"]),
-            ("d1", &["d1", "d2"]),
-        ],
+        "b2:b2 b3:b2,b3 c2:c2 d2:d2 b1:b1,d2 c1:c1,d2 d1:d1,d2",
     );
 }
 
@@ -407,18 +339,7 @@ fn not_quite_twin_merge() {
 
 #[test]
 fn depends_on_branch_one() {
-    let m = RevisionMap::new(vec![
-        hl("a1", &[], &["lib1"], &[]),
-        h("b1", &["a1"]),
-        h("c1", &["b1"]),
-        h("a2", &[]),
-        h("b2", &["a2"]),
-        hl("c2", &["b2"], &[], &["c1"]),
-        h("d1", &["c1"]),
-        h("e1", &["d1"]),
-        h("f1", &["e1"]),
-    ])
-    .unwrap();
+    let m = map("a1#lib1 b1<a1 c1<b1 a2 b2<a2 c2<b2&c1 d1<c1 e1<d1 f1<e1");
     // Downgrading d1 leaves c1 implied by c2.
     assert_plan(&m, Down, "c1", &["c2", "d1"], &["d1"], &["c2"]);
     let changes = stamp(&m, "b1", &["e1", "c2"]);
@@ -431,21 +352,7 @@ fn depends_on_branch_one() {
 
 #[test]
 fn depends_on_branch_two_kaboom() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("a2", &[]),
-        h("a3", &[]),
-        h("amerge", &["a1", "a2", "a3"]),
-        h("b1", &[]),
-        h("b2", &[]),
-        h("bmerge", &["b1", "b2"]),
-        h("c1", &[]),
-        h("c2", &[]),
-        h("c3", &[]),
-        h("cmerge", &["c1", "c2", "c3"]),
-        hl("d1", &[], &[], &["a3", "b2", "c1"]),
-    ])
-    .unwrap();
+    let m = map("a1 a2 a3 amerge<a1,a2,a3 b1 b2 bmerge<b1,b2 c1 c2 c3 cmerge<c1,c2,c3 d1&a3,b2,c1");
     assert_plan(
         &m,
         Down,
@@ -473,21 +380,13 @@ fn depends_on_branch_two_kaboom() {
 
 #[test]
 fn depends_on_branch_three_crisscross() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("a2", &["a1"]),
-        h("b1", &[]),
-        hl("b2", &["b1"], &[], &["a2"]),
-        h("b3", &["b2"]),
-        hl("a3", &["a2"], &[], &["b1"]),
-    ])
-    .unwrap();
+    let m = map("a1 a2<a1 b1 b2<b1&a2 b3<b2 a3<a2&b1");
     assert_plan(&m, Down, "b1", &["a3", "b2"], &["b2"], &["a3"]);
 }
 
 #[test]
 fn depends_on_own_down_revision() {
-    let m = RevisionMap::new(vec![h("a1", &[]), hl("a2", &["a1"], &[], &["a1"])]).unwrap();
+    let m = map("a1 a2<a1&a1");
     check(
         &m,
         &[
@@ -499,27 +398,13 @@ fn depends_on_own_down_revision() {
 
 #[test]
 fn depends_on_branch_four_normalized() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("a2", &["a1"]),
-        h("a3", &["a2"]),
-        h("b1", &[]),
-        hl("b2", &["b1"], &[], &["a3"]),
-        h("b3", &["b2"]),
-        hl("b4", &["b3"], &[], &["a3"]),
-    ])
-    .unwrap();
+    let m = map("a1 a2<a1 a3<a2 b1 b2<b1&a3 b3<b2 b4<b3&a3");
     assert_plan(&m, Down, "b3", &["b4"], &["b4"], &["b3"]);
 }
 
 #[test]
 fn depends_on_branch_five() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        hl("b1", &[], &[], &["a1"]),
-        h("bmerge", &["a1", "b1"]),
-    ])
-    .unwrap();
+    let m = map("a1 b1&a1 bmerge<a1,b1");
     check(
         &m,
         &[
@@ -533,18 +418,7 @@ fn depends_on_branch_five() {
 
 #[test]
 fn depends_on_branch_label() {
-    let m = RevisionMap::new(vec![
-        hl("a1", &[], &["lib1"], &[]),
-        h("b1", &["a1"]),
-        hl("c1", &["b1"], &["c1lib"], &[]),
-        h("a2", &[]),
-        h("b2", &["a2"]),
-        hl("c2", &["b2"], &[], &["c1lib"]),
-        h("d1", &["c1"]),
-        h("e1", &["d1"]),
-        h("f1", &["e1"]),
-    ])
-    .unwrap();
+    let m = map("a1#lib1 b1<a1 c1<b1#c1lib a2 b2<a2 c2<b2&c1lib d1<c1 e1<d1 f1<e1");
     assert_plan(
         &m,
         Up,
@@ -559,13 +433,7 @@ fn depends_on_branch_label() {
 
 #[test]
 fn forest() {
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("b1", &["a1"]),
-        h("a2", &[]),
-        h("b2", &["a2"]),
-    ])
-    .unwrap();
+    let m = map("a1 b1<a1 a2 b2<a2");
     assert_plan(
         &m,
         Up,
@@ -580,17 +448,7 @@ fn forest() {
 
 #[test]
 fn merged_path() {
-    let m = RevisionMap::new(vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        h("c1", &["b"]),
-        h("d1", &["c1"]),
-        hl("c2", &["b"], &["c2branch"], &[]),
-        h("d2", &["c2"]),
-        h("e", &["d1", "d2"]),
-        h("f", &["e"]),
-    ])
-    .unwrap();
+    let m = map("a b<a c1<b d1<c1 c2<b#c2branch d2<c2 e<d1,d2 f<e");
     assert_eq!(stamp(&m, "c2", &["e"]), vec![upd("e", "c2")]);
     assert_eq!(stamp(&m, "a", &["e"]), vec![upd("e", "a")]);
     assert_eq!(stamp(&m, "e", &["c2"]), vec![upd("c2", "e")]);
@@ -632,15 +490,7 @@ fn merged_path() {
 
 #[test]
 fn branched_path_cross_dependencies() {
-    let m = RevisionMap::new(vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        hl("c1", &["b"], &["c1branch"], &[]),
-        h("d1", &["c1"]),
-        hl("c2", &["b"], &["c2branch"], &[]),
-        hl("d2", &["c2"], &[], &["c1"]),
-    ])
-    .unwrap();
+    let m = map("a b<a c1<b#c1branch d1<c1 c2<b#c2branch d2<c2&c1");
     assert_plan(
         &m,
         Down,
@@ -662,17 +512,7 @@ fn branched_path_cross_dependencies() {
 // test_revision.py: LabeledBranchTest, MultipleBranchTest, MultipleBranchEffectiveHead ---------
 
 fn labeled() -> RevisionMap {
-    RevisionMap::new(vec![
-        hl("a", &[], &["abranch"], &[]),
-        h("b", &["a"]),
-        h("somelongername", &["b"]),
-        h("c", &["somelongername"]),
-        h("d", &[]),
-        hl("e", &["d"], &["ebranch"], &[]),
-        h("someothername", &["e"]),
-        h("f", &["someothername"]),
-    ])
-    .unwrap()
+    map("a#abranch b<a somelongername<b c<somelongername d e<d#ebranch someothername<e f<someothername")
 }
 
 fn history(m: &RevisionMap, range: &str) -> Vec<String> {
@@ -725,80 +565,44 @@ fn labeled_branch_resolution() {
 #[test]
 fn labeled_branch_history() {
     let m = labeled();
-    assert_eq!(
-        history(&m, "ebranch@base:heads"),
-        ["f", "someothername", "e", "d"]
-    );
-    assert_eq!(
-        history(&m, "abranch@base:heads"),
-        ["c", "somelongername", "b", "a"]
-    );
-    assert_eq!(
-        history(&m, "base:ebranch@head"),
-        ["f", "someothername", "e", "d"]
-    );
-    assert_eq!(history(&m, "ebranch@head:heads"), ["f"]);
-    assert_eq!(
-        history(&m, "ebranch@d:heads"),
-        ["f", "someothername", "e", "d"]
-    );
-    assert_eq!(
-        history(&m, "e@base:heads"),
-        ["f", "someothername", "e", "d"]
-    );
-    assert_eq!(
-        history(&m, "c@base:heads"),
-        ["c", "somelongername", "b", "a"]
-    );
-    assert_eq!(history(&m, "ebranch@-2:heads"), ["f", "someothername", "e"]);
+    const E: &[&str] = &["f", "someothername", "e", "d"];
+    const A: &[&str] = &["c", "somelongername", "b", "a"];
+    let cases: [(&str, &[&str]); 8] = [
+        ("ebranch@base:heads", E),
+        ("abranch@base:heads", A),
+        ("base:ebranch@head", E),
+        ("ebranch@head:heads", &["f"]),
+        ("ebranch@d:heads", E),
+        ("e@base:heads", E),
+        ("c@base:heads", A),
+        ("ebranch@-2:heads", &["f", "someothername", "e"]),
+    ];
+    for (range, want) in cases {
+        assert_eq!(history(&m, range), want, "{range}");
+    }
 }
 
 #[test]
 fn multiple_branch_history_errors() {
-    let m = RevisionMap::new(vec![
-        h("a", &[]),
-        h("b1", &["a"]),
-        h("b2", &["a"]),
-        h("cb1", &["b1"]),
-        h("cb2", &["b2"]),
-        h("d1cb1", &["cb1"]),
-        h("d2cb1", &["cb1"]),
-        h("d1cb2", &["cb2"]),
-        h("d2cb2", &["cb2"]),
-        h("d3cb2", &["cb2"]),
-        h("d1d2cb2", &["d1cb2", "d2cb2"]),
-    ])
-    .unwrap();
+    let m = map("a b1<a b2<a cb1<b1 cb2<b2 d1cb1<cb1 d2cb1<cb1 d1cb2<cb2 d2cb2<cb2 d3cb2<cb2 d1d2cb2<d1cb2,d2cb2");
     assert_eq!(
         history(&m, "a:d1d2cb2"),
         ["d1d2cb2", "d2cb2", "d1cb2", "cb2", "b2", "a"]
     );
     assert_eq!(history(&m, "a:d3cb2"), ["d3cb2", "cb2", "b2", "a"]);
     assert_eq!(history(&m, "base:d3cb2"), ["d3cb2", "cb2", "b2", "a"]);
-    let err = |r: &str| m.history(Some(r), &[]).unwrap_err().to_string();
-    assert_eq!(
-        err("d1cb1:b1"),
-        "Revision d1cb1 is not an ancestor of revision b1"
-    );
-    assert_eq!(
-        err("b1:d2cb2"),
-        "Revision b1 is not an ancestor of revision d2cb2"
-    );
-    assert_eq!(
-        err("d1cb1:base"),
-        "Revision d1cb1 is not an ancestor of revision base"
-    );
+    for (from, to) in [("d1cb1", "b1"), ("b1", "d2cb2"), ("d1cb1", "base")] {
+        let range = format!("{from}:{to}");
+        assert_eq!(
+            m.history(Some(&range), &[]).unwrap_err().to_string(),
+            format!("Revision {from} is not an ancestor of revision {to}")
+        );
+    }
 }
 
 #[test]
 fn multiple_branch_effective_head() {
-    let m = RevisionMap::new(vec![
-        hl("y1", &[], &["y"], &[]),
-        hl("x1", &[], &["x"], &[]),
-        hl("y2", &["y1"], &[], &["x1"]),
-        h("x2", &["x1"]),
-    ])
-    .unwrap();
+    let m = map("y1#y x1#x y2<y1&x1 x2<x1");
     // x1 stays applied, implied by y2 (which depends on it): no row of its own.
     check(
         &m,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{h, hl, run, s, upd};
+use common::{h, headers, hl, map, run, s, upd};
 use retort_revision::{
     Direction, GraphError, Header, ResolveError, RevisionMap, Step, VersionChange,
 };
@@ -40,14 +40,7 @@ fn revs(steps: &[Step]) -> Vec<&str> {
 // linear: a -> b -> c -> d -> e
 
 fn linear() -> RevisionMap {
-    RevisionMap::new(vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        h("c", &["b"]),
-        h("d", &["c"]),
-        h("e", &["d"]),
-    ])
-    .unwrap()
+    map("a b<a c<b d<c e<d")
 }
 
 #[test]
@@ -231,7 +224,7 @@ fn version_rows_with_a_revision_and_its_descendant_are_refused() {
     // stamp --purge ignores the rows: the way out works.
     assert!(m.stamp_plan(&s(&["b", "d"]), &["d"], true).is_ok());
     // Two real heads of a branched graph are fine.
-    let br = RevisionMap::new(vec![h("a", &[]), h("b", &["a"]), h("c", &["a"])]).unwrap();
+    let br = map("a b<a c<a");
     assert_eq!(br.check_current(&s(&["b", "c"])), Ok(()));
 }
 
@@ -240,13 +233,8 @@ fn version_rows_with_a_revision_and_its_descendant_are_refused() {
 
 #[test]
 fn partial_identifiers() {
-    let m = RevisionMap::new(vec![
-        h("ae1027a6acf0", &[]),
-        h("ae10ff000000", &["ae1027a6acf0"]),
-        h("b2c3d4e5f6a7", &["ae10ff000000"]),
-        h("abc", &["b2c3d4e5f6a7"]),
-    ])
-    .unwrap();
+    let m =
+        map("ae1027a6acf0 ae10ff000000<ae1027a6acf0 b2c3d4e5f6a7<ae10ff000000 abc<b2c3d4e5f6a7");
     let r = |e: &str| m.resolve(e, &[]);
     assert_eq!(r("ae1027").unwrap(), ["ae1027a6acf0"]);
     assert_eq!(r("ae1027a6acf0").unwrap(), ["ae1027a6acf0"]);
@@ -277,7 +265,7 @@ fn partial_identifiers() {
         "No such revision or branch 'ffff'"
     );
     // An empty identifier is not a prefix of everything.
-    let single = RevisionMap::new(vec![h("abcdef", &[])]).unwrap();
+    let single = map("abcdef");
     assert!(matches!(
         single.resolve("", &[]).unwrap_err(),
         ResolveError::NoSuchRevision { .. }
@@ -289,20 +277,11 @@ fn partial_identifiers() {
 // ------------------------------------------------------------------------------------------
 // branches: a -> b -> c1 (label cb) -> c2 ; b -> d1 (label db) -> d2
 
-fn branched() -> Vec<Header> {
-    vec![
-        h("a", &[]),
-        h("b", &["a"]),
-        hl("c1", &["b"], &["cb"], &[]),
-        h("c2", &["c1"]),
-        hl("d1", &["b"], &["db"], &[]),
-        h("d2", &["d1"]),
-    ]
-}
+const BRANCHED: &str = "a b<a c1<b#cb c2<c1 d1<b#db d2<d1";
 
 #[test]
 fn branched_heads_and_branch_points() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     assert_eq!(m.heads(), ["c2", "d2"]);
     assert_eq!(m.bases(), ["a"]);
     assert_eq!(m.branch_points(), ["b"]);
@@ -321,7 +300,7 @@ fn branched_heads_and_branch_points() {
 
 #[test]
 fn head_with_two_heads_is_an_error_naming_them() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     let e = m.upgrade_plan(&[], "head").unwrap_err();
     assert_eq!(
         e,
@@ -346,7 +325,7 @@ fn head_with_two_heads_is_an_error_naming_them() {
 
 #[test]
 fn branched_identifier_forms() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     let cur = s(&["c1", "d1"]);
     let r = |e: &str| m.resolve(e, &cur).unwrap();
     assert_eq!(r("heads"), ["c2", "d2"]);
@@ -386,7 +365,7 @@ fn branched_identifier_forms() {
 
 #[test]
 fn plus_one_with_several_current_heads_is_ambiguous() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     let e = m.upgrade_plan(&s(&["c1", "d1"]), "+1").unwrap_err();
     assert_eq!(
         e,
@@ -415,7 +394,7 @@ fn plus_one_with_several_current_heads_is_ambiguous() {
 
 #[test]
 fn upgrade_walks_up_a_branch_from_its_branch_point() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     // The db branch is not applied yet: db@+1 starts from the applied part of its lineage.
     assert_eq!(
         m.upgrade_plan(&s(&["c2"]), "db@+1").unwrap(),
@@ -434,7 +413,7 @@ fn upgrade_walks_up_a_branch_from_its_branch_point() {
 
 #[test]
 fn upgrade_heads_creates_a_branch_with_insert() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     let plan = m.upgrade_plan(&[], "heads").unwrap();
     assert_eq!(
         plan,
@@ -457,7 +436,7 @@ fn upgrade_heads_creates_a_branch_with_insert() {
 
 #[test]
 fn downgrade_past_a_branch_point_deletes_the_row() {
-    let m = RevisionMap::new(branched()).unwrap();
+    let m = map(BRANCHED);
     let plan = m.downgrade_plan(&s(&["c2", "d2"]), "b").unwrap();
     assert_eq!(
         plan,
@@ -486,10 +465,7 @@ fn downgrade_past_a_branch_point_deletes_the_row() {
 // merge: branched + m (c2, d2) -> n
 
 fn merged() -> RevisionMap {
-    let mut hs = branched();
-    hs.push(h("m", &["c2", "d2"]));
-    hs.push(h("n", &["m"]));
-    RevisionMap::new(hs).unwrap()
+    map(&format!("{BRANCHED} m<c2,d2 n<m"))
 }
 
 #[test]
@@ -605,13 +581,7 @@ fn minus_one_from_a_merge_point_undoes_the_merge() {
 // several bases with labels
 
 fn forest() -> RevisionMap {
-    RevisionMap::new(vec![
-        hl("a1", &[], &["main"], &[]),
-        h("a2", &["a1"]),
-        hl("n1", &[], &["net"], &[]),
-        h("n2", &["n1"]),
-    ])
-    .unwrap()
+    map("a1#main a2<a1 n1#net n2<n1")
 }
 
 #[test]
@@ -656,14 +626,7 @@ fn several_bases() {
 #[test]
 fn depends_on_applies_the_dependency_first_and_keeps_one_row() {
     // a1 -> a2 -> a3 ; b1 -> b2 (depends on a2)
-    let m = RevisionMap::new(vec![
-        h("a1", &[]),
-        h("a2", &["a1"]),
-        h("a3", &["a2"]),
-        h("b1", &[]),
-        hl("b2", &["b1"], &[], &["a2"]),
-    ])
-    .unwrap();
+    let m = map("a1 a2<a1 a3<a2 b1 b2<b1&a2");
     assert_eq!(m.heads(), ["a3", "b2"]);
     assert_eq!(m.dependencies("b2"), ["a2"]);
     assert_eq!(m.dependents("a2"), ["b2"]);
@@ -692,11 +655,7 @@ fn depends_on_applies_the_dependency_first_and_keeps_one_row() {
 #[test]
 fn a_head_only_depended_upon_is_not_stored() {
     // x1 is a head by `Revises:` but y1 depends on it (Alembic's "effective head").
-    let m = RevisionMap::new(vec![
-        hl("x1", &[], &["xs"], &[]),
-        hl("y1", &[], &[], &["xs"]),
-    ])
-    .unwrap();
+    let m = map("x1#xs y1&xs");
     assert_eq!(m.heads(), ["x1", "y1"]);
     assert_eq!(m.real_heads(), ["y1"]);
     assert_eq!(
@@ -718,13 +677,7 @@ fn a_head_only_depended_upon_is_not_stored() {
 #[test]
 fn dependency_already_declared_by_an_ancestor_is_not_repeated() {
     // p1 -> p2, both depend on d1: p2's step is a plain UPDATE.
-    let m = RevisionMap::new(vec![
-        h("d1", &[]),
-        h("d2", &["d1"]),
-        hl("p1", &[], &[], &["d1"]),
-        hl("p2", &["p1"], &[], &["d1"]),
-    ])
-    .unwrap();
+    let m = map("d1 d2<d1 p1&d1 p2<p1&d1");
     let plan = m.upgrade_plan(&[], "p2").unwrap();
     assert_eq!(
         plan,
@@ -822,7 +775,7 @@ fn history_ranges() {
         m.history(Some("bogus"), &[]).unwrap_err().to_string(),
         "Range requires [start]:[end], [start]:, or :[end]; got 'bogus'"
     );
-    let b = RevisionMap::new(branched()).unwrap();
+    let b = map(BRANCHED);
     assert_eq!(
         ids(b.history(Some("cb@base:cb@head"), &[]).unwrap()),
         ["c2", "c1", "b", "a"]
@@ -941,7 +894,7 @@ fn empty_map() {
 
 #[test]
 fn topological_order_does_not_depend_on_input_order() {
-    let mut hs = branched();
+    let mut hs = headers(BRANCHED);
     hs.push(h("m", &["c2", "d2"]));
     let a = RevisionMap::new(hs.clone())
         .unwrap()
