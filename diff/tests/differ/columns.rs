@@ -12,10 +12,10 @@ fn adds_a_nullable_column_without_notes() {
         &from,
         &to,
         &lite(),
-        vec![Op::AddColumn {
-            table: q("users"),
-            column: col("age", SqlType::Integer).nullable(true),
-        }],
+        vec![add_column(
+            "users",
+            col("age", SqlType::Integer).nullable(true),
+        )],
     );
     assert!(d.notes.is_empty(), "SQLite adds a nullable column in place");
 }
@@ -28,10 +28,7 @@ fn a_new_not_null_column_without_default_may_fail() {
         &from,
         &to,
         &pg(),
-        vec![Op::AddColumn {
-            table: q("users"),
-            column: col("age", SqlType::Integer),
-        }],
+        vec![add_column("users", col("age", SqlType::Integer))],
     );
     assert_eq!(risks(&d), [(0, Risk::MayFail)]);
     assert_eq!(
@@ -166,24 +163,14 @@ fn making_a_column_not_null_may_fail() {
         col("email", SqlType::Text).nullable(true)
     ])]);
     let to = schema(vec![users_with(vec![col("email", SqlType::Text)])]);
-    let d = assert_plan(
-        &from,
-        &to,
-        &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "email").nullable(false),
-        )],
-    );
+    let nullable = |from, to, nullable| {
+        let alter = AlterColumn::new("users", "email").nullable(nullable);
+        assert_plan(from, to, &pg(), vec![Op::AlterColumn(alter)])
+    };
+    let d = nullable(&from, &to, false);
     assert_eq!(risks(&d), [(0, Risk::MayFail)]);
     // The other way is safe.
-    let d = assert_plan(
-        &to,
-        &from,
-        &pg(),
-        vec![Op::AlterColumn(
-            AlterColumn::new("users", "email").nullable(true),
-        )],
-    );
+    let d = nullable(&to, &from, true);
     assert!(d.notes.is_empty());
 }
 
@@ -237,13 +224,17 @@ fn options_turn_comparisons_off() {
     );
 }
 
+/// `users(age)`, then with the comments `people` on the table and `years` on the column.
+fn comments_added() -> (retort_schema::Schema, retort_schema::Schema) {
+    let from = schema(vec![users_with(vec![col("age", SqlType::Integer)])]);
+    let age = col("age", SqlType::Integer).comment("years");
+    let to = schema(vec![users_with(vec![age]).comment("people")]);
+    (from, to)
+}
+
 #[test]
 fn column_and_table_comments_on_postgres_and_mysql() {
-    let from = schema(vec![users_with(vec![col("age", SqlType::Integer)])]);
-    let to = schema(vec![users_with(vec![
-        col("age", SqlType::Integer).comment("years")
-    ])
-    .comment("people")]);
+    let (from, to) = comments_added();
     for o in [pg(), my()] {
         assert_plan(
             &from,
@@ -262,11 +253,7 @@ fn column_and_table_comments_on_postgres_and_mysql() {
 
 #[test]
 fn sqlite_ignores_comments() {
-    let from = schema(vec![users_with(vec![col("age", SqlType::Integer)])]);
-    let to = schema(vec![users_with(vec![
-        col("age", SqlType::Integer).comment("years")
-    ])
-    .comment("people")]);
+    let (from, to) = comments_added();
     assert_no_change(&from, &to, &lite());
 }
 

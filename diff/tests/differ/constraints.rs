@@ -14,10 +14,7 @@ fn an_index_comes_after_its_column() {
         &to,
         &pg(),
         vec![
-            Op::AddColumn {
-                table: q("users"),
-                column: col("email", SqlType::Text).nullable(true),
-            },
+            add_column("users", col("email", SqlType::Text).nullable(true)),
             Op::CreateIndex {
                 table: q("users"),
                 index: Index::new("ix_users_email", ["email"]),

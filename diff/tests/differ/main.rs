@@ -36,6 +36,14 @@ fn drop_index(table: &str, name: &str) -> Op {
     }
 }
 
+/// `Op::AddColumn` of `column` to `table`.
+fn add_column(table: &str, column: retort_schema::Column) -> Op {
+    Op::AddColumn {
+        table: q(table),
+        column,
+    }
+}
+
 fn users_with(cols: Vec<retort_schema::Column>) -> Table {
     cols.into_iter()
         .fold(table("users"), |t, c| t.with_column(c))

@@ -4,14 +4,15 @@ use super::*;
 
 #[test]
 fn mysql_type_spellings_are_not_changes() {
+    let custom = |s: &str| SqlType::Custom(s.into());
     let pairs = [
-        (SqlType::Custom("tinyint(1)".into()), SqlType::Boolean),
-        (SqlType::Custom("LONGTEXT".into()), SqlType::Text),
-        (SqlType::Custom("int(11)".into()), SqlType::Integer),
-        (SqlType::Custom("bigint(20)".into()), SqlType::BigInt),
-        (SqlType::Custom("char(36)".into()), SqlType::Uuid),
+        (custom("tinyint(1)"), SqlType::Boolean),
+        (custom("LONGTEXT"), SqlType::Text),
+        (custom("int(11)"), SqlType::Integer),
+        (custom("bigint(20)"), SqlType::BigInt),
+        (custom("char(36)"), SqlType::Uuid),
         (
-            SqlType::Custom("datetime".into()),
+            custom("datetime"),
             SqlType::Timestamp {
                 with_time_zone: false,
             },

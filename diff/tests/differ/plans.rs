@@ -74,10 +74,10 @@ fn tables_in_a_schema_are_matched_by_qualified_name() {
         &from,
         &to,
         &pg(),
-        vec![Op::AddColumn {
-            table: q("audit.events"),
-            column: col("at", SqlType::Date).nullable(true),
-        }],
+        vec![add_column(
+            "audit.events",
+            col("at", SqlType::Date).nullable(true),
+        )],
     );
 }
 

@@ -214,10 +214,7 @@ fn an_existing_table_references_a_new_one_after_it_exists() {
         &schema(vec![posts_after, tags.clone()]),
         &pg(),
         vec![
-            Op::AddColumn {
-                table: q("posts"),
-                column: col("tag_id", SqlType::BigInt).nullable(true),
-            },
+            add_column("posts", col("tag_id", SqlType::BigInt).nullable(true)),
             Op::CreateTable(tags),
             Op::AddForeignKey {
                 table: q("posts"),
