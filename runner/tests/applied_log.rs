@@ -19,21 +19,12 @@ per_dialect!(
     stamp_and_offline_scripts_write_the_log,
 );
 
+/// a1 creates `authors`, b2 `books`; their downgrades drop them ([`hashed`]).
 fn a_up(m: &mut Migration) {
-    m.create_table(table(
-        "authors",
-        vec![col("id", SqlType::Integer), col("name", SqlType::Text)],
-        &["id"],
-    ));
-}
-fn a_down(m: &mut Migration) {
-    m.drop_table("authors");
+    m.create_table(id_text("authors", "name"));
 }
 fn b_up(m: &mut Migration) {
-    m.create_table(table("books", vec![col("id", SqlType::Integer)], &["id"]));
-}
-fn b_down(m: &mut Migration) {
-    m.drop_table("books");
+    m.create_table(id_only("books", SqlType::Integer));
 }
 
 fn leak(s: String) -> &'static str {
@@ -42,7 +33,14 @@ fn leak(s: String) -> &'static str {
 
 /// A script whose file hash is `hash` (as the build computes it from the file's bytes).
 fn hashed(rev: &str, revises: &[&str], hash: u64, up: fn(&mut Migration)) -> Script {
-    let down = if rev == "a1" { a_down } else { b_down };
+    let down: fn(&mut Migration) = match rev {
+        "a1" => |m| {
+            m.drop_table("authors");
+        },
+        _ => |m| {
+            m.drop_table("books");
+        },
+    };
     let header = format!(
         "//! Revision {rev}\n//!\n//! Revision ID: {rev}\n//! Revises: {}\n//! Branch labels:\n//! Depends on:\n//! Create date: 2026-01-01 00:00:00 UTC\n",
         revises.join(", ")

@@ -751,11 +751,7 @@ async fn ops_on_objects_made_with_raw_sql(d: Dialect) {
 // ----- PostgreSQL: statements that cannot run in a transaction ---------------------------
 
 fn ac1_up(m: &mut Migration) {
-    m.create_table(table(
-        "ac",
-        vec![col("id", SqlType::Integer), col("name", SqlType::Text)],
-        &["id"],
-    ));
+    m.create_table(id_text("ac", "name"));
     m.create_enum(EnumType {
         schema: None,
         name: "mood".into(),

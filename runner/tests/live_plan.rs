@@ -166,11 +166,7 @@ async fn check_kept(db: &mut Db, d: Dialect, when: &str) {
 }
 
 fn q1_up(m: &mut Migration) {
-    m.create_table(table(
-        "things",
-        vec![col("id", SqlType::Integer), col("v", SqlType::Text)],
-        &["id"],
-    ));
+    m.create_table(id_text("things", "v"));
 }
 fn q2_up(m: &mut Migration) {
     m.add_column("things", col("w", SqlType::Text).nullable(true));
@@ -182,14 +178,14 @@ fn q2_up(m: &mut Migration) {
 #[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn an_unreadable_database_is_planned_against_the_history() {
-    let Some(t) = TestDb::new(Dialect::Sqlite, "an_unreadable_database").await else {
-        return;
-    };
-    let mut db = t.connect().await;
     let set = set(vec![
         script("q1", &[], None, q1_up, nothing),
         script("q2", &["q1"], None, q2_up, nothing),
     ]);
+    let Some(t) = TestDb::new(Dialect::Sqlite, "an_unreadable_database").await else {
+        return;
+    };
+    let mut db = t.connect().await;
     upgrade(&mut db, &set, "q1", &opts(), &mut no_events())
         .await
         .unwrap();

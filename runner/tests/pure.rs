@@ -5,13 +5,10 @@ mod common;
 use common::*;
 use retort_runner::prelude::*;
 use retort_runner::{offline, Direction, MigrationSet, RunError, RunOptions, Script};
+use retort_test_support::assert_contains;
 
 fn t1_up(m: &mut Migration) {
-    m.create_table(table(
-        "users",
-        vec![col("id", SqlType::Integer), col("email", SqlType::Text)],
-        &["id"],
-    ));
+    m.create_table(id_text("users", "email"));
 }
 fn t1_down(m: &mut Migration) {
     m.drop_table("users");
@@ -163,15 +160,14 @@ fn offline_sqlite_script_shape() {
         .find("UPDATE \"retort_version\" SET version_num = 't2' WHERE version_num = 't1';")
         .unwrap();
     assert!(create < off && off < insert && insert < update, "{sql}");
-    assert!(
-        sql.contains("-- Running upgrade <base> -> t1: Revision t1"),
-        "{sql}"
+    assert_contains(
+        &sql,
+        &[
+            "-- Running upgrade <base> -> t1: Revision t1",
+            "-- retort: skipped Rust step (offline)",
+            "COMMIT;\nPRAGMA foreign_keys = ON;",
+        ],
     );
-    assert!(
-        sql.contains("-- retort: skipped Rust step (offline)"),
-        "{sql}"
-    );
-    assert!(sql.contains("COMMIT;\nPRAGMA foreign_keys = ON;"), "{sql}");
 
     // One transaction for the whole run when asked.
     let o = RunOptions {

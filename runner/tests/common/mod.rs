@@ -219,6 +219,20 @@ pub fn table(name: &str, cols: Vec<Column>, pk: &[&str]) -> Table {
     t
 }
 
+/// `name(id PRIMARY KEY)`, the id of type `ty`.
+pub fn id_only(name: &str, ty: SqlType) -> Table {
+    table(name, vec![col("id", ty)], &["id"])
+}
+
+/// `name(id INTEGER PRIMARY KEY, <text> TEXT)`.
+pub fn id_text(name: &str, text: &str) -> Table {
+    table(
+        name,
+        vec![col("id", SqlType::Integer), col(text, SqlType::Text)],
+        &["id"],
+    )
+}
+
 pub fn col(name: &str, ty: SqlType) -> Column {
     Column::new(name, ty)
 }
