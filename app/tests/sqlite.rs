@@ -20,9 +20,7 @@ async fn tables(url: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn upgrade_downgrade_current_by_identifier_forms() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(linear(), d.path());
+    let (_d, url, c) = on_sqlite(linear());
     let u = |args: &[&str]| {
         let mut v = vec!["--url", url.as_str()];
         v.extend_from_slice(args);
@@ -109,9 +107,7 @@ async fn upgrade_downgrade_current_by_identifier_forms() {
 
 #[tokio::test]
 async fn stamp_writes_the_version_table_only() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(branched(), d.path());
+    let (_d, url, c) = on_sqlite(branched());
     let out = ok(&c, &["--url", &url, "stamp", "heads"]).await;
     assert!(out.contains(C3) && out.contains(D4), "{out}");
     let cur = ok(&c, &["--url", &url, "current"]).await;
@@ -152,9 +148,7 @@ async fn stamp_writes_the_version_table_only() {
 
 #[tokio::test]
 async fn offline_sql_for_upgrade_and_downgrade_ranges() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(linear(), d.path());
+    let (d, url, c) = on_sqlite(linear());
     let sql = ok(&c, &["--url", &url, "upgrade", "--sql", "head"]).await;
     assert_contains(&sql, &["CREATE TABLE \"users\"", "CREATE TABLE \"tags\""]);
     let sql = ok(&c, &["--url", &url, "upgrade", "--sql", "a1a1:head"]).await;
@@ -203,9 +197,7 @@ async fn database_url_precedence_flag_env_dotenv_toml() {
     assert_eq!(ok(&c, &["current"]).await, "");
     // None at all.
     std::fs::remove_file(p.join("retort.toml")).unwrap();
-    let (code, _, err) = cmd(&c, &["current"]).await;
-    assert_eq!(code, 2);
-    assert!(err.contains("DATABASE_URL"), "{err}");
+    refused(&c, &["current"], &["DATABASE_URL"]).await;
 }
 
 #[tokio::test]
@@ -260,9 +252,7 @@ fn target_with_change() -> Result<retort_schema::Schema, String> {
 
 #[tokio::test]
 async fn autogenerate_refuses_a_database_behind_the_heads() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(linear(), d.path());
+    let (d, url, c) = on_sqlite(linear());
     ok(&c, &["--url", &url, "upgrade", "a1a1"]).await;
     let (code, _, err) = cmd(
         &c,
@@ -284,9 +274,7 @@ async fn autogenerate_refuses_a_database_behind_the_heads() {
 
 #[tokio::test]
 async fn autogenerate_no_changes_writes_no_file() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(linear(), d.path());
+    let (d, url, c) = on_sqlite(linear());
     ok(&c, &["--url", &url, "upgrade", "head"]).await;
     let out = ok(
         &c,
@@ -363,15 +351,12 @@ async fn autogenerate_writes_the_changes_with_warnings() {
     );
     // The downgrade recreates posts.
     let down = &text[text.find("pub fn downgrade").unwrap()..];
-    assert!(down.contains("posts"), "{text}");
-    // The downgrade carries its own risk notes, and autogenerate prints them.
-    assert!(
-        down.contains("// WARNING (destructive): drops table `comments`"),
-        "{text}"
-    );
-    assert!(
-        out.contains("WARNING (downgrade) destructive: drops table `comments`"),
-        "{out}"
+    // It carries its own risk notes, and autogenerate prints them.
+    let note = "WARNING (destructive): drops table `comments`";
+    assert_contains(down, &["posts", &format!("// {note}")]);
+    assert_contains(
+        &out,
+        &["WARNING (downgrade) destructive: drops table `comments`"],
     );
 
     // check: exit 1 with the list, and JSON.
@@ -434,9 +419,7 @@ async fn first_autogenerate_on_an_empty_history() {
 
 #[tokio::test]
 async fn branches_upgrade_by_label_then_all_heads() {
-    let d = tmp();
-    let url = sqlite_url(d.path(), "app.db");
-    let c = ctx(branched(), d.path());
+    let (_d, url, c) = on_sqlite(branched());
     let out = no_durations(&ok(&c, &["--url", &url, "upgrade", "feature@head"]).await);
     assert_eq!(
         out,
@@ -449,9 +432,12 @@ async fn branches_upgrade_by_label_then_all_heads() {
         format!("{D4} (feature) (head)\n")
     );
     // `head` is ambiguous: a usage error, nothing runs.
-    let (code, _, err) = cmd(&c, &["--url", &url, "upgrade", "head"]).await;
-    assert_eq!(code, 2);
-    assert!(err.contains("Multiple head revisions"), "{err}");
+    refused(
+        &c,
+        &["--url", &url, "upgrade", "head"],
+        &["Multiple head revisions"],
+    )
+    .await;
     let out = no_durations(&ok(&c, &["--url", &url, "upgrade", "heads"]).await);
     assert_eq!(out, format!("Running upgrade {B2} -> {C3}, Add tags\n"));
     let cur = ok(&c, &["--url", &url, "current"]).await;

@@ -94,14 +94,13 @@ pub fn linear() -> MigrationSet {
 
 /// a1 -> b2 -> c3, and b2 -> d4 (branch label `feature`): two heads.
 pub fn branched() -> MigrationSet {
-    let mut scripts = linear_scripts();
-    scripts.push(Script::new(
-        "d4d4d4d4d4d4_feature_table.rs",
-        H_D4,
-        4,
-        up_d4,
-        down_d4,
-    ));
+    let d4 = Script::new("d4d4d4d4d4d4_feature_table.rs", H_D4, 4, up_d4, down_d4);
+    set_of(linear_scripts(), d4)
+}
+
+/// A set of `scripts`, then `last`.
+fn set_of(mut scripts: Vec<Script>, last: Script) -> MigrationSet {
+    scripts.push(last);
     MigrationSet::new("", scripts)
 }
 
@@ -112,15 +111,8 @@ pub fn nothing(_: &mut Migration) {}
 
 /// The branched history, merged: a1 -> b2 -> (c3, d4 `feature`) -> e5.
 pub fn merged() -> MigrationSet {
-    let mut scripts = branched().scripts().to_vec();
-    scripts.push(Script::new(
-        "e5e5e5e5e5e5_merge.rs",
-        H_M5,
-        5,
-        nothing,
-        nothing,
-    ));
-    MigrationSet::new("", scripts)
+    let e5 = Script::new("e5e5e5e5e5e5_merge.rs", H_M5, 5, nothing, nothing);
+    set_of(branched().scripts().to_vec(), e5)
 }
 
 /// The models of the linear history at its head.
@@ -142,6 +134,14 @@ pub fn ctx(set: MigrationSet, cwd: &Path) -> Context {
     Context::isolated(set, target_at_head, cwd)
 }
 
+/// Runs a command that must be refused as a usage error (exit 2) whose message holds every
+/// one of `pieces`.
+pub async fn refused(ctx: &Context, args: &[&str], pieces: &[&str]) {
+    let (code, out, err) = cmd(ctx, args).await;
+    assert_eq!(code, 2, "{args:?} must be a usage error: {out}{err}");
+    assert_contains(&err, pieces);
+}
+
 /// Writes `text` to the file `name` in `dir` (a `retort.toml`, ...).
 pub fn write_file(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
     let path = dir.join(name);
@@ -151,6 +151,14 @@ pub fn write_file(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
 /// Writes `dir/retort.toml`.
 pub fn write_config(dir: &Path, toml: impl AsRef<[u8]>) {
     write_file(dir, "retort.toml", toml);
+}
+
+/// A temp dir, the URL of a SQLite file `app.db` in it, and a context on `set` there.
+pub fn on_sqlite(set: MigrationSet) -> (tempfile::TempDir, String, Context) {
+    let d = tmp();
+    let url = sqlite_url(d.path(), "app.db");
+    let c = ctx(set, d.path());
+    (d, url, c)
 }
 
 pub fn sqlite_url(dir: &Path, name: &str) -> String {

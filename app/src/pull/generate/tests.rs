@@ -42,15 +42,13 @@ fn shop(d: Dialect) -> Schema {
         name: naming::unique("Customers", &["email"]),
         columns: vec!["email".into()],
     }];
-    customers.foreign_keys = vec![ForeignKey {
-        name: "customers_referrer_fk".into(),
-        columns: vec!["referrer_id".into()],
-        ref_table: QName::new("Customers"),
-        ref_columns: vec!["customerID".into()],
-        on_delete: Some(FkAction::SetNull),
-        on_update: None,
-        deferrable: false,
-    }];
+    customers.foreign_keys = vec![ForeignKey::new(
+        "customers_referrer_fk",
+        ["referrer_id"],
+        "Customers",
+        ["customerID"],
+    )
+    .on_delete(FkAction::SetNull)];
     let mut orders = Table::new("order");
     orders.columns = vec![
         Column {
@@ -75,15 +73,12 @@ fn shop(d: Dialect) -> Schema {
         name: naming::primary_key("order"),
         columns: vec!["id".into()],
     });
-    orders.foreign_keys = vec![ForeignKey {
-        name: naming::foreign_key("order", &["customer_id"], "Customers"),
-        columns: vec!["customer_id".into()],
-        ref_table: QName::new("Customers"),
-        ref_columns: vec!["customerID".into()],
-        on_delete: Some(FkAction::Cascade),
-        on_update: None,
-        deferrable: false,
-    }];
+    let fk_name = naming::foreign_key("order", &["customer_id"], "Customers");
+    orders.foreign_keys =
+        vec![
+            ForeignKey::new(fk_name, ["customer_id"], "Customers", ["customerID"])
+                .on_delete(FkAction::Cascade),
+        ];
     orders.indexes = vec![
         Index {
             name: naming::index("order", &["customer_id"]),
@@ -127,13 +122,10 @@ fn shop(d: Dialect) -> Schema {
         columns: vec!["order_id".into(), "line_no".into()],
     });
     lines.foreign_keys = vec![ForeignKey {
-        name: "lines_order_fk".into(),
-        columns: vec!["order_id".into()],
-        ref_table: QName::new("order"),
-        ref_columns: vec!["id".into()],
-        on_delete: Some(FkAction::Cascade),
-        on_update: Some(FkAction::Restrict),
         deferrable: d == Dialect::Postgres,
+        ..ForeignKey::new("lines_order_fk", ["order_id"], "order", ["id"])
+            .on_delete(FkAction::Cascade)
+            .on_update(FkAction::Restrict)
     }];
     lines.columns[2].comment = (d != Dialect::Sqlite).then(|| "how many \"units\"".to_string());
     let mut s = Schema {
