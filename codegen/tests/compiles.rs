@@ -6,6 +6,7 @@ mod common;
 use std::process::Command;
 
 use retort_codegen::render_rust;
+use retort_test_support::write_package;
 
 /// A stand-in for `retort_runner::Migration` with the signatures of docs/ARCHITECTURE.md.
 const STAND_IN: &str = r#"
@@ -53,21 +54,14 @@ fn rendered_rust_compiles_and_gives_back_the_ops() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let schema = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema");
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"rendered\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\nretort-schema = {{ path = {schema:?} }}\n\n[workspace]\n"
-        ),
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("src/main.rs"),
-        format!(
+    write_package(
+        root,
+        "rendered",
+        &format!("[dependencies]\nretort-schema = {{ path = {schema:?} }}\n\n[workspace]\n"),
+        &format!(
             "{STAND_IN}\npub fn upgrade(m: &mut Migration) {{\n{body}}}\n\nfn main() {{\n    let mut m = Migration::default();\n    upgrade(&mut m);\n    println!(\"{{:?}}\", m.ops);\n}}\n"
         ),
-    )
-    .unwrap();
+    );
     // Reuse the workspace's lock file so that no registry lookup is needed.
     let lock = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
     std::fs::copy(lock, root.join("Cargo.lock")).unwrap();

@@ -554,6 +554,17 @@ pub fn assert_contains(text: &str, pieces: &[&str]) {
     }
 }
 
+/// Writes a binary package in `dir`: `Cargo.toml` (package `name`, edition 2021, unpublished,
+/// then `more_manifest`: dependencies, `[workspace]`, ...) and `src/main.rs`.
+pub fn write_package(dir: &Path, name: &str, more_manifest: &str, main_rs: &str) {
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n{more_manifest}"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("src/main.rs"), main_rs).unwrap();
+}
+
 /// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
 /// diff when it would reformat anything (generated code must be what rustfmt writes).
 pub fn rustfmt_check(source: &str) {
