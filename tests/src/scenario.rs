@@ -15,6 +15,17 @@ use retort_schema::{AlterColumn, Dialect, Schema, SqlType, Table};
 
 use crate::{describe_all, list_ops, model, Db, Rows, Server};
 
+/// Builder methods of [`Scenario`] that push their argument onto each of the lists named.
+macro_rules! pushers {
+    ($($(#[$doc:meta])* $name:ident($ty:ty) => $($list:ident),+;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: $ty) -> Self {
+            $(self.$list.push(value.clone());)+
+            self
+        }
+    )*};
+}
+
 /// One before/after pair.
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -92,49 +103,23 @@ impl Scenario {
         self
     }
 
-    /// Rows inserted before; the same rows expected after the upgrade and after the downgrade.
-    pub fn keeps(mut self, rows: Rows) -> Self {
-        self.rows.push(rows.clone());
-        self.rows_after.push(rows.clone());
-        self.rows_down.push(rows);
-        self
-    }
-
-    /// Rows inserted before, and expected after the downgrade.
-    pub fn rows(mut self, rows: Rows) -> Self {
-        self.rows.push(rows.clone());
-        self.rows_down.push(rows);
-        self
-    }
-
-    /// Rows expected after the upgrade.
-    pub fn rows_after(mut self, rows: Rows) -> Self {
-        self.rows_after.push(rows);
-        self
-    }
-
-    /// Rows the upgraded schema must accept (e.g. a new enum value); deleted again before the
-    /// downgrade (by the first column).
-    pub fn accepts(mut self, rows: Rows) -> Self {
-        self.accepts.push(rows);
-        self
-    }
-
-    /// Rows the upgraded schema must refuse.
-    pub fn rejects(mut self, rows: Rows) -> Self {
-        self.rejects.push(rows);
-        self
-    }
-
-    /// Rows inserted before, expected after the upgrade, not checked after the downgrade.
-    pub fn rows_up_only(mut self, rows: Rows) -> Self {
-        self.rows.push(rows);
-        self
-    }
-
-    pub fn unmanaged(mut self, t: Table) -> Self {
-        self.unmanaged.push(t);
-        self
+    pushers! {
+        /// Rows inserted before; the same rows expected after the upgrade and after the
+        /// downgrade.
+        keeps(Rows) => rows, rows_after, rows_down;
+        /// Rows inserted before, and expected after the downgrade.
+        rows(Rows) => rows, rows_down;
+        /// Rows expected after the upgrade.
+        rows_after(Rows) => rows_after;
+        /// Rows the upgraded schema must accept (e.g. a new enum value); deleted again before
+        /// the downgrade (by the first column).
+        accepts(Rows) => accepts;
+        /// Rows the upgraded schema must refuse.
+        rejects(Rows) => rejects;
+        /// Rows inserted before, expected after the upgrade, not checked after the downgrade.
+        rows_up_only(Rows) => rows;
+        /// A table created in the database but not in the models.
+        unmanaged(Table) => unmanaged;
     }
 
     pub fn exclude(mut self, glob: &str) -> Self {
@@ -318,13 +303,9 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     }
 
     // 4. run them; autogenerate again says nothing.
-    let stmts = at(
-        "4 render upgrade",
-        no_panic("4 render upgrade", || {
-            retort_sql::render_ops(&up, d, &db_before)
-        })?
-        .map_err(|e| e.to_string()),
-    )?;
+    let stmts = no_panic_ok("4 render upgrade", || {
+        retort_sql::render_ops(&up, d, &db_before)
+    })?;
     at(
         "4 run upgrade",
         db.run(&stmts).await.map_err(|e| with_sql(e, &stmts)),
@@ -379,24 +360,16 @@ pub async fn run_one(server: &mut Server, db: &mut Db, s: &Scenario) -> StepResu
     }
 
     // 6. downgrade.
-    let down = at(
-        "6 downgrade ops",
-        no_panic("6 downgrade ops", || {
-            retort_diff::downgrade(&db_before, &up)
-        })?
-        .map_err(|e| e.to_string()),
-    )?;
+    let down = no_panic_ok("6 downgrade ops", || {
+        retort_diff::downgrade(&db_before, &up)
+    })?;
     // Rendered the way the runner renders a history: each operation against the state the
     // ones before it left (upgrade then downgrade, from `db_before`).
     let n_up = stmts.len();
     let both: Vec<retort_schema::Op> = up.iter().chain(&down).cloned().collect();
-    let mut stmts = at(
-        "6 render downgrade",
-        no_panic("6 render downgrade", || {
-            retort_sql::render_ops(&both, d, &db_before)
-        })?
-        .map_err(|e| e.to_string()),
-    )?;
+    let mut stmts = no_panic_ok("6 render downgrade", || {
+        retort_sql::render_ops(&both, d, &db_before)
+    })?;
     let stmts = stmts.split_off(n_up.min(stmts.len()));
     at(
         "6 run downgrade",
@@ -579,6 +552,14 @@ fn rewrite(op: &retort_schema::Op, d: Dialect) -> Option<Risk> {
 
 /// Runs a pure step, turning a panic into this scenario's failure (the other scenarios still
 /// run).
+/// [`no_panic`] for a step that can fail: its error, or its panic, is the step's failure.
+fn no_panic_ok<T, E: ToString>(
+    step: &'static str,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, (&'static str, String)> {
+    no_panic(step, f)?.map_err(|e| (step, e.to_string()))
+}
+
 fn no_panic<T>(step: &'static str, f: impl FnOnce() -> T) -> Result<T, (&'static str, String)> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|e| {
         let msg = e
