@@ -67,9 +67,7 @@ async fn json(c: &retort_app::Context, dir: &Path, args: &[&str]) -> String {
 
 #[tokio::test]
 async fn graph_and_run_commands_text_and_json() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    let (dir, c) = sqlite_env(branched());
     let d = dir.path();
 
     insta::assert_snapshot!("current_empty_text", text(&c, d, &["current"]).await);
@@ -101,9 +99,7 @@ async fn graph_and_run_commands_text_and_json() {
 
 #[tokio::test]
 async fn upgrade_json_reports_each_revision_and_where_the_database_is() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    let (_dir, c) = sqlite_env(linear());
     let out = ok(&c, &["--format", "json", "upgrade", "head"]).await;
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     let ran = json_revisions(&v);
@@ -131,9 +127,8 @@ fn only_a1() -> MigrationSet {
 
 #[tokio::test]
 async fn check_and_autogenerate_text_and_json() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(only_a1(), dir.path()).with_env("DATABASE_URL", &url);
+    let (dir, url, c) = on_sqlite(only_a1());
+    let c = c.with_env("DATABASE_URL", &url);
     let d = dir.path();
     ok(&c, &["upgrade", "head"]).await;
     let (code, out, _) = cmd(&c, &["check"]).await;
@@ -178,9 +173,7 @@ async fn check_and_autogenerate_text_and_json() {
     assert!(d.join("migrations/versions/f6f6f6f6f6f6_again.rs").exists());
 
     // In sync: the linear history at its head has the models' tables.
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    let (dir, c) = sqlite_env(linear());
     let d = dir.path();
     ok(&c, &["upgrade", "head"]).await;
     insta::assert_snapshot!("check_in_sync_text", text(&c, d, &["check"]).await);
@@ -194,9 +187,8 @@ async fn check_and_autogenerate_text_and_json() {
 
 #[tokio::test]
 async fn history_draws_branches_and_merges() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(merged(), dir.path()).with_env("DATABASE_URL", &url);
+    let (dir, url, c) = on_sqlite(merged());
+    let c = c.with_env("DATABASE_URL", &url);
     let d = dir.path();
     ok(&c, &["upgrade", D4]).await;
     let out = text(&c, d, &["history", "-i"]).await;
@@ -252,9 +244,7 @@ async fn colour_only_when_forced_or_on_a_terminal_and_never_with_no_color() {
 
 #[tokio::test]
 async fn quiet_and_verbose_mean_the_same_on_every_command() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(linear(), dir.path()).with_env("DATABASE_URL", &url);
+    let (_dir, c) = sqlite_env(linear());
     assert_eq!(ok(&c, &["-q", "upgrade", A1]).await, "");
     let out = ok(&c, &["upgrade", B2, "-v"]).await;
     assert!(
@@ -283,9 +273,7 @@ async fn quiet_and_verbose_mean_the_same_on_every_command() {
 
 #[tokio::test]
 async fn downgrade_minus_one_from_a_merge_point_undoes_the_merge() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(merged(), dir.path()).with_env("DATABASE_URL", &url);
+    let (dir, c) = sqlite_env(merged());
     let d = dir.path();
     ok(&c, &["upgrade", "head"]).await;
     insta::assert_snapshot!(
@@ -309,9 +297,7 @@ async fn downgrade_minus_one_from_a_merge_point_undoes_the_merge() {
 
 #[tokio::test]
 async fn a_mistyped_revision_or_label_gets_a_suggestion() {
-    let dir = tmp();
-    let url = sqlite_url(dir.path(), "app.db");
-    let c = ctx(branched(), dir.path()).with_env("DATABASE_URL", &url);
+    let (_dir, c) = sqlite_env(branched());
     let (code, _, err) = cmd(&c, &["show", "b2b3"]).await;
     assert_eq!(code, 2, "{err}");
     assert_contains(

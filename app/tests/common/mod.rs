@@ -161,6 +161,12 @@ pub fn on_sqlite(set: MigrationSet) -> (tempfile::TempDir, String, Context) {
     (d, url, c)
 }
 
+/// [`on_sqlite`] with the file as the context's `DATABASE_URL`.
+pub fn sqlite_env(set: MigrationSet) -> (tempfile::TempDir, Context) {
+    let (dir, url, c) = on_sqlite(set);
+    (dir, c.with_env("DATABASE_URL", &url))
+}
+
 pub fn sqlite_url(dir: &Path, name: &str) -> String {
     format!("sqlite://{}?mode=rwc", dir.join(name).display())
 }
