@@ -34,10 +34,8 @@ pub struct Org {
 #[table(name = "accounts", renamed_from = "users")]
 #[table(index(name = "ix_accounts_org_email", columns = ["org_id", "email"], unique))]
 #[table(index(columns = ["handle_name"], where = "deleted_at IS NULL"))]
-#[table(
-    check(name = "ck_accounts_age", expr = "age >= 0"),
-    check(expr = "length(handle_name) > 2")
-)]
+#[table(check(name = "ck_accounts_age", expr = "age >= 0"))]
+#[table(check(expr = "length(handle_name) > 2"))]
 pub struct Account {
     #[column(primary_key)]
     pub id: i64,
