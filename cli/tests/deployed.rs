@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{repo_root, text};
+use retort_test_support::{assert_contains, assert_ok_text};
 
 retort::include_migrations!();
 
@@ -96,14 +97,8 @@ impl Deployed {
     }
 
     fn ok(&self, bin: &str, args: &[&str], database_url: Option<&str>) -> String {
-        let o = self.run(bin, args, database_url);
-        assert!(
-            o.status.success(),
-            "deployed `{bin} {}` failed:\n{}",
-            args.join(" "),
-            text(&o)
-        );
-        text(&o)
+        let what = format!("deployed {bin} {}", args.join(" "));
+        assert_ok_text(&self.run(bin, args, database_url), &what)
     }
 }
 
@@ -156,16 +151,8 @@ async fn deployed(app_url: &str, cli_url: &str) {
         v.extend_from_slice(args);
         d.run("cli", &v, None)
     };
-    let ok = |args: &[&str]| {
-        let o = cli(args);
-        assert!(
-            o.status.success(),
-            "deployed `cli {}` failed:\n{}",
-            args.join(" "),
-            text(&o)
-        );
-        text(&o)
-    };
+    let ok =
+        |args: &[&str]| assert_ok_text(&cli(args), &format!("deployed cli {}", args.join(" ")));
     let out = ok(&["upgrade", "head"]);
     assert!(out.contains("add bio to users"), "{out}");
     assert_at_head(cli_url).await;
@@ -173,8 +160,7 @@ async fn deployed(app_url: &str, cli_url: &str) {
     assert!(out.contains("No differences"), "{out}");
     let out = ok(&["current", "-v"]);
     assert!(out.contains(&head()), "{out}");
-    assert!(out.contains("deployed binary"), "{out}");
-    assert!(out.contains("Applied log:"), "{out}");
+    assert_contains(&out, &["deployed binary", "Applied log:"]);
 
     // The first script's recorded checksum differs from this binary's (as after an edit of an
     // applied script): upgrade and check refuse, naming the revision, the file and both

@@ -177,6 +177,16 @@ fn context(dir: &Path) -> Context {
     Context::isolated(MigrationSet::empty(), || Err("no models here".into()), dir)
 }
 
+/// Runs `argv` in `dir` (no models): `Ok` when it exits 0, else the exit code or the error.
+async fn exits_0(argv: Vec<String>, dir: &Path) -> Result<(), String> {
+    let mut out = Vec::new();
+    match run(argv, &context(dir), &mut out).await {
+        Ok(ExitCode::Success) => Ok(()),
+        Ok(code) => Err(format!("exit {code:?}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Whether the command line parses: `--help` is appended, so clap checks every command,
 /// option and value up to it and then prints help instead of running anything.
 async fn parses(args: &[String]) -> Result<(), String> {
@@ -184,12 +194,7 @@ async fn parses(args: &[String]) -> Result<(), String> {
     let mut argv = vec!["retort".to_string()];
     argv.extend(args.iter().cloned());
     argv.push("--help".to_string());
-    let mut out = Vec::new();
-    match run(argv, &context(dir.path()), &mut out).await {
-        Ok(ExitCode::Success) => Ok(()),
-        Ok(code) => Err(format!("exit {code:?}")),
-        Err(e) => Err(e.to_string()),
-    }
+    exits_0(argv, dir.path()).await
 }
 
 #[tokio::test]
@@ -249,18 +254,7 @@ async fn loads_as_config(toml: &str) -> Result<(), String> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("retort.toml"), toml).unwrap();
     let args = ["retort", "--url", "sqlite://nothing-here.db", "current"];
-    let mut out = Vec::new();
-    let r = run(
-        args.iter().map(|s| s.to_string()).collect(),
-        &context(dir.path()),
-        &mut out,
-    )
-    .await;
-    match r {
-        Ok(ExitCode::Success) => Ok(()),
-        Ok(code) => Err(format!("exit {code:?}")),
-        Err(e) => Err(e.to_string()),
-    }
+    exits_0(args.iter().map(|s| s.to_string()).collect(), dir.path()).await
 }
 
 #[tokio::test]

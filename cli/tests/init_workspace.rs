@@ -10,7 +10,8 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{cargo, repo_root, text, versions};
+use common::{cargo, first_revision, repo_root, text, versions};
+use retort_test_support::{assert_contains, assert_ok_text};
 
 /// `cargo run -q -p cli -- args` in the scaffolded workspace.
 fn run_cli(ws: &Path, args: &[&str]) -> Output {
@@ -27,14 +28,8 @@ fn run_cli(ws: &Path, args: &[&str]) -> Output {
 }
 
 fn ok(ws: &Path, args: &[&str]) -> String {
-    let o = run_cli(ws, args);
-    assert!(
-        o.status.success(),
-        "`cargo run -p cli -- {}` failed:\n{}",
-        args.join(" "),
-        text(&o)
-    );
-    text(&o)
+    let what = format!("cargo run -p cli -- {}", args.join(" "));
+    assert_ok_text(&run_cli(ws, args), &what)
 }
 
 fn code(ws: &Path, args: &[&str]) -> (i32, String) {
@@ -85,12 +80,7 @@ async fn init_then_the_first_five_minutes() {
     assert!(text(&again).contains("would overwrite"), "{}", text(&again));
 
     // A fresh workspace has no history: autogenerate writes the first migration.
-    let out = ok(&ws, &["revision", "--autogenerate", "-m", "create notes"]);
-    assert!(out.contains("notes"), "{out}");
-    assert_eq!(versions(&ws).len(), 1);
-    ok(&ws, &["upgrade", "head"]);
-    assert!(ws.join("app.db").is_file(), "retort.toml's SQLite file");
-    ok(&ws, &["check"]);
+    first_revision(&ws, "create notes", "notes", |args| ok(&ws, args));
 
     // A field added to the model: check sees it, autogenerate writes it, upgrade applies it.
     let lib = ws.join("crates/models/src/lib.rs");
@@ -170,17 +160,13 @@ fn init_follows_the_models_crate_dependency() {
         text(&o)
     );
     let cli_toml = std::fs::read_to_string(ws.join("cli/Cargo.toml")).unwrap();
-    assert!(
-        cli_toml.contains("retort = { path = \"../models/../vendor/retort/runtime\", features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"] }"),
-        "{cli_toml}"
-    );
-    assert!(
-        cli_toml.contains("retort-build = { path = \"../models/../vendor/retort/build\" }"),
-        "{cli_toml}"
-    );
-    assert!(
-        cli_toml.contains("models = { path = \"../models\" }"),
-        "{cli_toml}"
+    assert_contains(
+        &cli_toml,
+        &[
+            "retort = { path = \"../models/../vendor/retort/runtime\", features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"] }",
+            "retort-build = { path = \"../models/../vendor/retort/build\" }",
+            "models = { path = \"../models\" }",
+        ],
     );
     let root = std::fs::read_to_string(ws.join("Cargo.toml")).unwrap();
     assert_eq!(

@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use retort_test_support::{dialect_tests, Dialect};
 use std::process::Command;
 
 fn lifecycle(url: &str) {
@@ -59,23 +60,6 @@ fn lifecycle(url: &str) {
     assert_eq!(ok(&args(&["current"])).trim(), "");
 }
 
-#[test]
-fn lifecycle_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("blog.db").display());
-    lifecycle(&url);
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn lifecycle_on_postgres() {
-    with_database(Server::Postgres, lifecycle).await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn lifecycle_on_mariadb() {
-    with_database(Server::Mariadb, lifecycle).await;
-}
-
 /// Eight `upgrade head` processes at once: all exit 0, the database ends at head, and the
 /// check passes (a migration applied twice would have failed with "already exists").
 fn concurrent(url: &str) {
@@ -109,19 +93,15 @@ fn concurrent(url: &str) {
     assert!(ok(&["--url", url, "check"]).contains("No differences"));
 }
 
-#[test]
-fn eight_processes_upgrade_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("blog.db").display());
-    concurrent(&url);
+async fn lifecycle_on(d: Dialect, test: &str) {
+    with_database(d, test, lifecycle).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn eight_processes_upgrade_postgres() {
-    with_database(Server::Postgres, concurrent).await;
+async fn concurrent_on(d: Dialect, test: &str) {
+    with_database(d, test, concurrent).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn eight_processes_upgrade_mariadb() {
-    with_database(Server::Mariadb, concurrent).await;
+dialect_tests! {
+    lifecycle_on => lifecycle_on_sqlite, lifecycle_on_postgres, lifecycle_on_mariadb;
+    concurrent_on => eight_processes_upgrade_sqlite, eight_processes_upgrade_postgres, eight_processes_upgrade_mariadb;
 }

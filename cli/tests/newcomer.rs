@@ -12,7 +12,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{cargo, repo_root, text, versions};
+use common::{cargo, first_revision, repo_root, text, versions};
 
 /// `cargo ARGS` in `dir`, as a user runs it there.
 fn cargo_in(dir: &Path, args: &[&str]) -> Output {
@@ -94,12 +94,7 @@ fn a_new_user_from_init_to_a_green_cargo_test_and_again_from_a_subfolder() {
     std::fs::write(&lib, src).unwrap();
 
     // autogenerate, upgrade, check.
-    let out = retort(&ws, &["revision", "--autogenerate", "-m", "create tables"]);
-    assert!(out.contains("customers"), "{out}");
-    assert_eq!(versions(&ws).len(), 1);
-    retort(&ws, &["upgrade", "head"]);
-    assert!(ws.join("app.db").is_file(), "retort.toml's SQLite file");
-    retort(&ws, &["check"]);
+    first_revision(&ws, "create tables", "customers", |args| retort(&ws, args));
 
     // The README's schema test, in the cli package's tests: green.
     std::fs::create_dir_all(ws.join("cli/tests")).unwrap();

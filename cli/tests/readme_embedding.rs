@@ -14,6 +14,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{cargo, repo_root, text};
+use retort_test_support::{assert_contains, write_package};
 
 retort::include_migrations!();
 
@@ -109,15 +110,7 @@ async fn the_readme_embedding_section_builds_and_migrates() {
         &ws.join("migrations/versions"),
     );
     let pkg = ws.join("app");
-    std::fs::create_dir_all(pkg.join("src")).unwrap();
-    std::fs::write(
-        pkg.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"readme-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n{manifest_lines}"
-        ),
-    )
-    .unwrap();
-    std::fs::write(pkg.join("src/main.rs"), get("src/main.rs")).unwrap();
+    write_package(&pkg, "readme-app", &manifest_lines, &get("src/main.rs"));
 
     // Without build.rs: a compile error that says what to add, not rustc's bare OUT_DIR one.
     let o = build(&pkg);
@@ -126,9 +119,14 @@ async fn the_readme_embedding_section_builds_and_migrates() {
         !o.status.success(),
         "must not build without build.rs:\n{said}"
     );
-    assert!(said.contains("has no build script"), "{said}");
-    assert!(said.contains("retort_build::migrations"), "{said}");
-    assert!(said.contains("[build-dependencies]"), "{said}");
+    assert_contains(
+        &said,
+        &[
+            "has no build script",
+            "retort_build::migrations",
+            "[build-dependencies]",
+        ],
+    );
     assert!(
         !said.contains("environment variable `OUT_DIR` not defined"),
         "{said}"

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use retort_test_support::{dialect_tests, Dialect, IsolatedDb};
 use sqlx::{Connection, Executor, Row};
 
 fn statements(dialect: &str) -> String {
@@ -32,45 +33,27 @@ where
     n
 }
 
-#[tokio::test]
-async fn create_statements_run_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("s.db").display());
-    let n = tables_created::<sqlx::SqliteConnection>(
-        "sqlite",
-        &url,
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN {TABLES}",
-    )
-    .await;
-    assert_eq!(n, 5);
-}
+const SQLITE_COUNT: &str =
+    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN {TABLES}";
+const PG_COUNT: &str = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN {TABLES}";
+const MYSQL_COUNT: &str = "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN {TABLES}";
 
-#[tokio::test]
-async fn create_statements_run_on_postgres() {
-    let Some(db) = pg_database().await else {
+/// The statements for `d` create the example's five tables on a database of its own.
+async fn create_statements_run(d: Dialect, test: &str) {
+    use sqlx::{MySqlConnection, PgConnection, SqliteConnection};
+    let Some(db) = IsolatedDb::create(d, "retort_e2e", test).await else {
         return;
     };
-    let n = tables_created::<sqlx::PgConnection>(
-        "postgres",
-        &db.url,
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN {TABLES}",
-    )
-    .await;
-    assert_eq!(n, 5);
+    let url = &db.url;
+    let n = match d {
+        Dialect::Sqlite => tables_created::<SqliteConnection>("sqlite", url, SQLITE_COUNT).await,
+        Dialect::Postgres => tables_created::<PgConnection>("postgres", url, PG_COUNT).await,
+        Dialect::Mysql => tables_created::<MySqlConnection>("mysql", url, MYSQL_COUNT).await,
+    };
+    assert_eq!(n, 5, "{d}");
     db.drop().await;
 }
 
-#[tokio::test]
-async fn create_statements_run_on_mariadb() {
-    let Some(db) = mysql_database().await else {
-        return;
-    };
-    let n = tables_created::<sqlx::MySqlConnection>(
-        "mysql",
-        &db.url,
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN {TABLES}",
-    )
-    .await;
-    assert_eq!(n, 5);
-    db.drop().await;
+dialect_tests! {
+    create_statements_run => create_statements_run_on_sqlite, create_statements_run_on_postgres, create_statements_run_on_mariadb;
 }

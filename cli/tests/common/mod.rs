@@ -2,14 +2,14 @@
 //! its own database on each server.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 #[allow(unused_imports)]
 pub use retort_test_support::text;
 #[allow(unused_imports)]
 pub use retort_test_support::Server;
-use retort_test_support::{assert_ok, run_bin, ScratchDb};
+use retort_test_support::{assert_ok, run_bin, Dialect, IsolatedDb, ScratchDb};
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -39,6 +39,18 @@ pub fn versions(ws: &std::path::Path) -> Vec<PathBuf> {
     v
 }
 
+/// A fresh workspace's first round through `retort` (a runner of its commands there):
+/// autogenerate writes the first script (naming `table`), upgrade creates retort.toml's SQLite
+/// file `app.db`, check passes.
+pub fn first_revision(ws: &Path, message: &str, table: &str, retort: impl Fn(&[&str]) -> String) {
+    let out = retort(&["revision", "--autogenerate", "-m", message]);
+    assert!(out.contains(table), "{out}");
+    assert_eq!(versions(ws).len(), 1);
+    retort(&["upgrade", "head"]);
+    assert!(ws.join("app.db").is_file(), "retort.toml's SQLite file");
+    retort(&["check"]);
+}
+
 pub fn ok(args: &[&str]) -> String {
     assert_ok(&cli(args), &format!("cli {}", args.join(" ")))
 }
@@ -66,10 +78,11 @@ pub async fn mysql_database() -> Option<TestDb> {
 
 pub type TestDb = ScratchDb;
 
-/// Runs the blocking `f` with the URL of a fresh database on `server`, dropped afterwards;
-/// nothing (after a loud SKIPPED line) when the server is unreachable.
-pub async fn with_database(server: Server, f: fn(&str)) {
-    let Some(db) = database_on(server).await else {
+/// Runs the blocking `f` with the URL of a database of `d` of its own (a SQLite file, or a
+/// scratch database on the server), dropped afterwards; nothing (after a loud SKIPPED line)
+/// when the server is unreachable.
+pub async fn with_database(d: Dialect, test: &str, f: fn(&str)) {
+    let Some(db) = IsolatedDb::create(d, "retort_e2e", test).await else {
         return;
     };
     let url = db.url.clone();
