@@ -210,8 +210,21 @@ fn widen_email(s: &mut Schema, _: Dialect) {
     t.column_mut("email").unwrap().ty = SqlType::Varchar(255);
 }
 
+/// In the models, `table`'s index or unique constraint `name` is left to the naming convention
+/// (unnamed), and the nullable column `added` is new.
+fn unnamed_and_added(s: &mut Schema, table: &str, name: &str, added: (&str, SqlType)) {
+    let t = s.tables.iter_mut().find(|t| t.name == table).unwrap();
+    t.convention_names.push(name.into());
+    t.columns.push(Column::new(added.0, added.1).nullable(true));
+}
+
 fn none(_: Dialect) -> Vec<Probe> {
     Vec::new()
+}
+
+/// SQLite's hand edit: `from` replaced by `to` in `table`'s `CREATE TABLE` text.
+fn edit(table: &'static str, from: &'static str, to: &'static str) -> Vec<Hand> {
+    vec![Hand::Edit { table, from, to }]
 }
 
 /// What is done by hand on dialect `d`: the statement `pg` on PostgreSQL, `my` on
@@ -230,11 +243,11 @@ fn rename_users_unique(d: Dialect) -> Vec<Hand> {
         d,
         "ALTER TABLE users RENAME CONSTRAINT uq_users_email TO users_email_hand",
         "ALTER TABLE users RENAME INDEX uq_users_email TO users_email_hand",
-        vec![Hand::Edit {
-            table: "users",
-            from: "CONSTRAINT \"uq_users_email\"",
-            to: "CONSTRAINT \"users_email_hand\"",
-        }],
+        edit(
+            "users",
+            "CONSTRAINT \"uq_users_email\"",
+            "CONSTRAINT \"users_email_hand\"",
+        ),
     )
 }
 
@@ -251,43 +264,44 @@ fn rename_posts_index(d: Dialect) -> Vec<Hand> {
     )
 }
 
+/// What most kinds share: every dialect, the drift reported on every dialect, the history as
+/// the target, nothing that must survive, no text kept out of the operations.
+const KIND: Kind = Kind {
+    name: "",
+    dialects: ALL,
+    table: "",
+    reported_on: ALL,
+    drift: |_| Vec::new(),
+    target: Target::History,
+    survivors: none,
+    unchanged: None,
+};
+
 fn kinds() -> Vec<Kind> {
     vec![
         Kind {
             name: "unique constraint renamed",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: rename_users_unique,
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "index renamed",
-            dialects: ALL,
             table: "posts",
-            reported_on: ALL,
             drift: rename_posts_index,
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "index added",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: |_| vec![sql("CREATE INDEX hand_ix_users_name ON users (name)")],
             target: Target::Adopt(widen_email),
             survivors: |d| vec![index_exists(d, "users", "hand_ix_users_name")],
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "column added",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: |_| {
                 vec![
                     sql("ALTER TABLE users ADD COLUMN nickname VARCHAR(50)"),
@@ -302,60 +316,47 @@ fn kinds() -> Vec<Kind> {
                     "annie",
                 )]
             },
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "column dropped that the models still have",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: |_| vec![sql("ALTER TABLE users DROP COLUMN bio")],
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "nullability changed",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: |d| match d {
                 P => vec![sql("ALTER TABLE users ALTER COLUMN name DROP NOT NULL")],
                 M => vec![sql(
                     "ALTER TABLE users MODIFY COLUMN name VARCHAR(100) NULL COMMENT 'display name'",
                 )],
-                S => vec![Hand::Edit {
-                    table: "users",
-                    from: "\"name\" VARCHAR(100) NOT NULL",
-                    to: "\"name\" VARCHAR(100)",
-                }],
+                S => edit(
+                    "users",
+                    "\"name\" VARCHAR(100) NOT NULL",
+                    "\"name\" VARCHAR(100)",
+                ),
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "default changed",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: |d| match d {
                 P | M => vec![sql(
                     "ALTER TABLE users ALTER COLUMN name SET DEFAULT 'anon'",
                 )],
-                S => vec![Hand::Edit {
-                    table: "users",
-                    from: "\"name\" VARCHAR(100) NOT NULL",
-                    to: "\"name\" VARCHAR(100) NOT NULL DEFAULT 'anon'",
-                }],
+                S => edit(
+                    "users",
+                    "\"name\" VARCHAR(100) NOT NULL",
+                    "\"name\" VARCHAR(100) NOT NULL DEFAULT 'anon'",
+                ),
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "trigger added",
-            dialects: ALL,
             table: "users",
             // PostgreSQL and MariaDB keep them across their ALTERs; only SQLite introspects them.
             reported_on: &[S],
@@ -387,11 +388,10 @@ fn kinds() -> Vec<Kind> {
                     ],
                 }]
             },
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "view added on a table",
-            dialects: ALL,
             table: "users",
             // PostgreSQL and MariaDB keep them across their ALTERs; only SQLite introspects them.
             reported_on: &[S],
@@ -408,54 +408,38 @@ fn kinds() -> Vec<Kind> {
                     "bob",
                 )]
             },
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "check constraint added",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
-            drift: |d| {
-                match d {
+            drift: |d| match d {
                 P | M => vec![sql(
                     "ALTER TABLE users ADD CONSTRAINT hand_ck_name CHECK (name <> '')",
                 )],
-                S => vec![Hand::Edit {
-                    table: "users",
-                    from: "CONSTRAINT \"uq_users_email\"",
-                    to: "CONSTRAINT \"hand_ck_name\" CHECK (name <> ''), CONSTRAINT \"uq_users_email\"",
-                }],
-            }
+                S => edit(
+                    "users",
+                    "CONSTRAINT \"uq_users_email\"",
+                    "CONSTRAINT \"hand_ck_name\" CHECK (name <> ''), CONSTRAINT \"uq_users_email\"",
+                ),
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "foreign key renamed",
-            dialects: ALL,
             table: "posts",
-            reported_on: ALL,
             drift: |d| {
                 match d {
                 P => vec![sql("ALTER TABLE posts RENAME CONSTRAINT fk_posts_user_id_users TO posts_user_fk_hand")],
                 M => vec![sql("ALTER TABLE posts DROP FOREIGN KEY fk_posts_user_id_users, ADD CONSTRAINT posts_user_fk_hand FOREIGN KEY (user_id) REFERENCES users (id)")],
-                S => vec![Hand::Edit {
-                    table: "posts",
-                    from: "CONSTRAINT \"fk_posts_user_id_users\"",
-                    to: "CONSTRAINT \"posts_user_fk_hand\"",
-                }],
+                S => edit("posts", "CONSTRAINT \"fk_posts_user_id_users\"", "CONSTRAINT \"posts_user_fk_hand\""),
             }
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "table added",
-            dialects: ALL,
             table: "notes",
-            reported_on: ALL,
             drift: |_| {
                 vec![
                     sql("CREATE TABLE notes (id INTEGER NOT NULL PRIMARY KEY, body VARCHAR(100))"),
@@ -475,65 +459,50 @@ fn kinds() -> Vec<Kind> {
                     "kept",
                 )]
             },
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "column comment changed",
             dialects: &[P, M],
             table: "users",
-            reported_on: ALL,
             drift: |d| {
                 match d {
                 P => vec![sql("COMMENT ON COLUMN users.name IS 'changed by hand'")],
                 _ => vec![sql("ALTER TABLE users MODIFY COLUMN name VARCHAR(100) NOT NULL COMMENT 'changed by hand'")],
             }
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "table comment added",
             dialects: &[P, M],
             table: "posts",
-            reported_on: ALL,
             drift: |d| match d {
                 P => vec![sql("COMMENT ON TABLE posts IS 'by hand'")],
                 _ => vec![sql("ALTER TABLE posts COMMENT = 'by hand'")],
             },
-            target: Target::History,
-            survivors: none,
-            unchanged: None,
+            ..KIND
         },
         Kind {
             name: "unique constraint renamed, the model's unique unnamed",
-            dialects: ALL,
             table: "users",
-            reported_on: ALL,
             drift: rename_users_unique,
             target: Target::Models(|s, _| {
-                let t = s.tables.iter_mut().find(|t| t.name == "users").unwrap();
-                t.convention_names.push("uq_users_email".into());
-                t.columns
-                    .push(Column::new("age", SqlType::Integer).nullable(true));
+                unnamed_and_added(s, "users", "uq_users_email", ("age", SqlType::Integer))
             }),
-            survivors: none,
             unchanged: Some("unique"),
+            ..KIND
         },
         Kind {
             name: "index renamed, the model's index unnamed",
-            dialects: ALL,
             table: "posts",
-            reported_on: ALL,
             drift: rename_posts_index,
             target: Target::Models(|s, _| {
-                let t = s.tables.iter_mut().find(|t| t.name == "posts").unwrap();
-                t.convention_names.push("ix_posts_user_id".into());
-                t.columns
-                    .push(Column::new("body", SqlType::Text).nullable(true));
+                unnamed_and_added(s, "posts", "ix_posts_user_id", ("body", SqlType::Text))
             }),
             survivors: |d| vec![index_exists(d, "posts", "posts_user_hand")],
             unchanged: Some("index"),
+            ..KIND
         },
     ]
 }
