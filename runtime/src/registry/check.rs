@@ -297,6 +297,14 @@ mod tests {
     use crate::registry::tests::{entry, fk, post_and_user, posts, problems, users};
     use retort_schema::{Check, Column, Index, Unique};
 
+    /// Exactly one problem, and it starts with `prefix`.
+    fn assert_one_problem(problems: &[String], prefix: &str) {
+        assert!(
+            problems.len() == 1 && problems[0].starts_with(prefix),
+            "expected one problem starting with {prefix:?}, got {problems:?}"
+        );
+    }
+
     #[test]
     fn suggestions() {
         assert_eq!(
@@ -307,16 +315,30 @@ mod tests {
         assert_eq!(retort_schema::naming::edit_distance("kitten", "sitting"), 3);
     }
 
+    /// One `Post` with foreign key `fk_posts_<columns>_<table>` and `User`: one problem, which
+    /// starts with (or is) the message each case names.
     #[test]
-    fn unknown_table_with_suggestion() {
-        let p = problems(post_and_user(
-            fk(&["author_id"], "userz", &["id"]),
-            SqlType::BigInt,
-        ));
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"]
-        );
+    fn foreign_key_problems() {
+        let cases: [(&[&str], &str, &[&str], SqlType, &str); 7] = [
+            (&["author_id"], "userz", &["id"], SqlType::BigInt,
+             "Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"),
+            (&["author_id"], "users", &["idd"], SqlType::BigInt,
+             "Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"),
+            (&["writer_id"], "users", &["id"], SqlType::BigInt,
+             "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"),
+            (&["author_id"], "users", &["id"], SqlType::Text,
+             "Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"),
+            // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
+            (&["author_id"], "users", &["id"], SqlType::Integer, "Post.author_id:"),
+            (&["id", "author_id"], "users", &["id"], SqlType::BigInt,
+             "Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"),
+            (&["author_id"], "users", &["email"], SqlType::Text,
+             "Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"),
+        ];
+        for (cols, table, ref_cols, ty, want) in cases {
+            let p = problems(post_and_user(fk(cols, table, ref_cols), ty));
+            assert_one_problem(&p, want);
+        }
     }
 
     #[test]
@@ -328,80 +350,6 @@ mod tests {
         assert_eq!(
             p,
             ["Post.author_id: foreign key references unknown table `accounts`"]
-        );
-    }
-
-    #[test]
-    fn unknown_referenced_column() {
-        let p = problems(post_and_user(
-            fk(&["author_id"], "users", &["idd"]),
-            SqlType::BigInt,
-        ));
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"]
-        );
-    }
-
-    #[test]
-    fn unknown_local_column() {
-        let p = problems(post_and_user(
-            fk(&["writer_id"], "users", &["id"]),
-            SqlType::BigInt,
-        ));
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].starts_with(
-                "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"
-            ),
-            "{p:?}"
-        );
-    }
-
-    #[test]
-    fn incompatible_types_across_a_foreign_key() {
-        let p = problems(post_and_user(
-            fk(&["author_id"], "users", &["id"]),
-            SqlType::Text,
-        ));
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"]
-        );
-    }
-
-    #[test]
-    fn integer_widths_must_match_across_a_foreign_key() {
-        // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
-        let p = problems(post_and_user(
-            fk(&["author_id"], "users", &["id"]),
-            SqlType::Integer,
-        ));
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("Post.author_id:"), "{p:?}");
-    }
-
-    #[test]
-    fn arity_mismatch() {
-        let p = problems(post_and_user(
-            fk(&["id", "author_id"], "users", &["id"]),
-            SqlType::BigInt,
-        ));
-        assert_eq!(
-            p,
-            ["Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"]
-        );
-    }
-
-    #[test]
-    fn referenced_columns_must_be_a_key() {
-        let p = problems(post_and_user(
-            fk(&["author_id"], "users", &["email"]),
-            SqlType::Text,
-        ));
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"]
         );
     }
 
@@ -444,13 +392,7 @@ mod tests {
         u.uniques.push(Unique::new("uq_users", ["email"]));
         u.checks.push(Check::new("uq_users", "id > 0"));
         let got = problems(vec![entry("User", u)]);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert!(
-            got[0].starts_with(
-                "User: check constraint name `uq_users` is already used by the unique constraint on (email);"
-            ),
-            "{got:?}"
-        );
+        assert_one_problem(&got, "User: check constraint name `uq_users` is already used by the unique constraint on (email);");
     }
 
     #[test]
