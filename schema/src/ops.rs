@@ -858,14 +858,8 @@ mod tests {
         let mut t = Table::new("users");
         t.columns.push(Column::new("id", SqlType::BigInt));
         t.columns.push(Column::new("email", SqlType::Varchar(320)));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_users".into(),
-            columns: vec!["id".into()],
-        });
-        t.uniques.push(Unique {
-            name: "uq_users_email".into(),
-            columns: vec!["email".into()],
-        });
+        t.primary_key = Some(PrimaryKey::new("pk_users", ["id"]));
+        t.uniques.push(Unique::new("uq_users_email", ["email"]));
         t
     }
 
