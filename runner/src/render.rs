@@ -35,17 +35,10 @@ fn state_free(op: &Op, d: Dialect) -> bool {
         | Op::BulkInsert { .. } => true,
         Op::CreateEnum(_) | Op::DropEnum { .. } => d != Dialect::Mysql,
         Op::AddEnumValue { .. } => d == Dialect::Postgres,
-        Op::AddColumn { .. }
-        | Op::DropColumn { .. }
-        | Op::AddUnique { .. }
-        | Op::DropUnique { .. }
-        | Op::AddForeignKey { .. }
-        | Op::DropForeignKey { .. }
-        | Op::AddCheck { .. }
-        | Op::DropCheck { .. }
-        | Op::AddPrimaryKey { .. }
-        | Op::DropPrimaryKey { .. }
-        | Op::SetTableComment { .. } => d != Dialect::Sqlite,
+        Op::AddColumn { .. } | Op::DropColumn { .. } | Op::SetTableComment { .. } => {
+            d != Dialect::Sqlite
+        }
+        _ if op.changes_constraint() => d != Dialect::Sqlite,
         _ => false,
     }
 }

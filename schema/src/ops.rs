@@ -238,6 +238,22 @@ pub enum ApplyError {
 }
 
 impl Op {
+    /// Adds or drops a unique constraint, foreign key, check or primary key of an existing
+    /// table: what SQLite cannot `ALTER` (it rebuilds the table).
+    pub fn changes_constraint(&self) -> bool {
+        matches!(
+            self,
+            Op::AddUnique { .. }
+                | Op::DropUnique { .. }
+                | Op::AddForeignKey { .. }
+                | Op::DropForeignKey { .. }
+                | Op::AddCheck { .. }
+                | Op::DropCheck { .. }
+                | Op::AddPrimaryKey { .. }
+                | Op::DropPrimaryKey { .. }
+        )
+    }
+
     /// A short description for comments, logs and error messages.
     pub fn describe(&self) -> String {
         match self {
