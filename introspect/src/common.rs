@@ -333,19 +333,27 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(glob_match("legacy_*", "legacy_users"));
-        assert!(glob_match("legacy_*", "legacy_"));
-        assert!(!glob_match("legacy_*", "users_legacy"));
-        assert!(glob_match("?", "a"));
-        assert!(!glob_match("?", "ab"));
-        assert!(!glob_match("?", ""));
-        assert!(glob_match("*_tmp_?", "x_tmp_1"));
-        assert!(glob_match("a*b*c", "aXXbYYbc"));
-        assert!(!glob_match("a*b*c", "aXXbYYb"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("exact", "exact"));
-        assert!(!glob_match("exact", "Exact"));
-        assert!(glob_match("é?", "éa"));
+        for (pattern, name, want) in [
+            ("legacy_*", "legacy_users", true),
+            ("legacy_*", "legacy_", true),
+            ("legacy_*", "users_legacy", false),
+            ("?", "a", true),
+            ("?", "ab", false),
+            ("?", "", false),
+            ("*_tmp_?", "x_tmp_1", true),
+            ("a*b*c", "aXXbYYbc", true),
+            ("a*b*c", "aXXbYYb", false),
+            ("*", "", true),
+            ("exact", "exact", true),
+            ("exact", "Exact", false),
+            ("é?", "éa", true),
+        ] {
+            assert_eq!(
+                glob_match(pattern, name),
+                want,
+                "{pattern:?} against {name:?}"
+            );
+        }
     }
 
     #[test]
