@@ -187,13 +187,7 @@ pub fn expand_or_errors(input: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn errors(src: TokenStream) -> Vec<String> {
-        match expand(src) {
-            Ok(_) => vec![],
-            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
-        }
-    }
+    use crate::util::error_texts;
 
     #[test]
     fn labels_and_name() {
@@ -212,10 +206,10 @@ mod tests {
 
     #[test]
     fn errors_at_once() {
-        let errs = errors(quote! {
+        let errs = error_texts(expand(quote! {
             #[db_enum(nme = "x")]
             enum E { A(i32), #[db_enum(rename = "a")] B }
-        });
+        }));
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!(
             errs[0],
@@ -223,19 +217,16 @@ mod tests {
         );
         assert!(errs[1].starts_with("variant `A` has fields"), "{errs:?}");
         assert!(errs[2].starts_with("duplicate label `a`"), "{errs:?}");
-        assert_eq!(
-            errors(quote!(
+        // A struct, and an enum without variants: one error each.
+        for src in [
+            quote!(
                 struct S;
-            ))
-            .len(),
-            1
-        );
-        assert_eq!(
-            errors(quote!(
+            ),
+            quote!(
                 enum E {}
-            ))
-            .len(),
-            1
-        );
+            ),
+        ] {
+            assert_eq!(error_texts(expand(src)).len(), 1);
+        }
     }
 }

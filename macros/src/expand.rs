@@ -313,10 +313,7 @@ mod tests {
     use super::*;
 
     fn errors(src: TokenStream) -> Vec<String> {
-        match expand(src) {
-            Ok(_) => vec![],
-            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
-        }
+        crate::util::error_texts(expand(src))
     }
 
     #[test]

@@ -3,6 +3,15 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 
+/// The messages of a derive's errors (none when it expanded), for unit tests.
+#[cfg(test)]
+pub fn error_texts(expanded: syn::Result<proc_macro2::TokenStream>) -> Vec<String> {
+    match expanded {
+        Ok(_) => vec![],
+        Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
 /// Collects every error of one derive, so the user sees them all at once.
 #[derive(Default)]
 pub struct Errors(Vec<syn::Error>);
