@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::symbol::*;
-use crate::util::{did_you_mean, snake_case, Errors};
+use crate::util::{snake_case, unknown_key_hint, Errors};
 
 /// Parses `#[db_enum(key = "..")]` attributes, allowing only `allowed` keys.
 fn string_attr(
@@ -24,12 +24,7 @@ fn string_attr(
                 .map(|i| i.to_string())
                 .unwrap_or_default();
             if !allowed.contains(&name.as_str()) {
-                let hint = did_you_mean(&name, allowed.iter().copied());
-                let hint = if hint.is_empty() {
-                    format!("; expected: {}", allowed.join(", "))
-                } else {
-                    hint
-                };
+                let hint = unknown_key_hint(&name, allowed);
                 errs.on(
                     &meta.path,
                     format!("unknown {what} attribute `{name}`{hint}"),

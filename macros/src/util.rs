@@ -52,6 +52,16 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     }
 }
 
+/// What follows "unknown .. attribute `name`": the closest allowed key, else the list of them.
+pub fn unknown_key_hint(name: &str, allowed: &[&str]) -> String {
+    let suggestion = did_you_mean(name, allowed.iter().copied());
+    if suggestion.is_empty() {
+        format!("; expected one of: {}", allowed.join(", "))
+    } else {
+        suggestion
+    }
+}
+
 pub use retort_schema::naming::closest;
 
 /// The naming rule shared with `pull` (`retort_schema::naming::snake_case`).
