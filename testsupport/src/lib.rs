@@ -442,6 +442,13 @@ pub fn assert_ok(o: &Output, what: &str) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// Runs `cmd` and asserts it succeeded (else fails with `what` and all it printed); returns
+/// stdout.
+pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("run `{what}`: {e}"));
+    assert_ok(&out, what)
+}
+
 /// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
 /// diff when it would reformat anything (generated code must be what rustfmt writes).
 pub fn rustfmt_check(source: &str) {
