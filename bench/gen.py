@@ -178,6 +178,15 @@ PY_ANNOT = {
 }
 
 
+def _column_keys(t: dict) -> tuple[dict, set, set]:
+    """The synthetic schema's keys are on one column each: the foreign key of each column that
+    has one, the indexed columns, the unique columns."""
+    fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
+    indexed = {ix["columns"][0] for ix in t["indexes"]}
+    uniq = {u["columns"][0] for u in t["uniques"]}
+    return fk_of, indexed, uniq
+
+
 def write_sqlalchemy_models(tables: list[dict], path: Path) -> None:
     """Declarative models (SQLAlchemy 2.0 style, Mapped[] + mapped_column), the way an Alembic
     user writes them."""
@@ -196,9 +205,7 @@ def write_sqlalchemy_models(tables: list[dict], path: Path) -> None:
         "",
     ]
     for t in tables:
-        fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
-        indexed = {ix["columns"][0] for ix in t["indexes"]}
-        uniq = {u["columns"][0] for u in t["uniques"]}
+        fk_of, indexed, uniq = _column_keys(t)
         out += ["", f"class {t['name'].capitalize()}(Base):", f"    __tablename__ = {t['name']!r}"]
         for c in t["columns"]:
             ann = PY_ANNOT[c["type"]]
@@ -466,9 +473,7 @@ def write_retort_models(tables: list[dict], path: Path) -> None:
         "",
     ]
     for t in tables:
-        fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
-        indexed = {ix["columns"][0] for ix in t["indexes"]}
-        uniq = {u["columns"][0] for u in t["uniques"]}
+        fk_of, indexed, uniq = _column_keys(t)
         out += ["#[derive(retort::Table)]", f'#[table(name = "{t["name"]}")]', f"pub struct {t['name'].capitalize()} {{"]
         for c in t["columns"]:
             attrs = []
