@@ -315,11 +315,20 @@ mod tests {
         assert_eq!(retort_schema::naming::edit_distance("kitten", "sitting"), 3);
     }
 
+    /// Local columns, referenced table, referenced columns, `posts.author_id`'s type, the problem.
+    type FkCase = (
+        &'static [&'static str],
+        &'static str,
+        &'static [&'static str],
+        SqlType,
+        &'static str,
+    );
+
     /// One `Post` with foreign key `fk_posts_<columns>_<table>` and `User`: one problem, which
     /// starts with (or is) the message each case names.
     #[test]
     fn foreign_key_problems() {
-        let cases: [(&[&str], &str, &[&str], SqlType, &str); 7] = [
+        let cases: [FkCase; 7] = [
             (&["author_id"], "userz", &["id"], SqlType::BigInt,
              "Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"),
             (&["author_id"], "users", &["idd"], SqlType::BigInt,
