@@ -132,10 +132,24 @@ class Sqlite:
         return run(["sqlite3", "--version"]).output.split()[0]
 
 
-class Postgres:
-    name = "postgres"
-    client = "psql"
-    proxy_kind = "pg"
+class Server:
+    """A database server over TCP: both tools' URLs, to `port` (the counting proxy's) if given."""
+
+    def __init__(self, name: str, client: str, proxy_kind: str, at: tuple[str, int, str], schemes: tuple[str, str]):
+        self.name, self.client, self.proxy_kind = name, client, proxy_kind
+        self.host, self.port, self.user = at
+        self.alembic_scheme, self.retort_scheme = schemes
+
+    def alembic_url(self, db: str, port: int | None = None) -> str:
+        return f"{self.alembic_scheme}://{self.user}@{self.host}:{port or self.port}/{db}"
+
+    def retort_url(self, db: str, port: int | None = None) -> str:
+        return f"{self.retort_scheme}://{self.user}@{self.host}:{port or self.port}/{db}"
+
+
+class Postgres(Server):
+    def __init__(self):
+        super().__init__("postgres", "psql", "pg", (PG_HOST, PG_PORT, PG_USER), ("postgresql+psycopg2", "postgres"))
 
     def _admin(self, sql: str) -> Run:
         return run(
@@ -151,12 +165,6 @@ class Postgres:
         self._admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{db}"')
 
-    def alembic_url(self, db: str, port: int | None = None) -> str:
-        return f"postgresql+psycopg2://{PG_USER}@{PG_HOST}:{port or PG_PORT}/{db}"
-
-    def retort_url(self, db: str, port: int | None = None) -> str:
-        return f"postgres://{PG_USER}@{PG_HOST}:{port or PG_PORT}/{db}"
-
     def client_argv(self, db: str, sql: Path):
         return (
             ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", PG_HOST, "-p", str(PG_PORT), "-U", PG_USER, "-d", db, "-f", str(sql)],
@@ -167,10 +175,9 @@ class Postgres:
         return run(["psql", "-X", "-h", PG_HOST, "-U", PG_USER, "-d", "postgres", "-Atc", "show server_version"]).output.strip()
 
 
-class Mysql:
-    name = "mysql"
-    client = "mariadb"
-    proxy_kind = "mysql"
+class Mysql(Server):
+    def __init__(self):
+        super().__init__("mysql", "mariadb", "mysql", (MY_HOST, MY_PORT, MY_USER), ("mysql+pymysql", "mysql"))
 
     def _admin(self, sql: str) -> Run:
         return run(["mariadb", "-h", MY_HOST, "-P", str(MY_PORT), "-u", MY_USER, "-e", sql], check=True)
@@ -181,12 +188,6 @@ class Mysql:
 
     def reset(self, db: str) -> None:
         self._admin(f"DROP DATABASE IF EXISTS `{db}`; CREATE DATABASE `{db}`")
-
-    def alembic_url(self, db: str, port: int | None = None) -> str:
-        return f"mysql+pymysql://{MY_USER}@{MY_HOST}:{port or MY_PORT}/{db}"
-
-    def retort_url(self, db: str, port: int | None = None) -> str:
-        return f"mysql://{MY_USER}@{MY_HOST}:{port or MY_PORT}/{db}"
 
     def client_argv(self, db: str, sql: Path):
         return ["mariadb", "-h", MY_HOST, "-P", str(MY_PORT), "-u", MY_USER, db], sql
@@ -330,6 +331,23 @@ def time_alternating(res: Results, group, db, size, measure, entries, repeat, ex
 # ---------------------------------------------------------------------------------------------
 
 
+def _make_argv(tool, args, url_at, cwd):
+    """count_queries' make_argv: `tool args` in `cwd` against `url_at(port)` (port: the counting
+    proxy's, or None for the database itself)."""
+    def make(port):
+        argv, env = tool.argv(args, url_at(port))
+        return argv, env, cwd
+    return make
+
+
+def _emptied(dbo, db, tool):
+    """A setup step: database `db` emptied and `tool`'s versions folder cleared."""
+    def setup():
+        dbo.reset(db)
+        clear_versions(tool)
+    return setup
+
+
 def count_queries(res, group, dbo, size, measure, toolname, make_argv, setup=None):
     """One untimed run of the tool through the counting proxy (SQLite: Alembic's trace callback;
     retort n/a)."""
@@ -434,25 +452,14 @@ def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], st
             r_init_name = (cache / "init.name").read_text().strip()
 
     # --- queries sent by autogenerate against the empty database (untimed) ------------------
-    def a_make(port):
-        argv, env = alembic.argv(["revision", "--autogenerate", "-m", "count"], dbo.alembic_url(db_a, port))
-        return argv, env, proj
-
-    def a_setup_empty():
-        dbo.reset(db_a)
-        clear_versions(alembic)
-
+    count_argv = ["revision", "--autogenerate", "-m", "count"]
+    a_make = _make_argv(alembic, count_argv, lambda port: dbo.alembic_url(db_a, port), proj)
+    a_setup_empty = _emptied(dbo, db_a, alembic)
     count_queries(res, group, dbo, size, "autogenerate, empty DB", "alembic", a_make, a_setup_empty)
     clear_versions(alembic)
     if use_retort:
-        def r_make(port):
-            argv, env = r_empty.argv(["revision", "--autogenerate", "-m", "count"], dbo.retort_url(db_r, port))
-            return argv, env, ws
-
-        def r_setup_empty():
-            dbo.reset(db_r)
-            clear_versions(r_empty)
-
+        r_make = _make_argv(r_empty, count_argv, lambda port: dbo.retort_url(db_r, port), ws)
+        r_setup_empty = _emptied(dbo, db_r, r_empty)
         count_queries(res, group, dbo, size, "autogenerate, empty DB", "retort", r_make, r_setup_empty)
         clear_versions(r_empty)
 
@@ -492,19 +499,13 @@ def scenario_schema(res: Results, n: int, dbo, repeat: int, tools: list[str], st
     # --- check / autogenerate against a database in sync ------------------------------------
     a_before = {p.name for p in alembic.versions().glob("*.py")}
 
-    def a_make_check(port):
-        argv, env = alembic.argv(["check"], dbo.alembic_url(db_a, port))
-        return argv, env, proj
-
+    a_make_check = _make_argv(alembic, ["check"], lambda port: dbo.alembic_url(db_a, port), proj)
     count_queries(res, group, dbo, size, "check, DB in sync", "alembic", a_make_check)
     entries = []
     argv, env = alembic.argv(["check"], dbo.alembic_url(db_a))
     entries.append(("alembic", None, argv, env, proj, None))
     if use_retort:
-        def r_make_check(port):
-            argv, env = retort.argv(["check"], dbo.retort_url(db_r, port))
-            return argv, env, ws
-
+        r_make_check = _make_argv(retort, ["check"], lambda port: dbo.retort_url(db_r, port), ws)
         count_queries(res, group, dbo, size, "check, DB in sync", "retort", r_make_check)
         argv, env = retort.argv(["check"], dbo.retort_url(db_r))
         entries.append(("retort", None, argv, env, ws, None))

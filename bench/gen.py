@@ -178,6 +178,15 @@ PY_ANNOT = {
 }
 
 
+def _column_keys(t: dict) -> tuple[dict, set, set]:
+    """The synthetic schema's keys are on one column each: the foreign key of each column that
+    has one, the indexed columns, the unique columns."""
+    fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
+    indexed = {ix["columns"][0] for ix in t["indexes"]}
+    uniq = {u["columns"][0] for u in t["uniques"]}
+    return fk_of, indexed, uniq
+
+
 def write_sqlalchemy_models(tables: list[dict], path: Path) -> None:
     """Declarative models (SQLAlchemy 2.0 style, Mapped[] + mapped_column), the way an Alembic
     user writes them."""
@@ -196,9 +205,7 @@ def write_sqlalchemy_models(tables: list[dict], path: Path) -> None:
         "",
     ]
     for t in tables:
-        fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
-        indexed = {ix["columns"][0] for ix in t["indexes"]}
-        uniq = {u["columns"][0] for u in t["uniques"]}
+        fk_of, indexed, uniq = _column_keys(t)
         out += ["", f"class {t['name'].capitalize()}(Base):", f"    __tablename__ = {t['name']!r}"]
         for c in t["columns"]:
             ann = PY_ANNOT[c["type"]]
@@ -376,45 +383,61 @@ def _alembic_create_table(t: dict) -> list[str]:
     return lines
 
 
+ALEMBIC_OPS = (
+    _alembic_create_table,
+    lambda t: f"    op.drop_table({t!r})",
+    lambda t, c: f"    op.add_column({t!r}, sa.Column({c['name']!r}, {SA_TYPES[c['type']](c)}, nullable=True))",
+    lambda t, c: f"    op.drop_column({t!r}, {c!r})",
+)
+
+
+def _script_text(r: dict, template: str, ops: tuple, message: str) -> str:
+    """Revision `r` of a chain as the tool's script `template`. Its operation is
+    `("create_table", table)` or `("add_column", table_name, column)`; `ops` are the tool's
+    (create table, drop table, add column, drop column) line writers."""
+    create_table, drop_table, add_column, drop_column = ops
+    op = r["op"]
+    if op[0] == "create_table":
+        up, down = create_table(op[1]), [drop_table(op[1]["name"])]
+    else:
+        _, t, c = op
+        up, down = [add_column(t, c)], [drop_column(t, c["name"])]
+    return template.format(
+        message=message, rev=r["rev"], down=r["down"], down_or_empty=r["down"] or "",
+        create_date=CREATE_DATE, up="\n".join(up), down_lines="\n".join(down),
+    )
+
+
+ALEMBIC_SCRIPT = '''"""{message}
+
+Revision ID: {rev}
+Revises: {down_or_empty}
+Create Date: {create_date}
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+revision: str = {rev!r}
+down_revision: Union[str, Sequence[str], None] = {down!r}
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+{up}
+
+
+def downgrade() -> None:
+{down_lines}
+'''
+
+
 def write_alembic_chain(d: Path, revs: list[dict]) -> None:
     for r in revs:
-        op = r["op"]
-        if op[0] == "create_table":
-            up = _alembic_create_table(op[1])
-            down = [f"    op.drop_table({op[1]['name']!r})"]
-        else:
-            _, t, c = op
-            up = [f"    op.add_column({t!r}, sa.Column({c['name']!r}, {SA_TYPES[c['type']](c)}, nullable=True))"]
-            down = [f"    op.drop_column({t!r}, {c['name']!r})"]
-        text = "\n".join(
-            [
-                f'"""{r["message"]}',
-                "",
-                f"Revision ID: {r['rev']}",
-                f"Revises: {r['down'] or ''}",
-                f"Create Date: {CREATE_DATE}",
-                "",
-                '"""',
-                "from typing import Sequence, Union",
-                "",
-                "from alembic import op",
-                "import sqlalchemy as sa",
-                "",
-                f"revision: str = {r['rev']!r}",
-                f"down_revision: Union[str, Sequence[str], None] = {r['down']!r}",
-                "branch_labels: Union[str, Sequence[str], None] = None",
-                "depends_on: Union[str, Sequence[str], None] = None",
-                "",
-                "",
-                "def upgrade() -> None:",
-                *up,
-                "",
-                "",
-                "def downgrade() -> None:",
-                *down,
-                "",
-            ]
-        )
+        text = _script_text(r, ALEMBIC_SCRIPT, ALEMBIC_OPS, r["message"])
         (d / "versions" / f"{r['rev']}_{r['slug']}.py").write_text(text)
 
 
@@ -450,9 +473,7 @@ def write_retort_models(tables: list[dict], path: Path) -> None:
         "",
     ]
     for t in tables:
-        fk_of = {fk["columns"][0]: fk for fk in t["fks"]}
-        indexed = {ix["columns"][0] for ix in t["indexes"]}
-        uniq = {u["columns"][0] for u in t["uniques"]}
+        fk_of, indexed, uniq = _column_keys(t)
         out += ["#[derive(retort::Table)]", f'#[table(name = "{t["name"]}")]', f"pub struct {t['name'].capitalize()} {{"]
         for c in t["columns"]:
             attrs = []
@@ -588,6 +609,34 @@ def _rs_create_table(t: dict) -> list[str]:
     return lines
 
 
+RETORT_OPS = (
+    _rs_create_table,
+    lambda t: f'    m.drop_table("{t}");',
+    lambda t, c: f'    m.add_column("{t}", {_rs_column(c)});',
+    lambda t, c: f'    m.drop_column("{t}", "{c}");',
+)
+
+
+RETORT_SCRIPT = """//! {message}
+//!
+//! Revision ID: {rev}
+//! Revises: {down_or_empty}
+//! Branch labels:
+//! Depends on:
+//! Create date: {create_date} UTC
+
+use retort::migration::prelude::*;
+
+pub fn upgrade(m: &mut Migration) {{
+{up}
+}}
+
+pub fn downgrade(m: &mut Migration) {{
+{down_lines}
+}}
+"""
+
+
 def write_retort_chain(d: Path, revs: list[dict]) -> None:
     versions = d / "migrations" / "versions"
     wanted = {f"{r['rev']}_{r['slug']}.rs" for r in revs}
@@ -595,34 +644,6 @@ def write_retort_chain(d: Path, revs: list[dict]) -> None:
         if p.name not in wanted:
             p.unlink()
     for r in revs:
-        op = r["op"]
-        if op[0] == "create_table":
-            up = _rs_create_table(op[1])
-            down = [f'    m.drop_table("{op[1]["name"]}");']
-        else:
-            _, t, c = op
-            up = [f'    m.add_column("{t}", {_rs_column(c)});']
-            down = [f'    m.drop_column("{t}", "{c["name"]}");']
-        text = "\n".join(
-            [
-                f"//! {r['message'][0].upper()}{r['message'][1:]}",
-                "//!",
-                f"//! Revision ID: {r['rev']}",
-                f"//! Revises: {r['down'] or ''}",
-                "//! Branch labels:",
-                "//! Depends on:",
-                f"//! Create date: {CREATE_DATE} UTC",
-                "",
-                "use retort::migration::prelude::*;",
-                "",
-                "pub fn upgrade(m: &mut Migration) {",
-                *up,
-                "}",
-                "",
-                "pub fn downgrade(m: &mut Migration) {",
-                *down,
-                "}",
-                "",
-            ]
-        )
+        message = r["message"][0].upper() + r["message"][1:]
+        text = _script_text(r, RETORT_SCRIPT, RETORT_OPS, message)
         write_if_changed(versions / f"{r['rev']}_{r['slug']}.rs", text)

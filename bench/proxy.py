@@ -40,11 +40,16 @@ def _pipe(src: socket.socket, dst: socket.socket) -> None:
     except OSError:
         pass
     finally:
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        _shutdown(src, dst)
+
+
+def _shutdown(*socks: socket.socket) -> None:
+    """Shuts both directions of each socket, ignoring sockets already closed."""
+    for s in socks:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 class CountingProxy:
@@ -111,11 +116,7 @@ class CountingProxy:
         except (EOFError, OSError):
             pass
         finally:
-            for s in (client, server):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            _shutdown(client, server)
 
     def _pg(self, client: socket.socket, server: socket.socket) -> None:
         while True:  # start-up phase: messages without a type byte

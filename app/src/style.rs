@@ -14,6 +14,11 @@ macro_rules! say {
 }
 pub(crate) use say;
 
+/// `1 operation`, `2 operations`: `n` and `noun`, plural unless `n` is 1.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Whether to colour, from the environment and whether the output is a terminal.
 pub fn enabled(env: &BTreeMap<String, String>, terminal: bool) -> bool {
     let set = |k: &str| env.get(k).is_some_and(|v| !v.is_empty());

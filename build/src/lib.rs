@@ -342,6 +342,17 @@ mod tests {
             std::fs::write(&p, text).unwrap();
             p
         }
+        /// A linear history in `versions/<sub>`: `<rev>_<message>.rs` per `(rev, message)`,
+        /// each revising the one before.
+        fn chain(&self, sub: &str, revs: &[(&str, &str)]) {
+            for (i, (rev, message)) in revs.iter().enumerate() {
+                let down: &[&str] = if i == 0 { &[] } else { &[revs[i - 1].0] };
+                self.write(
+                    &format!("{sub}{rev}_{message}.rs"),
+                    &script(rev, down, message),
+                );
+            }
+        }
     }
 
     impl Drop for TempDir {
@@ -414,11 +425,7 @@ mod tests {
     #[test]
     fn generated_source_is_rustfmt_clean() {
         let d = TempDir::new();
-        d.write("aaaa00000001_x.rs", &script("aaaa00000001", &[], "x"));
-        d.write(
-            "bbbb00000002_y.rs",
-            &script("bbbb00000002", &["aaaa00000001"], "y"),
-        );
+        d.chain("", &[("aaaa00000001", "x"), ("bbbb00000002", "y")]);
         retort_test_support::rustfmt_check(&generate(&d.0).unwrap());
     }
 
@@ -428,33 +435,20 @@ mod tests {
     #[test]
     fn squashed_originals_are_compiled_in_beside_the_scripts() {
         let d = TempDir::new();
-        d.write("bbbb00000002_all.rs", &script("bbbb00000002", &[], "all"));
-        d.write(
-            "cccc00000003_z.rs",
-            &script("cccc00000003", &["bbbb00000002"], "z"),
-        );
+        d.chain("", &[("bbbb00000002", "all"), ("cccc00000003", "z")]);
         let plain = generate(&d.0).unwrap();
         assert!(!plain.contains("squashed"), "{plain}");
         std::fs::create_dir_all(d.0.join("versions/squashed")).unwrap();
-        d.write(
-            "squashed/aaaa00000001_x.rs",
-            &script("aaaa00000001", &[], "x"),
-        );
-        d.write(
-            "squashed/bbbb00000002_y.rs",
-            &script("bbbb00000002", &["aaaa00000001"], "y"),
-        );
+        d.chain("squashed/", &[("aaaa00000001", "x"), ("bbbb00000002", "y")]);
         let src = generate(&d.0).unwrap();
-        assert!(src.contains("mod __retort_squashed {"), "{src}");
-        assert!(src.contains("    .with_squashed(::std::vec![\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\","), "{src}");
-        assert!(
-            src.contains("__retort_squashed::m_bbbb00000002::upgrade"),
-            "{src}"
-        );
-        assert!(
-            src.contains("__retort_migrations::m_bbbb00000002::upgrade"),
-            "{src}"
-        );
+        for want in [
+            "mod __retort_squashed {",
+            "    .with_squashed(::std::vec![\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\",",
+            "__retort_squashed::m_bbbb00000002::upgrade",
+            "__retort_migrations::m_bbbb00000002::upgrade",
+        ] {
+            assert!(src.contains(want), "{want:?} not in\n{src}");
+        }
         assert_eq!(scan_squashed(&d.0).unwrap().len(), 2);
         assert_eq!(
             scan(&d.0).unwrap().len(),
@@ -630,16 +624,9 @@ impl MigrationSet {
         )
         .unwrap();
         let rustc = |args: &[&std::ffi::OsStr]| {
-            let out = std::process::Command::new("rustc")
-                .args(["--edition", "2021", "-D", "warnings"])
-                .args(args)
-                .output()
-                .expect("rustc runs");
-            assert!(
-                out.status.success(),
-                "rustc failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let mut cmd = std::process::Command::new("rustc");
+            cmd.args(["--edition", "2021", "-D", "warnings"]).args(args);
+            retort_test_support::run_ok(&mut cmd, "rustc");
         };
         let rlib = d.0.join("libretort.rlib");
         let exe = d.0.join("main");

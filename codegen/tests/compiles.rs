@@ -65,19 +65,16 @@ fn rendered_rust_compiles_and_gives_back_the_ops() {
     // Reuse the workspace's lock file so that no registry lookup is needed.
     let lock = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock");
     std::fs::copy(lock, root.join("Cargo.lock")).unwrap();
-    let out = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
         .args(["run", "--quiet", "--offline"])
         .current_dir(root)
-        .env("CARGO_TARGET_DIR", "/work/target-diff-compile")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "the rendered script does not compile or run:\n{}\n--- body ---\n{body}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env("CARGO_TARGET_DIR", "/work/target-diff-compile");
     // Debug output, not JSON: serde cannot tell `Some(None)` (drop the default) from `None`.
-    let back = String::from_utf8(out.stdout).unwrap();
+    let back = retort_test_support::run_ok(
+        &mut cargo,
+        &format!("cargo run of the rendered script\n--- body ---\n{body}\n---"),
+    );
     assert_eq!(
         back.trim_end(),
         format!("{ops:?}"),

@@ -472,46 +472,22 @@ impl Item {
     }
 
     fn drop_op(&self, table: &QName) -> Op {
-        let table = table.clone();
+        let (table, name) = (table.clone(), self.name().to_string());
         match self {
-            Item::Index(i) => Op::DropIndex {
-                table,
-                name: i.name.clone(),
-            },
-            Item::Unique(u) => Op::DropUnique {
-                table,
-                name: u.name.clone(),
-            },
-            Item::Fk(f) => Op::DropForeignKey {
-                table,
-                name: f.name.clone(),
-            },
-            Item::Check(c) => Op::DropCheck {
-                table,
-                name: c.name.clone(),
-            },
+            Item::Index(_) => Op::DropIndex { table, name },
+            Item::Unique(_) => Op::DropUnique { table, name },
+            Item::Fk(_) => Op::DropForeignKey { table, name },
+            Item::Check(_) => Op::DropCheck { table, name },
         }
     }
 
     fn add_op(&self, table: &QName) -> Op {
         let table = table.clone();
-        match self {
-            Item::Index(i) => Op::CreateIndex {
-                table,
-                index: i.clone(),
-            },
-            Item::Unique(u) => Op::AddUnique {
-                table,
-                unique: u.clone(),
-            },
-            Item::Fk(f) => Op::AddForeignKey {
-                table,
-                foreign_key: f.clone(),
-            },
-            Item::Check(c) => Op::AddCheck {
-                table,
-                check: c.clone(),
-            },
+        match self.clone() {
+            Item::Index(index) => Op::CreateIndex { table, index },
+            Item::Unique(unique) => Op::AddUnique { table, unique },
+            Item::Fk(foreign_key) => Op::AddForeignKey { table, foreign_key },
+            Item::Check(check) => Op::AddCheck { table, check },
         }
     }
 }

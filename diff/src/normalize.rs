@@ -549,6 +549,18 @@ fn normalize_tokens(mut toks: Vec<Tok>) -> String {
     s
 }
 
+/// A decimal type's digits before the point (`None`: the database's default precision) and its
+/// scale (0 when not given); `(None, 0)` for any other type.
+pub(crate) fn decimal_digits(t: &SqlType) -> (Option<u32>, u32) {
+    match t {
+        SqlType::Decimal { precision, scale } => {
+            let s = scale.unwrap_or(0);
+            (precision.map(|p| p.saturating_sub(s)), s)
+        }
+        _ => (None, 0),
+    }
+}
+
 /// Whether changing `from` to `to` can lose information or fail on existing values
 /// (anything that is not a known widening).
 pub(crate) fn is_narrowing(from: &SqlType, to: &SqlType, d: Dialect) -> bool {
@@ -571,22 +583,12 @@ pub(crate) fn is_narrowing(from: &SqlType, to: &SqlType, d: Dialect) -> bool {
         (Timestamp { .. }, Timestamp { .. }) => true,
         (Date, Timestamp { .. }) => true,
         (Json { .. }, Json { .. }) => true,
-        (
-            Decimal {
-                precision: p1,
-                scale: s1,
-            },
-            Decimal {
-                precision: p2,
-                scale: s2,
-            },
-        ) => {
-            let s1 = s1.unwrap_or(0);
-            let s2 = s2.unwrap_or(0);
-            match (p1, p2) {
+        (Decimal { .. }, Decimal { .. }) => {
+            let ((i1, s1), (i2, s2)) = (decimal_digits(&f), decimal_digits(&t));
+            match (i1, i2) {
                 (_, None) => true,
                 (None, Some(_)) => false,
-                (Some(p1), Some(p2)) => s2 >= s1 && p2 - s2.min(*p2) >= p1 - s1.min(*p1),
+                (Some(i1), Some(i2)) => s2 >= s1 && i2 >= i1,
             }
         }
         (Enum { values: a, .. }, Enum { values: b, .. }) => a.iter().all(|v| b.contains(v)),

@@ -203,17 +203,9 @@ mod tests {
             .push(Column::new("qty", SqlType::Integer).default(qty_default));
         t.columns
             .push(Column::new("note", SqlType::Varchar(note_len)).nullable(true));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_orders".into(),
-            columns: vec!["id".into()],
-        });
-        t.indexes.push(Index {
-            name: "ix_orders_qty".into(),
-            columns: vec!["qty".into()],
-            unique: false,
-            predicate: Some(predicate.into()),
-            dialects: Vec::new(),
-        });
+        t.primary_key = Some(PrimaryKey::new("pk_orders", ["id"]));
+        t.indexes
+            .push(Index::new("ix_orders_qty", ["qty"]).predicate(predicate));
         t
     }
 
@@ -311,10 +303,8 @@ mod tests {
     #[test]
     fn mysql_primary_key_and_unique_index_names_come_from_the_history() {
         let mut h = hist_table();
-        h.uniques.push(retort_schema::Unique {
-            name: "uq_orders_note".into(),
-            columns: vec!["note".into()],
-        });
+        h.uniques
+            .push(retort_schema::Unique::new("uq_orders_note", ["note"]));
         let hist = Schema {
             tables: vec![h.clone()],
             enums: history().enums,
@@ -323,13 +313,8 @@ mod tests {
         let t = &mut live.tables[0];
         t.primary_key.as_mut().unwrap().name = "PRIMARY".into();
         t.uniques.clear();
-        t.indexes.push(Index {
-            name: "uq_orders_note".into(),
-            columns: vec!["note".into()],
-            unique: true,
-            predicate: None,
-            dialects: Vec::new(),
-        });
+        t.indexes
+            .push(Index::new("uq_orders_note", ["note"]).unique());
         t.comment = Some("Customer orders ".into());
         let r = reconcile(&live, &hist, Dialect::Mysql);
         let mut want = h;

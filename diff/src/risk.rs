@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use retort_schema::{AlterColumn, Dialect, Op, QName, Schema, SqlType, Table};
 use retort_sql::sqlite::{self, Plan};
 
-use crate::normalize::{canon_type, is_narrowing};
+use crate::normalize::{canon_type, decimal_digits, is_narrowing};
 use crate::{Note, Risk};
 
 /// Walks `ops` from `from`, attaching notes to the risky ones. `created` are the tables the
@@ -204,26 +204,16 @@ fn narrowing_message(a: &AlterColumn, from: &SqlType, to: &SqlType, d: Dialect) 
         (a, b) if a.is_integer() && b.is_integer() => format!(
             "{head}: PostgreSQL and MySQL/MariaDB fail if a value is out of {b}'s range; SQLite does not enforce integer widths and keeps every value"
         ),
-        (
-            Decimal {
-                precision: p1,
-                scale: s1,
-            },
-            Decimal {
-                precision: p2,
-                scale: s2,
-            },
-        ) => {
-            let (s1, s2) = (s1.unwrap_or(0), s2.unwrap_or(0));
+        (Decimal { .. }, Decimal { .. }) => {
+            let ((i1, s1), (i2, s2)) = (decimal_digits(&f), decimal_digits(&t));
             let mut parts = Vec::new();
             if s2 < s1 {
                 parts.push(format!(
                     "PostgreSQL and MySQL/MariaDB round values to {s2} decimal place(s) (SQLite keeps them as they are)"
                 ));
             }
-            let digits = |p: &Option<u32>, s: u32| p.map(|p| p.saturating_sub(s));
-            if let Some(i2) = digits(p2, s2) {
-                if digits(p1, s1).is_none_or(|i1| i2 < i1) {
+            if let Some(i2) = i2 {
+                if i1.is_none_or(|i1| i2 < i1) {
                     parts.push(format!(
                         "PostgreSQL and MySQL/MariaDB fail if a value has more than {i2} digit(s) before the point; SQLite keeps values as they are"
                     ));

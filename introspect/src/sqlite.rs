@@ -620,35 +620,21 @@ mod tests {
         assert_eq!(users.checks.len(), 1);
         assert_eq!(
             users.uniques,
-            vec![Unique {
-                name: "uq_users_email".into(),
-                columns: vec!["email".into()]
-            }]
+            vec![Unique::new("uq_users_email", ["email"])]
         );
         let posts = &s.tables[0];
         assert!(!posts.column("id").unwrap().autoincrement);
         assert_eq!(posts.primary_key.as_ref().unwrap().name, "pk_posts");
         assert_eq!(
             posts.indexes,
-            vec![Index {
-                name: "ix_posts_user".into(),
-                columns: vec!["user_id".into()],
-                unique: false,
-                predicate: Some("user_id > 0".into()),
-                dialects: Vec::new(),
-            }]
+            vec![Index::new("ix_posts_user", ["user_id"]).predicate("user_id > 0")]
         );
         assert_eq!(
             posts.foreign_keys,
-            vec![ForeignKey {
-                name: "fk_posts_user_id_users".into(),
-                columns: vec!["user_id".into()],
-                ref_table: QName::new("users"),
-                ref_columns: vec!["id".into()],
-                on_delete: Some(FkAction::SetNull),
-                on_update: None,
-                deferrable: false,
-            }]
+            vec![
+                ForeignKey::new("fk_posts_user_id_users", ["user_id"], "users", ["id"])
+                    .on_delete(FkAction::SetNull)
+            ]
         );
         assert_eq!(s.enums.len(), 1);
         assert_eq!(s.enums[0].name, "users_mood");

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Lit, LitStr};
 
 use crate::symbol::*;
-use crate::util::{did_you_mean, Errors};
+use crate::util::{did_you_mean, unknown_key_hint, Errors};
 
 /// A boolean attribute (`unique`, `unique = false`) and where it was written.
 #[derive(Clone, Copy)]
@@ -206,12 +206,7 @@ fn key(
     let hint = if name == WHERE && what != "index" {
         " (a partial index predicate is only supported on `index(..)`)".to_string()
     } else {
-        let suggestion = did_you_mean(&name, allowed.iter().copied());
-        if suggestion.is_empty() {
-            format!("; expected one of: {}", allowed.join(", "))
-        } else {
-            suggestion
-        }
+        unknown_key_hint(&name, allowed)
     };
     errs.on(
         &meta.path,

@@ -1,5 +1,6 @@
 //! Checks that need the whole struct: attribute combinations, types, column names.
 
+use proc_macro2::Span;
 use syn::LitStr;
 
 use crate::ast::{Container, Field};
@@ -207,25 +208,28 @@ fn table_level(c: &Container, errs: &mut Errors) {
             }
         }
     }
+    // The `columns = [..]` of an `index(..)`, `unique(..)` or `foreign_key(..)`; `missing`: the
+    // error when there are none (unless one was already reported inside).
+    let columns_of = |kind: &str,
+                      columns: &Option<StrList>,
+                      reported: bool,
+                      span: Span,
+                      missing: &str,
+                      errs: &mut Errors| match columns {
+        Some(list) => check_list(list, &format!("{kind}(columns = ..)"), errs),
+        None if reported => {}
+        None => errs.at(span, missing),
+    };
+    let covering = |kind: &str| {
+        format!("`{kind}(..)` needs the columns it covers: `{kind}(columns = [\"a\", \"b\"])`")
+    };
     for ix in &c.attrs.indexes {
-        match &ix.columns {
-            Some(list) => check_list(list, "index(columns = ..)", errs),
-            None if ix.reported => {}
-            None => errs.at(
-                ix.span,
-                "`index(..)` needs the columns it covers: `index(columns = [\"a\", \"b\"])`",
-            ),
-        }
+        let missing = covering("index");
+        columns_of("index", &ix.columns, ix.reported, ix.span, &missing, errs);
     }
     for u in &c.attrs.uniques {
-        match &u.columns {
-            Some(list) => check_list(list, "unique(columns = ..)", errs),
-            None if u.reported => {}
-            None => errs.at(
-                u.span,
-                "`unique(..)` needs the columns it covers: `unique(columns = [\"a\", \"b\"])`",
-            ),
-        }
+        let missing = covering("unique");
+        columns_of("unique", &u.columns, u.reported, u.span, &missing, errs);
     }
     for ck in &c.attrs.checks {
         if ck.expr.is_none() && !ck.reported {
@@ -236,14 +240,14 @@ fn table_level(c: &Container, errs: &mut Errors) {
         }
     }
     for fk in &c.attrs.foreign_keys {
-        match &fk.columns {
-            Some(list) => check_list(list, "foreign_key(columns = ..)", errs),
-            None if fk.reported => {}
-            None => errs.at(
-                fk.span,
-                "`foreign_key(..)` needs its local columns: `foreign_key(columns = [\"a\"], references = \"table(col)\")`",
-            ),
-        }
+        columns_of(
+            "foreign_key",
+            &fk.columns,
+            fk.reported,
+            fk.span,
+            "`foreign_key(..)` needs its local columns: `foreign_key(columns = [\"a\"], references = \"table(col)\")`",
+            errs,
+        );
         match &fk.references {
             Some(r) => {
                 if let Some(cols) = &fk.columns {

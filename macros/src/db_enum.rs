@@ -6,7 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::symbol::*;
-use crate::util::{did_you_mean, snake_case, Errors};
+use crate::util::{snake_case, unknown_key_hint, Errors};
 
 /// Parses `#[db_enum(key = "..")]` attributes, allowing only `allowed` keys.
 fn string_attr(
@@ -24,12 +24,7 @@ fn string_attr(
                 .map(|i| i.to_string())
                 .unwrap_or_default();
             if !allowed.contains(&name.as_str()) {
-                let hint = did_you_mean(&name, allowed.iter().copied());
-                let hint = if hint.is_empty() {
-                    format!("; expected: {}", allowed.join(", "))
-                } else {
-                    hint
-                };
+                let hint = unknown_key_hint(&name, allowed);
                 errs.on(
                     &meta.path,
                     format!("unknown {what} attribute `{name}`{hint}"),
@@ -187,13 +182,7 @@ pub fn expand_or_errors(input: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn errors(src: TokenStream) -> Vec<String> {
-        match expand(src) {
-            Ok(_) => vec![],
-            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
-        }
-    }
+    use crate::util::error_texts;
 
     #[test]
     fn labels_and_name() {
@@ -212,10 +201,10 @@ mod tests {
 
     #[test]
     fn errors_at_once() {
-        let errs = errors(quote! {
+        let errs = error_texts(expand(quote! {
             #[db_enum(nme = "x")]
             enum E { A(i32), #[db_enum(rename = "a")] B }
-        });
+        }));
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!(
             errs[0],
@@ -223,19 +212,16 @@ mod tests {
         );
         assert!(errs[1].starts_with("variant `A` has fields"), "{errs:?}");
         assert!(errs[2].starts_with("duplicate label `a`"), "{errs:?}");
-        assert_eq!(
-            errors(quote!(
+        // A struct, and an enum without variants: one error each.
+        for src in [
+            quote!(
                 struct S;
-            ))
-            .len(),
-            1
-        );
-        assert_eq!(
-            errors(quote!(
+            ),
+            quote!(
                 enum E {}
-            ))
-            .len(),
-            1
-        );
+            ),
+        ] {
+            assert_eq!(error_texts(expand(src)).len(), 1);
+        }
     }
 }

@@ -313,10 +313,7 @@ mod tests {
     use super::*;
 
     fn errors(src: TokenStream) -> Vec<String> {
-        match expand(src) {
-            Ok(_) => vec![],
-            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
-        }
+        crate::util::error_texts(expand(src))
     }
 
     #[test]
@@ -333,20 +330,15 @@ mod tests {
         .unwrap();
         let file: syn::File = syn::parse2(out).unwrap();
         let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("impl ::retort::__private::Model for User"),
-            "{text}"
-        );
-        assert!(
-            text.contains("::retort::__private::inventory::submit!"),
-            "{text}"
-        );
-        assert!(
-            text.contains("static __TABLE: ::retort::__private::TableDesc"),
-            "{text}"
-        );
-        assert!(text.contains("name: \"users\""), "{text}");
-        assert!(text.contains("(\"email\", \"email\")"), "{text}");
+        for want in [
+            "impl ::retort::__private::Model for User",
+            "::retort::__private::inventory::submit!",
+            "static __TABLE: ::retort::__private::TableDesc",
+            "name: \"users\"",
+            "(\"email\", \"email\")",
+        ] {
+            assert!(text.contains(want), "{want:?} not in\n{text}");
+        }
     }
 
     /// The generated code for a representative struct, for review.

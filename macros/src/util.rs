@@ -3,6 +3,15 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 
+/// The messages of a derive's errors (none when it expanded), for unit tests.
+#[cfg(test)]
+pub fn error_texts(expanded: syn::Result<proc_macro2::TokenStream>) -> Vec<String> {
+    match expanded {
+        Ok(_) => vec![],
+        Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
 /// Collects every error of one derive, so the user sees them all at once.
 #[derive(Default)]
 pub struct Errors(Vec<syn::Error>);
@@ -40,6 +49,16 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     match closest(word, candidates) {
         Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
+    }
+}
+
+/// What follows "unknown .. attribute `name`": the closest allowed key, else the list of them.
+pub fn unknown_key_hint(name: &str, allowed: &[&str]) -> String {
+    let suggestion = did_you_mean(name, allowed.iter().copied());
+    if suggestion.is_empty() {
+        format!("; expected one of: {}", allowed.join(", "))
+    } else {
+        suggestion
     }
 }
 

@@ -90,16 +90,23 @@ fn sessions(rows: Vec<Vec<Option<String>>>) -> Vec<Session> {
         .collect()
 }
 
+/// The sessions the query `sql` lists; `None` when there is no query (the database cannot tell).
+async fn sessions_of(
+    db: &mut Db,
+    sql: Option<String>,
+) -> Option<Result<Vec<Session>, crate::RunError>> {
+    Some(db.query_strings(&sql?).await.map(sessions))
+}
+
 /// Says who holds the migration lock (called after the wait for it expired).
 pub(crate) async fn migration_lock_holder(
     d: &dyn Holders,
     db: &mut Db,
     lock: &crate::backend::Lock,
 ) -> String {
-    let Some(sql) = d.migration_lock_holder_sql(lock) else {
+    let Some(found) = sessions_of(db, d.migration_lock_holder_sql(lock)).await else {
         return String::new();
     };
-    let found = db.query_strings(&sql).await.map(sessions);
     match found {
         Ok(s) if !s.is_empty() => {
             let s = &s[0];
@@ -132,10 +139,9 @@ pub(crate) async fn table_lock_holders(
     db: &mut Db,
     table: Option<&retort_schema::QName>,
 ) -> String {
-    let Some(sql) = d.table_lock_holders_sql(table) else {
+    let Some(found) = sessions_of(db, d.table_lock_holders_sql(table)).await else {
         return String::new();
     };
-    let found = db.query_strings(&sql).await.map(sessions);
     match found {
         Ok(s) if !s.is_empty() => {
             let lead = d.table_lock_lead();

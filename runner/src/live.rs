@@ -169,15 +169,9 @@ mod tests {
     #[test]
     fn drift_names_what_was_done_by_hand() {
         let mut h = users();
-        h.uniques.push(Unique {
-            name: "uq_users_email".into(),
-            columns: vec!["email".into()],
-        });
+        h.uniques.push(Unique::new("uq_users_email", ["email"]));
         let mut l = users();
-        l.uniques.push(Unique {
-            name: "users_email_key".into(),
-            columns: vec!["email".into()],
-        });
+        l.uniques.push(Unique::new("users_email_key", ["email"]));
         l.columns
             .push(Column::new("nick", SqlType::Text).nullable(true));
         let replay = Schema {

@@ -35,17 +35,10 @@ fn state_free(op: &Op, d: Dialect) -> bool {
         | Op::BulkInsert { .. } => true,
         Op::CreateEnum(_) | Op::DropEnum { .. } => d != Dialect::Mysql,
         Op::AddEnumValue { .. } => d == Dialect::Postgres,
-        Op::AddColumn { .. }
-        | Op::DropColumn { .. }
-        | Op::AddUnique { .. }
-        | Op::DropUnique { .. }
-        | Op::AddForeignKey { .. }
-        | Op::DropForeignKey { .. }
-        | Op::AddCheck { .. }
-        | Op::DropCheck { .. }
-        | Op::AddPrimaryKey { .. }
-        | Op::DropPrimaryKey { .. }
-        | Op::SetTableComment { .. } => d != Dialect::Sqlite,
+        Op::AddColumn { .. } | Op::DropColumn { .. } | Op::SetTableComment { .. } => {
+            d != Dialect::Sqlite
+        }
+        _ if op.changes_constraint() => d != Dialect::Sqlite,
         _ => false,
     }
 }
@@ -64,6 +57,13 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
         }
         s.table_mut(q).expect("just inserted")
     }
+    /// Appends `make()` to `items` unless one of them is `wanted`.
+    fn ensure<T>(items: &mut Vec<T>, wanted: impl Fn(&T) -> bool, make: impl FnOnce() -> T) {
+        if !items.iter().any(wanted) {
+            items.push(make());
+        }
+    }
+    const NO_COLUMNS: [&str; 0] = [];
     fn columns(t: &mut Table, cols: &[String]) {
         for c in cols {
             if t.column(c).is_none() {
@@ -83,28 +83,17 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
             columns(table(&mut s, q), std::slice::from_ref(column))
         }
         Op::CreateIndex { table: q, index } => columns(table(&mut s, q), &index.columns),
-        Op::DropIndex { table: q, name } => {
-            let t = table(&mut s, q);
-            if !t.indexes.iter().any(|i| &i.name == name) {
-                t.indexes.push(Index {
-                    name: name.clone(),
-                    columns: Vec::new(),
-                    unique: false,
-                    predicate: None,
-                    dialects: Vec::new(),
-                });
-            }
-        }
+        Op::DropIndex { table: q, name } => ensure(
+            &mut table(&mut s, q).indexes,
+            |i| &i.name == name,
+            || Index::new(name, NO_COLUMNS),
+        ),
         Op::AddUnique { table: q, unique } => columns(table(&mut s, q), &unique.columns),
-        Op::DropUnique { table: q, name } => {
-            let t = table(&mut s, q);
-            if !t.uniques.iter().any(|u| &u.name == name) {
-                t.uniques.push(Unique {
-                    name: name.clone(),
-                    columns: Vec::new(),
-                });
-            }
-        }
+        Op::DropUnique { table: q, name } => ensure(
+            &mut table(&mut s, q).uniques,
+            |u| &u.name == name,
+            || Unique::new(name, NO_COLUMNS),
+        ),
         Op::AddForeignKey {
             table: q,
             foreign_key,
@@ -115,32 +104,19 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
                 &foreign_key.ref_columns,
             );
         }
-        Op::DropForeignKey { table: q, name } => {
-            let t = table(&mut s, q);
-            if !t.foreign_keys.iter().any(|f| &f.name == name) {
-                t.foreign_keys.push(ForeignKey {
-                    name: name.clone(),
-                    columns: Vec::new(),
-                    ref_table: q.clone(),
-                    ref_columns: Vec::new(),
-                    on_delete: None,
-                    on_update: None,
-                    deferrable: false,
-                });
-            }
-        }
+        Op::DropForeignKey { table: q, name } => ensure(
+            &mut table(&mut s, q).foreign_keys,
+            |f| &f.name == name,
+            || ForeignKey::new(name, NO_COLUMNS, q.clone(), NO_COLUMNS),
+        ),
         Op::AddCheck { table: q, .. } => {
             table(&mut s, q);
         }
-        Op::DropCheck { table: q, name } => {
-            let t = table(&mut s, q);
-            if !t.checks.iter().any(|c| &c.name == name) {
-                t.checks.push(Check {
-                    name: name.clone(),
-                    expr: "TRUE".into(),
-                });
-            }
-        }
+        Op::DropCheck { table: q, name } => ensure(
+            &mut table(&mut s, q).checks,
+            |c| &c.name == name,
+            || Check::new(name, "TRUE"),
+        ),
         Op::AddPrimaryKey {
             table: q,
             primary_key,
@@ -152,10 +128,7 @@ fn stub_state(op: &Op, d: Dialect, state: &Schema) -> Option<Schema> {
         Op::DropPrimaryKey { table: q, name } => {
             let t = table(&mut s, q);
             if t.primary_key.is_none() {
-                t.primary_key = Some(PrimaryKey {
-                    name: name.clone(),
-                    columns: Vec::new(),
-                });
+                t.primary_key = Some(PrimaryKey::new(name, NO_COLUMNS));
             }
         }
         Op::DropEnum { name } | Op::AddEnumValue { name, .. } if s.enum_type(name).is_none() => {

@@ -265,7 +265,7 @@ fn build_schema(mut entries: Vec<Entry>) -> Result<Schema, RegistryError> {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use retort_schema::{Column, ForeignKey, PrimaryKey, QName, SqlType};
+    use retort_schema::{Column, ForeignKey, SqlType};
 
     pub(super) fn entry(struct_name: &str, table: Table) -> Entry {
         let fields: Vec<(&'static str, &'static str)> = table
@@ -285,38 +285,28 @@ pub(super) mod tests {
     }
 
     pub(super) fn users() -> Table {
-        let mut t = Table::new("users");
-        t.columns.push(Column::new("id", SqlType::BigInt));
-        t.columns.push(Column::new("email", SqlType::Varchar(320)));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_users".into(),
-            columns: vec!["id".into()],
-        });
-        t
+        Table::new("users")
+            .with_column(Column::new("id", SqlType::BigInt))
+            .with_column(Column::new("email", SqlType::Varchar(320)))
+            .primary_key("pk_users", ["id"])
     }
 
     pub(super) fn fk(cols: &[&str], table: &str, ref_cols: &[&str]) -> ForeignKey {
-        ForeignKey {
-            name: format!("fk_posts_{}_{table}", cols.join("_")),
-            columns: cols.iter().map(|c| c.to_string()).collect(),
-            ref_table: QName::parse(table),
-            ref_columns: ref_cols.iter().map(|c| c.to_string()).collect(),
-            on_delete: None,
-            on_update: None,
-            deferrable: false,
-        }
+        let name = format!("fk_posts_{}_{table}", cols.join("_"));
+        ForeignKey::new(name, cols.iter().copied(), table, ref_cols.iter().copied())
     }
 
     pub(super) fn posts(fk: ForeignKey, author_ty: SqlType) -> Table {
-        let mut t = Table::new("posts");
-        t.columns.push(Column::new("id", SqlType::BigInt));
-        t.columns.push(Column::new("author_id", author_ty));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_posts".into(),
-            columns: vec!["id".into()],
-        });
-        t.foreign_keys.push(fk);
-        t
+        Table::new("posts")
+            .with_column(Column::new("id", SqlType::BigInt))
+            .with_column(Column::new("author_id", author_ty))
+            .primary_key("pk_posts", ["id"])
+            .foreign_key(fk)
+    }
+
+    /// `Post` (its foreign key `fk`, its `author_id` of type `author_ty`) and `User`.
+    pub(super) fn post_and_user(fk: ForeignKey, author_ty: SqlType) -> Vec<Entry> {
+        vec![entry("Post", posts(fk, author_ty)), entry("User", users())]
     }
 
     pub(super) fn problems(entries: Vec<Entry>) -> Vec<String> {
@@ -328,13 +318,10 @@ pub(super) mod tests {
 
     #[test]
     fn valid_models_make_a_sorted_schema() {
-        let s = build_schema(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ])
+        let s = build_schema(post_and_user(
+            fk(&["author_id"], "users", &["id"]),
+            SqlType::BigInt,
+        ))
         .unwrap();
         let names: Vec<_> = s.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["posts", "users"]);

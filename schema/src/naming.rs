@@ -133,12 +133,16 @@ mod tests {
     #[test]
     fn snake_case_is_the_derives_rule() {
         use super::snake_case;
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("PostTag"), "post_tag");
-        assert_eq!(snake_case("HTTPRequest"), "http_request");
-        assert_eq!(snake_case("InReview"), "in_review");
-        assert_eq!(snake_case("Version2Item"), "version2_item");
-        assert_eq!(snake_case("already_snake"), "already_snake");
+        for (name, want) in [
+            ("User", "user"),
+            ("PostTag", "post_tag"),
+            ("HTTPRequest", "http_request"),
+            ("InReview", "in_review"),
+            ("Version2Item", "version2_item"),
+            ("already_snake", "already_snake"),
+        ] {
+            assert_eq!(snake_case(name), want, "name {name:?}");
+        }
     }
 
     use super::*;

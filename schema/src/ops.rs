@@ -238,6 +238,22 @@ pub enum ApplyError {
 }
 
 impl Op {
+    /// Adds or drops a unique constraint, foreign key, check or primary key of an existing
+    /// table: what SQLite cannot `ALTER` (it rebuilds the table).
+    pub fn changes_constraint(&self) -> bool {
+        matches!(
+            self,
+            Op::AddUnique { .. }
+                | Op::DropUnique { .. }
+                | Op::AddForeignKey { .. }
+                | Op::DropForeignKey { .. }
+                | Op::AddCheck { .. }
+                | Op::DropCheck { .. }
+                | Op::AddPrimaryKey { .. }
+                | Op::DropPrimaryKey { .. }
+        )
+    }
+
     /// A short description for comments, logs and error messages.
     pub fn describe(&self) -> String {
         match self {
@@ -858,14 +874,8 @@ mod tests {
         let mut t = Table::new("users");
         t.columns.push(Column::new("id", SqlType::BigInt));
         t.columns.push(Column::new("email", SqlType::Varchar(320)));
-        t.primary_key = Some(PrimaryKey {
-            name: "pk_users".into(),
-            columns: vec!["id".into()],
-        });
-        t.uniques.push(Unique {
-            name: "uq_users_email".into(),
-            columns: vec!["email".into()],
-        });
+        t.primary_key = Some(PrimaryKey::new("pk_users", ["id"]));
+        t.uniques.push(Unique::new("uq_users_email", ["email"]));
         t
     }
 

@@ -69,19 +69,16 @@ fn postgres(ty: &SqlType, schema: Option<&str>) -> String {
     }
 }
 
+/// MySQL/MariaDB: PostgreSQL's spellings for `BOOLEAN`, `SMALLINT`, `BIGINT`, `VARCHAR(n)`,
+/// `DATE` and custom types; their own for the rest.
 fn mysql(ty: &SqlType) -> String {
     match ty {
-        SqlType::Boolean => "BOOLEAN".into(),
-        SqlType::SmallInt => "SMALLINT".into(),
         SqlType::Integer => "INT".into(),
-        SqlType::BigInt => "BIGINT".into(),
         SqlType::Real => "FLOAT".into(),
         SqlType::Double => "DOUBLE".into(),
         SqlType::Text => "LONGTEXT".into(),
-        SqlType::Varchar(n) => format!("VARCHAR({n})"),
         SqlType::Blob => "LONGBLOB".into(),
         SqlType::Decimal { precision, scale } => decimal("DECIMAL", *precision, *scale),
-        SqlType::Date => "DATE".into(),
         SqlType::Time => "TIME(6)".into(),
         SqlType::Timestamp { .. } => "DATETIME(6)".into(),
         SqlType::Uuid => "CHAR(36)".into(),
@@ -93,7 +90,7 @@ fn mysql(ty: &SqlType) -> String {
                 .collect();
             format!("ENUM({})", vals.join(", "))
         }
-        SqlType::Custom(s) => s.clone(),
+        other => postgres(other, None),
     }
 }
 

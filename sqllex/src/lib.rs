@@ -431,9 +431,13 @@ mod tests {
 
     #[test]
     fn dollar_bodies() {
-        assert_eq!(dollar_body("$$x$$"), "x");
-        assert_eq!(dollar_body("$a$x$y$a$"), "x$y");
-        assert_eq!(dollar_body("$a$x"), "x");
-        assert_eq!(dollar_body("$a$"), "");
+        for (quoted, want) in [
+            ("$$x$$", "x"),
+            ("$a$x$y$a$", "x$y"),
+            ("$a$x", "x"),
+            ("$a$", ""),
+        ] {
+            assert_eq!(dollar_body(quoted), want, "body of {quoted:?}");
+        }
     }
 }

@@ -534,17 +534,7 @@ fn rewrite(op: &retort_schema::Op, d: Dialect) -> Option<Risk> {
         (Op::AlterColumn(a), Dialect::Sqlite) => {
             a.ty.is_some() || a.nullable.is_some() || a.default.is_some()
         }
-        (
-            Op::AddForeignKey { .. }
-            | Op::DropForeignKey { .. }
-            | Op::AddUnique { .. }
-            | Op::DropUnique { .. }
-            | Op::AddCheck { .. }
-            | Op::DropCheck { .. }
-            | Op::AddPrimaryKey { .. }
-            | Op::DropPrimaryKey { .. },
-            Dialect::Sqlite,
-        ) => true,
+        (op, Dialect::Sqlite) if op.changes_constraint() => true,
         _ => false,
     };
     yes.then_some(Risk::Rewrite)

@@ -180,21 +180,12 @@ proptest! {
 
 // ----- retort.toml parsing ---------------------------------------------------------------------
 
-const KEYS: &[&str] = &[
-    "script_location",
-    "database_url",
-    "version_table",
-    "version_table_schema",
-    "exclude_tables",
-    "include_schemas",
-    "compare_server_default",
-    "transaction_per_migration",
-    "lock_timeout",
-    "connect_timeout",
-    "statement_timeout",
-    "scrpt_location",
-    "",
-];
+/// Every key `retort.toml` accepts, a misspelt one and an empty one.
+fn keys() -> Vec<&'static str> {
+    let mut keys = retort_app::config::KNOWN_KEYS.to_vec();
+    keys.extend(["scrpt_location", ""]);
+    keys
+}
 
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -215,11 +206,11 @@ proptest! {
 
     #[test]
     fn config_parsing_never_panics_and_errors_name_a_key_or_line(
-        lines in prop::collection::vec((prop::sample::select(KEYS), value()), 0..6)
+        lines in prop::collection::vec((prop::sample::select(keys()), value()), 0..6)
     ) {
         let text: String = lines.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
         if let Err(e) = retort_app::config::parse(&text) {
-            let names_key = KEYS.iter().any(|k| !k.is_empty() && e.contains(k));
+            let names_key = keys().iter().any(|k| !k.is_empty() && e.contains(k));
             prop_assert!(names_key || e.contains("line"), "the error names neither a key nor a line: {e}\n{text}");
         }
     }

@@ -565,6 +565,13 @@ pub fn write_package(dir: &Path, name: &str, more_manifest: &str, main_rs: &str)
     std::fs::write(dir.join("src/main.rs"), main_rs).unwrap();
 }
 
+/// Runs `cmd` and asserts it succeeded (else fails with `what` and all it printed); returns
+/// stdout.
+pub fn run_ok(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("run `{what}`: {e}"));
+    assert_ok(&out, what)
+}
+
 /// Runs `rustfmt --edition 2021 --check` on `source` (a whole file); panics with rustfmt's
 /// diff when it would reformat anything (generated code must be what rustfmt writes).
 pub fn rustfmt_check(source: &str) {

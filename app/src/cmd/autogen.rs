@@ -8,7 +8,7 @@ use retort_schema::{Dialect, Schema};
 
 use crate::error::{resolve_err, AppError, ExitCode};
 use crate::session::{introspect, missing_file_text, Session};
-use crate::style::say;
+use crate::style::{count, say};
 use crate::{applied, json};
 
 /// The result of comparing the models with the database.
@@ -259,9 +259,8 @@ pub(crate) async fn check(
     } else {
         say!(
             out,
-            "The models and the database differ ({} operation{}); run `revision --autogenerate -m \"...\"`:",
-            cmp.diff.ops.len(),
-            if cmp.diff.ops.len() == 1 { "" } else { "s" }
+            "The models and the database differ ({}); run `revision --autogenerate -m \"...\"`:",
+            count(cmp.diff.ops.len(), "operation")
         );
         for op in &cmp.diff.ops {
             say!(out, "  {}", op.describe());

@@ -16,12 +16,15 @@ use crate::style::say;
 enum Target {
     /// `None`: an in-memory database.
     Sqlite(Option<PathBuf>),
-    Server {
-        dialect: Dialect,
-        /// The URL of the server's maintenance database.
-        admin_url: String,
-        name: String,
-    },
+    Server(Server),
+}
+
+/// A database on a PostgreSQL or MySQL/MariaDB server.
+struct Server {
+    dialect: Dialect,
+    /// The URL of the server's maintenance database.
+    admin_url: String,
+    name: String,
 }
 
 fn target(url: &str) -> Result<Target, AppError> {
@@ -54,11 +57,11 @@ fn target(url: &str) -> Result<Target, AppError> {
         admin_url.push('?');
         admin_url.push_str(query);
     }
-    Ok(Target::Server {
+    Ok(Target::Server(Server {
         dialect,
         admin_url,
         name,
-    })
+    }))
 }
 
 async fn admin(admin_url: &str) -> Result<Db, AppError> {
@@ -73,15 +76,10 @@ enum Change {
 
 /// `CREATE DATABASE` / `DROP DATABASE` of `name` through the server's maintenance database,
 /// unless it already exists / does not exist (said either way).
-async fn on_server(
-    admin_url: &str,
-    dialect: Dialect,
-    name: &str,
-    change: Change,
-    out: &mut dyn Write,
-) -> Result<(), AppError> {
+async fn on_server(server: &Server, change: Change, out: &mut dyn Write) -> Result<(), AppError> {
+    let (dialect, name) = (server.dialect, server.name.as_str());
     let q = retort_sql::quote_ident(name, dialect);
-    let mut db = admin(admin_url).await?;
+    let mut db = admin(&server.admin_url).await?;
     let r = async {
         let create = change == Change::Create;
         if exists(&mut db, dialect, name).await? == create {
@@ -137,11 +135,7 @@ pub(crate) async fn create(
                 say!(out, "Created the database file {}", p.display());
             }
         }
-        Target::Server {
-            dialect,
-            admin_url,
-            name,
-        } => on_server(&admin_url, dialect, &name, Change::Create, out).await?,
+        Target::Server(server) => on_server(&server, Change::Create, out).await?,
     }
     Ok(ExitCode::Success)
 }
@@ -172,7 +166,7 @@ pub(crate) async fn drop(
             return Ok(ExitCode::Success);
         }
         Target::Sqlite(Some(p)) => format!("the database file {}", p.display()),
-        Target::Server { name, .. } => format!("the database {name}"),
+        Target::Server(server) => format!("the database {}", server.name),
     };
     if !yes && !confirm(session, &what, out)? {
         return Ok(ExitCode::Failure);
@@ -196,11 +190,7 @@ pub(crate) async fn drop(
             }
             say!(out, "Dropped the database file {}", p.display());
         }
-        Target::Server {
-            dialect,
-            admin_url,
-            name,
-        } => on_server(&admin_url, dialect, &name, Change::Drop, out).await?,
+        Target::Server(server) => on_server(&server, Change::Drop, out).await?,
     }
     Ok(ExitCode::Success)
 }

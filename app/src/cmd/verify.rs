@@ -11,7 +11,7 @@ use retort_schema::{Dialect, QName, Schema};
 
 use crate::error::{AppError, ExitCode};
 use crate::session::{introspect, Session};
-use crate::style::say;
+use crate::style::{count, say};
 
 /// Where the scratch database lives, to be removed afterwards.
 enum Scratch {
@@ -204,9 +204,8 @@ async fn walk(
     if !diffs.is_empty() {
         say!(
             out,
-            "FAILED: after `upgrade heads` the database differs from the models ({} operation{}); run `revision --autogenerate`:",
-            diffs.len(),
-            if diffs.len() == 1 { "" } else { "s" }
+            "FAILED: after `upgrade heads` the database differs from the models ({}); run `revision --autogenerate`:",
+            count(diffs.len(), "operation")
         );
         for o in diffs {
             say!(out, "  {o}");
@@ -272,14 +271,13 @@ async fn walk(
             };
             say!(
                 out,
-                "FAILED: the downgrade of revision {top} does not restore the schema of {} ({} difference{}; what would bring the database back):",
+                "FAILED: the downgrade of revision {top} does not restore the schema of {} ({}; what would bring the database back):",
                 if below.is_empty() {
                     "base".to_string()
                 } else {
                     below.join(", ")
                 },
-                diffs.len(),
-                if diffs.len() == 1 { "" } else { "s" }
+                count(diffs.len(), "difference")
             );
             for o in diffs {
                 say!(out, "  {o}");

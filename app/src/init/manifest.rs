@@ -78,39 +78,31 @@ fn push_like_the_others(a: &mut Array, member: &str) {
 mod tests {
     use super::*;
 
+    /// `cli` added to a `members` list written on several lines (trailing comma, comments) or
+    /// on one, keeping the rest of the file as it was.
     #[test]
-    fn multi_line_members() {
-        let t = "[workspace]\nresolver = \"2\"\nmembers = [\n    \"models\",\n    \"app\"\n]\n\n[workspace.dependencies]\nserde = \"1\"\n";
-        let out = add_workspace_member(t, "cli").unwrap().unwrap();
-        assert_eq!(
-            out,
-            "[workspace]\nresolver = \"2\"\nmembers = [\n    \"models\",\n    \"app\",\n    \"cli\",\n]\n\n[workspace.dependencies]\nserde = \"1\"\n"
-        );
-    }
-
-    #[test]
-    fn multi_line_members_trailing_comma_and_comment() {
-        let t = "[workspace]\nmembers = [\n  \"models\", # the models\n]\n";
-        let out = add_workspace_member(t, "cli").unwrap().unwrap();
-        assert_eq!(
-            out,
-            "[workspace]\nmembers = [\n  \"models\", # the models\n  \"cli\",\n]\n"
-        );
-    }
-
-    #[test]
-    fn single_line_members() {
-        let t = "# root\n[workspace]\nmembers = [\"models\"] # keep\n";
-        let out = add_workspace_member(t, "cli").unwrap().unwrap();
-        assert_eq!(
-            out,
-            "# root\n[workspace]\nmembers = [\"models\", \"cli\"] # keep\n"
-        );
-        let t = "[workspace]\nmembers = []\n";
-        assert_eq!(
-            add_workspace_member(t, "cli").unwrap().unwrap(),
-            "[workspace]\nmembers = [\"cli\"]\n"
-        );
+    fn members_lists() {
+        for (before, after) in [
+            (
+                "[workspace]\nresolver = \"2\"\nmembers = [\n    \"models\",\n    \"app\"\n]\n\n[workspace.dependencies]\nserde = \"1\"\n",
+                "[workspace]\nresolver = \"2\"\nmembers = [\n    \"models\",\n    \"app\",\n    \"cli\",\n]\n\n[workspace.dependencies]\nserde = \"1\"\n",
+            ),
+            (
+                "[workspace]\nmembers = [\n  \"models\", # the models\n]\n",
+                "[workspace]\nmembers = [\n  \"models\", # the models\n  \"cli\",\n]\n",
+            ),
+            (
+                "# root\n[workspace]\nmembers = [\"models\"] # keep\n",
+                "# root\n[workspace]\nmembers = [\"models\", \"cli\"] # keep\n",
+            ),
+            (
+                "[workspace]\nmembers = []\n",
+                "[workspace]\nmembers = [\"cli\"]\n",
+            ),
+        ] {
+            let out = add_workspace_member(before, "cli").unwrap();
+            assert_eq!(out.as_deref(), Some(after), "{before:?}");
+        }
     }
 
     #[test]

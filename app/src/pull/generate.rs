@@ -183,6 +183,11 @@ fn attr(indent: usize, outer: &str, items: &[String]) -> String {
 }
 
 /// `#[table(inner(items))]`, broken as rustfmt breaks it when too long.
+/// `name = "<name>"`, the key every named object's attribute starts with.
+fn name_is(name: &str) -> String {
+    format!("name = {}", lit(name))
+}
+
 fn nested(inner: &str, items: &[String]) -> String {
     let one = format!("#[table({inner}({}))]\n", items.join(", "));
     if fits(&one, items) {
@@ -301,7 +306,7 @@ impl Gen {
         let mut text =
             String::from("#[derive(Clone, Copy, Debug, PartialEq, Eq, retort::DbEnum)]\n");
         if snake_case(&ident) != name {
-            text.push_str(&attr(0, "db_enum", &[format!("name = {}", lit(name))]));
+            text.push_str(&attr(0, "db_enum", &[name_is(name)]));
         }
         text.push_str(&format!("pub enum {ident} {{\n"));
         let mut variants = Scope::default();
@@ -417,7 +422,7 @@ impl Gen {
         let mut simple: Vec<String> = Vec::new();
         let mut table_attrs: Vec<String> = Vec::new();
         if snake_case(&ident) != tname {
-            simple.push(format!("name = {}", lit(tname)));
+            simple.push(name_is(tname));
         }
         if let Some(s) = &t.schema {
             simple.push(format!("schema = {}", lit(s)));
@@ -472,10 +477,7 @@ impl Gen {
             }
             table_attrs.push(nested(
                 "unique",
-                &[
-                    format!("name = {}", lit(&u.name)),
-                    format!("columns = {}", list(&u.columns)),
-                ],
+                &[name_is(&u.name), format!("columns = {}", list(&u.columns))],
             ));
             out.uniques.push(u.clone());
         }
@@ -494,7 +496,7 @@ impl Gen {
                 }
             }
             let mut a = vec![
-                format!("name = {}", lit(&ix.name)),
+                name_is(&ix.name),
                 format!("columns = {}", list(&ix.columns)),
             ];
             if ix.unique {
@@ -548,7 +550,7 @@ impl Gen {
                 None => {
                     let target = format!("{}({})", fk.ref_table, fk.ref_columns.join(", "));
                     let mut a = vec![
-                        format!("name = {}", lit(&fk.name)),
+                        name_is(&fk.name),
                         format!("columns = {}", list(&fk.columns)),
                         format!("references = {}", lit(&target)),
                     ];
@@ -567,10 +569,7 @@ impl Gen {
             }
             table_attrs.push(nested(
                 "check",
-                &[
-                    format!("name = {}", lit(&ck.name)),
-                    format!("expr = {}", lit(&ck.expr)),
-                ],
+                &[name_is(&ck.name), format!("expr = {}", lit(&ck.expr))],
             ));
             out.checks.push(ck.clone());
         }
@@ -582,7 +581,7 @@ impl Gen {
             let (rust, type_attrs, ty) = self.column_type(c);
             let mut attrs: Vec<String> = Vec::new();
             if field != c.name {
-                attrs.push(format!("name = {}", lit(&c.name)));
+                attrs.push(name_is(&c.name));
             }
             let is_sole_pk = sole_pk == Some(c.name.as_str());
             if is_sole_pk {

@@ -26,7 +26,7 @@ pub use unmodelled::{Object, Unmodelled};
 
 use crate::error::AppError;
 use crate::session::introspect;
-use crate::style::say;
+use crate::style::{count, say};
 
 /// Reads the database behind `db` and generates its models: the introspected schema, what the
 /// database holds outside the models, and the generated models (tables the models cannot
@@ -52,19 +52,9 @@ pub(crate) fn exclude_globs(skipped: &[Skipped]) -> Vec<String> {
 pub(crate) fn report(pulled: &Pulled, un: &Unmodelled, out: &mut dyn Write) {
     say!(
         out,
-        "Pulled {} table{} and {} enum type{}.",
-        pulled.expected.tables.len(),
-        if pulled.expected.tables.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        pulled.expected.enums.len(),
-        if pulled.expected.enums.len() == 1 {
-            ""
-        } else {
-            "s"
-        }
+        "Pulled {} and {}.",
+        count(pulled.expected.tables.len(), "table"),
+        count(pulled.expected.enums.len(), "enum type")
     );
     if !pulled.skipped.is_empty() {
         say!(

@@ -125,13 +125,17 @@ mod tests {
 
     #[test]
     fn fields() {
-        assert_eq!(field_ident("createdAt"), "created_at");
-        assert_eq!(field_ident("CustomerID"), "customer_id");
-        assert_eq!(field_ident("type"), "type_");
-        assert_eq!(field_ident("Order Date"), "order_date");
-        assert_eq!(field_ident("2fa_secret"), "c_2fa_secret");
-        assert_eq!(field_ident("ÄÖ"), "column");
-        assert_eq!(field_ident("self"), "self_");
+        for (column, want) in [
+            ("createdAt", "created_at"),
+            ("CustomerID", "customer_id"),
+            ("type", "type_"),
+            ("Order Date", "order_date"),
+            ("2fa_secret", "c_2fa_secret"),
+            ("ÄÖ", "column"),
+            ("self", "self_"),
+        ] {
+            assert_eq!(field_ident(column), want, "column {column:?}");
+        }
     }
 
     #[test]

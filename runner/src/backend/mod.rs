@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use retort_revision::VersionChange;
-use retort_schema::{Dialect, QName};
+use retort_schema::{Column, Dialect, QName};
 use retort_sql::{quote_ident, quote_qname, quote_string};
 
 use crate::{BoxFuture, Db, RunError, RunOptions};
@@ -86,11 +86,7 @@ pub(crate) trait Backend: Sync {
     }
 
     /// Completes a live column with what only the history knows about it on this database.
-    fn column_from_history(
-        &self,
-        live: &mut retort_schema::Column,
-        history: &retort_schema::Column,
-    ) {
+    fn column_from_history(&self, live: &mut Column, history: &Column) {
         let _ = (live, history);
     }
 

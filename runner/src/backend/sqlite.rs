@@ -2,7 +2,7 @@
 //! the migration lock; `PRAGMA foreign_keys` off around each transaction (table rebuilds rely
 //! on it) and `PRAGMA foreign_key_check` before each commit.
 
-use retort_schema::{Dialect, QName};
+use retort_schema::{Column, Dialect, QName};
 use retort_sql::{quote_ident, quote_string};
 
 use super::{Backend, Lock};
@@ -60,11 +60,7 @@ impl Backend for Sqlite {
 
     /// SQLite reports every INTEGER PRIMARY KEY (a rowid alias) as auto-increment; whether the
     /// table says AUTOINCREMENT (and keeps a sqlite_sequence row) is what the history asked for.
-    fn column_from_history(
-        &self,
-        live: &mut retort_schema::Column,
-        history: &retort_schema::Column,
-    ) {
+    fn column_from_history(&self, live: &mut Column, history: &Column) {
         live.autoincrement = history.autoincrement;
     }
 

@@ -294,8 +294,16 @@ fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> St
 mod tests {
     use super::*;
     use crate::registry::build_schema;
-    use crate::registry::tests::{entry, fk, posts, problems, users};
+    use crate::registry::tests::{entry, fk, post_and_user, posts, problems, users};
     use retort_schema::{Check, Column, Index, Unique};
+
+    /// Exactly one problem, and it starts with `prefix`.
+    fn assert_one_problem(problems: &[String], prefix: &str) {
+        assert!(
+            problems.len() == 1 && problems[0].starts_with(prefix),
+            "expected one problem starting with {prefix:?}, got {problems:?}"
+        );
+    }
 
     #[test]
     fn suggestions() {
@@ -307,19 +315,39 @@ mod tests {
         assert_eq!(retort_schema::naming::edit_distance("kitten", "sitting"), 3);
     }
 
+    /// Local columns, referenced table, referenced columns, `posts.author_id`'s type, the problem.
+    type FkCase = (
+        &'static [&'static str],
+        &'static str,
+        &'static [&'static str],
+        SqlType,
+        &'static str,
+    );
+
+    /// One `Post` with foreign key `fk_posts_<columns>_<table>` and `User`: one problem, which
+    /// starts with (or is) the message each case names.
     #[test]
-    fn unknown_table_with_suggestion() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"]
-        );
+    fn foreign_key_problems() {
+        let cases: [FkCase; 7] = [
+            (&["author_id"], "userz", &["id"], SqlType::BigInt,
+             "Post.author_id: foreign key references unknown table `userz` (did you mean `users`?)"),
+            (&["author_id"], "users", &["idd"], SqlType::BigInt,
+             "Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"),
+            (&["writer_id"], "users", &["id"], SqlType::BigInt,
+             "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"),
+            (&["author_id"], "users", &["id"], SqlType::Text,
+             "Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"),
+            // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
+            (&["author_id"], "users", &["id"], SqlType::Integer, "Post.author_id:"),
+            (&["id", "author_id"], "users", &["id"], SqlType::BigInt,
+             "Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"),
+            (&["author_id"], "users", &["email"], SqlType::Text,
+             "Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"),
+        ];
+        for (cols, table, ref_cols, ty, want) in cases {
+            let p = problems(post_and_user(fk(cols, table, ref_cols), ty));
+            assert_one_problem(&p, want);
+        }
     }
 
     #[test]
@@ -331,98 +359,6 @@ mod tests {
         assert_eq!(
             p,
             ["Post.author_id: foreign key references unknown table `accounts`"]
-        );
-    }
-
-    #[test]
-    fn unknown_referenced_column() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["idd"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references unknown column `users.idd` (did you mean `id`?)"]
-        );
-    }
-
-    #[test]
-    fn unknown_local_column() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["writer_id"], "users", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].starts_with(
-                "Post: foreign key `fk_posts_writer_id_users` names column `writer_id`, which table `posts` does not have"
-            ),
-            "{p:?}"
-        );
-    }
-
-    #[test]
-    fn incompatible_types_across_a_foreign_key() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["id"]), SqlType::Text),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key column type `text` is not compatible with the referenced column `users.id` (User.id: `bigint`); give both the same type"]
-        );
-    }
-
-    #[test]
-    fn integer_widths_must_match_across_a_foreign_key() {
-        // MySQL/MariaDB refuse an INT column referencing a BIGINT key.
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["id"]), SqlType::Integer),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("Post.author_id:"), "{p:?}");
-    }
-
-    #[test]
-    fn arity_mismatch() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["id", "author_id"], "users", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.(id, author_id): foreign key `fk_posts_id_author_id_users` has 2 column(s) but references 1 column(s) of `users` (id); list as many referenced columns as local ones"]
-        );
-    }
-
-    #[test]
-    fn referenced_columns_must_be_a_key() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "users", &["email"]), SqlType::Text),
-            ),
-            entry("User", users()),
-        ]);
-        assert_eq!(
-            p,
-            ["Post.author_id: foreign key references `users(email)`, which is neither the primary key nor unique; the database needs a primary key or unique constraint on the referenced column(s) (add `unique` to User.email)"]
         );
     }
 
@@ -439,21 +375,9 @@ mod tests {
     #[test]
     fn index_names_are_per_schema() {
         let mut u = users();
-        u.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["email".into()],
-            unique: false,
-            predicate: None,
-            dialects: Vec::new(),
-        });
+        u.indexes.push(Index::new("ix_email", ["email"]));
         let mut p = posts(fk(&["author_id"], "users", &["id"]), SqlType::BigInt);
-        p.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["author_id".into()],
-            unique: false,
-            predicate: None,
-            dialects: Vec::new(),
-        });
+        p.indexes.push(Index::new("ix_email", ["author_id"]));
         let got = problems(vec![entry("User", u), entry("Post", p)]);
         assert_eq!(
             got,
@@ -464,13 +388,7 @@ mod tests {
     #[test]
     fn same_index_name_in_different_schemas_is_fine() {
         let mut a = users();
-        a.indexes.push(Index {
-            name: "ix_email".into(),
-            columns: vec!["email".into()],
-            unique: false,
-            predicate: None,
-            dialects: Vec::new(),
-        });
+        a.indexes.push(Index::new("ix_email", ["email"]));
         let mut b = a.clone();
         b.schema = Some("audit".into());
         b.primary_key.as_mut().unwrap().name = "pk_audit_users".into();
@@ -480,22 +398,10 @@ mod tests {
     #[test]
     fn constraint_names_within_a_table() {
         let mut u = users();
-        u.uniques.push(Unique {
-            name: "uq_users".into(),
-            columns: vec!["email".into()],
-        });
-        u.checks.push(Check {
-            name: "uq_users".into(),
-            expr: "id > 0".into(),
-        });
+        u.uniques.push(Unique::new("uq_users", ["email"]));
+        u.checks.push(Check::new("uq_users", "id > 0"));
         let got = problems(vec![entry("User", u)]);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert!(
-            got[0].starts_with(
-                "User: check constraint name `uq_users` is already used by the unique constraint on (email);"
-            ),
-            "{got:?}"
-        );
+        assert_one_problem(&got, "User: check constraint name `uq_users` is already used by the unique constraint on (email);");
     }
 
     #[test]
@@ -519,25 +425,14 @@ mod tests {
 
     #[test]
     fn all_problems_at_once() {
-        let p = problems(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-            entry("Account", users()),
-        ]);
+        let models = || {
+            let mut m = post_and_user(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt);
+            m.push(entry("Account", users()));
+            m
+        };
+        let p = problems(models());
         assert_eq!(p.len(), 2, "{p:?}");
-        let err = build_schema(vec![
-            entry(
-                "Post",
-                posts(fk(&["author_id"], "userz", &["id"]), SqlType::BigInt),
-            ),
-            entry("User", users()),
-            entry("Account", users()),
-        ])
-        .unwrap_err()
-        .to_string();
+        let err = build_schema(models()).unwrap_err().to_string();
         assert!(err.starts_with("2 problems in the models:\n  - "), "{err}");
     }
 }

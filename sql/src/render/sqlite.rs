@@ -46,14 +46,6 @@ pub fn plan(op: &Op, before: &Schema) -> Plan {
         Op::DropColumn { table, column } => before
             .table(table)
             .is_some_and(|t| !can_drop_column(t, column)),
-        Op::AddUnique { .. }
-        | Op::DropUnique { .. }
-        | Op::AddForeignKey { .. }
-        | Op::DropForeignKey { .. }
-        | Op::AddCheck { .. }
-        | Op::DropCheck { .. }
-        | Op::AddPrimaryKey { .. }
-        | Op::DropPrimaryKey { .. } => true,
         Op::AddEnumValue { name, .. } | Op::SetEnumValues { name, .. } => {
             let mut tables: Vec<QName> = enum_columns(before, name)
                 .into_iter()
@@ -66,16 +58,8 @@ pub fn plan(op: &Op, before: &Schema) -> Plan {
                 Plan::Rebuild(tables)
             };
         }
-        Op::CreateTable(_)
-        | Op::DropTable { .. }
-        | Op::RenameTable { .. }
-        | Op::CreateIndex { .. }
-        | Op::DropIndex { .. }
-        | Op::SetTableComment { .. }
-        | Op::CreateEnum(_)
-        | Op::DropEnum { .. }
-        | Op::Sql(_)
-        | Op::BulkInsert { .. } => false,
+        // The rest is altered in place, except a constraint added or dropped.
+        _ => op.changes_constraint(),
     };
     match op.table() {
         Some(table) if rebuild => Plan::Rebuild(vec![table.clone()]),
