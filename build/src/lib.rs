@@ -141,7 +141,8 @@ pub struct ScannedScript {
     pub header_text: String,
     /// [`file_hash`] of the file's bytes.
     pub hash: u64,
-    /// Size and modification time, taken before the bytes were read.
+    /// Size, modification and status-change times, taken before the bytes were read; `None`
+    /// for a file changed too recently for them to prove anything later.
     pub stamp: Option<retort_revision::Stamp>,
 }
 
@@ -177,12 +178,15 @@ pub fn scan_squashed(dir: impl AsRef<Path>) -> Result<Vec<ScannedScript>, BuildE
 
 fn scan_files(files: Vec<PathBuf>, versions: PathBuf) -> Result<Vec<ScannedScript>, BuildError> {
     let mut scripts = Vec::with_capacity(files.len());
+    retort_revision::settle(&files);
     for path in files {
-        // Stamp first: a write between the stamp and the read then shows as a changed stamp.
-        let stamp = std::fs::metadata(&path)
-            .ok()
-            .and_then(|m| retort_revision::Stamp::of(&m));
+        // Stamp first: a write between the stamp and the read then shows as a changed stamp;
+        // a file written during the scan is not stamped at all (`Stamp::settled`: a write
+        // right after the read could keep an equal stamp; `settle` waited out older writes).
+        let meta = std::fs::metadata(&path).ok();
         let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let read_at = std::time::SystemTime::now();
+        let stamp = meta.and_then(|m| retort_revision::Stamp::settled(&m, read_at));
         let text =
             std::str::from_utf8(&bytes).map_err(|_| BuildError::NotUtf8 { path: path.clone() })?;
         let header = parse_header(text).map_err(|error| BuildError::Header {
@@ -253,8 +257,8 @@ fn render_entries(out: &mut String, module: &str, scripts: &[ScannedScript], pad
         ));
         if let Some(st) = s.stamp {
             out.push_str(&format!(
-                "\n{pad}.stamped({}, {}u128)",
-                st.len, st.modified_ns
+                "\n{pad}.stamped({}, {}u128, {}u128)",
+                st.len, st.modified_ns, st.changed_ns
             ));
         }
         out.push_str(",\n");
@@ -603,7 +607,7 @@ pub mod __private {
         pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
             Script { file, header, hash, up, down }
         }
-        pub fn stamped(self, _len: u64, _modified_ns: u128) -> Self {
+        pub fn stamped(self, _len: u64, _modified_ns: u128, _changed_ns: u128) -> Self {
             self
         }
     }

@@ -39,10 +39,15 @@ impl Script {
         }
     }
 
-    /// The file's size and modification time (ns since the Unix epoch) when it was compiled
-    /// in: while they are unchanged on disk, the freshness check does not read the file.
-    pub fn stamped(mut self, len: u64, modified_ns: u128) -> Script {
-        self.stamp = Some(retort_revision::Stamp { len, modified_ns });
+    /// The file's size, modification time and status-change time (ns since the Unix epoch;
+    /// see [`retort_revision::Stamp`]) when it was compiled in: while they are unchanged on
+    /// disk, the freshness check does not read the file.
+    pub fn stamped(mut self, len: u64, modified_ns: u128, changed_ns: u128) -> Script {
+        self.stamp = Some(retort_revision::Stamp {
+            len,
+            modified_ns,
+            changed_ns,
+        });
         self
     }
 
@@ -195,6 +200,22 @@ impl MigrationSet {
         let squashed = as_compiled(&self.squashed);
         retort_revision::check_fresh_squashed(Path::new(self.dir), &squashed)
             .map_err(RunError::from)
+    }
+
+    /// [`MigrationSet::check_fresh`], then [`MigrationSet::revision_map`], in the time of the
+    /// slower of the two: in a development checkout the check's `stat`s run on another thread
+    /// while this one parses the headers and builds the graph. A stale set is reported first
+    /// (its graph may be what is wrong with it), as when the two run one after the other.
+    pub fn fresh_revision_map(&self) -> Result<RevisionMap, RunError> {
+        if self.source_versions().is_none() {
+            return self.revision_map();
+        }
+        std::thread::scope(|s| {
+            let fresh = s.spawn(|| self.check_fresh());
+            let map = self.revision_map();
+            fresh.join().expect("the freshness check panicked")?;
+            map
+        })
     }
 
     /// The schema the history produces up to `heads` (revision ids; empty = base): every
