@@ -142,6 +142,47 @@ fn stale_scripts_stop_every_command() {
     assert!(matches!(e, RunError::Stale(_)), "{e:?}");
 }
 
+/// The stamp the build records (size, mtime, ctime) proves a script unchanged only while all
+/// three hold: an in-place edit that keeps the size and puts the old mtime back is stale, through
+/// `fresh_revision_map` (what every app command calls) as through `check_fresh`.
+#[test]
+fn a_stamped_script_edited_in_place_with_its_old_mtime_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
+    let file = dir.path().join("versions/t1_one.rs");
+    std::fs::write(&file, body).unwrap();
+    let meta = std::fs::metadata(&file).unwrap();
+    let st = retort_revision::Stamp::of(&meta).unwrap();
+    let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
+    let set = MigrationSet::new(
+        path,
+        vec![Script::new(
+            "t1_one.rs",
+            body,
+            retort_revision::file_hash(body.as_bytes()),
+            t1_up,
+            t1_down,
+        )
+        .stamped(st.len, st.modified_ns, st.changed_ns)],
+    );
+    assert_eq!(set.fresh_revision_map().unwrap().heads(), ["t1"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let edited = body.replace("One", "Two");
+    assert_eq!(edited.len(), body.len());
+    std::fs::write(&file, &edited).unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+    drop(f);
+    let e = set.fresh_revision_map().unwrap_err();
+    assert!(matches!(e, RunError::Stale(_)), "{e:?}");
+    assert!(e.to_string().contains("edited: t1_one.rs"), "{e}");
+    assert!(matches!(set.check_fresh(), Err(RunError::Stale(_))));
+    // Put back byte for byte: the stamp no longer matches, the hash does: fresh again.
+    std::fs::write(&file, body).unwrap();
+    assert_eq!(set.fresh_revision_map().unwrap().heads(), ["t1"]);
+}
+
 #[test]
 fn offline_sqlite_script_shape() {
     let sql = offline(
