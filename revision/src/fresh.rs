@@ -417,28 +417,41 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// `check_fresh_stamped` fails, saying `what`.
+    fn assert_stale(dir: &Path, compiled: &[Compiled<'_>], what: &str) {
+        let e = check_fresh_stamped(dir, compiled).unwrap_err();
+        assert!(e.to_string().contains(what), "{e}");
+    }
+
+    /// What the build records of `names` in `<dir>/versions` as they are now: stamp and hash.
+    fn compiled_from_disk<'a>(dir: &Path, names: &'a [String]) -> Vec<Compiled<'a>> {
+        names
+            .iter()
+            .map(|n| {
+                let path = dir.join("versions").join(n);
+                Compiled {
+                    file_name: n,
+                    hash: file_hash(&std::fs::read(&path).unwrap()),
+                    stamp: Stamp::of(&std::fs::metadata(&path).unwrap()),
+                }
+            })
+            .collect()
+    }
+
     /// The stamp is a proof, not a hint: each way of changing a file behind the binary's back
     /// is caught though the file keeps its name, its size and (in the worst case) its mtime.
     #[test]
     fn stamps_catch_every_kind_of_change() {
         let dir = std::env::temp_dir().join(format!("retort-fresh-{}", crate::new_revision_id()));
         std::fs::create_dir_all(dir.join("versions")).unwrap();
-        let files = ["a1_one.rs", "b1_two.rs", "c1_three.rs"];
-        for f in files {
+        let files = ["a1_one.rs", "b1_two.rs", "c1_three.rs"].map(String::from);
+        for f in &files {
             std::fs::write(dir.join("versions").join(f), format!("{f} body")).unwrap();
         }
         let stamp = |f: &str| Stamp::of(&std::fs::metadata(dir.join("versions").join(f)).unwrap());
-        let stamps: Vec<Option<Stamp>> = files.iter().map(|f| stamp(f)).collect();
+        let compiled = compiled_from_disk(&dir, &files);
+        let stamps: Vec<Option<Stamp>> = compiled.iter().map(|c| c.stamp).collect();
         assert!(stamps.iter().all(|s| s.is_some_and(|s| s.changed_ns > 0)));
-        let compiled: Vec<Compiled<'_>> = files
-            .iter()
-            .zip(&stamps)
-            .map(|(f, st)| Compiled {
-                file_name: f,
-                hash: file_hash(format!("{f} body").as_bytes()),
-                stamp: *st,
-            })
-            .collect();
         check_fresh_stamped(&dir, &compiled).unwrap();
         let edited_only = |e: StaleError, name: &str| match e {
             StaleError::Changed {
@@ -504,12 +517,7 @@ mod tests {
         // Added and removed.
         std::fs::write(dir.join("versions/d1_four.rs"), "four").unwrap();
         std::fs::remove_file(dir.join("versions/b1_two.rs")).unwrap();
-        let e = check_fresh_stamped(&dir, &compiled).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("added: d1_four.rs; removed: b1_two.rs"),
-            "{e}"
-        );
+        assert_stale(&dir, &compiled, "added: d1_four.rs; removed: b1_two.rs");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -544,30 +552,14 @@ mod tests {
         for n in &names {
             std::fs::write(dir.join("versions").join(n), n).unwrap();
         }
-        let stamps: Vec<Option<Stamp>> = names
-            .iter()
-            .map(|n| Stamp::of(&std::fs::metadata(dir.join("versions").join(n)).unwrap()))
-            .collect();
-        let compiled: Vec<Compiled<'_>> = names
-            .iter()
-            .zip(&stamps)
-            .map(|(n, st)| Compiled {
-                file_name: n,
-                hash: file_hash(n.as_bytes()),
-                stamp: *st,
-            })
-            .collect();
+        let compiled = compiled_from_disk(&dir, &names);
         check_fresh_stamped(&dir, &compiled).unwrap();
         // One edit in each part of the list.
         for i in [10, 2_600, 4_099] {
             std::fs::write(dir.join("versions").join(&names[i]), "changed").unwrap();
         }
-        let e = check_fresh_stamped(&dir, &compiled).unwrap_err();
-        assert!(
-            e.to_string()
-                .contains("edited: r00010_x.rs, r02600_x.rs, r04099_x.rs"),
-            "{e}"
-        );
+        let what = "edited: r00010_x.rs, r02600_x.rs, r04099_x.rs";
+        assert_stale(&dir, &compiled, what);
         let _ = std::fs::remove_dir_all(&dir);
     }
 
