@@ -261,6 +261,11 @@ fn render_entries(out: &mut String, module: &str, scripts: &[ScannedScript], pad
                 st.len, st.modified_ns, st.changed_ns
             ));
         }
+        let h = &s.header;
+        out.push_str(&format!(
+            "\n{pad}.parsed(\n{pad}    {:?},\n{pad}    &{:?},\n{pad}    &{:?},\n{pad}    &{:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad})",
+            h.revision, h.down_revisions, h.branch_labels, h.depends_on, h.message, h.create_date
+        ));
         out.push_str(",\n");
     }
 }
@@ -407,6 +412,13 @@ mod tests {
         let pc = src.find("m_cccc00000003::upgrade").unwrap();
         assert!(pa < pb && pb < pc);
         assert!(src.contains(r#"//! add email \"quoted\"\n"#), "{src}");
+        // The header as parsed, so that the binary does not parse it again.
+        assert!(
+            src.contains(
+                "            .parsed(\n                \"bbbb00000002\",\n                &[\"aaaa00000001\"],\n                &[],\n                &[],\n                \"add email \\\"quoted\\\"\",\n                \"2026-11-25 08:00:00 UTC\",\n            ),\n"
+            ),
+            "{src}"
+        );
         assert!(!src.contains("README"));
 
         let scanned = scan(&d.0).unwrap();
@@ -602,12 +614,25 @@ pub mod __private {
         pub hash: u64,
         pub up: Fun,
         pub down: Fun,
+        pub parsed: String,
     }
     impl Script {
         pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
-            Script { file, header, hash, up, down }
+            Script { file, header, hash, up, down, parsed: String::new() }
         }
         pub fn stamped(self, _len: u64, _modified_ns: u128, _changed_ns: u128) -> Self {
+            self
+        }
+        pub fn parsed(
+            mut self,
+            revision: &'static str,
+            down: &'static [&'static str],
+            _labels: &'static [&'static str],
+            _depends: &'static [&'static str],
+            _message: &'static str,
+            _date: &'static str,
+        ) -> Self {
+            self.parsed = format!("{revision}<{}", down.join(","));
             self
         }
     }
@@ -628,7 +653,7 @@ impl MigrationSet {
         std::fs::write(
             &main,
             format!(
-                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count());\n    }}\n}}\n",
+                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count(), s.parsed);\n    }}\n}}\n",
                 gen.to_string_lossy()
             ),
         )
@@ -670,8 +695,12 @@ impl MigrationSet {
         let abs = std::fs::canonicalize(&d.0).unwrap();
         assert_eq!(lines[0], abs.to_string_lossy());
         let hash_a = file_hash(script("aaaa00000001", &[], "x").as_bytes());
-        assert_eq!(lines[1], format!("aaaa00000001_x.rs {hash_a:x} SELECT 1 7"));
+        assert_eq!(
+            lines[1],
+            format!("aaaa00000001_x.rs {hash_a:x} SELECT 1 7 aaaa00000001<")
+        );
         assert!(lines[2].starts_with("bbbb00000002_y.rs "), "{stdout}");
+        assert!(lines[2].ends_with(" bbbb00000002<aaaa00000001"), "{stdout}");
         assert_eq!(lines.len(), 3);
     }
 }

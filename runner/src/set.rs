@@ -15,8 +15,34 @@ pub struct Script {
     header_src: &'static str,
     hash: u64,
     stamp: Option<retort_revision::Stamp>,
+    parsed: Option<Parsed>,
     upgrade: fn(&mut Migration),
     downgrade: fn(&mut Migration),
+}
+
+/// A header as the build parsed it from the script's `header_src` (see [`Script::parsed`]).
+#[derive(Clone, Copy, Debug)]
+struct Parsed {
+    revision: &'static str,
+    down_revisions: &'static [&'static str],
+    branch_labels: &'static [&'static str],
+    depends_on: &'static [&'static str],
+    message: &'static str,
+    create_date: &'static str,
+}
+
+impl Parsed {
+    fn header(&self) -> Header {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        Header {
+            revision: self.revision.to_string(),
+            down_revisions: list(self.down_revisions),
+            branch_labels: list(self.branch_labels),
+            depends_on: list(self.depends_on),
+            message: self.message.to_string(),
+            create_date: self.create_date.to_string(),
+        }
+    }
 }
 
 impl Script {
@@ -34,6 +60,7 @@ impl Script {
             header_src,
             hash,
             stamp: None,
+            parsed: None,
             upgrade,
             downgrade,
         }
@@ -51,6 +78,29 @@ impl Script {
         self
     }
 
+    /// The header's fields as the build parsed them from `header_src` (what `retort-build`
+    /// generates): [`Script::header`] then builds the [`Header`] from them instead of parsing
+    /// the text again, at each command, for each of thousands of scripts.
+    pub fn parsed(
+        mut self,
+        revision: &'static str,
+        down_revisions: &'static [&'static str],
+        branch_labels: &'static [&'static str],
+        depends_on: &'static [&'static str],
+        message: &'static str,
+        create_date: &'static str,
+    ) -> Script {
+        self.parsed = Some(Parsed {
+            revision,
+            down_revisions,
+            branch_labels,
+            depends_on,
+            message,
+            create_date,
+        });
+        self
+    }
+
     pub fn file_name(&self) -> &'static str {
         self.file_name
     }
@@ -63,8 +113,12 @@ impl Script {
         self.hash
     }
 
-    /// The parsed header; an error names the file.
+    /// The parsed header (from [`Script::parsed`] when the build gave it); an error names the
+    /// file.
     pub fn header(&self) -> Result<Header, RunError> {
+        if let Some(p) = &self.parsed {
+            return Ok(p.header());
+        }
         retort_revision::parse_header(self.header_src).map_err(|e| RunError::Script {
             file: self.file_name.to_string(),
             message: e.to_string(),
