@@ -263,8 +263,13 @@ fn render_entries(out: &mut String, module: &str, scripts: &[ScannedScript], pad
         }
         let h = &s.header;
         out.push_str(&format!(
-            "\n{pad}.parsed(\n{pad}    {:?},\n{pad}    &{:?},\n{pad}    &{:?},\n{pad}    &{:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad})",
-            h.revision, h.down_revisions, h.branch_labels, h.depends_on, h.message, h.create_date
+            "\n{pad}.parsed(\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad})",
+            h.revision,
+            h.down_revisions.join(","),
+            h.branch_labels.join(","),
+            h.depends_on.join(","),
+            h.message,
+            h.create_date
         ));
         out.push_str(",\n");
     }
@@ -415,7 +420,7 @@ mod tests {
         // The header as parsed, so that the binary does not parse it again.
         assert!(
             src.contains(
-                "            .parsed(\n                \"bbbb00000002\",\n                &[\"aaaa00000001\"],\n                &[],\n                &[],\n                \"add email \\\"quoted\\\"\",\n                \"2026-11-25 08:00:00 UTC\",\n            ),\n"
+                "            .parsed(\n                \"bbbb00000002\",\n                \"aaaa00000001\",\n                \"\",\n                \"\",\n                \"add email \\\"quoted\\\"\",\n                \"2026-11-25 08:00:00 UTC\",\n            ),\n"
             ),
             "{src}"
         );
@@ -626,13 +631,13 @@ pub mod __private {
         pub fn parsed(
             mut self,
             revision: &'static str,
-            down: &'static [&'static str],
-            _labels: &'static [&'static str],
-            _depends: &'static [&'static str],
+            down: &'static str,
+            _labels: &'static str,
+            _depends: &'static str,
             _message: &'static str,
             _date: &'static str,
         ) -> Self {
-            self.parsed = format!("{revision}<{}", down.join(","));
+            self.parsed = format!("{revision}<{down}");
             self
         }
     }

@@ -24,16 +24,22 @@ pub struct Script {
 #[derive(Clone, Copy, Debug)]
 struct Parsed {
     revision: &'static str,
-    down_revisions: &'static [&'static str],
-    branch_labels: &'static [&'static str],
-    depends_on: &'static [&'static str],
+    down_revisions: &'static str,
+    branch_labels: &'static str,
+    depends_on: &'static str,
     message: &'static str,
     create_date: &'static str,
 }
 
 impl Parsed {
     fn header(&self) -> Header {
-        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        // Ids and labels are `[A-Za-z0-9_]` (the build validated them): a comma separates.
+        let list = |l: &str| {
+            l.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
         Header {
             revision: self.revision.to_string(),
             down_revisions: list(self.down_revisions),
@@ -79,14 +85,16 @@ impl Script {
     }
 
     /// The header's fields as the build parsed them from `header_src` (what `retort-build`
-    /// generates): [`Script::header`] then builds the [`Header`] from them instead of parsing
-    /// the text again, at each command, for each of thousands of scripts.
+    /// generates; the lists comma-separated): [`Script::header`] then builds the [`Header`]
+    /// from them instead of parsing the text again, at each command, for each of thousands of
+    /// scripts. (Plain string literals, not slices: a slice of `&str` in a binary is a
+    /// relocation per item for the loader to apply at each start.)
     pub fn parsed(
         mut self,
         revision: &'static str,
-        down_revisions: &'static [&'static str],
-        branch_labels: &'static [&'static str],
-        depends_on: &'static [&'static str],
+        down_revisions: &'static str,
+        branch_labels: &'static str,
+        depends_on: &'static str,
         message: &'static str,
         create_date: &'static str,
     ) -> Script {

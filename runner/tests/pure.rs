@@ -189,19 +189,17 @@ fn a_stamped_script_edited_in_place_with_its_old_mtime_is_stale() {
 fn a_script_built_with_its_parsed_header_does_not_parse_it_again() {
     let src = "//! One \"quoted\"\n//!\n//! Revision ID: t2\n//! Revises: t1\n//! Branch labels: lab\n//! Depends on: t0\n//! Create date: 2026-12-07\n";
     let plain = Script::new("t2_one.rs", src, 0, t1_up, t1_down);
-    let parsed = plain.clone().parsed(
-        "t2",
-        &["t1"],
-        &["lab"],
-        &["t0"],
-        "One \"quoted\"",
-        "2026-12-07",
-    );
+    let parsed = plain
+        .clone()
+        .parsed("t2", "t1", "lab", "t0", "One \"quoted\"", "2026-12-07");
     assert_eq!(parsed.header().unwrap(), plain.header().unwrap());
     // What is used is the parsed form, not the text.
-    let other = plain.parsed("t9", &[], &[], &[], "m", "");
+    let other = plain.parsed("t9", "", "", "", "m", "");
     assert_eq!(other.header().unwrap().revision, "t9");
     assert!(other.header().unwrap().down_revisions.is_empty());
+    // A merge: the parents comma-separated.
+    let merge = Script::new("m1.rs", "", 0, t1_up, t1_down).parsed("m1", "a1,b1", "", "", "m", "");
+    assert_eq!(merge.header().unwrap().down_revisions, ["a1", "b1"]);
 }
 
 #[test]
