@@ -33,9 +33,10 @@ async fn compare(session: &Session<'_>) -> Result<Comparison, AppError> {
 }
 
 /// The schemas are built in the order that keeps the fewest alive at once (at 1,000 tables
-/// each is megabytes): the history's replay (and each script's operations) before the
-/// database's schema is read, the reconciliation in place, the replay dropped before the
-/// differ, which is given the target.
+/// each is megabytes): the database's schema first (reading it holds the catalog rows and
+/// SQLite's cache beside it: the peak, so nothing else is built yet but the target), then the
+/// history's replay, reconciled into it in place and dropped before the differ, which is given
+/// the target.
 async fn compare_on(
     session: &Session<'_>,
     db: &mut Db,
@@ -66,14 +67,13 @@ async fn compare_on(
     // The operations of a script are the history's neutral facts, not this database's
     // spellings: where the live schema agrees with the schema the history replays to, take the
     // history's (type width, comments, enum type names, default spelling, constraint names).
+    let mut intro = introspect_bounded(&opts, db, &iopts).await?;
     let heads: Vec<String> = current.iter().map(|s| s.to_string()).collect();
-    let replayed = session
+    if let Ok(replayed) = session
         .ctx
         .migrations
         .replay_lenient(&session.map, &heads, dialect)
-        .ok();
-    let mut intro = introspect_bounded(&opts, db, &iopts).await?;
-    if let Some(replayed) = replayed {
+    {
         retort_diff::reconcile_in(&mut intro.schema, &replayed, dialect);
     }
     // Tables matching exclude_tables (and the version table) are invisible on both sides.
