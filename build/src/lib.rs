@@ -287,19 +287,33 @@ fn render(abs_dir: &Path, scripts: &[ScannedScript], squashed: &[ScannedScript])
     out.push_str("/// The migration scripts compiled into this binary.\n");
     out.push_str("#[allow(dead_code, missing_docs)]\n");
     out.push_str("pub fn migrations() -> ::retort::MigrationSet {\n");
-    out.push_str("    ::retort::MigrationSet::new(\n");
-    out.push_str(&format!("        {:?},\n", path_str(abs_dir)));
-    out.push_str("        ::std::vec![\n");
-    render_entries(&mut out, "__retort_migrations", scripts, "            ");
-    out.push_str("        ],\n");
-    out.push_str("    )\n");
+    // Data, not code: the compiler evaluates the `const fn` constructors, so that start-up
+    // runs no function of thousands of calls (at opt-level 0, each with its own stack slots).
+    render_static(&mut out, "SCRIPTS", "__retort_migrations", scripts);
     if !squashed.is_empty() {
-        out.push_str("    .with_squashed(::std::vec![\n");
-        render_entries(&mut out, "__retort_squashed", squashed, "        ");
-        out.push_str("    ])\n");
+        render_static(&mut out, "SQUASHED", "__retort_squashed", squashed);
     }
-    out.push_str("}\n");
+    out.push_str(&format!("    let dir = {:?};\n", path_str(abs_dir)));
+    out.push_str("    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec())");
+    if !squashed.is_empty() {
+        out.push_str(".with_squashed(SQUASHED.to_vec())");
+    }
+    out.push_str("\n}\n");
     out
+}
+
+/// `static NAME: &[Script] = &[..];` for `scripts` (of the modules of `module`).
+fn render_static(out: &mut String, name: &str, module: &str, scripts: &[ScannedScript]) {
+    out.push_str(&format!(
+        "    static {name}: &[::retort::__private::Script] = &["
+    ));
+    if scripts.is_empty() {
+        out.push_str("];\n");
+        return;
+    }
+    out.push('\n');
+    render_entries(out, module, scripts, "        ");
+    out.push_str("    ];\n");
 }
 
 fn path_str(p: &Path) -> String {
@@ -402,13 +416,16 @@ mod tests {
                 "{src}"
             );
             assert!(src.contains(&format!(
-                "            ::retort::__private::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            )\n            .stamped(",
+                "        ::retort::__private::Script::new(\n            \"{file}\",\n            {:?},\n            0x{:016x}u64,\n            __retort_migrations::m_{rev}::upgrade,\n            __retort_migrations::m_{rev}::downgrade,\n        )\n        .stamped(",
                 header_block(text),
                 file_hash(text.as_bytes())
             )), "{src}");
         }
+        assert!(src.contains(
+            "pub fn migrations() -> ::retort::MigrationSet {\n    static SCRIPTS: &[::retort::__private::Script] = &[\n"
+        ));
         assert!(src.contains(&format!(
-            "pub fn migrations() -> ::retort::MigrationSet {{\n    ::retort::MigrationSet::new(\n        {:?},\n",
+            "    ];\n    let dir = {:?};\n    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec())\n}}\n",
             abs.to_string_lossy()
         )));
         // Sorted by file name, and the header literal escapes quotes.
@@ -420,7 +437,7 @@ mod tests {
         // The header as parsed, so that the binary does not parse it again.
         assert!(
             src.contains(
-                "            .parsed(\n                \"bbbb00000002\",\n                \"aaaa00000001\",\n                \"\",\n                \"\",\n                \"add email \\\"quoted\\\"\",\n                \"2026-11-25 08:00:00 UTC\",\n            ),\n"
+                "        .parsed(\n            \"bbbb00000002\",\n            \"aaaa00000001\",\n            \"\",\n            \"\",\n            \"add email \\\"quoted\\\"\",\n            \"2026-11-25 08:00:00 UTC\",\n        ),\n"
             ),
             "{src}"
         );
@@ -467,7 +484,11 @@ mod tests {
         );
         let src = generate(&d.0).unwrap();
         assert!(src.contains("mod __retort_squashed {"), "{src}");
-        assert!(src.contains("    .with_squashed(::std::vec![\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\","), "{src}");
+        assert!(src.contains("    static SQUASHED: &[::retort::__private::Script] = &[\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\","), "{src}");
+        assert!(
+            src.contains("    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec()).with_squashed(SQUASHED.to_vec())\n}\n"),
+            "{src}"
+        );
         assert!(
             src.contains("__retort_squashed::m_bbbb00000002::upgrade"),
             "{src}"
@@ -578,7 +599,10 @@ mod tests {
     fn empty_versions_folder_gives_an_empty_set() {
         let d = TempDir::new();
         let src = generate(&d.0).unwrap();
-        assert!(src.contains("::std::vec![\n        ],\n"), "{src}");
+        assert!(
+            src.contains("    static SCRIPTS: &[::retort::__private::Script] = &[];\n"),
+            "{src}"
+        );
         assert!(src.contains("mod __retort_migrations {\n}\n"), "{src}");
     }
 
@@ -613,22 +637,23 @@ pub mod migration {
 }
 pub mod __private {
     pub type Fun = fn(&mut crate::migration::Migration);
+    #[derive(Clone)]
     pub struct Script {
         pub file: &'static str,
         pub header: &'static str,
         pub hash: u64,
         pub up: Fun,
         pub down: Fun,
-        pub parsed: String,
+        pub parsed: (&'static str, &'static str),
     }
     impl Script {
-        pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
-            Script { file, header, hash, up, down, parsed: String::new() }
+        pub const fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
+            Script { file, header, hash, up, down, parsed: ("", "") }
         }
-        pub fn stamped(self, _len: u64, _modified_ns: u128, _changed_ns: u128) -> Self {
+        pub const fn stamped(self, _len: u64, _modified_ns: u128, _changed_ns: u128) -> Self {
             self
         }
-        pub fn parsed(
+        pub const fn parsed(
             mut self,
             revision: &'static str,
             down: &'static str,
@@ -637,7 +662,7 @@ pub mod __private {
             _message: &'static str,
             _date: &'static str,
         ) -> Self {
-            self.parsed = format!("{revision}<{down}");
+            self.parsed = (revision, down);
             self
         }
     }
@@ -658,7 +683,7 @@ impl MigrationSet {
         std::fs::write(
             &main,
             format!(
-                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count(), s.parsed);\n    }}\n}}\n",
+                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count(), format!(\"{{}}<{{}}\", s.parsed.0, s.parsed.1));\n    }}\n}}\n",
                 gen.to_string_lossy()
             ),
         )

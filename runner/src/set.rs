@@ -54,7 +54,7 @@ impl Parsed {
 impl Script {
     /// `file_name`: the script's file name in `versions/`; `header_src`: its `//!` header
     /// block; `hash`: `retort_revision::file_hash` of the file's bytes.
-    pub fn new(
+    pub const fn new(
         file_name: &'static str,
         header_src: &'static str,
         hash: u64,
@@ -75,7 +75,7 @@ impl Script {
     /// The file's size, modification time and status-change time (ns since the Unix epoch;
     /// see [`retort_revision::Stamp`]) when it was compiled in: while they are unchanged on
     /// disk, the freshness check does not read the file.
-    pub fn stamped(mut self, len: u64, modified_ns: u128, changed_ns: u128) -> Script {
+    pub const fn stamped(mut self, len: u64, modified_ns: u128, changed_ns: u128) -> Script {
         self.stamp = Some(retort_revision::Stamp {
             len,
             modified_ns,
@@ -89,7 +89,7 @@ impl Script {
     /// from them instead of parsing the text again, at each command, for each of thousands of
     /// scripts. (Plain string literals, not slices: a slice of `&str` in a binary is a
     /// relocation per item for the loader to apply at each start.)
-    pub fn parsed(
+    pub const fn parsed(
         mut self,
         revision: &'static str,
         down_revisions: &'static str,
