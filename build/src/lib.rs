@@ -141,7 +141,8 @@ pub struct ScannedScript {
     pub header_text: String,
     /// [`file_hash`] of the file's bytes.
     pub hash: u64,
-    /// Size and modification time, taken before the bytes were read.
+    /// Size, modification and status-change times, taken before the bytes were read; `None`
+    /// for a file changed too recently for them to prove anything later.
     pub stamp: Option<retort_revision::Stamp>,
 }
 
@@ -177,12 +178,15 @@ pub fn scan_squashed(dir: impl AsRef<Path>) -> Result<Vec<ScannedScript>, BuildE
 
 fn scan_files(files: Vec<PathBuf>, versions: PathBuf) -> Result<Vec<ScannedScript>, BuildError> {
     let mut scripts = Vec::with_capacity(files.len());
+    retort_revision::settle(&files);
     for path in files {
-        // Stamp first: a write between the stamp and the read then shows as a changed stamp.
-        let stamp = std::fs::metadata(&path)
-            .ok()
-            .and_then(|m| retort_revision::Stamp::of(&m));
+        // Stamp first: a write between the stamp and the read then shows as a changed stamp;
+        // a file written during the scan is not stamped at all (`Stamp::settled`: a write
+        // right after the read could keep an equal stamp; `settle` waited out older writes).
+        let meta = std::fs::metadata(&path).ok();
         let bytes = std::fs::read(&path).map_err(io(&path))?;
+        let read_at = std::time::SystemTime::now();
+        let stamp = meta.and_then(|m| retort_revision::Stamp::settled(&m, read_at));
         let text =
             std::str::from_utf8(&bytes).map_err(|_| BuildError::NotUtf8 { path: path.clone() })?;
         let header = parse_header(text).map_err(|error| BuildError::Header {
@@ -253,10 +257,20 @@ fn render_entries(out: &mut String, module: &str, scripts: &[ScannedScript], pad
         ));
         if let Some(st) = s.stamp {
             out.push_str(&format!(
-                "\n{pad}.stamped({}, {}u128)",
-                st.len, st.modified_ns
+                "\n{pad}.stamped({}, {}u128, {}u128)",
+                st.len, st.modified_ns, st.changed_ns
             ));
         }
+        let h = &s.header;
+        out.push_str(&format!(
+            "\n{pad}.parsed(\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad}    {:?},\n{pad})",
+            h.revision,
+            h.down_revisions.join(","),
+            h.branch_labels.join(","),
+            h.depends_on.join(","),
+            h.message,
+            h.create_date
+        ));
         out.push_str(",\n");
     }
 }
@@ -273,19 +287,33 @@ fn render(abs_dir: &Path, scripts: &[ScannedScript], squashed: &[ScannedScript])
     out.push_str("/// The migration scripts compiled into this binary.\n");
     out.push_str("#[allow(dead_code, missing_docs)]\n");
     out.push_str("pub fn migrations() -> ::retort::MigrationSet {\n");
-    out.push_str("    ::retort::MigrationSet::new(\n");
-    out.push_str(&format!("        {:?},\n", path_str(abs_dir)));
-    out.push_str("        ::std::vec![\n");
-    render_entries(&mut out, "__retort_migrations", scripts, "            ");
-    out.push_str("        ],\n");
-    out.push_str("    )\n");
+    // Data, not code: the compiler evaluates the `const fn` constructors, so that start-up
+    // runs no function of thousands of calls (at opt-level 0, each with its own stack slots).
+    render_static(&mut out, "SCRIPTS", "__retort_migrations", scripts);
     if !squashed.is_empty() {
-        out.push_str("    .with_squashed(::std::vec![\n");
-        render_entries(&mut out, "__retort_squashed", squashed, "        ");
-        out.push_str("    ])\n");
+        render_static(&mut out, "SQUASHED", "__retort_squashed", squashed);
     }
-    out.push_str("}\n");
+    out.push_str(&format!("    let dir = {:?};\n", path_str(abs_dir)));
+    out.push_str("    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec())");
+    if !squashed.is_empty() {
+        out.push_str(".with_squashed(SQUASHED.to_vec())");
+    }
+    out.push_str("\n}\n");
     out
+}
+
+/// `static NAME: &[Script] = &[..];` for `scripts` (of the modules of `module`).
+fn render_static(out: &mut String, name: &str, module: &str, scripts: &[ScannedScript]) {
+    out.push_str(&format!(
+        "    static {name}: &[::retort::__private::Script] = &["
+    ));
+    if scripts.is_empty() {
+        out.push_str("];\n");
+        return;
+    }
+    out.push('\n');
+    render_entries(out, module, scripts, "        ");
+    out.push_str("    ];\n");
 }
 
 fn path_str(p: &Path) -> String {
@@ -399,13 +427,16 @@ mod tests {
                 "{src}"
             );
             assert!(src.contains(&format!(
-                "            ::retort::__private::Script::new(\n                \"{file}\",\n                {:?},\n                0x{:016x}u64,\n                __retort_migrations::m_{rev}::upgrade,\n                __retort_migrations::m_{rev}::downgrade,\n            )\n            .stamped(",
+                "        ::retort::__private::Script::new(\n            \"{file}\",\n            {:?},\n            0x{:016x}u64,\n            __retort_migrations::m_{rev}::upgrade,\n            __retort_migrations::m_{rev}::downgrade,\n        )\n        .stamped(",
                 header_block(text),
                 file_hash(text.as_bytes())
             )), "{src}");
         }
+        assert!(src.contains(
+            "pub fn migrations() -> ::retort::MigrationSet {\n    static SCRIPTS: &[::retort::__private::Script] = &[\n"
+        ));
         assert!(src.contains(&format!(
-            "pub fn migrations() -> ::retort::MigrationSet {{\n    ::retort::MigrationSet::new(\n        {:?},\n",
+            "    ];\n    let dir = {:?};\n    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec())\n}}\n",
             abs.to_string_lossy()
         )));
         // Sorted by file name, and the header literal escapes quotes.
@@ -414,6 +445,13 @@ mod tests {
         let pc = src.find("m_cccc00000003::upgrade").unwrap();
         assert!(pa < pb && pb < pc);
         assert!(src.contains(r#"//! add email \"quoted\"\n"#), "{src}");
+        // The header as parsed, so that the binary does not parse it again.
+        assert!(
+            src.contains(
+                "        .parsed(\n            \"bbbb00000002\",\n            \"aaaa00000001\",\n            \"\",\n            \"\",\n            \"add email \\\"quoted\\\"\",\n            \"2026-11-25 08:00:00 UTC\",\n        ),\n"
+            ),
+            "{src}"
+        );
         assert!(!src.contains("README"));
 
         let scanned = scan(&d.0).unwrap();
@@ -443,7 +481,8 @@ mod tests {
         let src = generate(&d.0).unwrap();
         for want in [
             "mod __retort_squashed {",
-            "    .with_squashed(::std::vec![\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\",",
+            "    static SQUASHED: &[::retort::__private::Script] = &[\n        ::retort::__private::Script::new(\n            \"aaaa00000001_x.rs\",",
+            "    ::retort::MigrationSet::new(dir, SCRIPTS.to_vec()).with_squashed(SQUASHED.to_vec())\n}\n",
             "__retort_squashed::m_bbbb00000002::upgrade",
             "__retort_migrations::m_bbbb00000002::upgrade",
         ] {
@@ -551,7 +590,10 @@ mod tests {
     fn empty_versions_folder_gives_an_empty_set() {
         let d = TempDir::new();
         let src = generate(&d.0).unwrap();
-        assert!(src.contains("::std::vec![\n        ],\n"), "{src}");
+        assert!(
+            src.contains("    static SCRIPTS: &[::retort::__private::Script] = &[];\n"),
+            "{src}"
+        );
         assert!(src.contains("mod __retort_migrations {\n}\n"), "{src}");
     }
 
@@ -586,18 +628,32 @@ pub mod migration {
 }
 pub mod __private {
     pub type Fun = fn(&mut crate::migration::Migration);
+    #[derive(Clone)]
     pub struct Script {
         pub file: &'static str,
         pub header: &'static str,
         pub hash: u64,
         pub up: Fun,
         pub down: Fun,
+        pub parsed: (&'static str, &'static str),
     }
     impl Script {
-        pub fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
-            Script { file, header, hash, up, down }
+        pub const fn new(file: &'static str, header: &'static str, hash: u64, up: Fun, down: Fun) -> Self {
+            Script { file, header, hash, up, down, parsed: ("", "") }
         }
-        pub fn stamped(self, _len: u64, _modified_ns: u128) -> Self {
+        pub const fn stamped(self, _len: u64, _modified_ns: u128, _changed_ns: u128) -> Self {
+            self
+        }
+        pub const fn parsed(
+            mut self,
+            revision: &'static str,
+            down: &'static str,
+            _labels: &'static str,
+            _depends: &'static str,
+            _message: &'static str,
+            _date: &'static str,
+        ) -> Self {
+            self.parsed = (revision, down);
             self
         }
     }
@@ -618,7 +674,7 @@ impl MigrationSet {
         std::fs::write(
             &main,
             format!(
-                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count());\n    }}\n}}\n",
+                "include!({:?});\nfn main() {{\n    let set = migrations();\n    println!(\"{{}}\", set.dir);\n    for s in &set.scripts {{\n        let mut m = retort::migration::Migration {{ sql: Vec::new() }};\n        (s.up)(&mut m);\n        (s.down)(&mut m);\n        println!(\"{{}} {{:x}} {{}} {{}} {{}}\", s.file, s.hash, m.sql.join(\";\"), s.header.lines().count(), format!(\"{{}}<{{}}\", s.parsed.0, s.parsed.1));\n    }}\n}}\n",
                 gen.to_string_lossy()
             ),
         )
@@ -653,8 +709,12 @@ impl MigrationSet {
         let abs = std::fs::canonicalize(&d.0).unwrap();
         assert_eq!(lines[0], abs.to_string_lossy());
         let hash_a = file_hash(script("aaaa00000001", &[], "x").as_bytes());
-        assert_eq!(lines[1], format!("aaaa00000001_x.rs {hash_a:x} SELECT 1 7"));
+        assert_eq!(
+            lines[1],
+            format!("aaaa00000001_x.rs {hash_a:x} SELECT 1 7 aaaa00000001<")
+        );
         assert!(lines[2].starts_with("bbbb00000002_y.rs "), "{stdout}");
+        assert!(lines[2].ends_with(" bbbb00000002<aaaa00000001"), "{stdout}");
         assert_eq!(lines.len(), 3);
     }
 }

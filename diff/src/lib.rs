@@ -44,9 +44,9 @@ mod risk;
 
 use retort_schema::{ApplyError, Dialect, Op, Schema};
 
-pub use differ::diff;
+pub use differ::{diff, diff_to_owned};
 pub use normalize::{normalize_expr, normalize_expr_in, same_default, same_type};
-pub use reconcile::reconcile;
+pub use reconcile::{reconcile, reconcile_in};
 
 /// What to compare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -26,15 +26,21 @@ use crate::normalize::same_default;
 /// history's enum types, with the values their live columns have.
 pub fn reconcile(live: &Schema, history: &Schema, d: Dialect) -> Schema {
     let mut out = live.clone();
-    for t in &mut out.tables {
+    reconcile_in(&mut out, history, d);
+    out
+}
+
+/// [`reconcile`] in place: `live` becomes the result, without a second copy of the schema
+/// alive beside it (at 1,000 tables a schema is megabytes; autogenerate holds several).
+pub fn reconcile_in(live: &mut Schema, history: &Schema, d: Dialect) {
+    for t in &mut live.tables {
         if let Some(h) = history.table(&t.qname()) {
             reconcile_table(t, h, d);
         }
     }
     if d != Dialect::Postgres {
-        out.enums = inline_enums(&out, history);
+        live.enums = inline_enums(live, history);
     }
-    out
 }
 
 fn reconcile_table(t: &mut Table, h: &Table, d: Dialect) {

@@ -43,8 +43,8 @@ mod resolve;
 
 pub use errors::{GraphError, ResolveError};
 pub use fresh::{
-    check_fresh, check_fresh_squashed, check_fresh_stamped, squashed_files, version_files,
-    Compiled, StaleError, Stamp, SQUASHED_DIR,
+    check_fresh, check_fresh_squashed, check_fresh_stamped, settle, squashed_files, version_files,
+    Compiled, StaleError, Stamp, RACY_WINDOW_NS, SQUASHED_DIR,
 };
 pub use graph::RevisionMap;
 pub use header::{

@@ -15,14 +15,46 @@ pub struct Script {
     header_src: &'static str,
     hash: u64,
     stamp: Option<retort_revision::Stamp>,
+    parsed: Option<Parsed>,
     upgrade: fn(&mut Migration),
     downgrade: fn(&mut Migration),
+}
+
+/// A header as the build parsed it from the script's `header_src` (see [`Script::parsed`]).
+#[derive(Clone, Copy, Debug)]
+struct Parsed {
+    revision: &'static str,
+    down_revisions: &'static str,
+    branch_labels: &'static str,
+    depends_on: &'static str,
+    message: &'static str,
+    create_date: &'static str,
+}
+
+impl Parsed {
+    fn header(&self) -> Header {
+        // Ids and labels are `[A-Za-z0-9_]` (the build validated them): a comma separates.
+        let list = |l: &str| {
+            l.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        Header {
+            revision: self.revision.to_string(),
+            down_revisions: list(self.down_revisions),
+            branch_labels: list(self.branch_labels),
+            depends_on: list(self.depends_on),
+            message: self.message.to_string(),
+            create_date: self.create_date.to_string(),
+        }
+    }
 }
 
 impl Script {
     /// `file_name`: the script's file name in `versions/`; `header_src`: its `//!` header
     /// block; `hash`: `retort_revision::file_hash` of the file's bytes.
-    pub fn new(
+    pub const fn new(
         file_name: &'static str,
         header_src: &'static str,
         hash: u64,
@@ -34,15 +66,46 @@ impl Script {
             header_src,
             hash,
             stamp: None,
+            parsed: None,
             upgrade,
             downgrade,
         }
     }
 
-    /// The file's size and modification time (ns since the Unix epoch) when it was compiled
-    /// in: while they are unchanged on disk, the freshness check does not read the file.
-    pub fn stamped(mut self, len: u64, modified_ns: u128) -> Script {
-        self.stamp = Some(retort_revision::Stamp { len, modified_ns });
+    /// The file's size, modification time and status-change time (ns since the Unix epoch;
+    /// see [`retort_revision::Stamp`]) when it was compiled in: while they are unchanged on
+    /// disk, the freshness check does not read the file.
+    pub const fn stamped(mut self, len: u64, modified_ns: u128, changed_ns: u128) -> Script {
+        self.stamp = Some(retort_revision::Stamp {
+            len,
+            modified_ns,
+            changed_ns,
+        });
+        self
+    }
+
+    /// The header's fields as the build parsed them from `header_src` (what `retort-build`
+    /// generates; the lists comma-separated): [`Script::header`] then builds the [`Header`]
+    /// from them instead of parsing the text again, at each command, for each of thousands of
+    /// scripts. (Plain string literals, not slices: a slice of `&str` in a binary is a
+    /// relocation per item for the loader to apply at each start.)
+    pub const fn parsed(
+        mut self,
+        revision: &'static str,
+        down_revisions: &'static str,
+        branch_labels: &'static str,
+        depends_on: &'static str,
+        message: &'static str,
+        create_date: &'static str,
+    ) -> Script {
+        self.parsed = Some(Parsed {
+            revision,
+            down_revisions,
+            branch_labels,
+            depends_on,
+            message,
+            create_date,
+        });
         self
     }
 
@@ -58,8 +121,12 @@ impl Script {
         self.hash
     }
 
-    /// The parsed header; an error names the file.
+    /// The parsed header (from [`Script::parsed`] when the build gave it); an error names the
+    /// file.
     pub fn header(&self) -> Result<Header, RunError> {
+        if let Some(p) = &self.parsed {
+            return Ok(p.header());
+        }
         retort_revision::parse_header(self.header_src).map_err(|e| RunError::Script {
             file: self.file_name.to_string(),
             message: e.to_string(),
@@ -195,6 +262,22 @@ impl MigrationSet {
         let squashed = as_compiled(&self.squashed);
         retort_revision::check_fresh_squashed(Path::new(self.dir), &squashed)
             .map_err(RunError::from)
+    }
+
+    /// [`MigrationSet::check_fresh`], then [`MigrationSet::revision_map`], in the time of the
+    /// slower of the two: in a development checkout the check's `stat`s run on another thread
+    /// while this one parses the headers and builds the graph. A stale set is reported first
+    /// (its graph may be what is wrong with it), as when the two run one after the other.
+    pub fn fresh_revision_map(&self) -> Result<RevisionMap, RunError> {
+        if self.source_versions().is_none() {
+            return self.revision_map();
+        }
+        std::thread::scope(|s| {
+            let fresh = s.spawn(|| self.check_fresh());
+            let map = self.revision_map();
+            fresh.join().expect("the freshness check panicked")?;
+            map
+        })
     }
 
     /// The schema the history produces up to `heads` (revision ids; empty = base): every

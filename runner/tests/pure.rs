@@ -139,6 +139,66 @@ fn stale_scripts_stop_every_command() {
     assert!(matches!(e, RunError::Stale(_)), "{e:?}");
 }
 
+/// The stamp the build records (size, mtime, ctime) proves a script unchanged only while all
+/// three hold: an in-place edit that keeps the size and puts the old mtime back is stale, through
+/// `fresh_revision_map` (what every app command calls) as through `check_fresh`.
+#[test]
+fn a_stamped_script_edited_in_place_with_its_old_mtime_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("versions")).unwrap();
+    let body = "//! One\n//!\n//! Revision ID: t1\n//! Revises:\n";
+    let file = dir.path().join("versions/t1_one.rs");
+    std::fs::write(&file, body).unwrap();
+    let meta = std::fs::metadata(&file).unwrap();
+    let st = retort_revision::Stamp::of(&meta).unwrap();
+    let path: &'static str = Box::leak(dir.path().display().to_string().into_boxed_str());
+    let set = MigrationSet::new(
+        path,
+        vec![Script::new(
+            "t1_one.rs",
+            body,
+            retort_revision::file_hash(body.as_bytes()),
+            t1_up,
+            t1_down,
+        )
+        .stamped(st.len, st.modified_ns, st.changed_ns)],
+    );
+    assert_eq!(set.fresh_revision_map().unwrap().heads(), ["t1"]);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let edited = body.replace("One", "Two");
+    assert_eq!(edited.len(), body.len());
+    std::fs::write(&file, &edited).unwrap();
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+    drop(f);
+    let e = set.fresh_revision_map().unwrap_err();
+    assert!(matches!(e, RunError::Stale(_)), "{e:?}");
+    assert!(e.to_string().contains("edited: t1_one.rs"), "{e}");
+    assert!(matches!(set.check_fresh(), Err(RunError::Stale(_))));
+    // Put back byte for byte: the stamp no longer matches, the hash does: fresh again.
+    std::fs::write(&file, body).unwrap();
+    assert_eq!(set.fresh_revision_map().unwrap().heads(), ["t1"]);
+}
+
+/// The header the build parsed (`Script::parsed`, what `retort-build` generates) is the header
+/// `Script::header` gives, without parsing `header_src` again.
+#[test]
+fn a_script_built_with_its_parsed_header_does_not_parse_it_again() {
+    let src = "//! One \"quoted\"\n//!\n//! Revision ID: t2\n//! Revises: t1\n//! Branch labels: lab\n//! Depends on: t0\n//! Create date: 2026-12-07\n";
+    let plain = Script::new("t2_one.rs", src, 0, t1_up, t1_down);
+    let parsed = plain
+        .clone()
+        .parsed("t2", "t1", "lab", "t0", "One \"quoted\"", "2026-12-07");
+    assert_eq!(parsed.header().unwrap(), plain.header().unwrap());
+    // What is used is the parsed form, not the text.
+    let other = plain.parsed("t9", "", "", "", "m", "");
+    assert_eq!(other.header().unwrap().revision, "t9");
+    assert!(other.header().unwrap().down_revisions.is_empty());
+    // A merge: the parents comma-separated.
+    let merge = Script::new("m1.rs", "", 0, t1_up, t1_down).parsed("m1", "a1,b1", "", "", "m", "");
+    assert_eq!(merge.header().unwrap().down_revisions, ["a1", "b1"]);
+}
+
 #[test]
 fn offline_sqlite_script_shape() {
     let sql = offline(

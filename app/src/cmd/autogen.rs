@@ -21,28 +21,26 @@ pub(crate) struct Comparison {
     pub diff: retort_diff::Diff,
 }
 
-fn with_dialect_notes(mut c: Comparison, target: &Schema) -> Comparison {
-    c.degraded = retort_diff::dialect_notes(target, c.dialect);
-    c
-}
-
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
 /// models' target schema (both seen through `exclude_tables`).
 async fn compare(session: &Session<'_>) -> Result<Comparison, AppError> {
     // The target first: a missing registry is reported without touching the database.
-    let mut target = session.target_schema()?;
+    let target = session.target_schema()?;
     let mut db = session.db().await?;
-    let r = compare_on(session, &mut db, &mut target)
-        .await
-        .map(|c| with_dialect_notes(c, &target));
+    let r = compare_on(session, &mut db, target).await;
     drop(db);
     r
 }
 
+/// The schemas are built in the order that keeps the fewest alive at once (at 1,000 tables
+/// each is megabytes): the database's schema first (reading it holds the catalog rows and
+/// SQLite's cache beside it: the peak, so nothing else is built yet but the target), then the
+/// history's replay, reconciled into it in place and dropped before the differ, which is given
+/// the target.
 async fn compare_on(
     session: &Session<'_>,
     db: &mut Db,
-    target: &mut Schema,
+    mut target: Schema,
 ) -> Result<Comparison, AppError> {
     let opts = session.run_options();
     let current = retort_runner::current(db, &opts).await?;
@@ -66,17 +64,17 @@ async fn compare_on(
         version_table: session.cfg.version_table_qualified(),
     };
     let dialect = db.dialect();
-    let mut intro = introspect_bounded(&opts, db, &iopts).await?;
     // The operations of a script are the history's neutral facts, not this database's
     // spellings: where the live schema agrees with the schema the history replays to, take the
     // history's (type width, comments, enum type names, default spelling, constraint names).
+    let mut intro = introspect_bounded(&opts, db, &iopts).await?;
     let heads: Vec<String> = current.iter().map(|s| s.to_string()).collect();
     if let Ok(replayed) = session
         .ctx
         .migrations
         .replay_lenient(&session.map, &heads, dialect)
     {
-        intro.schema = retort_diff::reconcile(&intro.schema, &replayed, dialect);
+        retort_diff::reconcile_in(&mut intro.schema, &replayed, dialect);
     }
     // Tables matching exclude_tables (and the version table) are invisible on both sides.
     let vt = session.cfg.version_table_qualified();
@@ -94,11 +92,12 @@ async fn compare_on(
         compare_types: true,
         compare_comments: true,
     };
-    let diff = retort_diff::diff(&intro.schema, target, &dopts);
+    let degraded = retort_diff::dialect_notes(&target, dialect);
+    let diff = retort_diff::diff_to_owned(&intro.schema, target, &dopts);
     Ok(Comparison {
         db_schema: intro.schema,
         dialect,
-        degraded: Vec::new(),
+        degraded,
         diff,
     })
 }

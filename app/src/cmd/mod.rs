@@ -109,11 +109,10 @@ fn open<'a>(
     ctx: &'a Context,
 ) -> Result<Session<'a>, AppError> {
     let cfg = config::load(&ctx.cwd, config_file.as_deref())?;
-    ctx.migrations.check_fresh().map_err(|e| match e {
+    let map = ctx.migrations.fresh_revision_map().map_err(|e| match e {
         retort_runner::RunError::Stale(e) => AppError::Stale(e),
         other => AppError::from(other),
     })?;
-    let map = ctx.migrations.revision_map()?;
     let output = Output {
         quiet,
         verbose,
