@@ -371,7 +371,11 @@ async fn locked_run(
 ) -> Result<Report, RunError> {
     let b = backend(db.dialect());
     let lock = b.lock(db, opts).await?;
+    for n in lock.notes() {
+        events(Event::Note(n.clone()));
+    }
     let mut ex = Exec {
+        lock: &lock,
         d: db.dialect(),
         b,
         applied: Vec::new(),
@@ -427,6 +431,8 @@ fn sorted(v: &[String]) -> Vec<String> {
 
 struct Exec<'a> {
     db: &'a mut Db,
+    /// The migration lock held (kept alive by [`crate::backend::Lock::heartbeat`]).
+    lock: &'a crate::backend::Lock,
     set: &'a MigrationSet,
     map: &'a RevisionMap,
     opts: &'a RunOptions,
@@ -709,6 +715,7 @@ impl Exec<'_> {
                 message,
             })?;
         rows_after.sort();
+        self.lock.heartbeat(self.db).await?;
         self.run_migration(
             &step.revision,
             step.direction,
