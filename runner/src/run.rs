@@ -887,6 +887,7 @@ impl Exec<'_> {
                                 comment: st.comment.clone(),
                             });
                         }
+                        self.lock.heartbeat(self.db).await?;
                         // MySQL/MariaDB: the marker of statement `number` first; its failure is
                         // that statement's.
                         let mut r = Ok(0);

@@ -5,7 +5,8 @@
 //!   trial: all three succeed, every migration is applied exactly once (the late runs find it
 //!   done), the version table is at head on every node; each run says the Galera lock is used;
 //! - a lock row whose holder stopped sending heartbeats is taken over, with a note;
-//! - a live holder makes a run wait `lock_timeout` and the error names it.
+//! - a live holder makes a run wait `lock_timeout` and the error names it;
+//! - a run whose row was taken over stops at its next statement's heartbeat.
 //!
 //! Two trials by default (CI); `RETORT_GALERA_TRIALS=N` for more:
 //!
@@ -76,6 +77,45 @@ fn history() -> MigrationSet {
     set(history!(0 1 2 3 4 5))
 }
 
+/// One revision whose Rust step, past the heartbeat interval, gives its lock row to another
+/// run (as a stale takeover would); its next statement's heartbeat must notice.
+fn stolen() -> MigrationSet {
+    fn up(m: &mut Migration) {
+        m.create_table(table("stolen_1", vec![col("id", SqlType::BigInt)], &["id"]));
+        m.run(|db| {
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(2200)).await;
+                db.execute("UPDATE retort_version_lock SET holder = 'thief'").await?;
+                Ok(())
+            })
+        });
+        m.create_table(table("stolen_2", vec![col("id", SqlType::BigInt)], &["id"]));
+    }
+    fn down(m: &mut Migration) {
+        m.drop_table("stolen_2");
+        m.drop_table("stolen_1");
+    }
+    set(vec![script("s1", &[], None, up, down)])
+}
+
+/// Creates database `name` through node 1 and waits until every node has applied it (the
+/// CREATE replicates in total order, but a node applies it on its own time).
+async fn create_everywhere(admin: &mut Db, cluster: &GaleraCluster, name: &str) {
+    admin.execute(&format!("CREATE DATABASE `{name}`")).await.unwrap();
+    for node in &cluster.nodes {
+        let mut db = Db::connect(&with_db(&node.url, "mysql")).await.unwrap();
+        db.execute("SET SESSION wsrep_sync_wait = 15").await.unwrap();
+        let n = db
+            .query_strings(&format!(
+                "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{name}'"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(n[0][0].as_deref(), Some("1"), "{name} on {}", node.name);
+        db.close().await.unwrap();
+    }
+}
+
 fn trials() -> usize {
     std::env::var("RETORT_GALERA_TRIALS")
         .ok()
@@ -113,7 +153,7 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
 
     for trial in 0..trials() {
         let name = unique_name("galera");
-        admin.execute(&format!("CREATE DATABASE `{name}`")).await.unwrap();
+        create_everywhere(&mut admin, &cluster, &name).await;
         let urls: Vec<String> = cluster.nodes.iter().map(|n| with_db(&n.url, &name)).collect();
         let runs: Vec<_> = urls
             .iter()
@@ -159,9 +199,11 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
 
     // A holder whose heartbeat stopped (row past expires_at): taken over, with a note.
     let name = unique_name("galera");
-    admin.execute(&format!("CREATE DATABASE `{name}`")).await.unwrap();
+    create_everywhere(&mut admin, &cluster, &name).await;
     let url2 = with_db(&cluster.nodes[1].url, &name);
     let mut db = Db::connect(&with_db(&cluster.nodes[0].url, &name)).await.unwrap();
+    // This connection sees what the runs wrote through other nodes (as retort's own do).
+    db.execute("SET SESSION wsrep_sync_wait = 15").await.unwrap();
     db.execute("CREATE TABLE retort_version_lock (lock_key VARCHAR(32) NOT NULL PRIMARY KEY, holder VARCHAR(255) NOT NULL, host VARCHAR(512) NOT NULL, acquired_at DATETIME(3) NOT NULL, heartbeat_at DATETIME(3) NOT NULL, expires_at DATETIME(3) NULL)").await.unwrap();
     db.execute("INSERT INTO retort_version_lock VALUES ('migration', 'dead-run', 'process 1 on gone-host', UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) - INTERVAL 50 MINUTE)").await.unwrap();
     let (r, notes) = upgrade(url2.clone(), opts.clone()).await;
@@ -182,6 +224,25 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
     assert!(m.contains("busy-host") && m.contains("live-run") && m.contains("Galera"), "{m}");
     assert!(m.contains("DELETE FROM `retort_version_lock`"), "{m}");
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
+
+    // A run whose row another run took over stops before its next statement.
+    let other = unique_name("galera");
+    create_everywhere(&mut admin, &cluster, &other).await;
+    let mut db3 = Db::connect(&with_db(&cluster.nodes[2].url, &other)).await.unwrap();
+    let e = retort_runner::upgrade(&mut db3, &stolen(), "head", &opts, &mut |_| {})
+        .await
+        .unwrap_err();
+    let m = e.to_string();
+    assert!(m.contains("no longer holds the Galera migration lock"), "{m}");
+    assert!(has_table(&mut db3, "stolen_1").await && !has_table(&mut db3, "stolen_2").await);
+    let rows = db3
+        .query_strings("SELECT holder FROM retort_version_lock")
+        .await
+        .unwrap();
+    assert_eq!(rows, vec![vec![Some("thief".to_string())]], "the thief's row stays");
+    db3.close().await.unwrap();
+    admin.execute(&format!("DROP DATABASE `{other}`")).await.unwrap();
+
     db.close().await.unwrap();
     admin.execute(&format!("DROP DATABASE `{name}`")).await.unwrap();
     admin.close().await.unwrap();

@@ -6,7 +6,8 @@
 //! at once, certification lets one commit and fails the other (deadlock, 1213); a later insert
 //! finds the key (duplicate, 1062). A run that does not get it reads the row (holder, node,
 //! heartbeat) and tries again until `lock_timeout`. The holder refreshes `heartbeat_at` and
-//! `expires_at` as it runs ([`heartbeat`], before each migration); a row past its `expires_at`
+//! `expires_at` as it runs ([`heartbeat`], before each migration and statement, at most every
+//! 2 s); a row past its `expires_at`
 //! (the holder's own bound on one round trip, plus a margin) belongs to a run that died, and
 //! the next run takes it over with a note. `unlock` deletes the row (also after an error).
 //!

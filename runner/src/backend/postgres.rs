@@ -111,6 +111,7 @@ impl Backend for Postgres {
 
 /// A distributed PostgreSQL-compatible engine retort refuses, as `SELECT version()` names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) struct Distributed {
     pub engine: &'static str,
     /// What differs there for retort.
@@ -121,6 +122,7 @@ pub(crate) struct Distributed {
 /// CockroachDB says `CockroachDB CCL v23.1.11 (...)`, YugabyteDB `PostgreSQL 11.2-YB-2.20.1.0-b0
 /// on ...`; PostgreSQL itself (and anything else) is `None`. docs/operations.md
 /// ("Distributed PostgreSQL-compatible engines") says what differs and why retort refuses.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub(crate) fn distributed_engine(version: &str) -> Option<Distributed> {
     let v = version.trim_start();
     if v.starts_with("CockroachDB") {
