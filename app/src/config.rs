@@ -234,7 +234,11 @@ fn check_timeouts(c: &Config) -> Result<(), String> {
         ("lock_timeout", c.lock_timeout, "0 means do not wait"),
         ("statement_timeout", c.statement_timeout, "0 means no limit"),
         ("connect_timeout", c.connect_timeout, "at least 1"),
-        ("replica_timeout", c.replica_timeout, "0 means do not wait at all"),
+        (
+            "replica_timeout",
+            c.replica_timeout,
+            "0 means do not wait at all",
+        ),
     ] {
         if v > max {
             return Err(format!(
@@ -446,10 +450,16 @@ mod tests {
         let e = parse("connect_timeout = 0\n").unwrap_err();
         assert!(e.contains("connect_timeout"), "{e}");
         let c = parse("wait_for_replicas = [\"r1\", \"r2\"]\nreplica_timeout = 5\n").unwrap();
-        assert_eq!(c.wait_for_replicas, Some(vec!["r1".to_string(), "r2".to_string()]));
+        assert_eq!(
+            c.wait_for_replicas,
+            Some(vec!["r1".to_string(), "r2".to_string()])
+        );
         assert_eq!(c.replica_timeout, 5);
         let e = parse("wait_for_replicas = []\n").unwrap_err();
-        assert!(e.contains("wait_for_replicas") && e.contains("\"*\""), "{e}");
+        assert!(
+            e.contains("wait_for_replicas") && e.contains("\"*\""),
+            "{e}"
+        );
         let e = parse("wait_for_replicas = \"r1\"\n").unwrap_err();
         assert!(e.contains("wait_for_replicas"), "{e}");
         let e = parse("lock_timeout = -1\n").unwrap_err();

@@ -189,7 +189,10 @@ impl Db {
                     let mut db = Db::Postgres(conn);
                     // CockroachDB and YugabyteDB speak PostgreSQL's protocol: refused here,
                     // before anything relies on PostgreSQL's DDL, locks or catalogs.
-                    let text = db.query_scalar("SELECT version()").await?.unwrap_or_default();
+                    let text = db
+                        .query_scalar("SELECT version()")
+                        .await?
+                        .unwrap_or_default();
                     if let Some(d) = crate::backend::postgres::distributed_engine(&text) {
                         return Err(RunError::UnsupportedEngine {
                             engine: d.engine,

@@ -82,7 +82,12 @@ pub(crate) async fn wait(
         return Ok(());
     };
     let d = Dialect::Postgres;
-    if db.query_scalar("SELECT pg_is_in_recovery()").await?.as_deref() == Some("true") {
+    if db
+        .query_scalar("SELECT pg_is_in_recovery()")
+        .await?
+        .as_deref()
+        == Some("true")
+    {
         return Err(RunError::Setting(
             "wait_for_replicas: this connection is to a standby (pg_is_in_recovery()), not the primary; point the URL at the primary".to_string(),
         ));
@@ -124,7 +129,10 @@ pub(crate) async fn wait(
         if lagging.is_empty() {
             events(Event::Note(format!(
                 "replica(s) {} replayed the primary's WAL up to {lsn} in {}",
-                want.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+                want.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 secs(start.elapsed())
             )));
             return Ok(());
@@ -164,7 +172,10 @@ mod tests {
 
     #[test]
     fn lag_says_what_is_missing() {
-        let rows = [row("a", Some("0/30"), Some(0)), row("b", Some("0/10"), Some(32))];
+        let rows = [
+            row("a", Some("0/30"), Some(0)),
+            row("b", Some("0/10"), Some(32)),
+        ];
         assert_eq!(lag("a", &rows), None);
         let b = lag("b", &rows).unwrap();
         assert!(b.contains("0/10") && b.contains("32 bytes behind"), "{b}");

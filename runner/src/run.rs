@@ -295,8 +295,7 @@ async fn run_command(
         Command::Migrate(direction, _) => Some(direction),
         _ => None,
     };
-    if opts.wait_for_replicas.is_some() && migrate.is_some() && db.dialect() != Dialect::Postgres
-    {
+    if opts.wait_for_replicas.is_some() && migrate.is_some() && db.dialect() != Dialect::Postgres {
         return Err(RunError::Setting(format!(
             "wait_for_replicas (--wait-replicas) waits for PostgreSQL streaming replicas; this database is {}: remove the option (on a Galera cluster every node has each migration when it commits)",
             db.dialect()

@@ -85,7 +85,8 @@ fn stolen() -> MigrationSet {
         m.run(|db| {
             Box::pin(async move {
                 tokio::time::sleep(Duration::from_millis(2200)).await;
-                db.execute("UPDATE retort_version_lock SET holder = 'thief'").await?;
+                db.execute("UPDATE retort_version_lock SET holder = 'thief'")
+                    .await?;
                 Ok(())
             })
         });
@@ -101,10 +102,15 @@ fn stolen() -> MigrationSet {
 /// Creates database `name` through node 1 and waits until every node has applied it (the
 /// CREATE replicates in total order, but a node applies it on its own time).
 async fn create_everywhere(admin: &mut Db, cluster: &GaleraCluster, name: &str) {
-    admin.execute(&format!("CREATE DATABASE `{name}`")).await.unwrap();
+    admin
+        .execute(&format!("CREATE DATABASE `{name}`"))
+        .await
+        .unwrap();
     for node in &cluster.nodes {
         let mut db = Db::connect(&with_db(&node.url, "mysql")).await.unwrap();
-        db.execute("SET SESSION wsrep_sync_wait = 15").await.unwrap();
+        db.execute("SET SESSION wsrep_sync_wait = 15")
+            .await
+            .unwrap();
         let n = db
             .query_strings(&format!(
                 "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '{name}'"
@@ -129,8 +135,9 @@ async fn upgrade(url: String, opts: RunOptions) -> (Result<Vec<String>, RunError
     let mut notes = Vec::new();
     let r = async {
         let mut db = Db::connect_with(&url, &opts.timeouts()).await?;
-        let r = retort_runner::upgrade(&mut db, &set, "head", &opts, &mut collect_notes(&mut notes))
-            .await;
+        let r =
+            retort_runner::upgrade(&mut db, &set, "head", &opts, &mut collect_notes(&mut notes))
+                .await;
         let _ = db.close().await;
         r.map(|rep| rep.applied)
     }
@@ -154,7 +161,11 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
     for trial in 0..trials() {
         let name = unique_name("galera");
         create_everywhere(&mut admin, &cluster, &name).await;
-        let urls: Vec<String> = cluster.nodes.iter().map(|n| with_db(&n.url, &name)).collect();
+        let urls: Vec<String> = cluster
+            .nodes
+            .iter()
+            .map(|n| with_db(&n.url, &name))
+            .collect();
         let runs: Vec<_> = urls
             .iter()
             .map(|u| tokio::spawn(upgrade(u.clone(), opts.clone())))
@@ -162,12 +173,23 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
         let mut applied = Vec::new();
         for (i, h) in runs.into_iter().enumerate() {
             let (r, notes) = h.await.unwrap();
-            let a = r.unwrap_or_else(|e| panic!("trial {trial}: the run through node{}: {e}", i + 1));
-            assert_noted(&notes, &["Galera cluster (3 nodes", "wsrep_OSU_method = TOI", "wsrep_sync_wait"]);
+            let a =
+                r.unwrap_or_else(|e| panic!("trial {trial}: the run through node{}: {e}", i + 1));
+            assert_noted(
+                &notes,
+                &[
+                    "Galera cluster (3 nodes",
+                    "wsrep_OSU_method = TOI",
+                    "wsrep_sync_wait",
+                ],
+            );
             applied.extend(a);
         }
         applied.sort();
-        assert_eq!(applied, all, "trial {trial}: every migration applied exactly once");
+        assert_eq!(
+            applied, all,
+            "trial {trial}: every migration applied exactly once"
+        );
         for (i, u) in urls.iter().enumerate() {
             let mut db = Db::connect(u).await.unwrap();
             db.execute("SET SESSION wsrep_sync_wait = 1").await.unwrap();
@@ -189,7 +211,10 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
             assert_eq!(rows[0][0].as_deref(), Some("0"), "node{}", i + 1);
             db.close().await.unwrap();
         }
-        admin.execute(&format!("DROP DATABASE `{name}`")).await.unwrap();
+        admin
+            .execute(&format!("DROP DATABASE `{name}`"))
+            .await
+            .unwrap();
     }
     eprintln!(
         "Galera: {} trials of 3 concurrent upgrades through 3 nodes in {:?}, each migration applied once",
@@ -201,14 +226,25 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
     let name = unique_name("galera");
     create_everywhere(&mut admin, &cluster, &name).await;
     let url2 = with_db(&cluster.nodes[1].url, &name);
-    let mut db = Db::connect(&with_db(&cluster.nodes[0].url, &name)).await.unwrap();
+    let mut db = Db::connect(&with_db(&cluster.nodes[0].url, &name))
+        .await
+        .unwrap();
     // This connection sees what the runs wrote through other nodes (as retort's own do).
-    db.execute("SET SESSION wsrep_sync_wait = 15").await.unwrap();
+    db.execute("SET SESSION wsrep_sync_wait = 15")
+        .await
+        .unwrap();
     db.execute("CREATE TABLE retort_version_lock (lock_key VARCHAR(32) NOT NULL PRIMARY KEY, holder VARCHAR(255) NOT NULL, host VARCHAR(512) NOT NULL, acquired_at DATETIME(3) NOT NULL, heartbeat_at DATETIME(3) NOT NULL, expires_at DATETIME(3) NULL)").await.unwrap();
     db.execute("INSERT INTO retort_version_lock VALUES ('migration', 'dead-run', 'process 1 on gone-host', UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) - INTERVAL 1 HOUR, UTC_TIMESTAMP(3) - INTERVAL 50 MINUTE)").await.unwrap();
     let (r, notes) = upgrade(url2.clone(), opts.clone()).await;
     assert_eq!(r.unwrap(), all);
-    assert_noted(&notes, &["took over the Galera migration lock", "gone-host", "dead-run"]);
+    assert_noted(
+        &notes,
+        &[
+            "took over the Galera migration lock",
+            "gone-host",
+            "dead-run",
+        ],
+    );
 
     // A live holder: the run waits lock_timeout and names it.
     db.execute("INSERT INTO retort_version_lock VALUES ('migration', 'live-run', 'process 2 on busy-host', UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) + INTERVAL 1 HOUR)").await.unwrap();
@@ -221,30 +257,48 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
     let e = r.unwrap_err();
     let m = e.to_string();
     assert!(matches!(e, RunError::LockTimeout { .. }), "{m}");
-    assert!(m.contains("busy-host") && m.contains("live-run") && m.contains("Galera"), "{m}");
+    assert!(
+        m.contains("busy-host") && m.contains("live-run") && m.contains("Galera"),
+        "{m}"
+    );
     assert!(m.contains("DELETE FROM `retort_version_lock`"), "{m}");
     assert!(t0.elapsed() < Duration::from_secs(20), "{:?}", t0.elapsed());
 
     // A run whose row another run took over stops before its next statement.
     let other = unique_name("galera");
     create_everywhere(&mut admin, &cluster, &other).await;
-    let mut db3 = Db::connect(&with_db(&cluster.nodes[2].url, &other)).await.unwrap();
+    let mut db3 = Db::connect(&with_db(&cluster.nodes[2].url, &other))
+        .await
+        .unwrap();
     let e = retort_runner::upgrade(&mut db3, &stolen(), "head", &opts, &mut |_| {})
         .await
         .unwrap_err();
     let m = e.to_string();
-    assert!(m.contains("no longer holds the Galera migration lock"), "{m}");
+    assert!(
+        m.contains("no longer holds the Galera migration lock"),
+        "{m}"
+    );
     assert!(has_table(&mut db3, "stolen_1").await && !has_table(&mut db3, "stolen_2").await);
     let rows = db3
         .query_strings("SELECT holder FROM retort_version_lock")
         .await
         .unwrap();
-    assert_eq!(rows, vec![vec![Some("thief".to_string())]], "the thief's row stays");
+    assert_eq!(
+        rows,
+        vec![vec![Some("thief".to_string())]],
+        "the thief's row stays"
+    );
     db3.close().await.unwrap();
-    admin.execute(&format!("DROP DATABASE `{other}`")).await.unwrap();
+    admin
+        .execute(&format!("DROP DATABASE `{other}`"))
+        .await
+        .unwrap();
 
     db.close().await.unwrap();
-    admin.execute(&format!("DROP DATABASE `{name}`")).await.unwrap();
+    admin
+        .execute(&format!("DROP DATABASE `{name}`"))
+        .await
+        .unwrap();
     admin.close().await.unwrap();
     drop(cluster);
     eprintln!("Galera test done in {:?}", started.elapsed());

@@ -15,7 +15,10 @@ use retort_runner::{Db, MigrationSet, RunError, RunOptions};
 fn up<const N: usize>(m: &mut Migration) {
     m.create_table(table(
         &format!("r{N}"),
-        vec![col("id", SqlType::BigInt), col("note", SqlType::Text).nullable(true)],
+        vec![
+            col("id", SqlType::BigInt),
+            col("note", SqlType::Text).nullable(true),
+        ],
         &["id"],
     ));
 }
@@ -54,13 +57,28 @@ async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
     // Named: when upgrade returns, the replica has the tables and the version table.
     let mut notes = Vec::new();
     let t0 = Instant::now();
-    let r = retort_runner::upgrade(&mut primary, &set, "a2", &named, &mut collect_notes(&mut notes))
-        .await
-        .unwrap();
+    let r = retort_runner::upgrade(
+        &mut primary,
+        &set,
+        "a2",
+        &named,
+        &mut collect_notes(&mut notes),
+    )
+    .await
+    .unwrap();
     eprintln!("upgrade to a2 with the wait: {:?}", t0.elapsed());
     assert_eq!(r.applied, s(&["a1", "a2"]));
-    assert_noted(&notes, &[&format!("`{}` replayed the primary's WAL", pair.replica_name)]);
-    assert!(has_table(&mut replica, "r2").await, "the replica has r2 when upgrade returns");
+    assert_noted(
+        &notes,
+        &[&format!(
+            "`{}` replayed the primary's WAL",
+            pair.replica_name
+        )],
+    );
+    assert!(
+        has_table(&mut replica, "r2").await,
+        "the replica has r2 when upgrade returns"
+    );
     assert_eq!(versions(&mut replica).await, s(&["a2"]));
 
     // Every connected replica ("*"): a downgrade waits too.
@@ -69,11 +87,20 @@ async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
         ..named.clone()
     };
     let mut notes = Vec::new();
-    retort_runner::downgrade(&mut primary, &set, "a1", &all, &mut collect_notes(&mut notes))
-        .await
-        .unwrap();
+    retort_runner::downgrade(
+        &mut primary,
+        &set,
+        "a1",
+        &all,
+        &mut collect_notes(&mut notes),
+    )
+    .await
+    .unwrap();
     assert_noted(&notes, &["replayed the primary's WAL"]);
-    assert!(!has_table(&mut replica, "r2").await, "the replica lost r2 when downgrade returns");
+    assert!(
+        !has_table(&mut replica, "r2").await,
+        "the replica lost r2 when downgrade returns"
+    );
 
     // A stopped replica: the wait ends at replica_timeout; the migration is committed.
     replica.close().await.unwrap();
@@ -91,9 +118,15 @@ async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
     assert!(matches!(e.kind(), RunError::ReplicasBehind { .. }), "{m}");
     assert_eq!(e.applied(), s(&["a2", "a3"]), "{m}");
     assert!(m.contains("IS committed on the primary"), "{m}");
-    assert!(m.contains(&format!("`{}` is not connected", pair.replica_name)), "{m}");
+    assert!(
+        m.contains(&format!("`{}` is not connected", pair.replica_name)),
+        "{m}"
+    );
     assert!(m.contains("replica_timeout"), "{m}");
-    assert!(waited >= Duration::from_secs(2) && waited < Duration::from_secs(15), "{waited:?}");
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_secs(15),
+        "{waited:?}"
+    );
     assert_eq!(versions(&mut primary).await, s(&["a3"]));
     primary.close().await.unwrap();
     drop(pair);
@@ -115,6 +148,9 @@ async fn waiting_for_replicas_is_refused_on_sqlite_before_running() {
         .await
         .unwrap_err();
     let m = e.to_string();
-    assert!(m.contains("wait_for_replicas") && m.contains("PostgreSQL"), "{m}");
+    assert!(
+        m.contains("wait_for_replicas") && m.contains("PostgreSQL"),
+        "{m}"
+    );
     assert!(versions(&mut db).await.is_empty(), "nothing ran");
 }

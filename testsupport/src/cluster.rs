@@ -251,7 +251,10 @@ async fn galera_state(url: &str) -> Option<(usize, String)> {
             .find(|r| r.try_get::<String, _>(0).is_ok_and(|n| n == k))
             .and_then(|r| r.try_get::<String, _>(1).ok())
     };
-    Some((get("wsrep_cluster_size")?.parse().ok()?, get("wsrep_local_state_comment")?))
+    Some((
+        get("wsrep_cluster_size")?.parse().ok()?,
+        get("wsrep_local_state_comment")?,
+    ))
 }
 
 impl Drop for GaleraCluster {
@@ -337,9 +340,20 @@ impl PgReplicaPair {
         let sockets = pair.dir.path().display().to_string();
         let out = pair.run(
             "initdb",
-            &["-D", &primary, "-U", "postgres", "--auth=trust", "--no-sync"],
+            &[
+                "-D",
+                &primary,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+            ],
         );
-        assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let conf = format!(
             "\nport = {pp}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{sockets}'\nwal_level = replica\nmax_wal_senders = 5\nfsync = off\nshared_buffers = 16MB\n"
         );
@@ -348,11 +362,25 @@ impl PgReplicaPair {
         let out = pair.run(
             "pg_basebackup",
             &[
-                "-h", "127.0.0.1", "-p", &pp.to_string(), "-U", "postgres", "-D", &replica, "-R",
-                "-X", "stream", "--no-sync",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &pp.to_string(),
+                "-U",
+                "postgres",
+                "-D",
+                &replica,
+                "-R",
+                "-X",
+                "stream",
+                "--no-sync",
             ],
         );
-        assert!(out.status.success(), "pg_basebackup: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pg_basebackup: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         append(
             &pair.replica.join("postgresql.conf"),
             &format!("\nport = {rp}\ncluster_name = '{replica_name}'\nwal_receiver_status_interval = 1s\n"),
@@ -386,7 +414,10 @@ impl PgReplicaPair {
 
     fn pg_ctl_start(&self, data: &str, log: &str) {
         let log = self.dir.path().join(log).display().to_string();
-        let out = self.run("pg_ctl", &["-D", data, "-l", &log, "-w", "-t", "60", "start"]);
+        let out = self.run(
+            "pg_ctl",
+            &["-D", data, "-l", &log, "-w", "-t", "60", "start"],
+        );
         assert!(
             out.status.success(),
             "pg_ctl start {data}: {}\n{}",
@@ -399,9 +430,20 @@ impl PgReplicaPair {
     pub fn stop_replica(&self) {
         let out = self.run(
             "pg_ctl",
-            &["-D", &self.replica.display().to_string(), "-m", "fast", "-w", "stop"],
+            &[
+                "-D",
+                &self.replica.display().to_string(),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            ],
         );
-        assert!(out.status.success(), "pg_ctl stop: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "pg_ctl stop: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

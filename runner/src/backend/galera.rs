@@ -39,8 +39,7 @@ const POLL: Duration = Duration::from_millis(200);
 const BEAT_EVERY: Duration = Duration::from_secs(2);
 
 /// The session settings of a run on a Galera node.
-pub(crate) const SESSION_SQL: &str =
-    "SET SESSION wsrep_OSU_method = 'TOI', wsrep_sync_wait = 15";
+pub(crate) const SESSION_SQL: &str = "SET SESSION wsrep_OSU_method = 'TOI', wsrep_sync_wait = 15";
 
 /// A Galera node, as detected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -272,7 +271,10 @@ pub(crate) async fn lock(db: &mut Db, opts: &RunOptions, node: Node) -> Result<L
                 ),
             };
             return Err(RunError::LockTimeout {
-                db: format!("MariaDB Galera cluster database `{dbname}` (node `{}`)", node.name),
+                db: format!(
+                    "MariaDB Galera cluster database `{dbname}` (node `{}`)",
+                    node.name
+                ),
                 waited: timeout,
                 holder,
             });

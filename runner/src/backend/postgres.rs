@@ -221,7 +221,8 @@ mod tests {
 
     #[test]
     fn distributed_engines_are_told_from_postgresql_by_version() {
-        let crdb = "CockroachDB CCL v23.1.11 (x86_64-pc-linux-gnu, built 2023/09/27 01:53:43, go1.19.10)";
+        let crdb =
+            "CockroachDB CCL v23.1.11 (x86_64-pc-linux-gnu, built 2023/09/27 01:53:43, go1.19.10)";
         assert_eq!(distributed_engine(crdb).unwrap().engine, "CockroachDB");
         let oss = "CockroachDB OSS v20.2.19 (x86_64-unknown-linux-gnu, built 2021/12/06 19:19:30, go1.13.14)";
         assert_eq!(distributed_engine(oss).unwrap().engine, "CockroachDB");
