@@ -33,48 +33,8 @@ fn rev(n: usize) -> String {
     format!("g{n:02}")
 }
 
-fn up<const N: usize>(m: &mut Migration) {
-    let t = format!("tags{N:02}");
-    m.create_table(table(
-        &t,
-        vec![
-            col("id", SqlType::BigInt),
-            col("name", SqlType::Varchar(50)).nullable(true),
-        ],
-        &["id"],
-    ));
-    m.create_index(t.as_str(), Index::new(format!("ix_{t}_name"), ["name"]));
-    if N > 0 {
-        let prev = format!("tags{:02}", N - 1);
-        m.add_column(
-            prev.as_str(),
-            col(&format!("c{N:02}"), SqlType::Integer).nullable(true),
-        );
-    }
-}
-
-fn down<const N: usize>(m: &mut Migration) {
-    let t = format!("tags{N:02}");
-    if N > 0 {
-        m.drop_column(format!("tags{:02}", N - 1).as_str(), format!("c{N:02}"));
-    }
-    m.drop_index(t.as_str(), format!("ix_{t}_name"));
-    m.drop_table(t.as_str());
-}
-
-macro_rules! history {
-    ($($n:literal)*) => {
-        vec![$({
-            let r = rev($n);
-            let parent = if $n == 0 { None } else { Some(rev($n - 1)) };
-            let parents: Vec<&str> = parent.iter().map(String::as_str).collect();
-            script(&r, &parents, None, up::<$n>, down::<$n>)
-        }),*]
-    };
-}
-
 fn history() -> MigrationSet {
-    set(history!(0 1 2 3 4 5))
+    set(chain_history!(0 1 2 3 4 5))
 }
 
 /// One revision whose Rust step, past the heartbeat interval, gives its lock row to another
@@ -202,7 +162,7 @@ async fn galera_lock_applies_each_migration_once_through_three_nodes() {
             let log = retort_runner::read_log(&mut db, &opts).await.unwrap();
             let ups: Vec<&str> = log.iter().map(|e| e.revision.as_str()).collect();
             assert_eq!(ups, all, "trial {trial}: the log on node{}", i + 1);
-            assert!(has_table(&mut db, "tags05").await, "node{}", i + 1);
+            assert!(has_table(&mut db, "t05").await, "node{}", i + 1);
             // The lock row is gone: released by the run that held it.
             let rows = db
                 .query_strings("SELECT COUNT(*) FROM retort_version_lock")

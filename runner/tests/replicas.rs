@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use retort_runner::prelude::*;
-use retort_runner::{Db, MigrationSet, RunError, RunOptions};
+use retort_runner::{Db, Direction, MigrationSet, RunError, RunOptions};
 
 fn up<const N: usize>(m: &mut Migration) {
     m.create_table(table(
@@ -35,6 +35,25 @@ fn history() -> MigrationSet {
     ])
 }
 
+/// `upgrade` / `downgrade` of [`history`] to `target`, which must succeed; its notes go to
+/// `notes`.
+#[cfg(feature = "postgres")]
+async fn migrate(
+    db: &mut Db,
+    direction: Direction,
+    target: &str,
+    opts: &RunOptions,
+    notes: &mut Vec<String>,
+) -> retort_runner::Report {
+    let set = history();
+    let mut events = collect_notes(notes);
+    match direction {
+        Direction::Up => retort_runner::upgrade(db, &set, target, opts, &mut events).await,
+        Direction::Down => retort_runner::downgrade(db, &set, target, opts, &mut events).await,
+    }
+    .unwrap_or_else(|e| panic!("{direction:?} {target}: {e}"))
+}
+
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
@@ -57,15 +76,7 @@ async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
     // Named: when upgrade returns, the replica has the tables and the version table.
     let mut notes = Vec::new();
     let t0 = Instant::now();
-    let r = retort_runner::upgrade(
-        &mut primary,
-        &set,
-        "a2",
-        &named,
-        &mut collect_notes(&mut notes),
-    )
-    .await
-    .unwrap();
+    let r = migrate(&mut primary, Direction::Up, "a2", &named, &mut notes).await;
     eprintln!("upgrade to a2 with the wait: {:?}", t0.elapsed());
     assert_eq!(r.applied, s(&["a1", "a2"]));
     assert_noted(
@@ -87,15 +98,7 @@ async fn upgrade_waits_for_the_replica_and_a_stopped_one_is_a_bounded_error() {
         ..named.clone()
     };
     let mut notes = Vec::new();
-    retort_runner::downgrade(
-        &mut primary,
-        &set,
-        "a1",
-        &all,
-        &mut collect_notes(&mut notes),
-    )
-    .await
-    .unwrap();
+    migrate(&mut primary, Direction::Down, "a1", &all, &mut notes).await;
     assert_noted(&notes, &["replayed the primary's WAL"]);
     assert!(
         !has_table(&mut replica, "r2").await,

@@ -152,11 +152,7 @@ impl GaleraCluster {
                     .args(root.then_some("--user=root"))
                     .output()
                     .expect("mariadb-install-db");
-                assert!(
-                    out.status.success(),
-                    "mariadb-install-db: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                crate::assert_ok(&out, "mariadb-install-db");
             } else if root {
                 // The joiner's rsync daemon runs as `nobody` under root: it must own the
                 // directory the state transfer writes into.
@@ -349,11 +345,7 @@ impl PgReplicaPair {
                 "--no-sync",
             ],
         );
-        assert!(
-            out.status.success(),
-            "initdb: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::assert_ok(&out, "initdb");
         let conf = format!(
             "\nport = {pp}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{sockets}'\nwal_level = replica\nmax_wal_senders = 5\nfsync = off\nshared_buffers = 16MB\n"
         );
@@ -376,11 +368,7 @@ impl PgReplicaPair {
                 "--no-sync",
             ],
         );
-        assert!(
-            out.status.success(),
-            "pg_basebackup: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::assert_ok(&out, "pg_basebackup");
         append(
             &pair.replica.join("postgresql.conf"),
             &format!("\nport = {rp}\ncluster_name = '{replica_name}'\nwal_receiver_status_interval = 1s\n"),
@@ -439,11 +427,7 @@ impl PgReplicaPair {
                 "stop",
             ],
         );
-        assert!(
-            out.status.success(),
-            "pg_ctl stop: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::assert_ok(&out, "pg_ctl stop");
     }
 }
 
