@@ -5,9 +5,9 @@
 //!
 //! The primary's WAL position is read after the run (`pg_current_wal_lsn()`, which is past
 //! every commit of the run); each replica is done when its `replay_lsn` in
-//! `pg_stat_replication` has reached it. A replica reports its replay position each
-//! `wal_receiver_status_interval` (default 10 s) and when it receives WAL, so the wait can
-//! take up to that long after the replica has in fact caught up. Past the timeout the error
+//! `pg_stat_replication` has reached it. A replica reports its replay position as it
+//! receives and replays WAL, and at least every `wal_receiver_status_interval` (default
+//! 10 s). Past the timeout the error
 //! says the migration IS committed on the primary and which replica lags by how much.
 
 use std::time::{Duration, Instant};

@@ -371,7 +371,7 @@ impl PgReplicaPair {
         crate::assert_ok(&out, "pg_basebackup");
         append(
             &pair.replica.join("postgresql.conf"),
-            &format!("\nport = {rp}\ncluster_name = '{replica_name}'\nwal_receiver_status_interval = 1s\n"),
+            &format!("\nport = {rp}\ncluster_name = '{replica_name}'\n"),
         );
         pair.pg_ctl_start(&replica, "replica.log");
         let url = pair.primary_url.clone();
