@@ -23,6 +23,12 @@ async fn wait_replicas_is_refused_offline_and_on_sqlite() {
         "{text}"
     );
 
+    for empty in ["--wait-replicas=", "--wait-replicas=r1,,r2"] {
+        let (code, text) = cmd_text(&c, &["--url", &url, "upgrade", "head", empty]).await;
+        assert_eq!(code, 2, "{empty}: {text}");
+        assert!(text.contains("names no replica"), "{empty}: {text}");
+    }
+
     let (code, text) = cmd_text(
         &c,
         &["--url", &url, "upgrade", "head", "--wait-replicas=r1"],

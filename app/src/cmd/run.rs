@@ -265,6 +265,11 @@ pub(crate) async fn migrate(
                 "--wait-replicas waits for a live run to reach the replicas; with --sql nothing runs: leave one of them out".to_string(),
             ));
         }
+        if wait_replicas.iter().flatten().any(|n| n.trim().is_empty()) {
+            return Err(AppError::Usage(
+                "--wait-replicas= names no replica (or an empty one): give the replicas' application_name values, comma-separated, or `--wait-replicas` alone for every connected replica".to_string(),
+            ));
+        }
         opts.wait_for_replicas = wait_replicas;
     }
     if sql {
