@@ -137,7 +137,7 @@ pub enum Command {
     Revision(RevisionArgs),
     /// Upgrade to a later revision (`head`, `heads`, `+1`, an id, ...).
     #[command(
-        after_help = "Examples:\n  retort upgrade head            every pending revision (one head)\n  retort upgrade heads           every head of every branch\n  retort upgrade +1              one step\n  retort upgrade head --sql      print the SQL instead (offline)\n  retort upgrade head --format json   what ran, with durations, as JSON"
+        after_help = "Examples:\n  retort upgrade head            every pending revision (one head)\n  retort upgrade heads           every head of every branch\n  retort upgrade +1              one step\n  retort upgrade head --sql      print the SQL instead (offline)\n  retort upgrade head --format json   what ran, with durations, as JSON\n  retort upgrade head --wait-replicas=r1,r2   return once replicas r1 and r2 replayed it (PostgreSQL)"
     )]
     Upgrade {
         /// Target (with --sql: `from:to` allowed).
@@ -146,6 +146,11 @@ pub enum Command {
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
         sql: bool,
+        /// PostgreSQL: before reporting success, wait until these streaming replicas
+        /// (comma-separated `application_name`s; none given: every connected replica) have
+        /// replayed the run, up to `replica_timeout`; overrides `wait_for_replicas`.
+        #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "*")]
+        wait_replicas: Option<Vec<String>>,
     },
     /// Revert to a previous revision (`-1`, `base`, an id, ...).
     #[command(
@@ -158,6 +163,11 @@ pub enum Command {
         /// Print the SQL instead of running it (offline mode).
         #[arg(long)]
         sql: bool,
+        /// PostgreSQL: before reporting success, wait until these streaming replicas
+        /// (comma-separated `application_name`s; none given: every connected replica) have
+        /// replayed the run, up to `replica_timeout`; overrides `wait_for_replicas`.
+        #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true, value_delimiter = ',', default_missing_value = "*")]
+        wait_replicas: Option<Vec<String>>,
     },
     /// Finish a revision interrupted on MySQL/MariaDB (a crash or a lost connection half-way):
     /// run its remaining statements and record it.

@@ -9,7 +9,7 @@ use crate::error::AppError;
 pub const CONFIG_FILE: &str = "retort.toml";
 
 /// Every key `retort.toml` accepts.
-pub const KNOWN_KEYS: [&str; 11] = [
+pub const KNOWN_KEYS: [&str; 13] = [
     "script_location",
     "database_url",
     "version_table",
@@ -21,6 +21,8 @@ pub const KNOWN_KEYS: [&str; 11] = [
     "lock_timeout",
     "connect_timeout",
     "statement_timeout",
+    "wait_for_replicas",
+    "replica_timeout",
 ];
 
 /// The contents of `retort.toml` (the alembic.ini of retort), with defaults filled in.
@@ -51,6 +53,12 @@ pub struct Config {
     pub connect_timeout: u64,
     /// Seconds one statement may run (PostgreSQL, MariaDB); 0: no limit. Default 600.
     pub statement_timeout: u64,
+    /// PostgreSQL: after `upgrade` / `downgrade`, wait until these streaming replicas
+    /// (`application_name` in `pg_stat_replication`) have replayed it; `["*"]`: every replica
+    /// streaming when the wait begins. Default: do not wait.
+    pub wait_for_replicas: Option<Vec<String>>,
+    /// Seconds to wait for them. Default 60.
+    pub replica_timeout: u64,
 }
 
 impl Default for Config {
@@ -67,6 +75,8 @@ impl Default for Config {
             lock_timeout: 60,
             connect_timeout: 10,
             statement_timeout: 600,
+            wait_for_replicas: None,
+            replica_timeout: 60,
         }
     }
 }
@@ -224,11 +234,21 @@ fn check_timeouts(c: &Config) -> Result<(), String> {
         ("lock_timeout", c.lock_timeout, "0 means do not wait"),
         ("statement_timeout", c.statement_timeout, "0 means no limit"),
         ("connect_timeout", c.connect_timeout, "at least 1"),
+        (
+            "replica_timeout",
+            c.replica_timeout,
+            "0 means do not wait at all",
+        ),
     ] {
         if v > max {
             return Err(format!(
                 "`{key} = {v}` is too large: at most {max} seconds (about 24 days, PostgreSQL's limit; {zero})"
             ));
+        }
+    }
+    if let Some(names) = &c.wait_for_replicas {
+        if names.is_empty() || names.iter().any(|n| n.trim().is_empty()) {
+            return Err("`wait_for_replicas` lists no replica name (or an empty one): name the replicas as pg_stat_replication's application_name shows them, or `[\"*\"]` for every connected replica".to_string());
         }
     }
     if c.connect_timeout == 0 {
@@ -429,6 +449,19 @@ mod tests {
         );
         let e = parse("connect_timeout = 0\n").unwrap_err();
         assert!(e.contains("connect_timeout"), "{e}");
+        let c = parse("wait_for_replicas = [\"r1\", \"r2\"]\nreplica_timeout = 5\n").unwrap();
+        assert_eq!(
+            c.wait_for_replicas,
+            Some(vec!["r1".to_string(), "r2".to_string()])
+        );
+        assert_eq!(c.replica_timeout, 5);
+        let e = parse("wait_for_replicas = []\n").unwrap_err();
+        assert!(
+            e.contains("wait_for_replicas") && e.contains("\"*\""),
+            "{e}"
+        );
+        let e = parse("wait_for_replicas = \"r1\"\n").unwrap_err();
+        assert!(e.contains("wait_for_replicas"), "{e}");
         let e = parse("lock_timeout = -1\n").unwrap_err();
         assert!(e.contains("lock_timeout"), "{e}");
     }

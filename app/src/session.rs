@@ -120,6 +120,8 @@ impl<'a> Session<'a> {
             connect_timeout: Duration::from_secs(c.connect_timeout),
             statement_timeout: Duration::from_secs(c.statement_timeout),
             transaction_per_migration: c.transaction_per_migration,
+            wait_for_replicas: c.wait_for_replicas.clone(),
+            replica_timeout: Duration::from_secs(c.replica_timeout),
         }
     }
 

@@ -42,15 +42,16 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 /// Whether the table `schema.name` is visible under `opts` (not the version table, its
-/// applied-migrations log `<version table>_log` nor its progress marker
-/// `<version table>_progress`, not matched by an exclude glob). `schema` is the real schema
+/// applied-migrations log `<version table>_log`, its progress marker
+/// `<version table>_progress` nor its Galera lock row's table `<version table>_lock`, not matched by an exclude glob). `schema` is the real schema
 /// name, qualified or not in the result.
 pub(crate) fn visible(opts: &Options, schema: &str, name: &str) -> bool {
     let qualified = format!("{schema}.{name}");
     let vt = opts.version_table.as_str();
     let log = format!("{vt}_log");
     let progress = format!("{vt}_progress");
-    if [vt, log.as_str(), progress.as_str()]
+    let lock = format!("{vt}_lock");
+    if [vt, log.as_str(), progress.as_str(), lock.as_str()]
         .iter()
         .any(|t| *t == name || *t == qualified)
     {

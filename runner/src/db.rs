@@ -180,12 +180,27 @@ impl Db {
                     opts = opts.application_name("retort");
                 }
                 let at = format!("{}:{}", opts.get_host(), opts.get_port());
+                let server = at.clone();
                 let setup = async {
                     let conn = sqlx::PgConnection::connect_with(&opts)
                         .await
                         .map_err(connect_err)?;
                     let version = conn.server_version_num().unwrap_or(0);
                     let mut db = Db::Postgres(conn);
+                    // CockroachDB and YugabyteDB speak PostgreSQL's protocol: refused here,
+                    // before anything relies on PostgreSQL's DDL, locks or catalogs.
+                    let text = db
+                        .query_scalar("SELECT version()")
+                        .await?
+                        .unwrap_or_default();
+                    if let Some(d) = crate::backend::postgres::distributed_engine(&text) {
+                        return Err(RunError::UnsupportedEngine {
+                            engine: d.engine,
+                            at: server,
+                            why: d.why,
+                            version: text,
+                        });
+                    }
                     db.execute(&crate::backend::postgres::session_sql(&t, version))
                         .await?;
                     Ok(db)

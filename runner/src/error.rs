@@ -167,6 +167,26 @@ pub enum RunError {
     #[error("{0}")]
     Setting(String),
 
+    /// The server behind a PostgreSQL URL is a distributed PostgreSQL-compatible engine
+    /// (CockroachDB, YugabyteDB) retort has not been tested with: refused at connect.
+    #[error("{engine} at {at} is not supported: retort has not been tested with it, and what retort relies on differs there: {why}. Use retort with PostgreSQL, MySQL/MariaDB or SQLite; see docs/operations.md (Distributed PostgreSQL-compatible engines). The server said: {version}")]
+    UnsupportedEngine {
+        engine: &'static str,
+        at: String,
+        why: &'static str,
+        version: String,
+    },
+
+    /// PostgreSQL: the run is committed on the primary, but a replica of
+    /// `wait_for_replicas` did not replay it within `replica_timeout`.
+    #[error("{done} IS committed on the primary; but waited {} (replica_timeout) for the replicas to replay it (the primary's WAL position {lsn}): {lagging}. Do not run it again: a replica catches up on its own once it streams again; raise replica_timeout in retort.toml, or check the replica (pg_stat_replication on the primary)", crate::limits::secs_ref(.waited))]
+    ReplicasBehind {
+        done: String,
+        waited: Duration,
+        lsn: String,
+        lagging: String,
+    },
+
     /// A version-table UPDATE or DELETE did not match exactly one row.
     #[error("migration {revision}: the version table `{table}` changed underneath this run (`{sql}` matched {rows} row(s), expected 1): another process modified it concurrently; check `current` and run again")]
     ConcurrentModification {

@@ -139,6 +139,7 @@ mod migration;
 mod offline;
 mod progress;
 mod render;
+mod replicas;
 mod run;
 mod secrets;
 mod set;
@@ -156,6 +157,7 @@ pub use log::{
 pub use migration::{BoxError, BoxFuture, Hook, Migration, MigrationStep};
 pub use offline::{offline, offline_with_events};
 pub use progress::{progress_table, read_progress, InFlight, Progress};
+pub use replicas::ALL_REPLICAS;
 pub use retort_revision::{Direction, RevisionMap};
 pub use run::{
     accept_edits, current, downgrade, interrupted, migrate_to_head, pg_lock_key, resume, stamp,

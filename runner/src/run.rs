@@ -39,6 +39,12 @@ pub struct RunOptions {
     /// PostgreSQL and SQLite: each migration and its version-table change in its own
     /// transaction (default `true`); `false`: the whole run in one transaction.
     pub transaction_per_migration: bool,
+    /// PostgreSQL: after `upgrade` / `downgrade`, wait until these streaming replicas
+    /// (`application_name` in `pg_stat_replication`) have replayed it; empty or `["*"]`: every
+    /// replica streaming when the wait begins; `None` (default): do not wait.
+    pub wait_for_replicas: Option<Vec<String>>,
+    /// How long to wait for them ([`RunError::ReplicasBehind`] after); default 60 s.
+    pub replica_timeout: Duration,
 }
 
 impl Default for RunOptions {
@@ -49,6 +55,8 @@ impl Default for RunOptions {
             connect_timeout: Duration::from_secs(10),
             statement_timeout: Duration::from_secs(600),
             transaction_per_migration: true,
+            wait_for_replicas: None,
+            replica_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -283,14 +291,42 @@ async fn run_command(
 ) -> Result<Report, RunError> {
     set.check_fresh()?;
     let map = set.revision_map()?;
-    if let Some(report) = through_squashed(db, set, &map, opts, events, &cmd).await? {
-        return Ok(report);
+    let migrate = match cmd {
+        Command::Migrate(direction, _) => Some(direction),
+        _ => None,
+    };
+    if opts.wait_for_replicas.is_some() && migrate.is_some() && db.dialect() != Dialect::Postgres {
+        return Err(RunError::Setting(format!(
+            "wait_for_replicas (--wait-replicas) waits for PostgreSQL streaming replicas; this database is {}: remove the option (on a Galera cluster every node has each migration when it commits)",
+            db.dialect()
+        )));
     }
-    bounded(
-        &opts.timeouts(),
-        locked_run(db, set, &map, opts, events, cmd),
-    )
-    .await
+    let report = match through_squashed(db, set, &map, opts, events, &cmd).await? {
+        Some(report) => report,
+        None => {
+            bounded(
+                &opts.timeouts(),
+                locked_run(db, set, &map, opts, events, cmd),
+            )
+            .await?
+        }
+    };
+    if let Some(direction) = migrate {
+        let done = match report.applied.as_slice() {
+            [] => "the version table (this run applied nothing)".to_string(),
+            a => format!("the {} of {}", direction_word(direction), a.join(", ")),
+        };
+        crate::replicas::wait(db, opts, &done, events)
+            .await
+            .map_err(|e| match report.applied.is_empty() {
+                true => e,
+                false => RunError::Failed {
+                    applied: report.applied.clone(),
+                    source: Box::new(e),
+                },
+            })?;
+    }
+    Ok(report)
 }
 
 /// A database inside a squashed range (`crate::squashed`): the kept originals bring it to
@@ -371,7 +407,11 @@ async fn locked_run(
 ) -> Result<Report, RunError> {
     let b = backend(db.dialect());
     let lock = b.lock(db, opts).await?;
+    for n in lock.notes() {
+        events(Event::Note(n.clone()));
+    }
     let mut ex = Exec {
+        lock: &lock,
         d: db.dialect(),
         b,
         applied: Vec::new(),
@@ -427,6 +467,8 @@ fn sorted(v: &[String]) -> Vec<String> {
 
 struct Exec<'a> {
     db: &'a mut Db,
+    /// The migration lock held (kept alive by [`crate::backend::Lock::heartbeat`]).
+    lock: &'a crate::backend::Lock,
     set: &'a MigrationSet,
     map: &'a RevisionMap,
     opts: &'a RunOptions,
@@ -709,6 +751,7 @@ impl Exec<'_> {
                 message,
             })?;
         rows_after.sort();
+        self.lock.heartbeat(self.db).await?;
         self.run_migration(
             &step.revision,
             step.direction,
@@ -843,6 +886,7 @@ impl Exec<'_> {
                                 comment: st.comment.clone(),
                             });
                         }
+                        self.lock.heartbeat(self.db).await?;
                         // MySQL/MariaDB: the marker of statement `number` first; its failure is
                         // that statement's.
                         let mut r = Ok(0);

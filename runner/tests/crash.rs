@@ -40,51 +40,11 @@ fn rev(n: usize) -> String {
     format!("rv{n:02}")
 }
 
-fn up<const N: usize>(m: &mut Migration) {
-    let t = format!("t{N:02}");
-    m.create_table(table(
-        &t,
-        vec![
-            col("id", SqlType::BigInt),
-            col("a", SqlType::Varchar(50)).nullable(true),
-        ],
-        &["id"],
-    ));
-    m.add_column(t.as_str(), col("b", SqlType::Integer).nullable(true));
-    m.create_index(t.as_str(), Index::new(format!("ix_{t}_a"), ["a"]));
-    if N > 0 {
-        let prev = format!("t{:02}", N - 1);
-        m.add_column(
-            prev.as_str(),
-            col(&format!("c{N:02}"), SqlType::Integer).nullable(true),
-        );
-    }
-}
-
-fn down<const N: usize>(m: &mut Migration) {
-    let t = format!("t{N:02}");
-    if N > 0 {
-        m.drop_column(format!("t{:02}", N - 1).as_str(), format!("c{N:02}"));
-    }
-    m.drop_index(t.as_str(), format!("ix_{t}_a"));
-    m.drop_column(t.as_str(), "b");
-    m.drop_table(t.as_str());
-}
-
-macro_rules! history {
-    ($($n:literal)*) => {
-        vec![$({
-            let r = rev($n);
-            let parent = if $n == 0 { None } else { Some(rev($n - 1)) };
-            let parents: Vec<&str> = parent.iter().map(String::as_str).collect();
-            script(&r, &parents, None, up::<$n>, down::<$n>)
-        }),*]
-    };
-}
-
 /// 30 revisions of 3-4 statements each (each operation one statement on MariaDB).
 fn history() -> MigrationSet {
-    set(history!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29))
+    set(
+        chain_history!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29),
+    )
 }
 
 // ----- the worker process --------------------------------------------------------------------

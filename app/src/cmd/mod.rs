@@ -152,12 +152,16 @@ async fn run(
             &revisions,
             out,
         ),
-        Command::Upgrade { revision, sql } => {
-            run::migrate(session, &revision, sql, Direction::Up, out).await
-        }
-        Command::Downgrade { revision, sql } => {
-            run::migrate(session, &revision, sql, Direction::Down, out).await
-        }
+        Command::Upgrade {
+            revision,
+            sql,
+            wait_replicas,
+        } => run::migrate(session, &revision, sql, wait_replicas, Direction::Up, out).await,
+        Command::Downgrade {
+            revision,
+            sql,
+            wait_replicas,
+        } => run::migrate(session, &revision, sql, wait_replicas, Direction::Down, out).await,
         Command::Stamp {
             revisions,
             purge,

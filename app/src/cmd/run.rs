@@ -254,10 +254,24 @@ pub(crate) async fn migrate(
     session: &Session<'_>,
     target: &str,
     sql: bool,
+    wait_replicas: Option<Vec<String>>,
     direction: Direction,
     out: &mut dyn Write,
 ) -> Result<ExitCode, AppError> {
-    let opts = session.run_options();
+    let mut opts = session.run_options();
+    if wait_replicas.is_some() {
+        if sql {
+            return Err(AppError::Usage(
+                "--wait-replicas waits for a live run to reach the replicas; with --sql nothing runs: leave one of them out".to_string(),
+            ));
+        }
+        if wait_replicas.iter().flatten().any(|n| n.trim().is_empty()) {
+            return Err(AppError::Usage(
+                "--wait-replicas= names no replica (or an empty one): give the replicas' application_name values, comma-separated, or `--wait-replicas` alone for every connected replica".to_string(),
+            ));
+        }
+        opts.wait_for_replicas = wait_replicas;
+    }
     if sql {
         let d = session.url_dialect()?;
         let mut notes = Vec::new();

@@ -16,6 +16,7 @@ use retort_sql::{quote_ident, quote_qname, quote_string};
 
 use crate::{BoxFuture, Db, RunError, RunOptions};
 
+pub(crate) mod galera;
 pub(crate) mod mysql;
 pub(crate) mod offline;
 pub(crate) mod postgres;
@@ -29,6 +30,27 @@ pub(crate) enum Lock {
     Advisory(i64),
     /// MySQL/MariaDB: the `GET_LOCK` name.
     Named(String),
+    /// MariaDB Galera cluster: the lock row written through the cluster.
+    Cluster(Box<galera::RowLock>),
+}
+
+impl Lock {
+    /// What the run's output says about the lock taken (a Galera cluster's lock row).
+    pub(crate) fn notes(&self) -> &[String] {
+        match self {
+            Lock::Cluster(l) => &l.notes,
+            _ => &[],
+        }
+    }
+
+    /// Keeps the lock alive while the run goes on (a Galera lock row's heartbeat); an error
+    /// when the lock was lost.
+    pub(crate) async fn heartbeat(&self, db: &mut Db) -> Result<(), RunError> {
+        match self {
+            Lock::Cluster(l) => galera::heartbeat(db, l).await,
+            _ => Ok(()),
+        }
+    }
 }
 
 /// What one database does its own way. SQL shared by every database (the version table, the

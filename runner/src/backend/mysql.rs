@@ -53,6 +53,10 @@ impl Backend for Mysql {
         opts: &'a RunOptions,
     ) -> BoxFuture<'a, Result<Lock, RunError>> {
         Box::pin(async move {
+            // GET_LOCK is per node: a Galera cluster's lock is a row written through it.
+            if let Some(node) = super::galera::detect(db).await? {
+                return super::galera::lock(db, opts, node).await;
+            }
             let timeout = opts.timeouts().lock;
             let (dbname, name) = lock_name(db, opts).await?;
             // The wait is bounded by its own timeout, not by MariaDB's `max_statement_time`
@@ -107,12 +111,16 @@ impl Backend for Mysql {
 
     fn unlock<'a>(&'a self, db: &'a mut Db, lock: Lock) -> BoxFuture<'a, Result<(), RunError>> {
         Box::pin(async move {
-            if let Lock::Named(name) = lock {
-                db.execute(&format!(
-                    "SELECT RELEASE_LOCK({})",
-                    quote_string(&name, Dialect::Mysql)
-                ))
-                .await?;
+            match lock {
+                Lock::Named(name) => {
+                    db.execute(&format!(
+                        "SELECT RELEASE_LOCK({})",
+                        quote_string(&name, Dialect::Mysql)
+                    ))
+                    .await?;
+                }
+                Lock::Cluster(row) => super::galera::unlock(db, &row).await?,
+                _ => {}
             }
             Ok(())
         })

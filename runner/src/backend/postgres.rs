@@ -109,6 +109,39 @@ impl Backend for Postgres {
     }
 }
 
+/// A distributed PostgreSQL-compatible engine retort refuses, as `SELECT version()` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) struct Distributed {
+    pub engine: &'static str,
+    /// What differs there for retort.
+    pub why: &'static str,
+}
+
+/// The distributed engine behind a PostgreSQL connection, from its `SELECT version()`:
+/// CockroachDB says `CockroachDB CCL v23.1.11 (...)`, YugabyteDB `PostgreSQL 11.2-YB-2.20.1.0-b0
+/// on ...`; PostgreSQL itself (and anything else) is `None`. docs/operations.md
+/// ("Distributed PostgreSQL-compatible engines") says what differs and why retort refuses.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn distributed_engine(version: &str) -> Option<Distributed> {
+    let v = version.trim_start();
+    if v.starts_with("CockroachDB") {
+        return Some(Distributed {
+            engine: "CockroachDB",
+            why: "schema changes are not transactional as on PostgreSQL (they run as jobs after COMMIT, so a migration and its version-table row do not commit or roll back together), pg_advisory_lock does not exclude other sessions, and its catalogs differ from PostgreSQL's where retort reads them",
+        });
+    }
+    let pg = v.strip_prefix("PostgreSQL ").unwrap_or("");
+    let number = pg.split_whitespace().next().unwrap_or("");
+    if number.contains("-YB-") {
+        return Some(Distributed {
+            engine: "YugabyteDB",
+            why: "each DDL statement commits on its own even inside BEGIN (by default), so a failed migration is left half-applied without the progress marker retort keeps on MariaDB, advisory locks are missing or a preview depending on the version, and its catalogs and ALTER TABLE support differ from PostgreSQL's",
+        });
+    }
+    None
+}
+
 /// The session settings of a PostgreSQL connection (`version`: `server_version_num`).
 #[cfg(feature = "postgres")]
 pub(crate) fn session_sql(t: &crate::limits::Timeouts, version: u32) -> String {
@@ -179,5 +212,32 @@ impl Holders for Postgres {
 
     fn table_lock_lead(&self) -> &'static str {
         "held by"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distributed_engine;
+
+    #[test]
+    fn distributed_engines_are_told_from_postgresql_by_version() {
+        let crdb =
+            "CockroachDB CCL v23.1.11 (x86_64-pc-linux-gnu, built 2023/09/27 01:53:43, go1.19.10)";
+        assert_eq!(distributed_engine(crdb).unwrap().engine, "CockroachDB");
+        let oss = "CockroachDB OSS v20.2.19 (x86_64-unknown-linux-gnu, built 2021/12/06 19:19:30, go1.13.14)";
+        assert_eq!(distributed_engine(oss).unwrap().engine, "CockroachDB");
+        let yb = "PostgreSQL 11.2-YB-2.20.1.0-b0 on x86_64-pc-linux-gnu, compiled by clang version 16.0.6, 64-bit";
+        assert_eq!(distributed_engine(yb).unwrap().engine, "YugabyteDB");
+        let yb15 = "PostgreSQL 15.2-YB-2.25.0.0-b0 on x86_64-pc-linux-gnu, compiled by clang version 17.0.6, 64-bit";
+        assert_eq!(distributed_engine(yb15).unwrap().engine, "YugabyteDB");
+        for pg in [
+            "PostgreSQL 15.20 (Debian 15.20-0+deb12u1) on x86_64-pc-linux-gnu, compiled by gcc (Debian 12.2.0-14+deb12u1) 12.2.0, 64-bit",
+            "PostgreSQL 16.4 on aarch64-unknown-linux-gnu, compiled by gcc (GCC) 7.3.1 20180712 (Red Hat 7.3.1-6), 64-bit",
+            // "YB" elsewhere in the text is not the version's marker.
+            "PostgreSQL 14.1 on x86_64-pc-linux-gnu, compiled by YB-cc 1.0, 64-bit",
+            "",
+        ] {
+            assert_eq!(distributed_engine(pg), None, "{pg}");
+        }
     }
 }

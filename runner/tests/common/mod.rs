@@ -262,3 +262,52 @@ pub fn no_events() -> impl FnMut(Event) {
 pub fn opts() -> RunOptions {
     RunOptions::default()
 }
+
+/// Revision `N` of a linear history (`chain_history!`): creates `tNN` (id, a), adds `b`, indexes
+/// `a`, and adds `cNN` to the previous revision's table (3-4 statements, each operation one
+/// statement on MariaDB).
+pub fn chain_up<const N: usize>(m: &mut Migration) {
+    let t = format!("t{N:02}");
+    m.create_table(table(
+        &t,
+        vec![
+            col("id", SqlType::BigInt),
+            col("a", SqlType::Varchar(50)).nullable(true),
+        ],
+        &["id"],
+    ));
+    m.add_column(t.as_str(), col("b", SqlType::Integer).nullable(true));
+    m.create_index(t.as_str(), Index::new(format!("ix_{t}_a"), ["a"]));
+    if N > 0 {
+        let prev = format!("t{:02}", N - 1);
+        m.add_column(
+            prev.as_str(),
+            col(&format!("c{N:02}"), SqlType::Integer).nullable(true),
+        );
+    }
+}
+
+/// The downgrade of [`chain_up`].
+pub fn chain_down<const N: usize>(m: &mut Migration) {
+    let t = format!("t{N:02}");
+    if N > 0 {
+        m.drop_column(format!("t{:02}", N - 1).as_str(), format!("c{N:02}"));
+    }
+    m.drop_index(t.as_str(), format!("ix_{t}_a"));
+    m.drop_column(t.as_str(), "b");
+    m.drop_table(t.as_str());
+}
+
+/// `chain_history!(0 1 2 ..)`: the scripts of a linear history of [`chain_up`] /
+/// [`chain_down`], revision `n` named `rev(n)` (a `fn rev(usize) -> String` where it is used).
+#[allow(unused_macros)]
+macro_rules! chain_history {
+    ($($n:literal)*) => {
+        vec![$({
+            let r = rev($n);
+            let parent = if $n == 0 { None } else { Some(rev($n - 1)) };
+            let parents: Vec<&str> = parent.iter().map(String::as_str).collect();
+            script(&r, &parents, None, chain_up::<$n>, chain_down::<$n>)
+        }),*]
+    };
+}
