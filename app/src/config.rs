@@ -9,7 +9,7 @@ use crate::error::AppError;
 pub const CONFIG_FILE: &str = "retort.toml";
 
 /// Every key `retort.toml` accepts.
-pub const KNOWN_KEYS: [&str; 11] = [
+pub const KNOWN_KEYS: [&str; 12] = [
     "script_location",
     "database_url",
     "version_table",
@@ -21,6 +21,7 @@ pub const KNOWN_KEYS: [&str; 11] = [
     "lock_timeout",
     "connect_timeout",
     "statement_timeout",
+    "targets",
 ];
 
 /// The contents of `retort.toml` (the alembic.ini of retort), with defaults filled in.
@@ -51,6 +52,8 @@ pub struct Config {
     pub connect_timeout: u64,
     /// Seconds one statement may run (PostgreSQL, MariaDB); 0: no limit. Default 600.
     pub statement_timeout: u64,
+    /// `[targets]`: the fleet `--fleet` runs over (see [`crate::targets`]).
+    pub targets: Option<crate::targets::TargetsConfig>,
 }
 
 impl Default for Config {
@@ -67,6 +70,7 @@ impl Default for Config {
             lock_timeout: 60,
             connect_timeout: 10,
             statement_timeout: 600,
+            targets: None,
         }
     }
 }
