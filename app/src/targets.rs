@@ -9,47 +9,9 @@ use std::path::Path;
 use retort_runner::{redact_url, Db};
 use retort_schema::Dialect;
 
-use crate::config::{self, Loaded};
+use crate::config::{self, Loaded, Urls};
 use crate::error::AppError;
 use crate::session::display_path;
-
-/// `[targets]` in `retort.toml`:
-///
-/// ```toml
-/// [targets]
-/// file = "targets.txt"          # one URL a line, relative to retort.toml
-/// urls = ["sqlite://a.db", "postgres://app@db1/app"]
-/// # or named (the names are what the summary shows):
-/// # urls = { tenant_a = "postgres://app@db1/a", tenant_b = "postgres://app@db2/b" }
-/// schemas = "tenant_%"          # PostgreSQL: every matching schema of database_url
-/// jobs = 4                      # targets at once (--jobs wins)
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TargetsConfig {
-    /// A targets file, relative to `retort.toml`'s folder.
-    pub file: Option<String>,
-    /// Database URLs, as a list or as a table of named URLs.
-    pub urls: Urls,
-    /// A schema pattern over the configured database (PostgreSQL).
-    pub schemas: Option<String>,
-    /// How many targets run at once.
-    pub jobs: Option<usize>,
-}
-
-/// `urls` of `[targets]`: a list, or names and URLs.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
-#[serde(untagged)]
-pub enum Urls {
-    List(Vec<String>),
-    Named(BTreeMap<String, String>),
-}
-
-impl Default for Urls {
-    fn default() -> Self {
-        Urls::List(Vec::new())
-    }
-}
 
 /// One database (or PostgreSQL schema) of a fleet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -341,6 +303,18 @@ mod tests {
             with_search_path("postgres://h/db?sslmode=disable", "a b"),
             "postgres://h/db?sslmode=disable&options=-c%20search_path%3D%22a%5C%20b%22"
         );
+    }
+
+    #[test]
+    fn targets_table_shapes() {
+        let c = config::parse("[targets]\nurls = [\"sqlite://a.db\"]\njobs = 2\n").unwrap();
+        let t = c.targets.unwrap();
+        assert_eq!(t.urls, Urls::List(vec!["sqlite://a.db".to_string()]));
+        assert_eq!(t.jobs, Some(2));
+        let c = config::parse("[targets.urls]\nalpha = \"sqlite://a.db\"\n").unwrap();
+        assert!(matches!(c.targets.unwrap().urls, Urls::Named(m) if m["alpha"] == "sqlite://a.db"));
+        let e = config::parse("[targets]\nfiles = \"t.txt\"\n").unwrap_err();
+        assert!(e.contains("files"), "{e}");
     }
 
     #[test]

@@ -184,6 +184,43 @@ async fn json_summary_and_fail_fast() {
 }
 
 #[tokio::test]
+async fn live_status_lines_on_a_terminal() {
+    let dir = tmp();
+    let d = dir.path();
+    let urls: Vec<String> = (0..3).map(|i| sqlite_url(d, &format!("t{i}.db"))).collect();
+    write(d, "t.txt", &urls.join("\n"));
+    let c = retort_app::Context {
+        terminal: true,
+        ..ctx(linear(), d)
+    }
+    .with_env("NO_COLOR", "1");
+    let out = ok(
+        &c,
+        &["upgrade", "head", "--targets", "t.txt", "--jobs", "2"],
+    )
+    .await;
+    // The block of running targets, redrawn in place (cursor up, clear to the end).
+    assert!(out.contains("[0/3 done, 1 running]"), "{out:?}");
+    assert!(out.contains("running]\n  sqlite://"), "{out:?}");
+    assert!(
+        out.contains("\x1b[") && out.contains("A\r\x1b[J"),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("Running upgrade"),
+        "the revision running is the status: {out:?}"
+    );
+    // Each finished target is a line above the block; the block is erased at the end and the
+    // summary printed in its place.
+    assert!(out.contains("[3/3] "), "{out:?}");
+    let tail = &out[out.rfind("\x1b[J").unwrap()..];
+    assert!(tail.starts_with("\x1b[J\nTARGET"), "{tail:?}");
+    // -q: no live block, the summary only.
+    let out = ok(&c, &["downgrade", "base", "--targets", "t.txt", "-q"]).await;
+    assert!(!out.contains('\x1b') && out.contains("TARGET"), "{out:?}");
+}
+
+#[tokio::test]
 async fn targets_table_of_retort_toml() {
     let dir = tmp();
     let d = dir.path();

@@ -90,9 +90,8 @@ impl Job {
             ))
         };
         Ok(match command {
-            Command::Upgrade { revision, sql } | Command::Downgrade { revision, sql } if sql => {
-                let _ = revision;
-                return Err(sql_refused("upgrade/downgrade"));
+            Command::Upgrade { sql: true, .. } | Command::Downgrade { sql: true, .. } => {
+                return Err(sql_refused("upgrade/downgrade"))
             }
             Command::Upgrade { revision, .. } => Job::Migrate {
                 revision,
@@ -363,7 +362,9 @@ struct TargetOut<'b, 'o> {
 impl Write for TargetOut<'_, '_> {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(data);
-        let text = String::from_utf8_lossy(&self.buf);
+        // The last line is in the tail (a status line is cut to the terminal's width anyway).
+        let tail = &self.buf[self.buf.len().saturating_sub(1024)..];
+        let text = String::from_utf8_lossy(tail);
         let last = text
             .trim_end_matches('\n')
             .rsplit('\n')
