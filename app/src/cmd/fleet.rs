@@ -240,18 +240,36 @@ enum Status {
     NotStarted,
 }
 
-/// One target's line of the summary.
+/// One target's line of the summary (and of the JSON summary's `targets`).
+#[derive(Serialize)]
 struct Outcome {
+    #[serde(rename = "target")]
     label: String,
+    /// The revisions before (`null`: could not be read).
     from: Option<Vec<String>>,
+    /// The revisions after.
     to: Option<Vec<String>>,
+    #[serde(rename = "duration_ms", serialize_with = "millis")]
     took: Duration,
     status: Status,
     /// The result as the table shows it (`upgraded`, `at goal`, `failed`, ...).
     result: String,
+    #[serde(serialize_with = "error_text")]
     error: Option<AppError>,
     /// What the command printed for this target.
     output: String,
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// An error as its (redacted) message.
+fn error_text<S: serde::Serializer>(e: &Option<AppError>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_some(&retort_runner::redact_text(&e.to_string())),
+        None => s.serialize_none(),
+    }
 }
 
 /// `base`, or the revisions joined; `?` when they could not be read.
@@ -385,32 +403,18 @@ impl Write for TargetOut<'_, '_> {
 
 /// The JSON summary of a fleet run.
 #[derive(Serialize)]
-struct FleetJson {
+struct FleetJson<'a> {
     format_version: u32,
     command: &'static str,
     goal: String,
     jobs: usize,
-    targets: Vec<TargetJson>,
+    targets: &'a [Outcome],
     ok: usize,
     skipped: usize,
     differs: usize,
     failed: usize,
     not_started: usize,
     duration_ms: u64,
-}
-
-#[derive(Serialize)]
-struct TargetJson {
-    target: String,
-    /// The revisions before (`null`: could not be read).
-    from: Option<Vec<String>>,
-    /// The revisions after.
-    to: Option<Vec<String>>,
-    duration_ms: u64,
-    status: Status,
-    result: String,
-    error: Option<String>,
-    output: String,
 }
 
 /// The targets the command line and `retort.toml` name.
@@ -556,22 +560,7 @@ pub(crate) async fn run(
                 failed,
                 not_started,
                 duration_ms: started.elapsed().as_millis() as u64,
-                targets: outcomes
-                    .iter()
-                    .map(|o| TargetJson {
-                        target: o.label.clone(),
-                        from: o.from.clone(),
-                        to: o.to.clone(),
-                        duration_ms: o.took.as_millis() as u64,
-                        status: o.status,
-                        result: o.result.clone(),
-                        error: o
-                            .error
-                            .as_ref()
-                            .map(|e| retort_runner::redact_text(&e.to_string())),
-                        output: o.output.clone(),
-                    })
-                    .collect(),
+                targets: &outcomes,
             },
         );
     } else {
