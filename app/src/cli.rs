@@ -37,8 +37,45 @@ pub struct Cli {
         value_name = "FORMAT"
     )]
     pub format: Format,
+    /// Running over many databases or schemas (upgrade, downgrade, current, check, stamp).
+    #[command(flatten)]
+    pub fleet: FleetArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The fleet options: one command over a set of targets (databases or PostgreSQL schemas)
+/// sharing the history. Any of `--targets`, `--fleet` or `--schemas` makes a run a fleet run.
+#[derive(Args, Debug, Clone, Default)]
+pub struct FleetArgs {
+    /// Run over the databases listed in FILE: one URL a line, blank lines and `#` comments
+    /// ignored (upgrade, downgrade, current, check, stamp).
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Fleet")]
+    pub targets: Option<PathBuf>,
+    /// Run over the targets of the `[targets]` table of retort.toml.
+    #[arg(long, global = true, help_heading = "Fleet")]
+    pub fleet: bool,
+    /// PostgreSQL: run over every schema of the database whose name matches PATTERN (a LIKE
+    /// pattern such as `tenant_%`, or a glob such as `tenant_*`), each with its own version
+    /// table in that schema.
+    #[arg(long, global = true, value_name = "PATTERN", help_heading = "Fleet")]
+    pub schemas: Option<String>,
+    /// How many targets run at once (default: `jobs` of `[targets]`, else 4).
+    #[arg(long, global = true, value_name = "N", help_heading = "Fleet")]
+    pub jobs: Option<usize>,
+    /// Skip the targets already at the goal (their current revision is read first).
+    #[arg(long, global = true, help_heading = "Fleet")]
+    pub resume: bool,
+    /// After the first target fails, start no other (those running finish).
+    #[arg(long, global = true, help_heading = "Fleet")]
+    pub fail_fast: bool,
+}
+
+impl FleetArgs {
+    /// Whether the command line asks for a fleet run.
+    pub fn active(&self) -> bool {
+        self.targets.is_some() || self.fleet || self.schemas.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use crate::error::AppError;
 pub const CONFIG_FILE: &str = "retort.toml";
 
 /// Every key `retort.toml` accepts.
-pub const KNOWN_KEYS: [&str; 13] = [
+pub const KNOWN_KEYS: [&str; 14] = [
     "script_location",
     "database_url",
     "version_table",
@@ -23,6 +23,7 @@ pub const KNOWN_KEYS: [&str; 13] = [
     "statement_timeout",
     "wait_for_replicas",
     "replica_timeout",
+    "targets",
 ];
 
 /// The contents of `retort.toml` (the alembic.ini of retort), with defaults filled in.
@@ -59,6 +60,8 @@ pub struct Config {
     pub wait_for_replicas: Option<Vec<String>>,
     /// Seconds to wait for them. Default 60.
     pub replica_timeout: u64,
+    /// `[targets]`: the fleet `--fleet` runs over (see [`crate::targets`]).
+    pub targets: Option<TargetsConfig>,
 }
 
 impl Default for Config {
@@ -77,7 +80,46 @@ impl Default for Config {
             statement_timeout: 600,
             wait_for_replicas: None,
             replica_timeout: 60,
+            targets: None,
         }
+    }
+}
+
+/// `[targets]` in `retort.toml`:
+///
+/// ```toml
+/// [targets]
+/// file = "targets.txt"          # one URL a line, relative to retort.toml
+/// urls = ["sqlite://a.db", "postgres://app@db1/app"]
+/// # or named (the names are what the summary shows):
+/// # urls = { tenant_a = "postgres://app@db1/a", tenant_b = "postgres://app@db2/b" }
+/// schemas = "tenant_%"          # PostgreSQL: every matching schema of database_url
+/// jobs = 4                      # targets at once (--jobs wins)
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TargetsConfig {
+    /// A targets file, relative to `retort.toml`'s folder.
+    pub file: Option<String>,
+    /// Database URLs, as a list or as a table of named URLs.
+    pub urls: Urls,
+    /// A schema pattern over the configured database (PostgreSQL).
+    pub schemas: Option<String>,
+    /// How many targets run at once.
+    pub jobs: Option<usize>,
+}
+
+/// `urls` of `[targets]`: a list, or names and URLs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Urls {
+    List(Vec<String>),
+    Named(BTreeMap<String, String>),
+}
+
+impl Default for Urls {
+    fn default() -> Self {
+        Urls::List(Vec::new())
     }
 }
 

@@ -27,6 +27,7 @@ pub mod json;
 pub mod pull;
 mod session;
 mod style;
+pub mod targets;
 
 use std::io::Write;
 

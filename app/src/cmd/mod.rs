@@ -7,6 +7,7 @@
 
 pub(crate) mod autogen;
 mod database;
+mod fleet;
 mod graph;
 mod init;
 mod pull;
@@ -64,7 +65,9 @@ pub(crate) async fn dispatch(
             clap_complete::generate(shell, &mut Cli::command(), name, out);
             Ok(ExitCode::Success)
         }
-        command => {
+        mut command => {
+            let mut fleet_args = cli.fleet;
+            fleet::take_from_stamp(&mut command, &mut fleet_args)?;
             let session = open(
                 &cli.config,
                 cli.url,
@@ -73,7 +76,15 @@ pub(crate) async fn dispatch(
                 cli.format,
                 ctx,
             )?;
-            let r = run(command, &session, out).await;
+            let r = if fleet_args.active() {
+                fleet::run(command, &fleet_args, &session, out).await
+            } else if fleet_args.jobs.is_some() || fleet_args.resume || fleet_args.fail_fast {
+                Err(AppError::Usage(
+                    "--jobs, --resume and --fail-fast are for runs over many targets: add --targets FILE, --fleet or --schemas PATTERN".to_string(),
+                ))
+            } else {
+                run(command, &session, out).await
+            };
             session.close().await;
             r
         }
