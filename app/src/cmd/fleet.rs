@@ -72,6 +72,8 @@ enum Job {
     Migrate {
         revision: String,
         direction: Direction,
+        /// `--wait-replicas`: each PostgreSQL target waits for its own replicas.
+        wait_replicas: Option<Vec<String>>,
     },
     Current,
     Check,
@@ -93,13 +95,23 @@ impl Job {
             Command::Upgrade { sql: true, .. } | Command::Downgrade { sql: true, .. } => {
                 return Err(sql_refused("upgrade/downgrade"))
             }
-            Command::Upgrade { revision, .. } => Job::Migrate {
+            Command::Upgrade {
+                revision,
+                wait_replicas,
+                ..
+            } => Job::Migrate {
                 revision,
                 direction: Direction::Up,
+                wait_replicas,
             },
-            Command::Downgrade { revision, .. } => Job::Migrate {
+            Command::Downgrade {
+                revision,
+                wait_replicas,
+                ..
+            } => Job::Migrate {
                 revision,
                 direction: Direction::Down,
+                wait_replicas,
             },
             Command::Current => Job::Current,
             Command::Check => Job::Check,
@@ -154,6 +166,7 @@ impl Job {
             Job::Migrate {
                 revision,
                 direction: Direction::Up,
+                ..
             } => session
                 .map
                 .upgrade_plan(current, revision)
@@ -203,7 +216,18 @@ impl Job {
             Job::Migrate {
                 revision,
                 direction,
-            } => super::run::migrate(session, revision, false, *direction, out).await,
+                wait_replicas,
+            } => {
+                super::run::migrate(
+                    session,
+                    revision,
+                    false,
+                    wait_replicas.clone(),
+                    *direction,
+                    out,
+                )
+                .await
+            }
             Job::Current => super::graph::current(session, session.verbose, out).await,
             Job::Check => super::autogen::check(session, out).await,
             Job::Stamp {
