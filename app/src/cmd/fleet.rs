@@ -379,14 +379,18 @@ impl Board<'_> {
                 Status::Ok | Status::Skipped => self.style.paint(style::GREEN, &o.result),
                 _ => self.style.paint(style::YELLOW, &o.result),
             };
+            // A read-only command changes nothing: one revision, not a move.
+            let revisions = if o.from == o.to {
+                format!("at {}", revisions_text(&o.to))
+            } else {
+                format!("{} -> {}", revisions_text(&o.from), revisions_text(&o.to))
+            };
             say!(
                 self.out,
-                "[{}/{}] {}: {result}, {} -> {} ({})",
+                "[{}/{}] {}: {result}, {revisions} ({})",
                 self.done,
                 self.total,
                 o.label,
-                revisions_text(&o.from),
-                revisions_text(&o.to),
                 super::run::human_duration(o.took)
             );
         }
@@ -495,11 +499,13 @@ pub(crate) async fn run(
     let started = Instant::now();
     let text = !session.json && !session.quiet;
     if text {
+        let goal = job.goal();
         say!(
             out,
-            "{} {} on {} target{}, {} at a time",
+            "{}{}{} on {} target{}, {} at a time",
             job.name(),
-            job.goal(),
+            if goal.is_empty() { "" } else { " " },
+            goal,
             list.len(),
             if list.len() == 1 { "" } else { "s" },
             jobs.min(list.len())
