@@ -277,7 +277,10 @@ impl Db {
     /// statements before the failing one ran: [`BatchError::done`] says how many.
     ///
     /// Bounded like [`Db::execute`] (one round trip).
-    pub(crate) async fn execute_batch(&mut self, statements: &[&str]) -> Result<Vec<u64>, BatchError> {
+    pub(crate) async fn execute_batch(
+        &mut self,
+        statements: &[&str],
+    ) -> Result<Vec<u64>, BatchError> {
         // Each statement on its own lines: a trailing `--` comment ends before the `;`.
         let sql = statements.join("\n;\n");
         let network = self.dialect() != Dialect::Sqlite;

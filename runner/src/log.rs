@@ -13,8 +13,8 @@ use retort_schema::{Dialect, QName};
 
 use crate::{Db, MigrationSet, RunError, RunOptions};
 
-pub use crate::backend::{log_table, RETORT_VERSION};
 pub(crate) use crate::backend::Elapsed;
+pub use crate::backend::{log_table, RETORT_VERSION};
 
 /// A script checksum as the log stores it: [`retort_revision::file_hash`] of the file's bytes
 /// (64-bit FNV-1a: the same on every build and machine), 16 lowercase hex digits.
@@ -155,7 +155,14 @@ pub fn stamp_log_sql(
     let removed: HashSet<String> = was.difference(&now).cloned().collect();
     let mut out = Vec::new();
     for rev in in_order(map, &removed).into_iter().rev() {
-        out.push(log_insert(set, &rev, LogKind::Unstamp, Elapsed::None, vt, d)?);
+        out.push(log_insert(
+            set,
+            &rev,
+            LogKind::Unstamp,
+            Elapsed::None,
+            vt,
+            d,
+        )?);
     }
     for rev in in_order(map, &added) {
         out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, vt, d)?);

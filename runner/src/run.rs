@@ -757,13 +757,8 @@ impl Exec<'_> {
         )
         .await?;
         let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        self.record(
-            &step.revision,
-            step.direction,
-            writes,
-            Some(started),
-        )
-        .await
+        self.record(&step.revision, step.direction, writes, Some(started))
+            .await
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -910,7 +905,8 @@ impl Exec<'_> {
                             // trip, run first; its failure is that statement's (a failed
                             // first INSERT is the marker's own).
                             let inserting = first_marker.is_some();
-                            let m = progress::before_sql(&mut first_marker, number, &st.sql, &vt, d);
+                            let m =
+                                progress::before_sql(&mut first_marker, number, &st.sql, &vt, d);
                             match self.db.execute_batch(&[&m, &st.sql]).await {
                                 Ok(_) => Ok(()),
                                 Err(b) if b.done == 0 && inserting => return Err(b.error),
@@ -1083,7 +1079,11 @@ impl Exec<'_> {
     fn check_writes(&self, items: &[Queued], rows: &[u64]) -> Result<(), RunError> {
         let Some(offset) = rows.len().checked_sub(items.len()) else {
             return Err(RunError::sql(
-                &items.iter().map(|q| q.sql.as_str()).collect::<Vec<_>>().join(";\n"),
+                &items
+                    .iter()
+                    .map(|q| q.sql.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";\n"),
                 format!(
                     "the database answered {} results for {} statements",
                     rows.len(),

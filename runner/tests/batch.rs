@@ -95,10 +95,17 @@ async fn a_failing_statement_in_the_middle_is_named_and_rolled_back(d: Dialect) 
     let sent = statements(&events);
     let of_c2: Vec<&String> = sent
         .iter()
-        .filter(|s| ["ok_one", "ok_two", "ix_dup_v", "never"].iter().any(|t| s.contains(t)))
+        .filter(|s| {
+            ["ok_one", "ok_two", "ix_dup_v", "never"]
+                .iter()
+                .any(|t| s.contains(t))
+        })
         .collect();
     assert_eq!(of_c2.len(), 3, "{sent:#?}");
-    assert!(of_c2[0].contains("ok_one") && of_c2[1].contains("ok_two"), "{of_c2:?}");
+    assert!(
+        of_c2[0].contains("ok_one") && of_c2[1].contains("ok_two"),
+        "{of_c2:?}"
+    );
     assert_eq!(of_c2[2], &failed.1);
     // c1 stays applied, logged once; c2 left nothing behind where transactions exist.
     assert_eq!(versions_even_interrupted(&mut db).await, s(&["c1"]));
@@ -109,8 +116,14 @@ async fn a_failing_statement_in_the_middle_is_named_and_rolled_back(d: Dialect) 
     assert!(!has_table(&mut db, "never").await);
     if d != Dialect::Mysql {
         assert!(msg.contains("rolled back"), "{msg}");
-        assert!(!has_table(&mut db, "ok_one").await, "c2 must be rolled back");
-        assert!(!has_table(&mut db, "ok_two").await, "c2 must be rolled back");
+        assert!(
+            !has_table(&mut db, "ok_one").await,
+            "c2 must be rolled back"
+        );
+        assert!(
+            !has_table(&mut db, "ok_two").await,
+            "c2 must be rolled back"
+        );
     }
     db.close().await.unwrap();
     t.drop().await;
@@ -156,8 +169,12 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
     let order: Vec<String> = events[first..]
         .iter()
         .filter_map(|e| match e {
-            Event::Statement { comment, .. } if comment == "version table" => Some("version".into()),
-            Event::Statement { comment, .. } if comment == "applied-migrations log" => Some("log".into()),
+            Event::Statement { comment, .. } if comment == "version table" => {
+                Some("version".into())
+            }
+            Event::Statement { comment, .. } if comment == "applied-migrations log" => {
+                Some("log".into())
+            }
             Event::Statement { comment, .. } if comment == "progress marker" => None,
             Event::Statement { .. } => Some("stmt".into()),
             Event::Applied { revision, .. } => Some(format!("applied {revision}")),
@@ -167,7 +184,15 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
     assert_eq!(
         order,
         s(&[
-            "stmt", "stmt", "version", "log", "applied b1", "stmt", "stmt", "version", "log",
+            "stmt",
+            "stmt",
+            "version",
+            "log",
+            "applied b1",
+            "stmt",
+            "stmt",
+            "version",
+            "log",
             "applied b2"
         ])
     );
@@ -182,7 +207,10 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
         .iter()
         .map(|e| (e.revision.as_str(), e.direction.as_str()))
         .collect();
-    assert_eq!(rows, vec![("b1", "upgrade"), ("b2", "upgrade"), ("b3", "upgrade")]);
+    assert_eq!(
+        rows,
+        vec![("b1", "upgrade"), ("b2", "upgrade"), ("b3", "upgrade")]
+    );
     let elapsed = before.elapsed().unwrap().as_millis() as i64;
     for e in &log {
         assert_eq!(e.checksum, checksum_hex(0), "{e:?}");
@@ -190,7 +218,10 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
         // Counted by the database on SQLite (the row travels with the statements): a real
         // duration, never more than the whole test took.
         let ms = e.duration_ms.expect("a run's duration");
-        assert!((0..=elapsed).contains(&ms), "{ms} ms of {elapsed} ms: {e:?}");
+        assert!(
+            (0..=elapsed).contains(&ms),
+            "{ms} ms of {elapsed} ms: {e:?}"
+        );
     }
     db.close().await.unwrap();
     t.drop().await;
@@ -220,7 +251,10 @@ async fn a_version_row_changed_meanwhile_stops_the_commit(d: Dialect) {
         .await
         .unwrap_err();
     let RunError::ConcurrentModification {
-        revision, rows, sql, ..
+        revision,
+        rows,
+        sql,
+        ..
     } = e.kind()
     else {
         panic!("expected ConcurrentModification, got {e:?}")
