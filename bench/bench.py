@@ -638,6 +638,25 @@ def scenario_loop(res: Results, n: int, repeat: int, tools: list[str], baseline:
 
 ONE = "upgrade head, retort with transaction_per_migration = false"
 ONED = "downgrade base, retort with transaction_per_migration = false"
+TPM = "upgrade head, retort's default against a client committing each migration"
+
+
+def per_migration_commits(p: Path, out: Path) -> None:
+    """The client script of `p` (Alembic's offline SQL, one transaction) with a transaction per
+    migration, as retort's default commits: BEGIN / COMMIT around the version table's creation
+    and around each `-- Running upgrade` block (the honest floor for per-migration durability)."""
+    blocks, cur = [], []
+    for line in p.read_text().splitlines():
+        if line.strip().upper() in ("BEGIN;", "BEGIN TRANSACTION;", "COMMIT;"):
+            continue
+        if line.startswith("-- Running "):
+            blocks.append(cur)
+            cur = []
+        cur.append(line)
+    blocks.append(cur)
+    if len(blocks) < 2:
+        raise RuntimeError(f"{p}: no `-- Running` comment to split the script at")
+    out.write_text("".join("BEGIN;\n" + "\n".join(b) + "\nCOMMIT;\n" for b in blocks if any(l.strip() for l in b)))
 
 
 def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], state: dict):
@@ -660,10 +679,17 @@ def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], sta
     argv, env = alembic.argv(["downgrade", f"{head}:base", "--sql"], dbo.alembic_url(db_a))
     down_sql.write_text(run(argv, env=env, cwd=proj, check=True).output)
     _strip_log_lines(down_sql, dbo.name)
+    # Where transactions hold DDL (not MySQL/MariaDB), the client also commits per migration.
+    tpm_sql = None
+    if dbo.name in ("sqlite", "postgres"):
+        tpm_sql = WORK / "stash" / f"r{r}-up-tpm-{dbo.name}.sql"
+        per_migration_commits(up_sql, tpm_sql)
 
     # retort's default is a transaction per migration; Alembic's (and the plain client's script)
     # is one transaction for the whole run. The second retort variant runs like Alembic.
     variants = ["alembic", "retort", "retort-1tx", "client"] if use_retort else ["alembic", "client"]
+    if tpm_sql and use_retort:
+        variants.append("client-tpm")
     if use_retort:
         gen.write_if_changed(
             info["ws"] / "retort-onetx.toml",
@@ -693,7 +719,14 @@ def scenario_chain(res: Results, r: int, dbo, repeat: int, tools: list[str], sta
                             continue
                         measure = ONE if measure.startswith("up") else ONED
                     argv, env = retort.argv(cfg + args, url)
-                    res.add(group, dbo.name, size, measure, "retort", run(argv, env=env, cwd=info["ws"]))
+                    r_ = run(argv, env=env, cwd=info["ws"])
+                    res.add(group, dbo.name, size, measure, "retort", r_)
+                    if tpm_sql and who == "retort" and measure == "upgrade head":
+                        res.add(group, dbo.name, size, TPM, "retort", r_)
+            elif who == "client-tpm":
+                dbo.reset(db_c)
+                cargv, cstdin = dbo.client_argv(db_c, tpm_sql)
+                res.add(group, dbo.name, size, TPM, dbo.client, run(cargv, env=_clean_env(), cwd=WORK, stdin_path=cstdin))
             else:
                 dbo.reset(db_c)
                 for measure, sql in (("upgrade head", up_sql), ("downgrade base", down_sql)):

@@ -119,6 +119,15 @@ impl Bound {
     }
 }
 
+/// A failed [`Db::execute_batch`]: how many statements ran before the one that failed, and
+/// its error.
+#[derive(Debug)]
+pub(crate) struct BatchError {
+    /// Statements completed before the failure (the failing one is `statements[done]`).
+    pub done: usize,
+    pub error: RunError,
+}
+
 impl Db {
     /// Connects to `url` with the default [`Timeouts`]: `sqlite:<path>` / `sqlite://<path>` /
     /// `sqlite::memory:` (the file is created if missing), `postgres://` / `postgresql://`,
@@ -274,6 +283,53 @@ impl Db {
             })
         })
         .await
+    }
+
+    /// Runs `statements` in one round trip (joined into one multi-statement text; SQLite
+    /// runs them in one call of its worker thread, MySQL/MariaDB as one `COM_QUERY` with
+    /// multi-statements) and returns the rows each affected, in order. Each statement must
+    /// be one SQL statement (the results are counted per statement). On failure, the
+    /// statements before the failing one ran: [`BatchError::done`] says how many.
+    ///
+    /// Bounded like [`Db::execute`] (one round trip).
+    pub(crate) async fn execute_batch(
+        &mut self,
+        statements: &[&str],
+    ) -> Result<Vec<u64>, BatchError> {
+        // Each statement on its own lines: a trailing `--` comment ends before the `;`.
+        let sql = statements.join("\n;\n");
+        let network = self.dialect() != Dialect::Sqlite;
+        // Pushed to only in the drivers' arms: a build without any driver has none.
+        #[allow(unused_mut)]
+        let mut done: Vec<u64> = Vec::with_capacity(statements.len());
+        let r = round_trip(network, &sql, async {
+            with_conn!(*self, c => {
+                let mut results = c.fetch_many(sqlx::raw_sql(&sql));
+                loop {
+                    let next = std::future::poll_fn(|cx| {
+                        futures_core::Stream::poll_next(results.as_mut(), cx)
+                    })
+                    .await;
+                    match next {
+                        None => break Ok(()),
+                        Some(Ok(sqlx::Either::Left(r))) => done.push(r.rows_affected()),
+                        Some(Ok(sqlx::Either::Right(_))) => {}
+                        Some(Err(e)) => {
+                            let at = statements.get(done.len()).copied().unwrap_or(&sql);
+                            break Err(RunError::driver(at, e));
+                        }
+                    }
+                }
+            })
+        })
+        .await;
+        match r {
+            Ok(()) => Ok(done),
+            Err(error) => Err(BatchError {
+                done: done.len().min(statements.len()),
+                error,
+            }),
+        }
     }
 
     /// Runs a query and returns every row, each column as text (`None` for NULL). Integers,

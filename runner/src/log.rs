@@ -7,13 +7,13 @@
 //! ([`verify_applied`]).
 
 use std::collections::{BTreeMap, HashSet};
-use std::time::Duration;
 
 use retort_revision::{Direction, RevisionMap};
 use retort_schema::{Dialect, QName};
 
 use crate::{Db, MigrationSet, RunError, RunOptions};
 
+pub(crate) use crate::backend::Elapsed;
 pub use crate::backend::{log_table, RETORT_VERSION};
 
 /// A script checksum as the log stores it: [`retort_revision::file_hash`] of the file's bytes
@@ -155,10 +155,17 @@ pub fn stamp_log_sql(
     let removed: HashSet<String> = was.difference(&now).cloned().collect();
     let mut out = Vec::new();
     for rev in in_order(map, &removed).into_iter().rev() {
-        out.push(log_insert(set, &rev, LogKind::Unstamp, None, vt, d)?);
+        out.push(log_insert(
+            set,
+            &rev,
+            LogKind::Unstamp,
+            Elapsed::None,
+            vt,
+            d,
+        )?);
     }
     for rev in in_order(map, &added) {
-        out.push(log_insert(set, &rev, LogKind::Stamp, None, vt, d)?);
+        out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, vt, d)?);
     }
     Ok(out)
 }
@@ -168,7 +175,7 @@ pub(crate) fn log_insert(
     set: &MigrationSet,
     rev: &str,
     kind: LogKind,
-    duration: Option<Duration>,
+    duration: Elapsed,
     vt: &QName,
     d: Dialect,
 ) -> Result<String, RunError> {

@@ -147,7 +147,7 @@ pub fn offline_with_events(
             set,
             &step.revision,
             kind,
-            None,
+            crate::log::Elapsed::None,
             &opts.version_table,
             d,
         )?);

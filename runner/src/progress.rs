@@ -95,20 +95,44 @@ pub(crate) fn create_sql(vt: &QName, d: Dialect) -> String {
     )
 }
 
-/// The INSERT of a revision's marker (no statement done, none in flight).
+/// The INSERT of a revision's marker (`statements_done` and the statement in flight as `p`
+/// says: the run inserts it with its first statement, none done).
 pub(crate) fn insert_sql(p: &Progress, vt: &QName, d: Dialect) -> String {
     let lit = |s: &str| quote_string(s, d);
     format!(
-        "INSERT INTO {} (revision, direction, statements_total, statements_done, statement, checksum, version_before, version_after, started_at) VALUES ({}, {}, {}, 0, NULL, {}, {}, {}, {})",
+        "INSERT INTO {} (revision, direction, statements_total, statements_done, statement, checksum, version_before, version_after, started_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
         quote_qname(&progress_table(vt), d),
         lit(&p.revision),
         lit(crate::words::direction_word(p.direction)),
         p.statements_total,
+        p.statements_done,
+        p.statement.as_deref().map_or("NULL".to_string(), lit),
         lit(&p.checksum),
         lit(&join(&p.version_before)),
         lit(&join(&p.version_after)),
         backend(d).now_utc(),
     )
+}
+
+/// The marker write before statement `number` (1-based; `sql`, or [`HOOK_TEXT`]) is sent:
+/// the revision's marker INSERT if it is not written yet (`first`, taken), else the UPDATE.
+/// The run sends it in one round trip with the statement (MySQL/MariaDB multi-statements:
+/// the server runs the statement only once the marker is written).
+pub(crate) fn before_sql(
+    first: &mut Option<Progress>,
+    number: usize,
+    sql: &str,
+    vt: &QName,
+    d: Dialect,
+) -> String {
+    match first.take() {
+        Some(mut p) => {
+            p.statements_done = number - 1;
+            p.statement = Some(sql.to_string());
+            insert_sql(&p, vt, d)
+        }
+        None => update_sql(number - 1, sql, vt, d),
+    }
 }
 
 /// The UPDATE before statement `done + 1` (`sql`) is sent.

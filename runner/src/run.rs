@@ -3,7 +3,7 @@
 //! behind [`crate::backend::Backend`].
 
 use crate::words::direction_word;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use retort_revision::{Direction, RevisionMap, Step};
 use retort_schema::{Dialect, QName, Schema};
@@ -13,7 +13,7 @@ use crate::backend::{
     Backend,
 };
 use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
-use crate::log::{self as applied_log, LogKind};
+use crate::log::{self as applied_log, Elapsed, LogKind};
 use crate::progress::{self, InFlight, Progress};
 use crate::render::render;
 use crate::set::apply_op;
@@ -425,6 +425,7 @@ async fn locked_run(
         live: None,
         fk: Default::default(),
         progress_table: false,
+        queued: Vec::new(),
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -491,6 +492,39 @@ struct Exec<'a> {
     fk: crate::fk_scope::FkScope,
     /// MySQL/MariaDB: the progress table is known to exist.
     progress_table: bool,
+    /// SQLite: statements of the open transaction not sent yet; they go in one round trip
+    /// ([`Exec::flush`]) before anything reads the database, and with the migration's
+    /// version-table writes and log row.
+    queued: Vec<Queued>,
+}
+
+/// A statement waiting in [`Exec::queued`].
+struct Queued {
+    sql: String,
+    /// The comment of its [`Event::Statement`], sent when it runs.
+    comment: String,
+    /// What its failure is.
+    failure: Failure,
+}
+
+/// How a queued statement's failure is reported.
+enum Failure {
+    /// A statement of a migration: [`RunError::Statement`] (or [`RunError::Waited`]).
+    Statement(Box<StatementAt>),
+    /// The runner's own write (version table, log); `checked`: must change exactly one row.
+    Write { revision: String, checked: bool },
+}
+
+/// Where a migration's statement stands, for its error.
+struct StatementAt {
+    revision: String,
+    dir: &'static str,
+    /// Its number in the migration (1-based).
+    number: usize,
+    table: Option<String>,
+    rows_before: Vec<String>,
+    committed: Vec<String>,
+    whole_tx: bool,
 }
 
 impl Exec<'_> {
@@ -538,6 +572,7 @@ impl Exec<'_> {
         if !self.in_tx {
             return Ok(());
         }
+        self.flush().await?;
         // SQLite: the foreign-key check scoped to what this transaction touched (old
         // violations elsewhere are notes), before the backend commits.
         if self.d == Dialect::Sqlite {
@@ -563,6 +598,7 @@ impl Exec<'_> {
     async fn rollback(&mut self) -> Result<(), RunError> {
         self.in_tx = false;
         self.fk.reset();
+        self.queued.clear();
         self.b.rollback(self.db).await
     }
 
@@ -663,6 +699,8 @@ impl Exec<'_> {
     /// not understand), the run goes on against the history's replay, as offline, with a note.
     async fn live(&mut self) -> Result<&Schema, RunError> {
         if self.live.is_none() {
+            // The database as the statements so far leave it.
+            self.flush().await?;
             // A failed catalog query aborts a PostgreSQL transaction: fence it.
             let fenced = self.in_tx && self.b.fence_catalog_reads();
             if fenced {
@@ -742,7 +780,7 @@ impl Exec<'_> {
         rows_before: &[String],
         whole_tx: bool,
     ) -> Result<(), RunError> {
-        let started = Instant::now();
+        let started = (Instant::now(), SystemTime::now());
         let mut rows_after = rows_before.to_vec();
         step.version_change
             .apply(&mut rows_after)
@@ -762,13 +800,8 @@ impl Exec<'_> {
         )
         .await?;
         let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        self.record(
-            &step.revision,
-            step.direction,
-            writes,
-            Some(started.elapsed()),
-        )
-        .await
+        self.record(&step.revision, step.direction, writes, Some(started))
+            .await
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -816,6 +849,8 @@ impl Exec<'_> {
             .len();
         let vt = self.opts.version_table.clone();
         let marker = !self.transactional();
+        // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step).
+        let mut first_marker = None;
         if marker && resume.is_none() {
             if !self.progress_table {
                 // Created by the first revision that needs it, once per run.
@@ -834,8 +869,7 @@ impl Exec<'_> {
                 version_after: rows_after.to_vec(),
                 started_at: String::new(),
             };
-            let sql = progress::insert_sql(&p, &vt, self.d);
-            self.db.execute(&sql).await?;
+            first_marker = Some(p);
         }
         // Statements and Rust steps of this migration reached so far (1-based once counted).
         let mut number = 0usize;
@@ -849,6 +883,7 @@ impl Exec<'_> {
                     let d = self.d;
                     if self.in_tx && d == Dialect::Sqlite {
                         if matches!(op, retort_schema::Op::Sql(_)) {
+                            self.flush().await?;
                             self.fk.before_opaque(self.db, &rev).await?;
                         }
                         self.fk.op(&rev, op);
@@ -871,6 +906,12 @@ impl Exec<'_> {
                             continue;
                         }
                         let outside = st.autocommit && self.transactional();
+                        // SQLite, inside the transaction: queued, sent in one round trip with
+                        // the rest (raw SQL runs alone: it may hold several statements).
+                        let queue = self.in_tx
+                            && d == Dialect::Sqlite
+                            && !outside
+                            && !matches!(op, retort_schema::Op::Sql(_));
                         if outside {
                             if self.in_tx {
                                 self.commit(&rev).await?;
@@ -880,25 +921,46 @@ impl Exec<'_> {
                                 revision: rev.clone(),
                                 sql: st.sql.clone(),
                             });
-                        } else {
+                        } else if !queue {
                             (self.events)(Event::Statement {
                                 sql: st.sql.clone(),
                                 comment: st.comment.clone(),
                             });
                         }
                         self.lock.heartbeat(self.db).await?;
-                        // MySQL/MariaDB: the marker of statement `number` first; its failure is
-                        // that statement's.
-                        let mut r = Ok(0);
-                        if marker {
-                            let sql = progress::update_sql(number - 1, &st.sql, &vt, d);
-                            r = self.db.execute(&sql).await;
-                        }
-                        if r.is_ok() {
-                            r = self.db.execute(&st.sql).await;
-                        }
+                        let at = || StatementAt {
+                            revision: rev.clone(),
+                            dir,
+                            number: done.len() + committed.len() + 1,
+                            table: op.table().map(|t| t.to_string()),
+                            rows_before: rows_before.to_vec(),
+                            committed: committed.clone(),
+                            whole_tx,
+                        };
+                        let r = if queue {
+                            self.queued.push(Queued {
+                                sql: st.sql.clone(),
+                                comment: st.comment.clone(),
+                                failure: Failure::Statement(Box::new(at())),
+                            });
+                            Ok(())
+                        } else if marker {
+                            // MySQL/MariaDB: the marker of statement `number` in the same round
+                            // trip, run first; its failure is that statement's (a failed
+                            // first INSERT is the marker's own).
+                            let inserting = first_marker.is_some();
+                            let m =
+                                progress::before_sql(&mut first_marker, number, &st.sql, &vt, d);
+                            match self.db.execute_batch(&[&m, &st.sql]).await {
+                                Ok(_) => Ok(()),
+                                Err(b) if b.done == 0 && inserting => return Err(b.error),
+                                Err(b) => Err(b.error),
+                            }
+                        } else {
+                            self.flush().await?;
+                            self.db.execute(&st.sql).await.map(|_| ())
+                        };
                         if let Err(e) = r {
-                            let number = done.len() + committed.len() + 1;
                             // The server answered with an error (refused or cancelled it): the
                             // statement did not run. If it was the revision's first, nothing of
                             // the revision is applied and there is nothing to resume.
@@ -906,43 +968,7 @@ impl Exec<'_> {
                             if marker && done.is_empty() && not_run {
                                 let _ = self.db.execute(&progress::delete_sql(&vt, d)).await;
                             }
-                            if let Some(w) = self.waited(
-                                &e,
-                                &rev,
-                                dir,
-                                number,
-                                &st.sql,
-                                op,
-                                rows_before,
-                                &done,
-                                &committed,
-                                whole_tx,
-                            ) {
-                                return Err(w);
-                            }
-                            let source = e.into_db_error();
-                            return Err(if self.transactional() {
-                                RunError::Statement {
-                                    revision: rev.clone(),
-                                    direction: dir,
-                                    sql: st.sql.clone(),
-                                    source,
-                                    consequence: self.consequence(
-                                        rows_before,
-                                        &committed,
-                                        whole_tx,
-                                    ),
-                                }
-                            } else {
-                                RunError::PartiallyApplied {
-                                    revision: rev.clone(),
-                                    direction: dir,
-                                    applied: done,
-                                    sql: st.sql.clone(),
-                                    source,
-                                    version: rows_before.to_vec(),
-                                }
-                            });
+                            return Err(self.statement_failed(e, &at(), &st.sql, done));
                         }
                         if outside {
                             committed.push(st.sql.clone());
@@ -985,9 +1011,16 @@ impl Exec<'_> {
                         continue;
                     }
                     behind = false;
+                    // The hook uses the connection: what is queued runs first.
+                    self.flush().await?;
                     if marker {
-                        let sql =
-                            progress::update_sql(number - 1, progress::HOOK_TEXT, &vt, self.d);
+                        let sql = progress::before_sql(
+                            &mut first_marker,
+                            number,
+                            progress::HOOK_TEXT,
+                            &vt,
+                            self.d,
+                        );
                         self.db.execute(&sql).await?;
                     }
                     if self.in_tx && self.d == Dialect::Sqlite {
@@ -1020,47 +1053,191 @@ impl Exec<'_> {
 
     /// Records a migration that ran: the version-table writes, the log row and (MySQL/MariaDB)
     /// the removal of its progress marker, in one transaction (on MySQL/MariaDB too: they are
-    /// DML).
+    /// DML) and one round trip (SQLite: with the migration's queued statements), checked before
+    /// the commit. `started`: when the migration started, for the log's duration.
     async fn record(
         &mut self,
         rev: &str,
         direction: Direction,
         writes: Vec<crate::backend::VersionWrite>,
-        duration: Option<Duration>,
+        started: Option<(Instant, SystemTime)>,
     ) -> Result<(), RunError> {
         let rev = rev.to_string();
         let marker = !self.transactional();
-        if marker {
-            self.db.execute("BEGIN").await?;
-            self.in_tx = true;
-        }
-        for w in writes {
-            (self.events)(Event::Statement {
-                sql: w.sql.clone(),
-                comment: "version table".into(),
-            });
-            let n = self.db.execute(&w.sql).await?;
-            if w.checked && n != 1 {
-                return Err(RunError::ConcurrentModification {
-                    revision: rev.clone(),
-                    table: self.opts.version_table.to_string(),
-                    sql: w.sql,
-                    rows: n,
-                });
-            }
-        }
-        self.write_log(&rev, LogKind::of(direction), duration)
-            .await?;
+        let queue = self.in_tx && self.d == Dialect::Sqlite;
+        let duration = match started {
+            None => Elapsed::None,
+            // Written in one batch with the statements it times: the database counts.
+            Some((_, at)) if queue => Elapsed::Since(at),
+            Some((t, _)) => Elapsed::Measured(t.elapsed()),
+        };
+        let write = |sql: String, comment: &str, checked: bool| Queued {
+            sql,
+            comment: comment.into(),
+            failure: Failure::Write {
+                revision: rev.clone(),
+                checked,
+            },
+        };
+        let mut items: Vec<Queued> = writes
+            .into_iter()
+            .map(|w| write(w.sql, "version table", w.checked))
+            .collect();
+        let log = self.log_sql(&rev, LogKind::of(direction), duration)?;
+        items.push(write(log, "applied-migrations log", false));
         if marker {
             let sql = progress::delete_sql(&self.opts.version_table, self.d);
-            (self.events)(Event::Statement {
-                sql: sql.clone(),
-                comment: "progress marker".into(),
-            });
-            self.db.execute(&sql).await?;
+            items.push(write(sql, "progress marker", false));
+        }
+        if queue {
+            self.queued.extend(items);
+            return self.flush().await;
+        }
+        for q in &items {
+            self.emit(q);
+        }
+        let mut stmts: Vec<&str> = Vec::with_capacity(items.len() + 1);
+        if marker {
+            stmts.push("BEGIN");
+            self.in_tx = true;
+        }
+        stmts.extend(items.iter().map(|q| q.sql.as_str()));
+        let rows = self.db.execute_batch(&stmts).await.map_err(|b| b.error)?;
+        self.check_writes(&items, &rows)?;
+        if marker {
             self.commit(&rev).await?;
         }
         Ok(())
+    }
+
+    /// The [`Event::Statement`] of a queued statement, sent when it runs.
+    fn emit(&mut self, q: &Queued) {
+        (self.events)(Event::Statement {
+            sql: q.sql.clone(),
+            comment: q.comment.clone(),
+        });
+    }
+
+    /// The version-table writes among `items` that must change one row did; `rows`: the rows
+    /// each statement of the batch affected, the items' being the last `items.len()`.
+    fn check_writes(&self, items: &[Queued], rows: &[u64]) -> Result<(), RunError> {
+        let Some(offset) = rows.len().checked_sub(items.len()) else {
+            return Err(RunError::sql(
+                &items
+                    .iter()
+                    .map(|q| q.sql.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";\n"),
+                format!(
+                    "the database answered {} results for {} statements",
+                    rows.len(),
+                    items.len()
+                ),
+            ));
+        };
+        for (q, &n) in items.iter().zip(&rows[offset..]) {
+            if let Failure::Write {
+                revision,
+                checked: true,
+            } = &q.failure
+            {
+                if n != 1 {
+                    return Err(RunError::ConcurrentModification {
+                        revision: revision.clone(),
+                        table: self.opts.version_table.to_string(),
+                        sql: q.sql.clone(),
+                        rows: n,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the queued statements (SQLite) in one round trip, inside a savepoint. If one
+    /// fails, the savepoint is rolled back and they run again one at a time, as without the
+    /// batch, so that the failing statement is the one named, with its number in its migration
+    /// and the events of the statements before it only.
+    async fn flush(&mut self) -> Result<(), RunError> {
+        const SAVEPOINT: &str = "SAVEPOINT retort_batch";
+        const RELEASE: &str = "RELEASE retort_batch";
+        if self.queued.is_empty() {
+            return Ok(());
+        }
+        let queued = std::mem::take(&mut self.queued);
+        let mut stmts: Vec<&str> = Vec::with_capacity(queued.len() + 2);
+        stmts.push(SAVEPOINT);
+        stmts.extend(queued.iter().map(|q| q.sql.as_str()));
+        stmts.push(RELEASE);
+        let b = match self.db.execute_batch(&stmts).await {
+            Ok(rows) => {
+                for q in &queued {
+                    self.emit(q);
+                }
+                return self.check_writes(&queued, &rows[..rows.len().saturating_sub(1)]);
+            }
+            Err(b) if b.done == 0 || b.done > queued.len() => return Err(b.error),
+            Err(b) => b,
+        };
+        if self.db.execute("ROLLBACK TO retort_batch").await.is_err() {
+            // The failure ended the transaction (SQLite does on a full disk, an I/O error):
+            // the statement is the one at the position the database reached.
+            let q = &queued[b.done - 1];
+            for q in &queued[..b.done] {
+                self.emit(q);
+            }
+            return Err(self.queued_failed(q, b.error));
+        }
+        for q in &queued {
+            self.emit(q);
+            match self.db.execute(&q.sql).await {
+                Ok(n) => self.check_writes(std::slice::from_ref(q), &[n])?,
+                Err(e) => return Err(self.queued_failed(q, e)),
+            }
+        }
+        self.db.execute(RELEASE).await?;
+        Ok(())
+    }
+
+    /// The error of queued statement `q`.
+    fn queued_failed(&self, q: &Queued, e: RunError) -> RunError {
+        match &q.failure {
+            Failure::Statement(at) => self.statement_failed(e, at, &q.sql, Vec::new()),
+            Failure::Write { .. } => e,
+        }
+    }
+
+    /// The error of a migration's statement `sql` that failed with `e`; `done`: the
+    /// statements of the migration applied before it (MySQL/MariaDB: they stay).
+    fn statement_failed(
+        &self,
+        e: RunError,
+        at: &StatementAt,
+        sql: &str,
+        done: Vec<String>,
+    ) -> RunError {
+        if let Some(w) = self.waited(&e, at, sql, &done) {
+            return w;
+        }
+        let source = e.into_db_error();
+        if self.transactional() {
+            RunError::Statement {
+                revision: at.revision.clone(),
+                direction: at.dir,
+                sql: sql.to_string(),
+                source,
+                consequence: self.consequence(&at.rows_before, &at.committed, at.whole_tx),
+            }
+        } else {
+            RunError::PartiallyApplied {
+                revision: at.revision.clone(),
+                direction: at.dir,
+                applied: done,
+                sql: sql.to_string(),
+                source,
+                version: at.rows_before.clone(),
+            }
+        }
     }
 
     async fn stamp(&mut self, targets: &[String], purge: bool) -> Result<Report, RunError> {
@@ -1141,20 +1318,16 @@ async fn explain_wait(b: &dyn Backend, db: &mut Db, opts: &RunOptions, e: RunErr
 impl Exec<'_> {
     /// The error of statement `number` of `rev` when it hit a bound (lock wait, statement
     /// time, no answer), with what the database is left in; `None` for other failures.
-    #[allow(clippy::too_many_arguments)]
     fn waited(
         &self,
         e: &RunError,
-        rev: &str,
-        dir: &'static str,
-        number: usize,
+        at: &StatementAt,
         sql: &str,
-        op: &retort_schema::Op,
-        rows_before: &[String],
         done: &[String],
-        committed: &[String],
-        whole_tx: bool,
     ) -> Option<RunError> {
+        let (rev, dir, number) = (at.revision.as_str(), at.dir, at.number);
+        let (rows_before, committed) = (&at.rows_before[..], &at.committed[..]);
+        let whole_tx = at.whole_tx;
         let t = self.opts.timeouts();
         let (kind, waited, reason) = match e {
             RunError::NoAnswer { waited, reason, .. } => {
@@ -1244,7 +1417,7 @@ impl Exec<'_> {
             kind,
             waited,
             reason,
-            table: op.table().map(|t| t.to_string()),
+            table: at.table.clone(),
             holders: String::new(),
             consequence,
         })
@@ -1274,27 +1447,27 @@ impl Exec<'_> {
             let heads = read_heads(self.db, &self.opts.version_table).await?;
             let applied = applied_log::applied_set(self.map, &heads);
             for rev in applied_log::in_order(self.map, &applied) {
-                self.write_log(&rev, LogKind::Baseline, None).await?;
+                self.write_log(&rev, LogKind::Baseline).await?;
             }
         }
         self.commit("").await
     }
 
     /// One log row for `rev` (in the migration's transaction where the database has one).
-    async fn write_log(
-        &mut self,
-        rev: &str,
-        kind: LogKind,
-        duration: Option<Duration>,
-    ) -> Result<(), RunError> {
-        let sql = applied_log::log_insert(
+    /// The log row of `rev`.
+    fn log_sql(&self, rev: &str, kind: LogKind, duration: Elapsed) -> Result<String, RunError> {
+        applied_log::log_insert(
             self.set,
             rev,
             kind,
             duration,
             &self.opts.version_table,
             self.d,
-        )?;
+        )
+    }
+
+    async fn write_log(&mut self, rev: &str, kind: LogKind) -> Result<(), RunError> {
+        let sql = self.log_sql(rev, kind, Elapsed::None)?;
         (self.events)(Event::Statement {
             sql: sql.clone(),
             comment: "applied-migrations log".into(),
@@ -1351,7 +1524,7 @@ impl Exec<'_> {
         let log = applied_log::read_log(self.db, self.opts).await?;
         let m = applied_log::mismatches(self.set, self.map, &heads, &log);
         for x in &m {
-            self.write_log(&x.revision, LogKind::Accept, None).await?;
+            self.write_log(&x.revision, LogKind::Accept).await?;
         }
         self.commit("").await?;
         Ok(Report {
@@ -1476,7 +1649,7 @@ impl Exec<'_> {
                         }
                     )));
                 }
-                let started = Instant::now();
+                let started = (Instant::now(), SystemTime::now());
                 self.state = self.set.replay_lenient(self.map, &heads, self.d)?;
                 self.live = None;
                 self.run_migration(
@@ -1489,7 +1662,7 @@ impl Exec<'_> {
                 )
                 .await?;
                 let writes = rewrite(&p.version_after);
-                self.record(&rev, p.direction, writes, Some(started.elapsed()))
+                self.record(&rev, p.direction, writes, Some(started))
                     .await?;
                 (self.events)(Event::Applied {
                     revision: rev.clone(),

@@ -221,14 +221,22 @@ impl Statement {
 /// The statements for one operation. `before` is the schema as it is before the operation
 /// (from replaying the migration history or from introspection).
 pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>, RenderError> {
-    let mut after = before.clone();
-    apply(op, d, &mut after)?;
     let cx = Ctx {
         op,
         d,
         before,
-        after: &after,
+        after: std::cell::OnceCell::new(),
     };
+    // Whether the operation applies is checked before anything is rendered. A new table
+    // changes nothing else: it applies when its name is free, and the schema after it is
+    // made only if a renderer asks (not copying the schema for each table of a big
+    // migration); any other operation is applied to a copy now.
+    match op {
+        Op::CreateTable(t) if before.table(&t.qname()).is_none() => {}
+        _ => {
+            cx.after()?;
+        }
+    }
     let comment = op.describe();
     // MySQL/MariaDB: a partial index becomes a full one; its statement's comment says so (the
     // `-- ..` line of `--sql` output).

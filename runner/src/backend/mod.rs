@@ -8,7 +8,7 @@
 //! The version-table and applied-log SQL is written here once, for every backend and for the
 //! offline script.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use retort_revision::VersionChange;
 use retort_schema::{Column, Dialect, QName};
@@ -78,6 +78,14 @@ pub(crate) trait Backend: Sync {
 
     /// The setting(s) a statement's lock wait comes from, as an error names them.
     fn lock_wait_setting(&self) -> &'static str;
+
+    /// The milliseconds since `since` when the statement runs, as SQL (a log row's
+    /// `duration_ms` written in one batch with the statements it times); by default the
+    /// client's count when the SQL is made.
+    fn elapsed_ms_sql(&self, since: SystemTime) -> String {
+        let t = SystemTime::now().duration_since(since).unwrap_or_default();
+        t.as_millis().to_string()
+    }
 
     /// The statements that open a migration's transaction (text, for the offline script).
     fn begin_sql(&self) -> &'static [&'static str] {
@@ -173,9 +181,8 @@ fn execute_all<'a>(
     statements: &'static [&'static str],
 ) -> BoxFuture<'a, Result<(), RunError>> {
     Box::pin(async move {
-        for s in statements {
-            db.execute(s).await?;
-        }
+        // One round trip for all of them (e.g. SQLite's `COMMIT` and `PRAGMA foreign_keys`).
+        db.execute_batch(statements).await.map_err(|b| b.error)?;
         Ok(())
     })
 }
@@ -297,7 +304,19 @@ pub(crate) struct LogRow<'a> {
     pub kind: &'a str,
     pub checksum: &'a str,
     pub file_name: &'a str,
-    pub duration: Option<Duration>,
+    pub duration: Elapsed,
+}
+
+/// A log row's `duration_ms`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Elapsed {
+    /// Not a run (stamp, baseline, accepted edits): NULL.
+    None,
+    /// Measured by the runner once the migration's statements ran.
+    Measured(Duration),
+    /// Counted by the database when the row is written, from when the migration started
+    /// (SQLite, where the row travels in one batch with the migration's statements).
+    Since(SystemTime),
 }
 
 /// The INSERT of one log row.
@@ -311,8 +330,11 @@ pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
         lit(row.checksum),
         lit(row.file_name),
         backend(d).now_utc(),
-        row.duration
-            .map_or("NULL".to_string(), |t| t.as_millis().to_string()),
+        match row.duration {
+            Elapsed::None => "NULL".to_string(),
+            Elapsed::Measured(t) => t.as_millis().to_string(),
+            Elapsed::Since(t) => backend(d).elapsed_ms_sql(t),
+        },
         lit(RETORT_VERSION),
     )
 }

@@ -44,6 +44,19 @@ impl Backend for Sqlite {
         "lock_timeout, as busy_timeout"
     }
 
+    /// The statements and the log row of a migration run in one batch (`run.rs`): SQLite's
+    /// clock counts until the row is written (`julianday` has millisecond precision).
+    fn elapsed_ms_sql(&self, since: std::time::SystemTime) -> String {
+        let unix = since
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64();
+        format!(
+            "MAX(0, CAST(ROUND((julianday('now') - {:.10}) * 86400000) AS INTEGER))",
+            unix / 86400.0 + 2_440_587.5
+        )
+    }
+
     fn begin_sql(&self) -> &'static [&'static str] {
         &["PRAGMA foreign_keys = OFF", "BEGIN"]
     }
@@ -84,13 +97,19 @@ impl Backend for Sqlite {
 
     fn begin<'a>(&'a self, db: &'a mut Db) -> BoxFuture<'a, Result<(), RunError>> {
         Box::pin(async move {
-            // `foreign_keys` cannot change inside a transaction.
-            db.execute("PRAGMA foreign_keys = OFF").await?;
-            if let Err(e) = db.execute("BEGIN IMMEDIATE").await {
-                let _ = db.execute("PRAGMA foreign_keys = ON").await;
-                return Err(e);
+            // `foreign_keys` cannot change inside a transaction. One round trip for both.
+            match db
+                .execute_batch(&["PRAGMA foreign_keys = OFF", "BEGIN IMMEDIATE"])
+                .await
+            {
+                Ok(_) => Ok(()),
+                Err(b) => {
+                    if b.done > 0 {
+                        let _ = db.execute("PRAGMA foreign_keys = ON").await;
+                    }
+                    Err(b.error)
+                }
             }
-            Ok(())
         })
     }
 

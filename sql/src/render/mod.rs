@@ -45,10 +45,23 @@ pub(crate) struct Ctx<'a> {
     pub op: &'a Op,
     pub d: Dialect,
     pub before: &'a Schema,
-    pub after: &'a Schema,
+    /// The schema after the operation, made on first use ([`Ctx::after`]): a copy of the
+    /// whole schema, which creating each table of a 1,000-table migration does not need.
+    pub after: std::cell::OnceCell<Schema>,
 }
 
 impl Ctx<'_> {
+    /// The schema after the operation (the operation applied to a copy of `before`); its
+    /// error if the operation does not apply.
+    pub fn after(&self) -> Result<&Schema, RenderError> {
+        if let Some(a) = self.after.get() {
+            return Ok(a);
+        }
+        let mut a = self.before.clone();
+        crate::apply(self.op, self.d, &mut a)?;
+        Ok(self.after.get_or_init(|| a))
+    }
+
     pub fn table_before(&self, q: &QName) -> Result<&Table, RenderError> {
         self.before
             .table(q)
@@ -56,7 +69,7 @@ impl Ctx<'_> {
     }
 
     pub fn table_after(&self, q: &QName) -> Result<&Table, RenderError> {
-        self.after
+        self.after()?
             .table(q)
             .ok_or_else(|| self.state_error(format!("table `{q}` is not in the schema")))
     }

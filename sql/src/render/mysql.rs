@@ -140,7 +140,7 @@ impl Renderer for Mysql {
 
     /// The enum's values are in each column's type: every column of the type is restated.
     fn change_enum(&self, cx: &Ctx<'_>, name: &QName, _change: EnumChange<'_>) -> Sql {
-        Ok(enum_columns(cx.after, name)
+        Ok(enum_columns(cx.after()?, name)
             .into_iter()
             .map(|(t, c)| {
                 alter(
