@@ -507,7 +507,9 @@ def write_retort_workspace(d: Path, tables: list[dict], repo: Path = REPO) -> No
         '# As `retort init` writes it: migration scripts are straight-line code that builds lists of\n'
         '# operations; optimizing them buys nothing and costs minutes on a 1,000-table migration.\n'
         '# retort itself, sqlx and the models stay optimized.\n'
-        '[profile.release.package.cli]\nopt-level = 0\n'
+        '[profile.release.package.cli]\nopt-level = 0\n\n'
+        '# As `retort init` writes it: the derives (and syn under them) optimized in debug builds.\n'
+        '[profile.dev.build-override]\nopt-level = 3\n'
     )
     lock = repo / "Cargo.lock"
     if lock.exists() and not (d / "Cargo.lock").exists():

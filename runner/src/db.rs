@@ -225,6 +225,7 @@ impl Db {
                         Dialect::Postgres => "postgres",
                         Dialect::Mysql => "mysql",
                     },
+                    manifest: None,
                 })
             }
         }
