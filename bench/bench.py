@@ -988,6 +988,8 @@ def main(argv=None) -> int:
     if args.loop:
         for n in ns:
             scenario_loop(res, n, repeat if n < 1000 else repeat_big, tools, args.loop_baseline)
+            # Each N's figures kept as soon as they are measured (a long run may be cut short).
+            write_results(res, args, ns, [], [], repeat, repeat_big, ["sqlite"], tools, t_start)
         md = write_results(res, args, ns, [], [], repeat, repeat_big, ["sqlite"], tools, t_start, final=True)
         print()
         print(md)

@@ -19,7 +19,7 @@ pub(super) const DEV_PROFILE: &str = include_str!("templates/dev-profile.toml");
 /// shows an existing manifest has it already.
 pub(super) const PROFILES: [(&str, [&str; 3]); 2] = [
     (RELEASE_PROFILE, ["release", "package", "cli"]),
-    (DEV_PROFILE, ["dev", "build-override", "opt-level"]),
+    (DEV_PROFILE, ["dev", "package", "retort-macros"]),
 ];
 
 /// The `.gitignore` to write: the template when there is none, else the existing text plus
