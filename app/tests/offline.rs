@@ -47,7 +47,10 @@ async fn init_scaffolds_a_workspace_and_adds_the_member() {
         cargo.contains("default-features = false, features = [\"cli\", \"sqlite\"] }"),
         "SQLite only by default: {cargo}"
     );
-    assert!(out.contains("built with the sqlite driver (the default"), "{out}");
+    assert!(
+        out.contains("built with the sqlite driver (the default"),
+        "{out}"
+    );
     assert!(
         cargo.contains("my-models = { path = \"../models\" }"),
         "{cargo}"
@@ -148,9 +151,15 @@ async fn init_enables_the_drivers_it_is_told_or_the_urls() {
     let out = ok(&c, &["--url", url, "init"]).await;
     assert!(out.contains("the database of --url"), "{out}");
     let (cli, _) = features(d.path());
-    assert!(cli.ends_with("features = [\"cli\", \"postgres\"] }"), "{cli}");
+    assert!(
+        cli.ends_with("features = [\"cli\", \"postgres\"] }"),
+        "{cli}"
+    );
     let toml = std::fs::read_to_string(d.path().join("retort.toml")).unwrap();
-    assert!(toml.contains(&format!("database_url = \"{url}\"")), "{toml}");
+    assert!(
+        toml.contains(&format!("database_url = \"{url}\"")),
+        "{toml}"
+    );
     retort_app::config::parse(&toml).unwrap();
 
     // DATABASE_URL with a password: MariaDB's driver; the password stays out of retort.toml.
@@ -167,14 +176,20 @@ async fn init_enables_the_drivers_it_is_told_or_the_urls() {
     let (cli, _) = features(d.path());
     assert!(cli.ends_with("features = [\"cli\", \"mysql\"] }"), "{cli}");
     let toml = std::fs::read_to_string(d.path().join("retort.toml")).unwrap();
-    assert!(!toml.contains("database_url =") && !toml.contains("s3cret"), "{toml}");
+    assert!(
+        !toml.contains("database_url =") && !toml.contains("s3cret"),
+        "{toml}"
+    );
 
     // A database retort does not know: a usage error naming it, nothing written.
     let d = tmp();
     let c = ctx(MigrationSet::empty(), d.path());
     let (code, _, err) = cmd(&c, &["init", "--db", "sqlite,oracle"]).await;
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`oracle`") && err.contains("sqlite, postgres, mysql"), "{err}");
+    assert!(
+        err.contains("`oracle`") && err.contains("sqlite, postgres, mysql"),
+        "{err}"
+    );
     assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
 }
 

@@ -521,6 +521,17 @@ impl RunError {
     }
 }
 
+/// What to do about a missing driver: the feature to add, and where.
+fn driver_not_enabled(url: &str, feature: &str, manifest: Option<&std::path::Path>) -> String {
+    let file = match manifest {
+        Some(p) => p.display().to_string(),
+        None => "the Cargo.toml of the package that builds it (cli/Cargo.toml in a workspace `retort init` wrote)".to_string(),
+    };
+    format!(
+        "database URL `{url}` needs the `{feature}` feature of retort, which this binary was built without: add \"{feature}\" to the features of the `retort` dependency in {file} (e.g. `features = [\"cli\", \"{feature}\"]`), then run it again"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,7 +552,12 @@ mod tests {
             manifest: Some("/w/shop/cli/Cargo.toml".into()),
         };
         let text = e.to_string();
-        assert!(text.contains("dependency in /w/shop/cli/Cargo.toml (e.g. `features = [\"cli\", \"mysql\"]`)"), "{text}");
+        assert!(
+            text.contains(
+                "dependency in /w/shop/cli/Cargo.toml (e.g. `features = [\"cli\", \"mysql\"]`)"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -576,15 +592,4 @@ mod tests {
         assert_eq!(e.db_message(), Some("boom"));
         assert!(RunError::sql("x", "y").applied().is_empty());
     }
-}
-
-/// What to do about a missing driver: the feature to add, and where.
-fn driver_not_enabled(url: &str, feature: &str, manifest: Option<&std::path::Path>) -> String {
-    let file = match manifest {
-        Some(p) => p.display().to_string(),
-        None => "the Cargo.toml of the package that builds it (cli/Cargo.toml in a workspace `retort init` wrote)".to_string(),
-    };
-    format!(
-        "database URL `{url}` needs the `{feature}` feature of retort, which this binary was built without: add \"{feature}\" to the features of the `retort` dependency in {file} (e.g. `features = [\"cli\", \"{feature}\"]`), then run it again"
-    )
 }

@@ -119,8 +119,14 @@ mod tests {
         assert_eq!(Drivers::features(&[]), ["sqlite"]);
 
         let e = Drivers::choose(Some("sqlite,oracle"), None).unwrap_err();
-        assert!(e.contains("`oracle`") && e.contains("sqlite, postgres, mysql"), "{e}");
-        let e = Drivers::choose(None, Some(("oracle://u:secret@h/db", "DATABASE_URL".into())));
+        assert!(
+            e.contains("`oracle`") && e.contains("sqlite, postgres, mysql"),
+            "{e}"
+        );
+        let e = Drivers::choose(
+            None,
+            Some(("oracle://u:secret@h/db", "DATABASE_URL".into())),
+        );
         let e = e.unwrap_err();
         assert!(e.starts_with("DATABASE_URL: unsupported"), "{e}");
         assert!(!e.contains("secret"), "{e}");

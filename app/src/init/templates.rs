@@ -120,9 +120,7 @@ mod tests {
         let _: toml::Table = toml::from_str(RETORT_TOML).unwrap();
         for (text, keys) in PROFILES {
             let doc: toml::Table = toml::from_str(text).unwrap();
-            let found = keys
-                .iter()
-                .try_fold(&doc["profile"], |item, k| item.get(k));
+            let found = keys.iter().try_fold(&doc["profile"], |item, k| item.get(k));
             assert!(found.is_some(), "{keys:?} in {text}");
         }
     }
