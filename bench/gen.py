@@ -528,7 +528,9 @@ def write_retort_workspace(d: Path, tables: list[dict], repo: Path = REPO) -> No
         '# As `retort init` writes it: migration scripts are straight-line code that builds lists of\n'
         '# operations; optimizing them buys nothing and costs minutes on a 1,000-table migration.\n'
         '# retort itself, sqlx and the models stay optimized.\n'
-        '[profile.release.package.cli]\nopt-level = 0\n'
+        '[profile.release.package.cli]\nopt-level = 0\n\n'
+        '# As `retort init` writes it: the derive (and syn under it) optimized in debug builds.\n'
+        + "".join(f'[profile.dev.package.{p}]\nopt-level = 3\n' for p in ["retort-macros", "syn", "proc-macro2", "quote"])
     )
     lock = repo / "Cargo.lock"
     if lock.exists() and not (d / "Cargo.lock").exists():

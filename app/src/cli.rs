@@ -111,7 +111,7 @@ pub enum Command {
     Database(DatabaseCommand),
     /// Scaffold retort in a workspace: retort.toml, migrations/versions/ and a `cli` package.
     #[command(
-        after_help = "Examples:\n  retort init                          scaffold retort.toml, migrations/versions/ and cli/\n  retort init --models-crate models    use the existing `models` package\n  retort init . --from-db postgres://localhost/app   adopt an existing database"
+        after_help = "Examples:\n  retort init                          scaffold retort.toml, migrations/versions/ and cli/\n  retort init --models-crate models    use the existing `models` package\n  retort init . --from-db postgres://localhost/app   adopt an existing database\n  retort init --db sqlite,postgres     build the cli package with both drivers"
     )]
     Init {
         /// Workspace root (default: the current folder).
@@ -132,6 +132,11 @@ pub enum Command {
         /// baseline revision that creates that schema, and stamp the database at it.
         #[arg(long, value_name = "URL")]
         from_db: Option<String>,
+        /// The databases the cli package is built for: a comma-separated list of sqlite,
+        /// postgres, mysql (default: the database of --from-db, --url or DATABASE_URL, else
+        /// sqlite). Each driver is compiled only when listed.
+        #[arg(long, value_name = "LIST")]
+        db: Option<String>,
     },
     /// Write models for the database's tables that the models do not have yet.
     #[command(

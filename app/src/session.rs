@@ -69,11 +69,28 @@ impl<'a> Session<'a> {
         let mut conn = self.conn.lock().await;
         if conn.is_none() {
             let url = self.url()?;
-            *conn = Some(Db::connect_with(&url, &self.run_options().timeouts()).await?);
+            let db = Db::connect_with(&url, &self.run_options().timeouts()).await;
+            *conn = Some(db.map_err(|e| self.with_manifest(e))?);
         }
         Ok(MutexGuard::map(conn, |c| {
             c.as_mut().expect("connected above")
         }))
+    }
+
+    /// A missing driver's error naming the Cargo.toml that chooses the drivers: `cli/`'s
+    /// beside retort.toml, where `retort init` put it, when it is there.
+    fn with_manifest(&self, e: retort_runner::RunError) -> retort_runner::RunError {
+        match e {
+            retort_runner::RunError::DriverNotEnabled { url, feature, .. } => {
+                let path = self.cfg.base.join("cli").join("Cargo.toml");
+                retort_runner::RunError::DriverNotEnabled {
+                    url,
+                    feature,
+                    manifest: path.is_file().then_some(path),
+                }
+            }
+            other => other,
+        }
     }
 
     /// Closes the connection, if one was opened.

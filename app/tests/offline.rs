@@ -46,10 +46,14 @@ async fn init_scaffolds_a_workspace_and_adds_the_member() {
         &cargo,
         &[
             "name = \"cli\"",
-            "features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"]",
+            "default-features = false, features = [\"cli\", \"sqlite\"] }",
             "my-models = { path = \"../models\" }",
             "retort-build",
         ],
+    );
+    assert!(
+        out.contains("built with the sqlite driver (the default"),
+        "{out}"
     );
     let build = std::fs::read_to_string(root.join("cli/build.rs")).unwrap();
     assert!(build.contains("retort_build::migrations(\"../migrations\")"));
@@ -104,6 +108,88 @@ async fn init_in_an_empty_folder_creates_a_models_crate() {
     assert!(root.contains("members = [\"cli\", \"models\"]"), "{root}");
     let main = std::fs::read_to_string(d.path().join("cli/src/main.rs")).unwrap();
     assert!(main.contains("use models as _;"), "{main}");
+}
+
+/// The drivers init compiles in: `--db`, else the URL's database (and that URL in
+/// retort.toml), else SQLite; a bad list is a usage error that writes nothing.
+#[tokio::test]
+async fn init_enables_the_drivers_it_is_told_or_the_urls() {
+    let features = |root: &std::path::Path| -> (String, String) {
+        let cli = std::fs::read_to_string(root.join("cli/Cargo.toml")).unwrap();
+        let models = std::fs::read_to_string(root.join("models/Cargo.toml")).unwrap();
+        let line = |t: &str| {
+            t.lines()
+                .find(|l| l.starts_with("retort = "))
+                .unwrap_or_else(|| panic!("no retort line in\n{t}"))
+                .to_string()
+        };
+        (line(&cli), line(&models))
+    };
+
+    let d = tmp();
+    let c = ctx(MigrationSet::empty(), d.path());
+    let out = ok(&c, &["init", "--db", "mysql,postgres"]).await;
+    assert!(
+        out.contains("built with the postgres, mysql drivers (--db)"),
+        "{out}"
+    );
+    let (cli, models) = features(d.path());
+    assert!(
+        cli.ends_with("default-features = false, features = [\"cli\", \"postgres\", \"mysql\"] }"),
+        "{cli}"
+    );
+    // The models crate needs no driver: the cli package chooses them.
+    assert!(models.ends_with("default-features = false }"), "{models}");
+    let toml = std::fs::read_to_string(d.path().join("retort.toml")).unwrap();
+    assert!(toml.contains("database_url = \"sqlite:"), "{toml}");
+
+    // --url: its database, and retort.toml points at it.
+    let d = tmp();
+    let c = ctx(MigrationSet::empty(), d.path());
+    let url = "postgres://app@db.internal/shop";
+    let out = ok(&c, &["--url", url, "init"]).await;
+    assert!(out.contains("the database of --url"), "{out}");
+    let (cli, _) = features(d.path());
+    assert!(
+        cli.ends_with("features = [\"cli\", \"postgres\"] }"),
+        "{cli}"
+    );
+    let toml = std::fs::read_to_string(d.path().join("retort.toml")).unwrap();
+    assert!(
+        toml.contains(&format!("database_url = \"{url}\"")),
+        "{toml}"
+    );
+    retort_app::config::parse(&toml).unwrap();
+
+    // DATABASE_URL with a password: MariaDB's driver; the password stays out of retort.toml.
+    let d = tmp();
+    let mut c = ctx(MigrationSet::empty(), d.path());
+    c.env.insert(
+        "DATABASE_URL".to_string(),
+        "mariadb://app:s3cret@db.internal/shop".to_string(),
+    );
+    let out = ok(&c, &["init"]).await;
+    assert!(out.contains("the database of DATABASE_URL"), "{out}");
+    assert!(out.contains("retort.toml has no database_url"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+    let (cli, _) = features(d.path());
+    assert!(cli.ends_with("features = [\"cli\", \"mysql\"] }"), "{cli}");
+    let toml = std::fs::read_to_string(d.path().join("retort.toml")).unwrap();
+    assert!(
+        !toml.contains("database_url =") && !toml.contains("s3cret"),
+        "{toml}"
+    );
+
+    // A database retort does not know: a usage error naming it, nothing written.
+    let d = tmp();
+    let c = ctx(MigrationSet::empty(), d.path());
+    let (code, _, err) = cmd(&c, &["init", "--db", "sqlite,oracle"]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`oracle`") && err.contains("sqlite, postgres, mysql"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
 }
 
 // ----- revision -----------------------------------------------------------------------------

@@ -114,6 +114,28 @@ async fn init_then_the_first_five_minutes() {
         "{hist}"
     );
 
+    // init enabled SQLite's driver only (the first build compiles no other): a server's URL
+    // is an error naming the feature to add and the file to add it in.
+    let (c, out) = code(
+        &ws,
+        &["--url", "postgres://postgres@127.0.0.1:1/none", "current"],
+    );
+    assert_eq!(c, 1, "{out}");
+    let manifest = ws.join("cli").join("Cargo.toml");
+    assert!(
+        out.contains("needs the `postgres` feature of retort")
+            && out.contains(&format!("in {}", manifest.display())),
+        "{out}"
+    );
+    // Done as it says: both servers' drivers added to the cli package.
+    let toml = std::fs::read_to_string(&manifest).unwrap();
+    let enabled = toml.replace(
+        "features = [\"cli\", \"sqlite\"]",
+        "features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"]",
+    );
+    assert_ne!(toml, enabled, "{toml}");
+    std::fs::write(&manifest, enabled).unwrap();
+
     // The same history against the servers, by --url.
     let mut dbs = Vec::new();
     if let Some(db) = common::pg_database().await {
@@ -163,7 +185,7 @@ fn init_follows_the_models_crate_dependency() {
     assert_contains(
         &cli_toml,
         &[
-            "retort = { path = \"../models/../vendor/retort/runtime\", features = [\"cli\", \"sqlite\", \"postgres\", \"mysql\"] }",
+            "retort = { path = \"../models/../vendor/retort/runtime\", default-features = false, features = [\"cli\", \"sqlite\"] }",
             "retort-build = { path = \"../models/../vendor/retort/build\" }",
             "models = { path = \"../models\" }",
         ],

@@ -121,8 +121,9 @@ fn ref_schema(schema: Option<&String>, lit: &LitStr) -> TokenStream {
     opt_str(schema.map(|s| LitStr::new(s, lit.span())).as_ref())
 }
 
-/// One `ColumnDesc`: plain data, except the field type's `ColumnType` (a function pointer and
-/// an associated const, spanned at the type so that an unsupported type is reported there).
+/// One `ColumnDesc`: plain data, except the field type's `ColumnType::DESC` (its function
+/// pointer and nullability in one associated const, spanned at the type so that an
+/// unsupported type is reported there).
 fn column(f: &Field) -> TokenStream {
     let r = rt();
     let a = &f.attrs;
@@ -136,7 +137,7 @@ fn column(f: &Field) -> TokenStream {
             let scale = opt_u32(a.scale.map(|n| n.value));
             quote_spanned! {ty.span()=>
                 #r::TypeDesc::Rust {
-                    sql_type: <#ty as #r::ColumnType>::sql_type,
+                    ty: <#ty as #r::ColumnType>::DESC,
                     length: #len,
                     precision: #prec,
                     scale: #scale,
@@ -144,17 +145,12 @@ fn column(f: &Field) -> TokenStream {
             }
         }
     };
-    let nullable = match (a.nullable, &a.sql_type) {
-        (Some(n), _) => {
-            let v = n.value;
-            quote!(#v)
-        }
-        (None, Some(_)) => {
-            let v = ty::option_inner(ty).is_some();
-            quote!(#v)
-        }
-        (None, None) => quote_spanned!(ty.span()=> <#ty as #r::ColumnType>::NULLABLE),
-    };
+    // `None`: the type's `NULLABLE`, read from the same `DESC` as its SQL type.
+    let nullable = opt_bool(match (a.nullable, &a.sql_type) {
+        (Some(n), _) => Some(n.value),
+        (None, Some(_)) => Some(ty::option_inner(ty).is_some()),
+        (None, None) => None,
+    });
     let autoincrement = opt_bool(a.autoincrement.map(|x| x.value));
     let default = opt_str(a.server_default.as_ref());
     let comment = opt_str(a.comment.as_ref());

@@ -249,6 +249,7 @@ impl Db {
                         Dialect::Postgres => "postgres",
                         Dialect::Mysql => "mysql",
                     },
+                    manifest: None,
                 })
             }
         }

@@ -16,9 +16,15 @@ pub enum RunError {
     #[error("unsupported database URL `{url}`: use sqlite:, postgres://, postgresql://, mysql:// or mariadb://")]
     UnsupportedUrl { url: String },
 
-    /// The URL names a database whose driver was not compiled in.
-    #[error("database URL `{url}` needs the `{feature}` feature of retort, which this binary was built without")]
-    DriverNotEnabled { url: String, feature: &'static str },
+    /// The URL names a database whose driver was not compiled in. `manifest`: the Cargo.toml
+    /// that chooses the binary's drivers, when the caller knows it (the application: `cli/`
+    /// beside retort.toml, as `retort init` lays it out).
+    #[error("{}", driver_not_enabled(url, feature, manifest.as_deref()))]
+    DriverNotEnabled {
+        url: String,
+        feature: &'static str,
+        manifest: Option<std::path::PathBuf>,
+    },
 
     /// Connecting failed.
     #[error("cannot connect to `{url}`: {source}")]
@@ -535,9 +541,44 @@ impl RunError {
     }
 }
 
+/// What to do about a missing driver: the feature to add, and where.
+fn driver_not_enabled(url: &str, feature: &str, manifest: Option<&std::path::Path>) -> String {
+    let file = match manifest {
+        Some(p) => p.display().to_string(),
+        None => "the Cargo.toml of the package that builds it (cli/Cargo.toml in a workspace `retort init` wrote)".to_string(),
+    };
+    format!(
+        "database URL `{url}` needs the `{feature}` feature of retort, which this binary was built without: add \"{feature}\" to the features of the `retort` dependency in {file} (e.g. `features = [\"cli\", \"{feature}\"]`), then run it again"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_driver_names_the_feature_and_the_manifest() {
+        let e = RunError::DriverNotEnabled {
+            url: "mysql://db/app".to_string(),
+            feature: "mysql",
+            manifest: None,
+        };
+        let text = e.to_string();
+        assert!(text.contains("needs the `mysql` feature"), "{text}");
+        assert!(text.contains("add \"mysql\" to the features of the `retort` dependency in the Cargo.toml of the package that builds it (cli/Cargo.toml"), "{text}");
+        let e = RunError::DriverNotEnabled {
+            url: "mysql://db/app".to_string(),
+            feature: "mysql",
+            manifest: Some("/w/shop/cli/Cargo.toml".into()),
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains(
+                "dependency in /w/shop/cli/Cargo.toml (e.g. `features = [\"cli\", \"mysql\"]`)"
+            ),
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_database_error_never_displays_a_password() {

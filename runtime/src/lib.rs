@@ -368,6 +368,7 @@ pub mod __private {
         UniqueDesc,
     };
     pub use crate::registry::TableRegistration;
+    pub use crate::types::ColumnTypeDesc;
     pub use crate::{ColumnType, DbEnum, Model, TypeArgs};
     pub use inventory;
     pub use retort_runner::Script;

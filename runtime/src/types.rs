@@ -87,6 +87,26 @@ pub trait ColumnType {
 
     /// Whether the column allows `NULL` (true for `Option<T>`).
     const NULLABLE: bool = false;
+
+    /// [`ColumnType::sql_type`] and [`ColumnType::NULLABLE`] in one item: what
+    /// `#[derive(Table)]` names for each column, so that a column costs the compiler one
+    /// trait resolution rather than two (the models crate's rebuild, BENCHMARKS.md). Not to
+    /// be overridden.
+    #[doc(hidden)]
+    const DESC: ColumnTypeDesc = ColumnTypeDesc {
+        sql_type: Self::sql_type,
+        nullable: Self::NULLABLE,
+    };
+}
+
+/// What a column's Rust type gives its description: see [`ColumnType::DESC`].
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnTypeDesc {
+    /// [`ColumnType::sql_type`].
+    pub sql_type: fn(&TypeArgs) -> SqlType,
+    /// [`ColumnType::NULLABLE`].
+    pub nullable: bool,
 }
 
 macro_rules! simple {

@@ -20,6 +20,33 @@ pub(crate) fn target_dir(dir: Option<PathBuf>, cwd: &Path) -> PathBuf {
     }
 }
 
+/// The drivers `init` enables: `--db`, else the database of the URL it is given (`--from-db`,
+/// else `--url`, `DATABASE_URL`, `DATABASE_URL` in a `.env` of `dir` or above), else SQLite.
+pub(crate) fn drivers(
+    db: Option<&str>,
+    from_db: Option<&str>,
+    url_flag: Option<String>,
+    ctx: &crate::context::Context,
+    dir: &Path,
+) -> Result<crate::init::Drivers, AppError> {
+    let url = match from_db {
+        Some(u) => Some((u.to_string(), "--from-db".to_string())),
+        None => match crate::config::database_url(
+            url_flag.as_deref(),
+            &ctx.env,
+            dir,
+            &crate::config::Config::default(),
+        ) {
+            Ok((u, source)) => Some((u, source.to_string())),
+            // No URL anywhere: the default.
+            Err(AppError::Usage(_)) => None,
+            Err(e) => return Err(e),
+        },
+    };
+    crate::init::Drivers::choose(db, url.as_ref().map(|(u, s)| (u.as_str(), s.clone())))
+        .map_err(AppError::Usage)
+}
+
 /// `init`, or `init --from-db URL` when `from_db` is given.
 pub(crate) async fn run(
     opts: crate::init::InitOptions,

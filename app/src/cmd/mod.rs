@@ -50,13 +50,17 @@ pub(crate) async fn dispatch(
             models_path,
             retort_path,
             from_db,
+            db,
         } => {
+            let dir = init::target_dir(dir, &ctx.cwd);
+            let drivers = init::drivers(db.as_deref(), from_db.as_deref(), cli.url, ctx, &dir)?;
             let opts = crate::init::InitOptions {
-                dir: init::target_dir(dir, &ctx.cwd),
+                dir,
                 models_crate,
                 models_path,
                 retort_path,
                 from_db: None,
+                drivers,
             };
             init::run(opts, from_db.as_deref(), &ctx.cwd, out).await
         }

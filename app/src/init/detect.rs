@@ -25,12 +25,27 @@ pub(super) enum Dep {
 }
 
 impl Dep {
+    /// The dependency with `features`.
     pub(super) fn render(&self, features: &[&str]) -> String {
+        self.render_inner(features, false)
+    }
+
+    /// The dependency on `retort` with `features`, and without its default one (`sqlite`)
+    /// unless `features` lists it: the manifest says which drivers are compiled. A workspace
+    /// dependency keeps the root manifest's choice (cargo ignores `default-features` there).
+    pub(super) fn render_no_default(&self, features: &[&str]) -> String {
+        self.render_inner(features, self != &Dep::Workspace)
+    }
+
+    fn render_inner(&self, features: &[&str], no_default: bool) -> String {
         let mut s = match self {
             Dep::Path(p) => format!("{{ path = \"{}\"", p.replace('\\', "/")),
             Dep::Workspace => "{ workspace = true".to_string(),
             Dep::Version(v) => format!("{{ version = \"{v}\""),
         };
+        if no_default {
+            s.push_str(", default-features = false");
+        }
         if !features.is_empty() {
             let f: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
             s.push_str(&format!(", features = [{}]", f.join(", ")));

@@ -17,7 +17,7 @@ use crate::error::AppError;
 pub(crate) use detect::detect_models;
 use detect::{models_dep, resolve_source, valid_crate_name};
 pub use manifest::add_workspace_member;
-pub use options::{FromDb, InitOptions};
+pub use options::{Drivers, FromDb, InitOptions};
 
 /// The files `init` always writes, relative to the workspace root.
 pub const FILES: [&str; 5] = [
@@ -163,18 +163,20 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     } else {
         creating_root = true;
         let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+        let profiles: Vec<&str> = templates::PROFILES.iter().map(|(t, _)| *t).collect();
         new_manifest = Some(format!(
             "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n{}",
             list.join(", "),
-            templates::RELEASE_PROFILE
+            profiles.join("\n")
         ));
     }
 
     let source = resolve_source(opts, &models_dir, &models_rel_from_cli, root_doc.as_ref())?;
 
-    let retort = source
-        .retort
-        .render(&["cli", "sqlite", "postgres", "mysql"]);
+    let drivers = Drivers::features(&opts.drivers.list);
+    let mut cli_features = vec!["cli"];
+    cli_features.extend(drivers.iter().map(String::as_str));
+    let retort = source.retort.render_no_default(&cli_features);
     let retort_build = source.build.render(&[]);
     let cargo_toml = templates::fill(
         templates::CLI_CARGO,
@@ -192,12 +194,20 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
         .iter()
         .flat_map(|f| f.features.iter().map(String::as_str))
         .collect();
-    let models_retort = models_dep(&source.retort, &models_path).render(&features);
+    let models_retort = models_dep(&source.retort, &models_path).render_no_default(&features);
     let mut models_cargo = templates::fill(
         templates::MODELS_CARGO,
         &[("models", models_crate), ("retort", &models_retort)],
     );
     let mut retort_toml = templates::RETORT_TOML.to_string();
+    let mut url_note = None;
+    if let (Some(url), None) = (&opts.drivers.url, &opts.from_db) {
+        // The URL init was given names the database: retort.toml's, in place of the SQLite
+        // file (which the binary could not open without the sqlite driver).
+        let (toml, note) = given_url_toml(&retort_toml, url)?;
+        retort_toml = toml;
+        url_note = note;
+    }
     let mut models_lib = templates::MODELS_LIB.to_string();
     if let Some(f) = &opts.from_db {
         for (krate, version) in features
@@ -289,28 +299,45 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     if let Some(note) = manifest_note {
         let _ = writeln!(out, "note: {note}");
     }
-    if !creating_root
-        && root_doc
-            .as_ref()
-            .and_then(|r| r.get("profile"))
-            .and_then(|p| p.get("release"))
-            .and_then(|r| r.get("package"))
-            .and_then(|p| p.get("cli"))
-            .is_none()
-    {
-        let _ = writeln!(
-            out,
-            "tip: a big history compiles in seconds instead of minutes in release builds with this in {}:\n{}",
-            root_manifest.display(),
-            templates::RELEASE_PROFILE
-                .lines()
-                .filter(|l| !l.starts_with('#'))
-                .map(|l| format!("  {l}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
+    if !creating_root {
+        // The profiles the existing root manifest lacks, shown rather than written: the
+        // manifest is the user's.
+        let missing: Vec<String> = templates::PROFILES
+            .iter()
+            .filter(|(_, keys)| {
+                let mut item = root_doc.as_ref().and_then(|r| r.get("profile"));
+                for k in keys {
+                    item = item.and_then(|i| i.get(k));
+                }
+                item.is_none()
+            })
+            .flat_map(|(text, _)| {
+                text.lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .map(|l| format!("  {l}"))
+            })
+            .collect();
+        if !missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "tip: faster builds (a big history in release, the derives in debug) with this in {}:\n{}",
+                root_manifest.display(),
+                missing.join("\n")
+            );
+        }
     }
     let _ = writeln!(out, "note: retort comes from {}", source.why);
+    let _ = writeln!(
+        out,
+        "note: the cli package is built with the {} driver{} ({}): the `retort` features in {}",
+        drivers.join(", "),
+        if drivers.len() == 1 { "" } else { "s" },
+        opts.drivers.why,
+        dir.join(FILES[2]).display()
+    );
+    if let Some(note) = url_note {
+        let _ = writeln!(out, "note: {note}");
+    }
     if create_models && opts.from_db.is_none() {
         let _ = writeln!(
             out,
@@ -329,17 +356,39 @@ pub fn init(opts: &InitOptions, out: &mut dyn Write) -> Result<(), AppError> {
     Ok(())
 }
 
+/// retort.toml with `database_url` set to the URL `init` was given, or removed when the URL
+/// has a password (which stays where it came from: `--url`, `DATABASE_URL` or `.env`; said in
+/// the note returned).
+fn given_url_toml(template: &str, url: &str) -> Result<(String, Option<String>), AppError> {
+    let redacted = retort_runner::redact_url(url);
+    let has_password = redacted != url;
+    let text = with_database_url(template, (!has_password).then_some(url))?;
+    let note = has_password.then(|| {
+        format!("retort.toml has no database_url: `{redacted}` has a password; give it with DATABASE_URL (in the environment or .env, which git ignores) or --url")
+    });
+    Ok((text, note))
+}
+
 /// retort.toml for `init --from-db`: the template with the database URL and the tables not
 /// pulled filled in (comments kept).
 fn from_db_toml(template: &str, f: &FromDb) -> Result<String, AppError> {
-    let fail = |m: String| AppError::Failed(format!("internal error: retort.toml template: {m}"));
-    let text = crate::pull::with_excludes(template, &f.exclude_tables).map_err(fail)?;
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| fail(format!("{e}")))?;
-    match &f.database_url {
-        Some(url) => doc["database_url"] = toml_edit::value(url.as_str()),
+    let text = crate::pull::with_excludes(template, &f.exclude_tables).map_err(template_error)?;
+    with_database_url(&text, f.database_url.as_deref())
+}
+
+/// `text` (retort.toml) with `database_url` set to `url`, or removed (comments kept).
+fn with_database_url(text: &str, url: Option<&str>) -> Result<String, AppError> {
+    let mut doc: toml_edit::DocumentMut =
+        text.parse().map_err(|e| template_error(format!("{e}")))?;
+    match url {
+        Some(url) => doc["database_url"] = toml_edit::value(url),
         None => {
             doc.remove("database_url");
         }
     }
     Ok(doc.to_string())
+}
+
+fn template_error(m: String) -> AppError {
+    AppError::Failed(format!("internal error: retort.toml template: {m}"))
 }

@@ -12,6 +12,15 @@ pub(super) const GITIGNORE: &str = include_str!("templates/gitignore");
 /// history (a 1,000-table initial migration: over four minutes at opt-level 3, seconds at 0)
 /// and buys nothing: the work happens in retort and sqlx, which stay optimized.
 pub(super) const RELEASE_PROFILE: &str = include_str!("templates/release-profile.toml");
+/// The derives optimized in debug builds: the models crate's rebuild after an edit (the
+/// edit-to-migration loop, BENCHMARKS.md).
+pub(super) const DEV_PROFILE: &str = include_str!("templates/dev-profile.toml");
+/// The profiles a new root manifest gets, each with the path of keys under `[profile]` that
+/// shows an existing manifest has it already.
+pub(super) const PROFILES: [(&str, [&str; 3]); 2] = [
+    (RELEASE_PROFILE, ["release", "package", "cli"]),
+    (DEV_PROFILE, ["dev", "package", "retort-macros"]),
+];
 
 /// The `.gitignore` to write: the template when there is none, else the existing text plus
 /// the template's lines it lacks (`None`: nothing to add).
@@ -103,11 +112,16 @@ mod tests {
             CLI_BUILD,
             MODELS_LIB,
             RELEASE_PROFILE,
+            DEV_PROFILE,
             GITIGNORE,
         ] {
             assert!(!t.contains("{{"), "{t}");
         }
         let _: toml::Table = toml::from_str(RETORT_TOML).unwrap();
-        let _: toml::Table = toml::from_str(RELEASE_PROFILE).unwrap();
+        for (text, keys) in PROFILES {
+            let doc: toml::Table = toml::from_str(text).unwrap();
+            let found = keys.iter().try_fold(&doc["profile"], |item, k| item.get(k));
+            assert!(found.is_some(), "{keys:?} in {text}");
+        }
     }
 }

@@ -14,6 +14,7 @@ use retort_schema::{
     Unique,
 };
 
+use crate::types::ColumnTypeDesc;
 use crate::TypeArgs;
 
 /// A struct's table, as `#[derive(Table)]` describes it. Every field is `const`-constructible.
@@ -46,7 +47,9 @@ pub struct TableDesc {
 pub struct ColumnDesc {
     pub name: &'static str,
     pub ty: TypeDesc,
-    pub nullable: bool,
+    /// `nullable = ..`, or what a custom `sql_type`'s field says (`Option<T>`); `None`: the
+    /// Rust type's [`ColumnType::NULLABLE`](crate::ColumnType::NULLABLE).
+    pub nullable: Option<bool>,
     /// `autoincrement = ..`; `None`: an integer column that is the whole primary key.
     pub autoincrement: Option<bool>,
     pub default: Option<&'static str>,
@@ -61,11 +64,12 @@ pub struct ColumnDesc {
 #[derive(Debug)]
 #[doc(hidden)]
 pub enum TypeDesc {
-    /// The field's Rust type: `<T as ColumnType>::sql_type`, given the column's `length`,
-    /// `precision` and `scale` (plain fields rather than a `TypeArgs` built by `const fn` calls,
-    /// which the compiler would have to interpret for every column).
+    /// The field's Rust type: `<T as ColumnType>::DESC` (its `sql_type` and `NULLABLE`, one
+    /// trait resolution per column), given the column's `length`, `precision` and `scale`
+    /// (plain fields rather than a `TypeArgs` built by `const fn` calls, which the compiler
+    /// would have to interpret for every column).
     Rust {
-        sql_type: fn(&TypeArgs) -> SqlType,
+        ty: ColumnTypeDesc,
         length: Option<u32>,
         precision: Option<u32>,
         scale: Option<u32>,
@@ -264,11 +268,11 @@ impl ColumnDesc {
     fn column(&self, sole_pk: Option<&str>) -> Column {
         let ty = match &self.ty {
             TypeDesc::Rust {
-                sql_type,
+                ty,
                 length,
                 precision,
                 scale,
-            } => sql_type(
+            } => (ty.sql_type)(
                 &TypeArgs::new()
                     .with_length(*length)
                     .with_precision(*precision)
@@ -276,8 +280,12 @@ impl ColumnDesc {
             ),
             TypeDesc::Custom(s) => SqlType::Custom(s.to_string()),
         };
+        let type_nullable = match &self.ty {
+            TypeDesc::Rust { ty, .. } => ty.nullable,
+            TypeDesc::Custom(_) => false,
+        };
         let mut c = Column::new(self.name, ty);
-        c.nullable = self.nullable;
+        c.nullable = self.nullable.unwrap_or(type_nullable);
         c.autoincrement =
             crate::__private::autoincrement(self.autoincrement, sole_pk == Some(self.name), &c.ty);
         c.default = owned(self.default);
