@@ -9,7 +9,9 @@ mod common;
 
 use std::path::Path;
 
-use common::{cmd, cmd_text, ctx, linear, ok, sqlite_url, tmp, A1, C3};
+use common::{
+    assert_contains, cmd, cmd_text, ctx, linear, ok, sqlite_url, sqlite_urls, tmp, A1, C3,
+};
 use sqlx::{Connection, Executor};
 
 /// The summary row of `label`: its cells (TARGET, FROM/AT, TO, DURATION, RESULT...).
@@ -39,10 +41,7 @@ fn write(dir: &Path, name: &str, text: &str) {
 async fn sqlite_files_one_fails_half_way_then_resume_finishes_it() {
     let dir = tmp();
     let d = dir.path();
-    let urls: Vec<String> = ["a.db", "b.db", "c.db", "d.db"]
-        .iter()
-        .map(|n| sqlite_url(d, n))
-        .collect();
+    let urls = sqlite_urls(d, &["a.db", "b.db", "c.db", "d.db"]);
     // b already has `posts`, which the second revision creates: it stops after a1.
     sqlite_exec(
         &urls[1],
@@ -200,19 +199,18 @@ async fn live_status_lines_on_a_terminal() {
     )
     .await;
     // The block of running targets, redrawn in place (cursor up, clear to the end).
-    assert!(out.contains("[0/3 done, 1 running]"), "{out:?}");
-    assert!(out.contains("running]\n  sqlite://"), "{out:?}");
-    assert!(
-        out.contains("\x1b[") && out.contains("A\r\x1b[J"),
-        "{out:?}"
+    // The revision running is a target's status; each finished target is a line above the
+    // block; the block is erased at the end and the summary printed in its place.
+    assert_contains(
+        &out,
+        &[
+            "[0/3 done, 1 running]",
+            "running]\n  sqlite://",
+            "A\r\x1b[J",
+            "Running upgrade",
+            "[3/3] ",
+        ],
     );
-    assert!(
-        out.contains("Running upgrade"),
-        "the revision running is the status: {out:?}"
-    );
-    // Each finished target is a line above the block; the block is erased at the end and the
-    // summary printed in its place.
-    assert!(out.contains("[3/3] "), "{out:?}");
     let tail = &out[out.rfind("\x1b[J").unwrap()..];
     assert!(tail.starts_with("\x1b[J\nTARGET"), "{tail:?}");
     // -q: no live block, the summary only.

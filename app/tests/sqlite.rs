@@ -170,10 +170,7 @@ async fn database_url_precedence_flag_env_dotenv_toml() {
     let d = tmp();
     let p = d.path();
     // Four databases at four different revisions.
-    let urls: Vec<String> = ["flag", "env", "dotenv", "toml"]
-        .iter()
-        .map(|n| sqlite_url(p, &format!("{n}.db")))
-        .collect();
+    let urls = sqlite_urls(p, &["flag.db", "env.db", "dotenv.db", "toml.db"]);
     let c = ctx(linear(), p);
     ok(&c, &["--url", &urls[0], "stamp", C3]).await;
     ok(&c, &["--url", &urls[1], "stamp", B2]).await;

@@ -150,10 +150,6 @@ async fn waiting_for_replicas_is_refused_on_sqlite_before_running() {
     let e = retort_runner::upgrade(&mut db, &history(), "head", &o, &mut |_| {})
         .await
         .unwrap_err();
-    let m = e.to_string();
-    assert!(
-        m.contains("wait_for_replicas") && m.contains("PostgreSQL"),
-        "{m}"
-    );
+    assert_contains(&e.to_string(), &["wait_for_replicas", "PostgreSQL"]);
     assert!(versions(&mut db).await.is_empty(), "nothing ran");
 }

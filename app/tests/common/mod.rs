@@ -171,6 +171,11 @@ pub fn sqlite_url(dir: &Path, name: &str) -> String {
     format!("sqlite://{}?mode=rwc", dir.join(name).display())
 }
 
+/// [`sqlite_url`] for each of `names`.
+pub fn sqlite_urls(dir: &Path, names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| sqlite_url(dir, n)).collect()
+}
+
 /// Runs one command: (exit code, stdout, error text).
 pub async fn cmd(ctx: &Context, args: &[&str]) -> (i32, String, String) {
     let mut argv = vec!["retort".to_string()];

@@ -6,7 +6,7 @@ use retort_runner::prelude::*;
 use retort_runner::{Db, Event, MigrationSet, RunOptions, Script};
 use retort_schema::PrimaryKey;
 #[allow(unused_imports)]
-pub use retort_test_support::per_dialect;
+pub use retort_test_support::{assert_contains, per_dialect};
 use retort_test_support::{ScratchDb, Server};
 
 /// One isolated database: a SQLite file in a temp dir, or a scratch database on a server.
