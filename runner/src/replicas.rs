@@ -16,7 +16,6 @@ use retort_schema::Dialect;
 use retort_sql::quote_string;
 
 use crate::limits::secs;
-use crate::run::Event;
 use crate::{Db, RunError, RunOptions};
 
 /// The name in [`RunOptions::wait_for_replicas`] that means "every replica streaming when the
@@ -71,12 +70,13 @@ pub(crate) fn lag(name: &str, rows: &[Standby]) -> Option<String> {
 }
 
 /// Waits until the replicas of `opts.wait_for_replicas` have replayed everything committed
-/// so far; `done` describes what was committed (for the error).
+/// so far; `done` describes what was committed (for the error); `note` receives what the
+/// run reports as notes (no replica connected, who replayed in how long).
 pub(crate) async fn wait(
     db: &mut Db,
     opts: &RunOptions,
     done: &str,
-    events: &mut (dyn FnMut(Event) + Send),
+    note: &mut (dyn FnMut(String) + Send),
 ) -> Result<(), RunError> {
     let Some(names) = &opts.wait_for_replicas else {
         return Ok(());
@@ -120,21 +120,21 @@ pub(crate) async fn wait(
         // "All": the replicas streaming when the wait begins.
         let want = want.get_or_insert_with(|| wanted(names, &rows));
         if want.is_empty() {
-            events(Event::Note(
+            note(
                 "wait_for_replicas: no replica is connected to the primary (pg_stat_replication is empty): nothing to wait for".to_string(),
-            ));
+            );
             return Ok(());
         }
         let lagging: Vec<String> = want.iter().filter_map(|n| lag(n, &rows)).collect();
         if lagging.is_empty() {
-            events(Event::Note(format!(
+            note(format!(
                 "replica(s) {} replayed the primary's WAL up to {lsn} in {}",
                 want.iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
                 secs(start.elapsed())
-            )));
+            ));
             return Ok(());
         }
         if start.elapsed() >= opts.replica_timeout {

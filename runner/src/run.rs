@@ -316,7 +316,7 @@ async fn run_command(
             [] => "the version table (this run applied nothing)".to_string(),
             a => format!("the {} of {}", direction_word(direction), a.join(", ")),
         };
-        crate::replicas::wait(db, opts, &done, events)
+        crate::replicas::wait(db, opts, &done, &mut |n| events(Event::Note(n)))
             .await
             .map_err(|e| match report.applied.is_empty() {
                 true => e,

@@ -376,20 +376,4 @@ pub mod __private {
         naming, Check, Column, Dialect, FkAction, ForeignKey, Index, PrimaryKey, QName, SqlType,
         Table, Unique,
     };
-
-    /// Whether the column gets auto-increment: an explicit `autoincrement = ..` wins, else an
-    /// integer column that is the whole primary key.
-    pub fn autoincrement(explicit: Option<bool>, sole_pk: bool, ty: &SqlType) -> bool {
-        explicit.unwrap_or(sole_pk && ty.is_integer())
-    }
-
-    /// The name of an unnamed check: `ck_<table>_<words of the expression>`.
-    pub fn check_name(table: &str, expr: &str) -> String {
-        let words: Vec<String> = expr
-            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-            .filter(|w| !w.is_empty())
-            .map(|w| w.to_ascii_lowercase())
-            .collect();
-        naming::check(table, &words.join("_"))
-    }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 
 use retort_schema::{Schema, Table};
 
-use crate::Model;
+use crate::model::Model;
 
 mod check;
 pub(crate) mod desc;

@@ -14,8 +14,7 @@ use retort_schema::{
     Unique,
 };
 
-use crate::types::ColumnTypeDesc;
-use crate::TypeArgs;
+use crate::types::{ColumnTypeDesc, TypeArgs};
 
 /// A struct's table, as `#[derive(Table)]` describes it. Every field is `const`-constructible.
 #[derive(Debug)]
@@ -255,7 +254,7 @@ impl TableDesc {
             .map(|ck| Check {
                 name: match ck.name {
                     Some(n) => n.to_string(),
-                    None => crate::__private::check_name(table, ck.expr),
+                    None => check_name(table, ck.expr),
                 },
                 expr: ck.expr.to_string(),
             })
@@ -286,11 +285,24 @@ impl ColumnDesc {
         };
         let mut c = Column::new(self.name, ty);
         c.nullable = self.nullable.unwrap_or(type_nullable);
-        c.autoincrement =
-            crate::__private::autoincrement(self.autoincrement, sole_pk == Some(self.name), &c.ty);
+        // An explicit `autoincrement = ..` wins, else an integer column that is the whole
+        // primary key.
+        c.autoincrement = self
+            .autoincrement
+            .unwrap_or(sole_pk == Some(self.name) && c.ty.is_integer());
         c.default = owned(self.default);
         c.comment = owned(self.comment);
         c.renamed_from = strings(self.renamed_from);
         c
     }
+}
+
+/// The name of an unnamed check: `ck_<table>_<words of the expression>`.
+fn check_name(table: &str, expr: &str) -> String {
+    let words: Vec<String> = expr
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    naming::check(table, &words.join("_"))
 }
