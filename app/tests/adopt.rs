@@ -626,7 +626,18 @@ async fn squash_a_fifty_revision_history() {
     std::fs::create_dir_all(&ws).unwrap();
     let repo = repo_root();
     let ctx = Context::isolated(MigrationSet::empty(), || Ok(Schema::default()), &ws);
-    let (code, said) = cmd_text(&ctx, &["init", "--retort-path", repo.to_str().unwrap()]).await;
+    // The three drivers: the same workspace runs on each database below.
+    let (code, said) = cmd_text(
+        &ctx,
+        &[
+            "init",
+            "--retort-path",
+            repo.to_str().unwrap(),
+            "--db",
+            "sqlite,postgres,mysql",
+        ],
+    )
+    .await;
     assert_eq!(code, 0, "{said}");
     for i in 1..=50 {
         let (name, text) = squash_script(i);
