@@ -18,8 +18,6 @@ fn mk(m: &mut Migration, name: &str) {
     m.create_table(table(name, vec![col("id", SqlType::Integer)], &["id"]));
 }
 
-fn nothing(_: &mut Migration) {}
-
 // ----- a failure in the middle of a batch ----------------------------------------------------
 
 fn c1_up(m: &mut Migration) {
@@ -57,10 +55,7 @@ async fn a_failing_statement_in_the_middle_is_named_and_rolled_back(d: Dialect) 
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("c1", &[], None, c1_up, nothing),
-        script("c2", &["c1"], None, c2_up, nothing),
-    ]);
+    let set = linear(&[("c1", c1_up), ("c2", c2_up)]);
     let mut events = Vec::new();
     let e = upgrade(&mut db, &set, "head", &opts(), &mut |e| events.push(e))
         .await
@@ -148,11 +143,7 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("b1", &[], None, b1_up, nothing),
-        script("b2", &["b1"], None, b2_up, nothing),
-        script("b3", &["b2"], None, b3_up, nothing),
-    ]);
+    let set = linear(&[("b1", b1_up), ("b2", b2_up), ("b3", b3_up)]);
     let mut events = Vec::new();
     let before = std::time::SystemTime::now();
     let r = upgrade(&mut db, &set, "b2", &opts(), &mut |e| events.push(e))
@@ -243,10 +234,7 @@ async fn a_version_row_changed_meanwhile_stops_the_commit(d: Dialect) {
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("v1", &[], None, v1_up, nothing),
-        script("v2", &["v1"], None, v2_up, nothing),
-    ]);
+    let set = linear(&[("v1", v1_up), ("v2", v2_up)]);
     let e = upgrade(&mut db, &set, "head", &opts(), &mut no_events())
         .await
         .unwrap_err();

@@ -207,6 +207,19 @@ pub fn set(scripts: Vec<Script>) -> MigrationSet {
     MigrationSet::new("", scripts)
 }
 
+/// A linear history of `(revision, upgrade)` steps, each revising the one before, with
+/// downgrades that do nothing.
+pub fn linear(steps: &[(&str, fn(&mut Migration))]) -> MigrationSet {
+    set(steps
+        .iter()
+        .enumerate()
+        .map(|(i, &(rev, up))| {
+            let parents: &[&str] = if i == 0 { &[] } else { &[steps[i - 1].0] };
+            script(rev, parents, None, up, |_| {})
+        })
+        .collect())
+}
+
 pub fn table(name: &str, cols: Vec<Column>, pk: &[&str]) -> Table {
     let mut t = Table::new(name);
     t.columns = cols;
