@@ -53,17 +53,25 @@ pub(crate) async fn history(
         } else {
             texts
         };
+        // One write for the whole history: stdout is line-buffered, and a write per line is
+        // a system call per revision (10,000 of them on a long history).
+        let mut text = String::new();
         for l in lines {
-            say!(out, "{}", session.style.revision_line(&l));
+            text.push_str(&session.style.revision_line(&l));
+            text.push('\n');
         }
+        let _ = out.write_all(text.as_bytes());
         return Ok(ExitCode::Success);
     }
+    let mut text = String::new();
     for h in revs {
-        say!(out, "{}", log_entry(session, h, &current));
+        text.push_str(&log_entry(session, h, &current));
+        text.push('\n');
         if let Some(a) = &applied {
-            let _ = write!(out, "{}", a.lines_for(&h.revision));
+            text.push_str(&a.lines_for(&h.revision));
         }
     }
+    let _ = out.write_all(text.as_bytes());
     Ok(ExitCode::Success)
 }
 
