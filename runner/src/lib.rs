@@ -55,7 +55,9 @@
 //!
 //! A progress marker ([`progress_table`], [`Progress`]) is written before a revision's first
 //! statement and before each statement, so a run killed half-way leaves a record of how far it
-//! got. While it is there, [`current`] and every command that writes fail with
+//! got. Within a run, the marker of the next revision (its first statement in flight) is
+//! written in the same transaction as the previous revision's record, so that a revision costs
+//! no more commits than its statements and its record. While it is there, [`current`] and every command that writes fail with
 //! [`RunError::Interrupted`] (the revision, statements done of total, the statement in flight
 //! and, where the command compared it with the live schema, whether it ran: [`InFlight`]);
 //! [`resume`] runs the remaining statements ([`ResumeMode::Run`]) or settles a revision

@@ -6,7 +6,10 @@
 //!
 //! Written before the first statement of a revision and before each statement; deleted in the
 //! same transaction as the revision's version-table writes and log row (DML, which MySQL does
-//! run in a transaction). So after a crash (SIGKILL, a lost connection) the database says
+//! run in a transaction). Within a run, that transaction also inserts the marker of the next
+//! revision, naming its first statement (planned then) as the one in flight: a crash between
+//! the two revisions leaves exactly that (the statement did not run), and the next revision's
+//! first statement needs no marker write — no commit — of its own. So after a crash (SIGKILL, a lost connection) the database says
 //! exactly how far the revision got, and [`crate::resume`] finishes it.
 //!
 //! PostgreSQL and SQLite run each revision in one transaction: a crash rolls it back whole, so

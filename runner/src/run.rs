@@ -425,6 +425,7 @@ async fn locked_run(
         live: None,
         fk: Default::default(),
         progress_table: false,
+        armed: None,
         queued: Vec::new(),
     };
     let r = ex.locked(cmd).await;
@@ -492,6 +493,11 @@ struct Exec<'a> {
     fk: crate::fk_scope::FkScope,
     /// MySQL/MariaDB: the progress table is known to exist.
     progress_table: bool,
+    /// MySQL/MariaDB: the marker of the next revision, written with the previous revision's
+    /// record (same commit) so that the next revision's first statement goes without a marker
+    /// write of its own; taken when that statement is sent, deleted if the revision stops
+    /// before it (see [`Exec::arm`]).
+    armed: Option<Progress>,
     /// SQLite: statements of the open transaction not sent yet; they go in one round trip
     /// ([`Exec::flush`]) before anything reads the database, and with the migration's
     /// version-table writes and log row.
@@ -525,6 +531,19 @@ struct StatementAt {
     rows_before: Vec<String>,
     committed: Vec<String>,
     whole_tx: bool,
+}
+
+/// The version table's rows once `step` is recorded (sorted), from the rows before it.
+fn rows_after(step: &Step, rows_before: &[String]) -> Result<Vec<String>, RunError> {
+    let mut rows = rows_before.to_vec();
+    step.version_change
+        .apply(&mut rows)
+        .map_err(|message| RunError::VersionChange {
+            revision: step.revision.clone(),
+            message,
+        })?;
+    rows.sort();
+    Ok(rows)
 }
 
 impl Exec<'_> {
@@ -662,7 +681,8 @@ impl Exec<'_> {
                     continue;
                 }
             }
-            self.run_step(step, &rows_before[i], whole_tx).await?;
+            let next = plan.get(i + 1).map(|n| (n, rows_before[i + 1].as_slice()));
+            self.run_step(step, &rows_before[i], whole_tx, next).await?;
             if self.transactional() && per_migration {
                 self.commit(&step.revision).await?;
             }
@@ -779,16 +799,36 @@ impl Exec<'_> {
         step: &Step,
         rows_before: &[String],
         whole_tx: bool,
+        next: Option<(&Step, &[String])>,
     ) -> Result<(), RunError> {
         let started = (Instant::now(), SystemTime::now());
-        let mut rows_after = rows_before.to_vec();
-        step.version_change
-            .apply(&mut rows_after)
-            .map_err(|message| RunError::VersionChange {
-                revision: step.revision.clone(),
-                message,
-            })?;
-        rows_after.sort();
+        let r = self.run_armed(step, rows_before, whole_tx).await;
+        if let Err(e) = r {
+            if self.armed.take().is_some() {
+                // Its marker was written with the previous revision's record, but none of its
+                // statements was sent: nothing of it ran, there is nothing to resume.
+                let sql = progress::delete_sql(&self.opts.version_table, self.d);
+                let _ = self.db.execute(&sql).await;
+            }
+            return Err(e);
+        }
+        let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
+        let arm = match next {
+            Some((n, before)) => self.arm(n, before).await?,
+            None => None,
+        };
+        self.record(&step.revision, step.direction, writes, Some(started), arm)
+            .await
+    }
+
+    /// [`Exec::run_step`]'s migration, up to its record.
+    async fn run_armed(
+        &mut self,
+        step: &Step,
+        rows_before: &[String],
+        whole_tx: bool,
+    ) -> Result<(), RunError> {
+        let rows_after = rows_after(step, rows_before)?;
         self.lock.heartbeat(self.db).await?;
         self.run_migration(
             &step.revision,
@@ -798,10 +838,52 @@ impl Exec<'_> {
             whole_tx,
             None,
         )
-        .await?;
-        let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        self.record(&step.revision, step.direction, writes, Some(started))
-            .await
+        .await
+    }
+
+    /// MySQL/MariaDB: the progress marker of `next` (whose version-table rows before it are
+    /// `before`), to be written in the same transaction as the record of the revision that ran
+    /// before it. Its first statement, planned now against the live schema as that revision
+    /// leaves it, is marked in flight: the marker then says exactly what a crash between the two
+    /// revisions left (that statement not run), and the revision's first statement goes without
+    /// a marker write (a commit) of its own. `None` where the plan cannot be made now (the live
+    /// schema must be read again first, the next revision has no statement, or it does not
+    /// render): the revision then writes its marker itself.
+    async fn arm(&mut self, next: &Step, before: &[String]) -> Result<Option<Progress>, RunError> {
+        if self.transactional() {
+            return Ok(None);
+        }
+        let Some(live) = self.live.as_ref() else {
+            return Ok(None);
+        };
+        let script = self.set.script(&next.revision)?;
+        let m = script.migration(next.direction);
+        let Ok(planned) = progress::plan(&m, self.d, live) else {
+            return Ok(None);
+        };
+        let Some(first) = planned.first() else {
+            return Ok(None);
+        };
+        let Ok(after) = rows_after(next, before) else {
+            return Ok(None);
+        };
+        let p = Progress {
+            revision: next.revision.clone(),
+            direction: next.direction,
+            statements_total: planned.len(),
+            statements_done: 0,
+            statement: Some(first.sql.clone()),
+            checksum: applied_log::checksum_hex(script.hash()),
+            version_before: before.to_vec(),
+            version_after: after,
+            started_at: String::new(),
+        };
+        if !self.progress_table {
+            let sql = progress::create_sql(&self.opts.version_table, self.d);
+            self.db.execute(&sql).await?;
+            self.progress_table = true;
+        }
+        Ok(Some(p))
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -849,9 +931,29 @@ impl Exec<'_> {
             .len();
         let vt = self.opts.version_table.clone();
         let marker = !self.transactional();
-        // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step).
+        // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step), unless
+        // the previous revision's record wrote it (`armed`, planned the same way: then the
+        // first statement is sent alone if it is the one the marker names).
         let mut first_marker = None;
+        let mut armed_first: Option<String> = None;
         if marker && resume.is_none() {
+            match &self.armed {
+                Some(a)
+                    if a.revision == rev
+                        && a.direction == direction
+                        && a.statements_total == total =>
+                {
+                    armed_first = a.statement.clone();
+                }
+                Some(_) => {
+                    // Armed for another plan: replaced.
+                    self.armed = None;
+                    self.db.execute(&progress::delete_sql(&vt, self.d)).await?;
+                }
+                None => {}
+            }
+        }
+        if marker && resume.is_none() && armed_first.is_none() {
             if !self.progress_table {
                 // Created by the first revision that needs it, once per run.
                 let sql = progress::create_sql(&vt, self.d);
@@ -949,12 +1051,24 @@ impl Exec<'_> {
                             // trip, run first; its failure is that statement's (a failed
                             // first INSERT is the marker's own).
                             let inserting = first_marker.is_some();
-                            let m =
-                                progress::before_sql(&mut first_marker, number, &st.sql, &vt, d);
-                            match self.db.execute_batch(&[&m, &st.sql]).await {
-                                Ok(_) => Ok(()),
-                                Err(b) if b.done == 0 && inserting => return Err(b.error),
-                                Err(b) => Err(b.error),
+                            if number == 1 && armed_first.as_deref() == Some(st.sql.as_str()) {
+                                // Its marker is written (armed): the statement alone.
+                                self.armed = None;
+                                self.db.execute(&st.sql).await.map(|_| ())
+                            } else {
+                                self.armed = None;
+                                let m = progress::before_sql(
+                                    &mut first_marker,
+                                    number,
+                                    &st.sql,
+                                    &vt,
+                                    d,
+                                );
+                                match self.db.execute_batch(&[&m, &st.sql]).await {
+                                    Ok(_) => Ok(()),
+                                    Err(b) if b.done == 0 && inserting => return Err(b.error),
+                                    Err(b) => Err(b.error),
+                                }
                             }
                         } else {
                             self.flush().await?;
@@ -1014,14 +1128,19 @@ impl Exec<'_> {
                     // The hook uses the connection: what is queued runs first.
                     self.flush().await?;
                     if marker {
-                        let sql = progress::before_sql(
-                            &mut first_marker,
-                            number,
-                            progress::HOOK_TEXT,
-                            &vt,
-                            self.d,
-                        );
-                        self.db.execute(&sql).await?;
+                        let written =
+                            number == 1 && armed_first.as_deref() == Some(progress::HOOK_TEXT);
+                        self.armed = None;
+                        if !written {
+                            let sql = progress::before_sql(
+                                &mut first_marker,
+                                number,
+                                progress::HOOK_TEXT,
+                                &vt,
+                                self.d,
+                            );
+                            self.db.execute(&sql).await?;
+                        }
                     }
                     if self.in_tx && self.d == Dialect::Sqlite {
                         self.fk.before_opaque(self.db, &rev).await?;
@@ -1061,6 +1180,7 @@ impl Exec<'_> {
         direction: Direction,
         writes: Vec<crate::backend::VersionWrite>,
         started: Option<(Instant, SystemTime)>,
+        arm: Option<Progress>,
     ) -> Result<(), RunError> {
         let rev = rev.to_string();
         let marker = !self.transactional();
@@ -1088,6 +1208,10 @@ impl Exec<'_> {
         if marker {
             let sql = progress::delete_sql(&self.opts.version_table, self.d);
             items.push(write(sql, "progress marker", false));
+            if let Some(p) = &arm {
+                let sql = progress::insert_sql(p, &self.opts.version_table, self.d);
+                items.push(write(sql, "progress marker of the next revision", false));
+            }
         }
         if queue {
             self.queued.extend(items);
@@ -1106,6 +1230,7 @@ impl Exec<'_> {
         self.check_writes(&items, &rows)?;
         if marker {
             self.commit(&rev).await?;
+            self.armed = arm;
         }
         Ok(())
     }
@@ -1610,7 +1735,7 @@ impl Exec<'_> {
             }
             ResumeMode::Finished => {
                 let writes = rewrite(&p.version_after);
-                self.record(&rev, p.direction, writes, None).await?;
+                self.record(&rev, p.direction, writes, None, None).await?;
                 (self.events)(Event::Applied {
                     revision: rev.clone(),
                     direction: p.direction,
@@ -1662,7 +1787,7 @@ impl Exec<'_> {
                 )
                 .await?;
                 let writes = rewrite(&p.version_after);
-                self.record(&rev, p.direction, writes, Some(started))
+                self.record(&rev, p.direction, writes, Some(started), None)
                     .await?;
                 (self.events)(Event::Applied {
                     revision: rev.clone(),

@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use retort_runner::prelude::*;
-use retort_runner::{Db, Direction, InFlight, MigrationSet, ResumeMode, RunError, RunOptions};
+use retort_runner::{
+    Db, Direction, Event, InFlight, MigrationSet, ResumeMode, RunError, RunOptions,
+};
 use retort_schema::{Op, Schema};
 use retort_test_support::assert_contains;
 
@@ -63,9 +65,19 @@ fn crash_worker() {
         let mut db = Db::connect_with(&url, &opts.timeouts()).await?;
         let set = history();
         let (dir, target) = cmd.split_once(':').expect("command:target");
+        // `RETORT_CRASH_EXIT_AFTER=<rev>`: the process ends (no clean-up, the connection
+        // dropped) as soon as that revision is recorded, before the next one starts.
+        let exit_after = std::env::var("RETORT_CRASH_EXIT_AFTER").ok();
+        let mut events = |e: Event| {
+            if let Event::Applied { revision, .. } = &e {
+                if exit_after.as_deref() == Some(revision.as_str()) {
+                    std::process::exit(9);
+                }
+            }
+        };
         let r = match dir {
-            "upgrade" => retort_runner::upgrade(&mut db, &set, target, &opts, &mut |_| {}).await,
-            _ => retort_runner::downgrade(&mut db, &set, target, &opts, &mut |_| {}).await,
+            "upgrade" => retort_runner::upgrade(&mut db, &set, target, &opts, &mut events).await,
+            _ => retort_runner::downgrade(&mut db, &set, target, &opts, &mut events).await,
         };
         let _ = db.close().await;
         r.map(|_| ())
@@ -80,14 +92,17 @@ fn crash_worker() {
 }
 
 fn spawn_worker(url: &str, cmd: &str) -> Child {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "crash_worker", "--nocapture", "--test-threads=1"])
+    worker(url, cmd).spawn().expect("spawn the worker")
+}
+
+fn worker(url: &str, cmd: &str) -> Command {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.args(["--exact", "crash_worker", "--nocapture", "--test-threads=1"])
         .env("RETORT_CRASH_WORKER", cmd)
         .env("RETORT_CRASH_URL", url)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn the worker")
+        .stderr(Stdio::piped());
+    c
 }
 
 fn wait_ok(child: Child, what: &str) {
@@ -462,6 +477,82 @@ async fn concurrency_loop(d: Dialect) {
     );
 }
 
+/// A run that ends right after a revision is recorded, before the next one starts: on
+/// MariaDB the next revision's marker (written with that record) says it had not begun — its
+/// first statement in flight and not run — and `resume` runs it; elsewhere the version table
+/// is the truth and nothing is left to resume.
+async fn ended_between_two_revisions(d: Dialect) {
+    let Some(t) = TestDb::new(d, "between_revisions").await else {
+        return;
+    };
+    let set = history();
+    let out = worker(&t.url, "upgrade:head")
+        .env("RETORT_CRASH_EXIT_AFTER", rev(4))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(9),
+        "the worker ends after {}: {}",
+        rev(4),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let opts = RunOptions::default();
+    let mut db = t.connect().await;
+    let at4 = vec![rev(4)];
+    let diff = differences(&mut db, &replay(&set, &at4, d)).await;
+    assert!(
+        diff.is_empty(),
+        "{d:?}: the schema differs from {at4:?}: {diff:?}"
+    );
+    if d == Dialect::Mysql {
+        let e = retort_runner::current(&mut db, &opts).await.unwrap_err();
+        let RunError::Interrupted { progress, .. } = e.kind() else {
+            panic!("{e:?}")
+        };
+        assert_eq!(progress.revision, rev(5));
+        assert_eq!(progress.statements_done, 0);
+        assert_eq!(progress.version_before, at4);
+        assert_eq!(progress.version_after, vec![rev(5)]);
+        let first = progress
+            .statement
+            .clone()
+            .expect("its first statement in flight");
+        let (p, f) = retort_runner::interrupted(&mut db, &set, &opts)
+            .await
+            .unwrap()
+            .expect("a marker");
+        assert_eq!(p.statement.as_deref(), Some(first.as_str()));
+        assert_eq!(f, InFlight::NotRun);
+        let msg = retort_runner::upgrade(&mut db, &set, "head", &opts, &mut |_| {})
+            .await
+            .unwrap_err()
+            .to_string();
+        assert_contains(&msg, &[&format!("revision {} (", rev(5)), "0 of ", &first]);
+        let r = retort_runner::resume(&mut db, &set, ResumeMode::Run, &opts, &mut |_| {})
+            .await
+            .unwrap();
+        assert_eq!(r.applied, vec![rev(5)]);
+    } else {
+        assert_eq!(retort_runner::current(&mut db, &opts).await.unwrap(), at4);
+        assert!(retort_runner::read_progress(&mut db, &opts.version_table)
+            .await
+            .unwrap()
+            .is_none());
+    }
+    retort_runner::upgrade(&mut db, &set, "head", &opts, &mut |_| {})
+        .await
+        .unwrap();
+    let head = vec![rev(REVS - 1)];
+    assert_eq!(retort_runner::current(&mut db, &opts).await.unwrap(), head);
+    let diff = differences(&mut db, &replay(&set, &head, d)).await;
+    assert!(diff.is_empty(), "{d:?}: at head: {diff:?}");
+    let log = retort_runner::read_log(&mut db, &opts).await.unwrap();
+    assert_eq!(retort_runner::last_applied(&log).len(), REVS, "{log:?}");
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
 // ----- recovery paths that need no kill -----------------------------------------------------------
 
 fn broken_up(m: &mut Migration) {
@@ -624,4 +715,9 @@ async fn manual_recovery(d: Dialect) {
     t.drop().await;
 }
 
-per_dialect!(kill_loop, concurrency_loop, manual_recovery);
+per_dialect!(
+    kill_loop,
+    concurrency_loop,
+    manual_recovery,
+    ended_between_two_revisions
+);
