@@ -201,9 +201,12 @@ pub(crate) fn plan(
     d: Dialect,
     state: &Schema,
 ) -> Result<Vec<Planned>, retort_sql::RenderError> {
-    let mut state = state.clone();
+    // Carried forward from the second operation on: a one-operation migration (most of a
+    // long history) copies nothing.
+    let mut state = std::borrow::Cow::Borrowed(state);
+    let steps = m.steps();
     let mut out = Vec::new();
-    for (step, s) in m.steps().iter().enumerate() {
+    for (step, s) in steps.iter().enumerate() {
         match s {
             MigrationStep::Op(op) => {
                 let stmts = render(op, d, &state)?;
@@ -214,7 +217,9 @@ pub(crate) fn plan(
                     first: i == 0,
                     last: i + 1 == n,
                 }));
-                let _ = apply_op(op, &mut state, Some(d));
+                if step + 1 < steps.len() {
+                    let _ = apply_op(op, state.to_mut(), Some(d));
+                }
             }
             MigrationStep::Run(_) => out.push(Planned {
                 sql: HOOK_TEXT.to_string(),

@@ -920,17 +920,29 @@ impl Exec<'_> {
             (Some(live), false) => live,
             _ => &self.state,
         };
-        // Every operation rendered before the first statement runs: one that cannot be
-        // rendered stops the revision before any of it ran, which matters on MySQL/MariaDB.
-        let total = progress::plan(&m, self.d, plan_state)
-            .map_err(|source| RunError::Render {
-                revision: rev.clone(),
-                direction: dir,
-                source,
-            })?
-            .len();
         let vt = self.opts.version_table.clone();
         let marker = !self.transactional();
+        // Every operation rendered before the first statement runs: one that cannot be
+        // rendered stops the revision before any of it ran, which matters on MySQL/MariaDB.
+        // Armed by the previous revision's record: planned then, against this same live
+        // schema (the marker is armed only when the live schema is known and carried).
+        let armed_total = self
+            .armed
+            .as_ref()
+            .filter(|a| {
+                marker && resume.is_none() && a.revision == rev && a.direction == direction
+            })
+            .map(|a| a.statements_total);
+        let total = match armed_total {
+            Some(t) => t,
+            None => progress::plan(&m, self.d, plan_state)
+                .map_err(|source| RunError::Render {
+                    revision: rev.clone(),
+                    direction: dir,
+                    source,
+                })?
+                .len(),
+        };
         // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step), unless
         // the previous revision's record wrote it (`armed`, planned the same way: then the
         // first statement is sent alone if it is the one the marker names).
