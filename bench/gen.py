@@ -531,6 +531,9 @@ def write_retort_workspace(d: Path, tables: list[dict], repo: Path = REPO) -> No
         '[profile.release.package.cli]\nopt-level = 0\n\n'
         '# As `retort init` writes it: the derive (and syn under it) optimized in debug builds.\n'
         + "".join(f'[profile.dev.package.{p}]\nopt-level = 3\n' for p in ["retort-macros", "syn", "proc-macro2", "quote"])
+        + '\n# As `retort init` writes it: line tables for the members, no debug info for dependencies\n'
+        '# (a faster link of cli after each models edit).\n'
+        '[profile.dev]\ndebug = "line-tables-only"\n[profile.dev.package."*"]\ndebug = false\n'
     )
     lock = repo / "Cargo.lock"
     if lock.exists() and not (d / "Cargo.lock").exists():
