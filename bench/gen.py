@@ -534,6 +534,8 @@ def write_retort_workspace(d: Path, tables: list[dict], repo: Path = REPO) -> No
         + '\n# As `retort init` writes it: line tables for the members, no debug info for dependencies\n'
         '# (a faster link of cli after each models edit).\n'
         '[profile.dev]\ndebug = "line-tables-only"\n[profile.dev.package."*"]\ndebug = false\n'
+        '\n# As `retort init` writes it: the crates that compare models and database optimized.\n'
+        + "".join(f'[profile.dev.package.{p}]\nopt-level = 2\n' for p in ["retort", "retort-schema", "retort-sqllex", "retort-sql", "retort-diff", "retort-introspect", "retort-revision"])
     )
     lock = repo / "Cargo.lock"
     if lock.exists() and not (d / "Cargo.lock").exists():

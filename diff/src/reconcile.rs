@@ -33,8 +33,9 @@ pub fn reconcile(live: &Schema, history: &Schema, d: Dialect) -> Schema {
 /// [`reconcile`] in place: `live` becomes the result, without a second copy of the schema
 /// alive beside it (at 1,000 tables a schema is megabytes; autogenerate holds several).
 pub fn reconcile_in(live: &mut Schema, history: &Schema, d: Dialect) {
+    let by_name: BTreeMap<QName, &Table> = history.tables.iter().map(|h| (h.qname(), h)).collect();
     for t in &mut live.tables {
-        if let Some(h) = history.table(&t.qname()) {
+        if let Some(&h) = by_name.get(&t.qname()) {
             reconcile_table(t, h, d);
         }
     }

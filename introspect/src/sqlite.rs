@@ -4,7 +4,7 @@
 
 mod ddl;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use retort_schema::{
     naming, Check, Column, Dependent, DependentKind, FkAction, ForeignKey, Index, PrimaryKey,
@@ -235,6 +235,13 @@ pub(crate) fn build(
         t.columns.push(col);
         let _ = c.cid;
     }
+    // Columns declared `INTEGER` (a one-column primary key of that type is the rowid), looked
+    // up by (table, column) rather than by a scan of every column per table.
+    let integer: BTreeSet<(&str, &str)> = columns
+        .iter()
+        .filter(|r| r.decl_type.trim().eq_ignore_ascii_case("INTEGER"))
+        .map(|r| (r.table.as_str(), r.name.as_str()))
+        .collect();
     for (name, t) in tables.iter_mut() {
         let parsed = &parsed[name];
         let Some(cols) = pk_cols.get(name) else {
@@ -245,10 +252,7 @@ pub(crate) fn build(
         let cols: Vec<String> = cols.into_iter().map(|(_, c)| c.to_string()).collect();
         if cols.len() == 1 && !parsed.without_rowid {
             if let Some(c) = t.column_mut(&cols[0]) {
-                let declared_integer = columns
-                    .iter()
-                    .find(|r| r.table == *name && r.name == c.name)
-                    .is_some_and(|r| r.decl_type.trim().eq_ignore_ascii_case("INTEGER"));
+                let declared_integer = integer.contains(&(&*name, c.name.as_str()));
                 if declared_integer {
                     // A rowid alias: auto-assigned, never NULL.
                     c.autoincrement = true;

@@ -53,7 +53,6 @@ pub struct ActionAttr {
 
 /// `references = "schema.table.col"`.
 pub struct ColumnRef {
-    pub lit: LitStr,
     pub schema: Option<String>,
     pub table: String,
     pub column: String,
@@ -100,11 +99,12 @@ impl DialectName {
     }
 
     /// The variant of `retort_schema::Dialect`.
-    pub fn variant(self) -> &'static str {
+    /// Its letter in the derive's encoded table description.
+    pub fn tag(self) -> char {
         match self {
-            DialectName::Sqlite => "Sqlite",
-            DialectName::Postgres => "Postgres",
-            DialectName::Mysql => "Mysql",
+            DialectName::Sqlite => 's',
+            DialectName::Postgres => 'p',
+            DialectName::Mysql => 'm',
         }
     }
 }
@@ -522,7 +522,6 @@ fn column_ref(lit: LitStr, errs: &mut Errors) -> Option<ColumnRef> {
                     schema: None,
                     table: t.to_string(),
                     column: c.to_string(),
-                    lit,
                 });
             }
             [s, t, c] => {
@@ -530,7 +529,6 @@ fn column_ref(lit: LitStr, errs: &mut Errors) -> Option<ColumnRef> {
                     schema: Some(s.to_string()),
                     table: t.to_string(),
                     column: c.to_string(),
-                    lit,
                 });
             }
             _ => {}

@@ -6,8 +6,8 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, LitStr};
 
 use crate::ast::{self, Container, Field};
-use crate::attr::{Action, ActionAttr};
 use crate::check;
+use crate::encode::Enc;
 use crate::ty;
 use crate::util::{snake_case, Errors};
 
@@ -69,197 +69,140 @@ fn dummy(input: TokenStream) -> TokenStream {
     }
 }
 
-fn opt_str(s: Option<&LitStr>) -> TokenStream {
-    match s {
-        Some(s) => quote!(::core::option::Option::Some(#s)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-/// A `&'static [&'static str]` of the given strings.
-fn strs<T: quote::ToTokens>(items: &[T]) -> TokenStream {
-    quote!(&[#(#items),*])
-}
-
-fn action(a: Option<&ActionAttr>) -> TokenStream {
-    let r = rt();
-    match a.map(|a| a.action) {
-        None => quote!(::core::option::Option::None),
-        Some(act) => {
-            let v = match act {
-                Action::Cascade => quote!(Cascade),
-                Action::SetNull => quote!(SetNull),
-                Action::SetDefault => quote!(SetDefault),
-                Action::Restrict => quote!(Restrict),
-                Action::NoAction => quote!(NoAction),
-            };
-            quote!(::core::option::Option::Some(#r::FkAction::#v))
-        }
-    }
-}
-
-fn opt_u32(n: Option<u32>) -> TokenStream {
-    match n {
-        Some(n) => quote!(::core::option::Option::Some(#n)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn opt_bool(f: Option<bool>) -> TokenStream {
-    match f {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
 fn flag(f: Option<crate::attr::Flag>) -> bool {
     f.is_some_and(|f| f.value)
 }
 
-/// A reference's schema, as a string literal spanned at the reference.
-fn ref_schema(schema: Option<&String>, lit: &LitStr) -> TokenStream {
-    opt_str(schema.map(|s| LitStr::new(s, lit.span())).as_ref())
+fn value(s: Option<&LitStr>) -> Option<String> {
+    s.map(LitStr::value)
 }
 
-/// One `ColumnDesc`: plain data, except the field type's `ColumnType::DESC` (its function
-/// pointer and nullability in one associated const, spanned at the type so that an
+fn values(items: &[LitStr]) -> Vec<String> {
+    items.iter().map(LitStr::value).collect()
+}
+
+/// One column, in the order `registry/desc.rs` reads it; a Rust-typed column's type is the
+/// next item of the `types` array (returned, spanned at the field's type so that an
 /// unsupported type is reported there).
-fn column(f: &Field) -> TokenStream {
+fn column(f: &Field, e: &mut Enc) -> Option<TokenStream> {
     let r = rt();
     let a = &f.attrs;
     let ty = f.ty;
-    let name = &f.column;
-    let sql_type = match &a.sql_type {
-        Some(s) => quote!(#r::TypeDesc::Custom(#s)),
+    e.s(&f.column);
+    let rust_type = match &a.sql_type {
+        Some(s) => {
+            e.tag('C');
+            e.s(&s.value());
+            None
+        }
         None => {
-            let len = opt_u32(a.length.map(|n| n.value));
-            let prec = opt_u32(a.precision.map(|n| n.value));
-            let scale = opt_u32(a.scale.map(|n| n.value));
-            quote_spanned! {ty.span()=>
-                #r::TypeDesc::Rust {
-                    ty: <#ty as #r::ColumnType>::DESC,
-                    length: #len,
-                    precision: #prec,
-                    scale: #scale,
-                }
-            }
+            e.tag('R');
+            e.opt_u32(a.length.map(|n| n.value));
+            e.opt_u32(a.precision.map(|n| n.value));
+            e.opt_u32(a.scale.map(|n| n.value));
+            Some(quote_spanned!(ty.span()=> <#ty as #r::ColumnType>::DESC))
         }
     };
-    // `None`: the type's `NULLABLE`, read from the same `DESC` as its SQL type.
-    let nullable = opt_bool(match (a.nullable, &a.sql_type) {
+    // None: the type's `NULLABLE`, read from the same `DESC` as its SQL type.
+    e.opt_flag(match (a.nullable, &a.sql_type) {
         (Some(n), _) => Some(n.value),
         (None, Some(_)) => Some(ty::option_inner(ty).is_some()),
         (None, None) => None,
     });
-    let autoincrement = opt_bool(a.autoincrement.map(|x| x.value));
-    let default = opt_str(a.server_default.as_ref());
-    let comment = opt_str(a.comment.as_ref());
-    let renamed = strs(&a.renamed_from);
-    let unique = flag(a.unique);
-    let index = flag(a.index);
-    let references = match &a.references {
-        None => quote!(::core::option::Option::None),
+    e.opt_flag(a.autoincrement.map(|x| x.value));
+    e.opt_s(value(a.server_default.as_ref()).as_deref());
+    e.opt_s(value(a.comment.as_ref()).as_deref());
+    e.strs(&values(&a.renamed_from));
+    e.flag(flag(a.unique));
+    e.flag(flag(a.index));
+    match &a.references {
+        None => e.none(),
         Some(rf) => {
-            let schema = ref_schema(rf.schema.as_ref(), &rf.lit);
-            let table = &rf.table;
-            let col = &rf.column;
-            let on_delete = action(a.on_delete.as_ref());
-            let on_update = action(a.on_update.as_ref());
-            quote!(::core::option::Option::Some(#r::ReferenceDesc {
-                schema: #schema,
-                table: #table,
-                column: #col,
-                on_delete: #on_delete,
-                on_update: #on_update,
-            }))
+            e.tag('>');
+            e.opt_s(rf.schema.as_deref());
+            e.s(&rf.table);
+            e.s(&rf.column);
+            e.action(a.on_delete.as_ref().map(|x| x.action));
+            e.action(a.on_update.as_ref().map(|x| x.action));
         }
-    };
-    quote!(#r::ColumnDesc {
-        name: #name,
-        ty: #sql_type,
-        nullable: #nullable,
-        autoincrement: #autoincrement,
-        default: #default,
-        comment: #comment,
-        renamed_from: #renamed,
-        unique: #unique,
-        index: #index,
-        references: #references,
-    })
+    }
+    rust_type
 }
 
 /// The impl of `Model` and the registration, around a `static` description of the table
-/// (`TableDesc`): data the compiler evaluates once, instead of code that builds the table.
+/// (`TableDesc`): one string literal (`encode`) and the column types, data the compiler
+/// evaluates once, instead of code that builds the table.
 fn generate(c: &Container) -> TokenStream {
     let r = rt();
     let ident = c.ident;
     let struct_name = ident.to_string();
-    let table = c.table_name();
-    let schema = opt_str(c.attrs.schema.as_ref());
-    let comment = opt_str(c.attrs.comment.as_ref());
-    let renamed = strs(&c.attrs.renamed_from);
-    let columns = c.columns().map(column);
-    let primary_key = strs(&c.primary_key());
-    let primary_key_name = opt_str(c.attrs.primary_key_name.as_ref());
+    let mut e = Enc::default();
+    e.s(&c.table_name());
+    e.opt_s(value(c.attrs.schema.as_ref()).as_deref());
+    e.opt_s(value(c.attrs.comment.as_ref()).as_deref());
+    e.strs(&values(&c.attrs.renamed_from));
+    e.count(c.columns().count());
+    let types: Vec<TokenStream> = c.columns().filter_map(|f| column(f, &mut e)).collect();
+    e.strs(&c.primary_key());
+    e.opt_s(value(c.attrs.primary_key_name.as_ref()).as_deref());
 
-    let indexes = c.attrs.indexes.iter().filter_map(|ix| {
-        let cols = ix.columns.as_ref()?;
-        let name = opt_str(ix.name.as_ref());
-        let columns = strs(&cols.items);
-        let unique = ix.unique;
-        let predicate = opt_str(ix.predicate.as_ref());
-        let dialects = ix
-            .dialects
-            .iter()
-            .map(|d| syn::Ident::new(d.variant(), proc_macro2::Span::call_site()));
-        Some(quote!(#r::IndexDesc {
-            name: #name,
-            columns: #columns,
-            unique: #unique,
-            predicate: #predicate,
-            dialects: &[#(#r::Dialect::#dialects),*],
-        }))
-    });
-    let uniques = c.attrs.uniques.iter().filter_map(|u| {
-        let cols = u.columns.as_ref()?;
-        let name = opt_str(u.name.as_ref());
-        let columns = strs(&cols.items);
-        Some(quote!(#r::UniqueDesc {
-            name: #name,
-            columns: #columns,
-        }))
-    });
-    let fks = c.attrs.foreign_keys.iter().filter_map(|fk| {
-        let (Some(cols), Some(rf)) = (&fk.columns, &fk.references) else {
-            return None;
-        };
-        let name = opt_str(fk.name.as_ref());
-        let columns = strs(&cols.items);
-        let ref_schema = ref_schema(rf.schema.as_ref(), &rf.lit);
-        let ref_table = &rf.table;
-        let ref_columns = strs(&rf.columns);
-        let on_delete = action(fk.on_delete.as_ref());
-        let on_update = action(fk.on_update.as_ref());
-        let deferrable = fk.deferrable;
-        Some(quote!(#r::ForeignKeyDesc {
-            name: #name,
-            columns: #columns,
-            ref_schema: #ref_schema,
-            ref_table: #ref_table,
-            ref_columns: #ref_columns,
-            on_delete: #on_delete,
-            on_update: #on_update,
-            deferrable: #deferrable,
-        }))
-    });
-    let checks = c.attrs.checks.iter().filter_map(|ck| {
-        let expr = ck.expr.as_ref()?;
-        let name = opt_str(ck.name.as_ref());
-        Some(quote!(#r::CheckDesc {
-            name: #name,
-            expr: #expr,
-        }))
-    });
+    let indexes: Vec<_> = c
+        .attrs
+        .indexes
+        .iter()
+        .filter_map(|ix| Some((ix, ix.columns.as_ref()?)))
+        .collect();
+    e.count(indexes.len());
+    for (ix, cols) in indexes {
+        e.opt_s(value(ix.name.as_ref()).as_deref());
+        e.strs(&values(&cols.items));
+        e.flag(ix.unique);
+        e.opt_s(value(ix.predicate.as_ref()).as_deref());
+        e.count(ix.dialects.len());
+        for d in &ix.dialects {
+            e.tag(d.tag());
+        }
+    }
+    let uniques: Vec<_> = c
+        .attrs
+        .uniques
+        .iter()
+        .filter_map(|u| Some((u, u.columns.as_ref()?)))
+        .collect();
+    e.count(uniques.len());
+    for (u, cols) in uniques {
+        e.opt_s(value(u.name.as_ref()).as_deref());
+        e.strs(&values(&cols.items));
+    }
+    let fks: Vec<_> = c
+        .attrs
+        .foreign_keys
+        .iter()
+        .filter_map(|fk| Some((fk, fk.columns.as_ref()?, fk.references.as_ref()?)))
+        .collect();
+    e.count(fks.len());
+    for (fk, cols, rf) in fks {
+        e.opt_s(value(fk.name.as_ref()).as_deref());
+        e.strs(&values(&cols.items));
+        e.opt_s(rf.schema.as_deref());
+        e.s(&rf.table);
+        e.strs(&rf.columns);
+        e.action(fk.on_delete.as_ref().map(|x| x.action));
+        e.action(fk.on_update.as_ref().map(|x| x.action));
+        e.flag(fk.deferrable);
+    }
+    let checks: Vec<_> = c
+        .attrs
+        .checks
+        .iter()
+        .filter_map(|ck| Some((ck, ck.expr.as_ref()?)))
+        .collect();
+    e.count(checks.len());
+    for (ck, expr) in checks {
+        e.opt_s(value(ck.name.as_ref()).as_deref());
+        e.s(&expr.value());
+    }
+    let text = LitStr::new(&e.0, proc_macro2::Span::call_site());
 
     let field_map = c.columns().map(|f| {
         let col = &f.column;
@@ -270,17 +213,8 @@ fn generate(c: &Container) -> TokenStream {
     quote! {
         const _: () = {
             static __TABLE: #r::TableDesc = #r::TableDesc {
-                name: #table,
-                schema: #schema,
-                comment: #comment,
-                renamed_from: #renamed,
-                columns: &[#(#columns),*],
-                primary_key: #primary_key,
-                primary_key_name: #primary_key_name,
-                indexes: &[#(#indexes),*],
-                uniques: &[#(#uniques),*],
-                foreign_keys: &[#(#fks),*],
-                checks: &[#(#checks),*],
+                text: #text,
+                types: &[#(#types),*],
             };
 
             impl #r::Model for #ident {
@@ -330,7 +264,7 @@ mod tests {
             "impl ::retort::__private::Model for User",
             "::retort::__private::inventory::submit!",
             "static __TABLE: ::retort::__private::TableDesc",
-            "name: \"users\"",
+            "text: \"5:users~~0*2*2:idR~~~~~~~0*ff~5:emailR320;~~~~~~0*ff~1*2:id~1*~1*5:emailt~0*0*0*0*\"",
             "(\"email\", \"email\")",
         ] {
             assert!(text.contains(want), "{want:?} not in\n{text}");
@@ -404,11 +338,7 @@ mod tests {
         })
         .unwrap()
         .to_string();
-        assert!(
-            out.replace(' ', "")
-                .contains("primary_key_name:::core::option::Option::Some(\"orders_pkey\")"),
-            "{out}"
-        );
+        assert!(out.contains("1*2:id11:orders_pkey0*"), "{out}");
         let errs = errors(quote! {
             #[table(primary_key_name = "t_pkey")]
             struct T { id: i64 }
@@ -472,10 +402,8 @@ mod tests {
         .unwrap()
         .to_string()
         .replace(' ', "");
-        assert!(
-            out.contains("dialects:&[::retort::__private::Dialect::Postgres,::retort::__private::Dialect::Sqlite]"),
-            "{out}"
-        );
+        // The index: unnamed, on `a`, not unique, its predicate, on PostgreSQL and SQLite.
+        assert!(out.contains("1*~1*1:af5:a>02*ps"), "{out}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod ast;
 mod attr;
 mod check;
 mod db_enum;
+mod encode;
 mod expand;
 mod include;
 mod symbol;

@@ -363,10 +363,7 @@ pub mod __docs {
 /// to. Not public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::registry::desc::{
-        CheckDesc, ColumnDesc, ForeignKeyDesc, IndexDesc, ReferenceDesc, TableDesc, TypeDesc,
-        UniqueDesc,
-    };
+    pub use crate::registry::desc::TableDesc;
     pub use crate::registry::TableRegistration;
     pub use crate::types::ColumnTypeDesc;
     pub use crate::{ColumnType, DbEnum, Model, TypeArgs};

@@ -24,9 +24,12 @@ pub(super) fn validate(entries: &[Entry]) -> Vec<ModelProblem> {
 }
 
 fn duplicate_tables(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
-    for (i, e) in entries.iter().enumerate() {
+    // The first entry of each table, by name (not a scan of the entries before each one).
+    let mut first_of: std::collections::HashMap<retort_schema::QName, &Entry> =
+        std::collections::HashMap::with_capacity(entries.len());
+    for e in entries {
         let q = e.table.qname();
-        if let Some(first) = entries[..i].iter().find(|o| o.table.is(&q)) {
+        if let Some(&first) = first_of.get(&q) {
             problems.push(e.problem(
                 vec![],
                 format!(
@@ -36,6 +39,8 @@ fn duplicate_tables(entries: &[Entry], problems: &mut Vec<ModelProblem>) {
                     first.describe()
                 ),
             ));
+        } else {
+            first_of.insert(q, e);
         }
     }
 }
