@@ -929,9 +929,7 @@ impl Exec<'_> {
         let armed_total = self
             .armed
             .as_ref()
-            .filter(|a| {
-                marker && resume.is_none() && a.revision == rev && a.direction == direction
-            })
+            .filter(|a| marker && resume.is_none() && a.revision == rev && a.direction == direction)
             .map(|a| a.statements_total);
         let total = match armed_total {
             Some(t) => t,
