@@ -194,22 +194,68 @@ pub(crate) struct Planned {
     pub last: bool,
 }
 
-/// Every statement of `m` rendered against `state` carried forward operation by operation
+/// A migration's statements as planned before its first one runs: per step, its operation's
+/// statements (`None`: a Rust step). A run sends these very statements where the live schema
+/// it plans against is still the one the plan carried forward (each operation rendered once).
+pub(crate) struct PlannedSteps(pub Vec<Option<Vec<retort_sql::Statement>>>);
+
+impl PlannedSteps {
+    /// Statements and Rust steps.
+    pub fn count(&self) -> usize {
+        self.0.iter().map(|s| s.as_ref().map_or(1, Vec::len)).sum()
+    }
+
+    /// The first statement's SQL (or [`HOOK_TEXT`]), if any.
+    pub fn first_sql(&self) -> Option<&str> {
+        self.0.iter().find_map(|s| match s {
+            None => Some(HOOK_TEXT),
+            Some(v) => v.first().map(|st| st.sql.as_str()),
+        })
+    }
+
+    /// Takes the statements planned for step `step` (once).
+    pub fn take(&mut self, step: usize) -> Option<Vec<retort_sql::Statement>> {
+        self.0.get_mut(step).and_then(Option::take)
+    }
+}
+
+/// Every operation of `m` rendered against `state` carried forward operation by operation
 /// (what a run plans before its first statement).
+pub(crate) fn plan_steps(
+    m: &Migration,
+    d: Dialect,
+    state: &Schema,
+) -> Result<PlannedSteps, retort_sql::RenderError> {
+    // Carried forward from the second operation on: a one-operation migration (most of a
+    // long history) copies nothing.
+    let mut state = std::borrow::Cow::Borrowed(state);
+    let steps = m.steps();
+    let mut out = Vec::with_capacity(steps.len());
+    for (step, s) in steps.iter().enumerate() {
+        match s {
+            MigrationStep::Op(op) => {
+                out.push(Some(render(op, d, &state)?));
+                if step + 1 < steps.len() {
+                    let _ = apply_op(op, state.to_mut(), Some(d));
+                }
+            }
+            MigrationStep::Run(_) => out.push(None),
+        }
+    }
+    Ok(PlannedSteps(out))
+}
+
+/// Every statement of `m` rendered against `state` carried forward operation by operation,
+/// one by one.
 pub(crate) fn plan(
     m: &Migration,
     d: Dialect,
     state: &Schema,
 ) -> Result<Vec<Planned>, retort_sql::RenderError> {
-    // Carried forward from the second operation on: a one-operation migration (most of a
-    // long history) copies nothing.
-    let mut state = std::borrow::Cow::Borrowed(state);
-    let steps = m.steps();
     let mut out = Vec::new();
-    for (step, s) in steps.iter().enumerate() {
+    for (step, s) in plan_steps(m, d, state)?.0.into_iter().enumerate() {
         match s {
-            MigrationStep::Op(op) => {
-                let stmts = render(op, d, &state)?;
+            Some(stmts) => {
                 let n = stmts.len();
                 out.extend(stmts.into_iter().enumerate().map(|(i, st)| Planned {
                     sql: st.sql,
@@ -217,11 +263,8 @@ pub(crate) fn plan(
                     first: i == 0,
                     last: i + 1 == n,
                 }));
-                if step + 1 < steps.len() {
-                    let _ = apply_op(op, state.to_mut(), Some(d));
-                }
             }
-            MigrationStep::Run(_) => out.push(Planned {
+            None => out.push(Planned {
                 sql: HOOK_TEXT.to_string(),
                 step,
                 first: true,

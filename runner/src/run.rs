@@ -426,6 +426,7 @@ async fn locked_run(
         fk: Default::default(),
         progress_table: false,
         armed: None,
+        armed_plan: None,
         queued: Vec::new(),
     };
     let r = ex.locked(cmd).await;
@@ -498,6 +499,8 @@ struct Exec<'a> {
     /// write of its own; taken when that statement is sent, deleted if the revision stops
     /// before it (see [`Exec::arm`]).
     armed: Option<Progress>,
+    /// The armed revision's statements as [`Exec::arm`] planned them (sent as planned).
+    armed_plan: Option<progress::PlannedSteps>,
     /// SQLite: statements of the open transaction not sent yet; they go in one round trip
     /// ([`Exec::flush`]) before anything reads the database, and with the migration's
     /// version-table writes and log row.
@@ -813,12 +816,16 @@ impl Exec<'_> {
             return Err(e);
         }
         let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        let arm = match next {
-            Some((n, before)) => self.arm(n, before).await?,
-            None => None,
+        let (arm, plan) = match next {
+            Some((n, before)) => self.arm(n, before).await?.unzip(),
+            None => (None, None),
         };
         self.record(&step.revision, step.direction, writes, Some(started), arm)
-            .await
+            .await?;
+        if self.armed.is_some() {
+            self.armed_plan = plan;
+        }
+        Ok(())
     }
 
     /// [`Exec::run_step`]'s migration, up to its record.
@@ -849,7 +856,11 @@ impl Exec<'_> {
     /// a marker write (a commit) of its own. `None` where the plan cannot be made now (the live
     /// schema must be read again first, the next revision has no statement, or it does not
     /// render): the revision then writes its marker itself.
-    async fn arm(&mut self, next: &Step, before: &[String]) -> Result<Option<Progress>, RunError> {
+    async fn arm(
+        &mut self,
+        next: &Step,
+        before: &[String],
+    ) -> Result<Option<(Progress, progress::PlannedSteps)>, RunError> {
         if self.transactional() {
             return Ok(None);
         }
@@ -858,10 +869,10 @@ impl Exec<'_> {
         };
         let script = self.set.script(&next.revision)?;
         let m = script.migration(next.direction);
-        let Ok(planned) = progress::plan(&m, self.d, live) else {
+        let Ok(planned) = progress::plan_steps(&m, self.d, live) else {
             return Ok(None);
         };
-        let Some(first) = planned.first() else {
+        let Some(first) = planned.first_sql().map(str::to_string) else {
             return Ok(None);
         };
         let Ok(after) = rows_after(next, before) else {
@@ -870,9 +881,9 @@ impl Exec<'_> {
         let p = Progress {
             revision: next.revision.clone(),
             direction: next.direction,
-            statements_total: planned.len(),
+            statements_total: planned.count(),
             statements_done: 0,
-            statement: Some(first.sql.clone()),
+            statement: Some(first),
             checksum: applied_log::checksum_hex(script.hash()),
             version_before: before.to_vec(),
             version_after: after,
@@ -883,7 +894,7 @@ impl Exec<'_> {
             self.db.execute(&sql).await?;
             self.progress_table = true;
         }
-        Ok(Some(p))
+        Ok(Some((p, planned)))
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -931,16 +942,31 @@ impl Exec<'_> {
             .as_ref()
             .filter(|a| marker && resume.is_none() && a.revision == rev && a.direction == direction)
             .map(|a| a.statements_total);
+        // The statements planned, sent as they are while the live schema the plan carried
+        // forward is the one the run carries (not resuming, not after a step that makes the run
+        // read the database again): each operation rendered once.
+        let mut cached: Option<progress::PlannedSteps> = None;
         let total = match armed_total {
-            Some(t) => t,
-            None => progress::plan(&m, self.d, plan_state)
-                .map_err(|source| RunError::Render {
-                    revision: rev.clone(),
-                    direction: dir,
-                    source,
-                })?
-                .len(),
+            Some(t) => {
+                cached = self.armed_plan.take();
+                t
+            }
+            None => {
+                let planned = progress::plan_steps(&m, self.d, plan_state).map_err(|source| {
+                    RunError::Render {
+                        revision: rev.clone(),
+                        direction: dir,
+                        source,
+                    }
+                })?;
+                let total = planned.count();
+                if !behind && self.live.is_some() {
+                    cached = Some(planned);
+                }
+                total
+            }
         };
+        self.armed_plan = None;
         // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step), unless
         // the previous revision's record wrote it (`armed`, planned the same way: then the
         // first statement is sent alone if it is the one the marker names).
@@ -989,7 +1015,7 @@ impl Exec<'_> {
         let mut done: Vec<String> = Vec::new();
         // Statements committed by an autocommit split.
         let mut committed: Vec<String> = Vec::new();
-        for s in m.steps() {
+        for (step, s) in m.steps().iter().enumerate() {
             match s {
                 MigrationStep::Op(op) => {
                     let d = self.d;
@@ -1000,10 +1026,21 @@ impl Exec<'_> {
                         }
                         self.fk.op(&rev, op);
                     }
-                    let rendered = if behind {
-                        render(op, d, &self.state)
-                    } else {
-                        render(op, d, self.live().await?)
+                    let planned = match &mut cached {
+                        Some(c) if !behind && self.live.is_some() => c.take(step),
+                        _ => None,
+                    };
+                    let rendered = match planned {
+                        Some(stmts) => Ok(stmts),
+                        None => {
+                            // The run reads the database again from here on: render as it goes.
+                            cached = None;
+                            if behind {
+                                render(op, d, &self.state)
+                            } else {
+                                render(op, d, self.live().await?)
+                            }
+                        }
                     };
                     let stmts = rendered.map_err(|source| RunError::Render {
                         revision: rev.clone(),
