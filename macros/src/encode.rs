@@ -64,11 +64,21 @@ impl Enc {
         let _ = write!(self.0, "{n}*");
     }
 
-    pub fn strs<S: AsRef<str>>(&mut self, items: &[S]) {
+    /// A list: its length, then each item as `item` writes it.
+    pub fn list<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut item: impl FnMut(&mut Self, T),
+    ) {
+        let items: Vec<T> = items.into_iter().collect();
         self.count(items.len());
         for i in items {
-            self.s(i.as_ref());
+            item(self, i);
         }
+    }
+
+    pub fn strs<S: AsRef<str>>(&mut self, items: &[S]) {
+        self.list(items, |e, i| e.s(i.as_ref()));
     }
 
     pub fn action(&mut self, a: Option<Action>) {

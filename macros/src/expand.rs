@@ -146,42 +146,29 @@ fn generate(c: &Container) -> TokenStream {
     e.strs(&c.primary_key());
     e.opt_s(value(c.attrs.primary_key_name.as_ref()).as_deref());
 
-    let indexes: Vec<_> = c
-        .attrs
-        .indexes
-        .iter()
-        .filter_map(|ix| Some((ix, ix.columns.as_ref()?)))
-        .collect();
-    e.count(indexes.len());
-    for (ix, cols) in indexes {
-        e.opt_s(value(ix.name.as_ref()).as_deref());
-        e.strs(&values(&cols.items));
-        e.flag(ix.unique);
-        e.opt_s(value(ix.predicate.as_ref()).as_deref());
-        e.count(ix.dialects.len());
-        for d in &ix.dialects {
-            e.tag(d.tag());
-        }
-    }
-    let uniques: Vec<_> = c
-        .attrs
-        .uniques
-        .iter()
-        .filter_map(|u| Some((u, u.columns.as_ref()?)))
-        .collect();
-    e.count(uniques.len());
-    for (u, cols) in uniques {
-        e.opt_s(value(u.name.as_ref()).as_deref());
-        e.strs(&values(&cols.items));
-    }
-    let fks: Vec<_> = c
-        .attrs
-        .foreign_keys
-        .iter()
-        .filter_map(|fk| Some((fk, fk.columns.as_ref()?, fk.references.as_ref()?)))
-        .collect();
-    e.count(fks.len());
-    for (fk, cols, rf) in fks {
+    // Table-level items without their required key were reported as errors already.
+    let indexes = c.attrs.indexes.iter();
+    e.list(
+        indexes.filter_map(|ix| Some((ix, ix.columns.as_ref()?))),
+        |e, (ix, cols)| {
+            e.opt_s(value(ix.name.as_ref()).as_deref());
+            e.strs(&values(&cols.items));
+            e.flag(ix.unique);
+            e.opt_s(value(ix.predicate.as_ref()).as_deref());
+            e.list(&ix.dialects, |e, d| e.tag(d.tag()));
+        },
+    );
+    let uniques = c.attrs.uniques.iter();
+    e.list(
+        uniques.filter_map(|u| Some((u, u.columns.as_ref()?))),
+        |e, (u, cols)| {
+            e.opt_s(value(u.name.as_ref()).as_deref());
+            e.strs(&values(&cols.items));
+        },
+    );
+    let fks = c.attrs.foreign_keys.iter();
+    let fks = fks.filter_map(|fk| Some((fk, fk.columns.as_ref()?, fk.references.as_ref()?)));
+    e.list(fks, |e, (fk, cols, rf)| {
         e.opt_s(value(fk.name.as_ref()).as_deref());
         e.strs(&values(&cols.items));
         e.opt_s(rf.schema.as_deref());
@@ -190,18 +177,15 @@ fn generate(c: &Container) -> TokenStream {
         e.action(fk.on_delete.as_ref().map(|x| x.action));
         e.action(fk.on_update.as_ref().map(|x| x.action));
         e.flag(fk.deferrable);
-    }
-    let checks: Vec<_> = c
-        .attrs
-        .checks
-        .iter()
-        .filter_map(|ck| Some((ck, ck.expr.as_ref()?)))
-        .collect();
-    e.count(checks.len());
-    for (ck, expr) in checks {
-        e.opt_s(value(ck.name.as_ref()).as_deref());
-        e.s(&expr.value());
-    }
+    });
+    let checks = c.attrs.checks.iter();
+    e.list(
+        checks.filter_map(|ck| Some((ck, ck.expr.as_ref()?))),
+        |e, (ck, expr)| {
+            e.opt_s(value(ck.name.as_ref()).as_deref());
+            e.s(&expr.value());
+        },
+    );
     let text = LitStr::new(&e.0, proc_macro2::Span::call_site());
 
     let field_map = c.columns().map(|f| {
