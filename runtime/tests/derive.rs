@@ -549,3 +549,58 @@ fn static_description_builds_the_table_the_builder_expansion_built() {
         Some(&("title", "heading"))
     );
 }
+
+/// The derive's text form carries any string: lengths in bytes (multi-byte characters), and the
+/// format's own marks (`:`, `~`, `*`, `;`, digits) and quotes, backslashes and newlines inside
+/// names, comments, defaults and expressions.
+#[derive(retort::Table)]
+#[table(name = "odd:~*;1", schema = "s~2", comment = "naïve \"quoted\"\nsecond line \\ 3:")]
+#[table(check(name = "ck_odd", expr = "price >= 0 AND label <> '~*;'"))]
+#[table(index(name = "ix:odd", columns = ["ünïcode"], where = "ünïcode IS NOT NULL"))]
+pub struct Odd {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(name = "ünïcode", length = 12, comment = "12:", server_default = "'~'")]
+    pub unicode: Option<String>,
+    #[column(sql_type = "NUMERIC(10, 2)", renamed_from = "2*old")]
+    pub price: f64,
+    pub label: String,
+}
+
+#[test]
+fn odd_strings_round_trip() {
+    let t = Odd::table();
+    assert_eq!(t.name, "odd:~*;1");
+    assert_eq!(t.schema.as_deref(), Some("s~2"));
+    assert_eq!(
+        t.comment.as_deref(),
+        Some("naïve \"quoted\"\nsecond line \\ 3:")
+    );
+    let u = col(&t, "ünïcode");
+    assert_eq!(u.ty, SqlType::Varchar(12));
+    assert!(u.nullable);
+    assert_eq!(u.comment.as_deref(), Some("12:"));
+    assert_eq!(u.default.as_deref(), Some("'~'"));
+    let p = col(&t, "price");
+    assert_eq!(p.ty, SqlType::Custom("NUMERIC(10, 2)".into()));
+    assert_eq!(p.renamed_from, ["2*old"]);
+    assert!(!p.nullable);
+    assert_eq!(
+        t.checks,
+        [Check {
+            name: "ck_odd".into(),
+            expr: "price >= 0 AND label <> '~*;'".into()
+        }]
+    );
+    assert_eq!(t.indexes.len(), 1);
+    assert_eq!(t.indexes[0].name, "ix:odd");
+    assert_eq!(t.indexes[0].columns, ["ünïcode"]);
+    assert_eq!(
+        t.indexes[0].predicate.as_deref(),
+        Some("ünïcode IS NOT NULL")
+    );
+    assert_eq!(
+        t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["id", "ünïcode", "price", "label"]
+    );
+}
