@@ -554,7 +554,11 @@ fn static_description_builds_the_table_the_builder_expansion_built() {
 /// format's own marks (`:`, `~`, `*`, `;`, digits) and quotes, backslashes and newlines inside
 /// names, comments, defaults and expressions.
 #[derive(retort::Table)]
-#[table(name = "odd:~*;1", schema = "s~2", comment = "naïve \"quoted\"\nsecond line \\ 3:")]
+#[table(
+    name = "odd:~*;1",
+    schema = "s~2",
+    comment = "naïve \"quoted\"\nsecond line \\ 3:"
+)]
 #[table(check(name = "ck_odd", expr = "price >= 0 AND label <> '~*;'"))]
 #[table(index(name = "ix:odd", columns = ["ünïcode"], where = "ünïcode IS NOT NULL"))]
 pub struct Odd {
@@ -600,7 +604,10 @@ fn odd_strings_round_trip() {
         Some("ünïcode IS NOT NULL")
     );
     assert_eq!(
-        t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        t.columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
         ["id", "ünïcode", "price", "label"]
     );
 }
