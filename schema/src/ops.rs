@@ -338,6 +338,40 @@ impl Op {
         }
     }
 
+    /// The one table whose state alone decides whether [`Op::apply`] succeeds and what that
+    /// table becomes: `apply` on a schema holding only this table gives the same result and
+    /// the same table as on the whole schema (other tables may change too: a column rename
+    /// follows the foreign keys that point at it). `None`: `apply` reads more (a new table's
+    /// or a rename's name must be free, enums, raw SQL). Lets a caller check that an
+    /// operation applies without copying the whole schema.
+    pub fn confined_table(&self) -> Option<&QName> {
+        match self {
+            Op::DropTable { table }
+            | Op::AddColumn { table, .. }
+            | Op::DropColumn { table, .. }
+            | Op::CreateIndex { table, .. }
+            | Op::DropIndex { table, .. }
+            | Op::AddUnique { table, .. }
+            | Op::DropUnique { table, .. }
+            | Op::AddForeignKey { table, .. }
+            | Op::DropForeignKey { table, .. }
+            | Op::AddCheck { table, .. }
+            | Op::DropCheck { table, .. }
+            | Op::AddPrimaryKey { table, .. }
+            | Op::DropPrimaryKey { table, .. }
+            | Op::SetTableComment { table, .. } => Some(table),
+            Op::AlterColumn(a) => Some(&a.table),
+            Op::CreateTable(_)
+            | Op::RenameTable { .. }
+            | Op::BulkInsert { .. }
+            | Op::CreateEnum(_)
+            | Op::DropEnum { .. }
+            | Op::AddEnumValue { .. }
+            | Op::SetEnumValues { .. }
+            | Op::Sql(_) => None,
+        }
+    }
+
     /// Applies the operation's effect to `schema`. Raw SQL and bulk inserts change nothing.
     pub fn apply(&self, schema: &mut Schema) -> Result<(), ApplyError> {
         match self {
@@ -886,6 +920,93 @@ mod tests {
         t.primary_key = Some(PrimaryKey::new("pk_users", ["id"]));
         t.uniques.push(Unique::new("uq_users_email", ["email"]));
         t
+    }
+
+    /// `confined_table`'s promise: on a schema of that table alone, `apply` succeeds or fails
+    /// as on the whole schema, and leaves that table the same.
+    #[test]
+    fn confined_ops_apply_alike_on_their_table_alone() {
+        let mut posts = Table::new("posts");
+        posts.columns.push(Column::new("id", SqlType::BigInt));
+        posts.columns.push(Column::new("author", SqlType::BigInt));
+        posts.columns.push(Column::new("parent", SqlType::BigInt));
+        posts
+            .foreign_keys
+            .push(ForeignKey::new("fk_author", ["author"], "users", ["id"]));
+        posts
+            .foreign_keys
+            .push(ForeignKey::new("fk_parent", ["parent"], "posts", ["id"]));
+        let whole = Schema {
+            tables: vec![posts, users()],
+            enums: vec![],
+        };
+        let q = |n: &str| QName::new(n);
+        let ops = vec![
+            Op::DropTable { table: q("users") },
+            Op::DropTable { table: q("nope") },
+            Op::AddColumn {
+                table: q("users"),
+                column: Column::new("age", SqlType::Integer),
+            },
+            Op::AddColumn {
+                table: q("users"),
+                column: Column::new("email", SqlType::Text),
+            },
+            Op::DropColumn {
+                table: q("users"),
+                column: "email".into(),
+            },
+            Op::DropColumn {
+                table: q("users"),
+                column: "nope".into(),
+            },
+            Op::AlterColumn(AlterColumn::new("users", "id").rename("user_id")),
+            Op::AlterColumn(AlterColumn::new("posts", "id").rename("post_id")),
+            Op::AlterColumn(AlterColumn::new("users", "id").rename("email")),
+            Op::CreateIndex {
+                table: q("users"),
+                index: Index::new("ix_users_email", ["email"]),
+            },
+            Op::DropIndex {
+                table: q("users"),
+                name: "nope".into(),
+            },
+            Op::AddUnique {
+                table: q("users"),
+                unique: Unique::new("uq_users_email", ["email"]),
+            },
+            Op::DropUnique {
+                table: q("users"),
+                name: "uq_users_email".into(),
+            },
+            Op::DropForeignKey {
+                table: q("posts"),
+                name: "fk_author".into(),
+            },
+            Op::DropPrimaryKey {
+                table: q("users"),
+                name: "pk_users".into(),
+            },
+            Op::AddPrimaryKey {
+                table: q("users"),
+                primary_key: PrimaryKey::new("pk2", ["id"]),
+            },
+            Op::SetTableComment {
+                table: q("nope"),
+                comment: Some("x".into()),
+            },
+        ];
+        for op in ops {
+            let t = op.confined_table().expect("confined").clone();
+            let mut all = whole.clone();
+            let mut alone = Schema {
+                tables: whole.table(&t).cloned().into_iter().collect(),
+                enums: vec![],
+            };
+            let (a, b) = (op.apply(&mut all), op.apply(&mut alone));
+            assert_eq!(a, b, "{op:?}");
+            assert_eq!(all.table(&t), alone.table(&t), "{op:?}");
+        }
     }
 
     #[test]

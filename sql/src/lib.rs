@@ -221,21 +221,15 @@ impl Statement {
 /// The statements for one operation. `before` is the schema as it is before the operation
 /// (from replaying the migration history or from introspection).
 pub fn render_op(op: &Op, d: Dialect, before: &Schema) -> Result<Vec<Statement>, RenderError> {
-    let cx = Ctx {
-        op,
-        d,
-        before,
-        after: std::cell::OnceCell::new(),
-    };
+    let cx = Ctx::new(op, d, before);
     // Whether the operation applies is checked before anything is rendered. A new table
     // changes nothing else: it applies when its name is free, and the schema after it is
     // made only if a renderer asks (not copying the schema for each table of a big
-    // migration); any other operation is applied to a copy now.
+    // migration); an operation confined to one table is applied to a copy of that table; any
+    // other to a copy of the schema.
     match op {
         Op::CreateTable(t) if before.table(&t.qname()).is_none() => {}
-        _ => {
-            cx.after()?;
-        }
+        _ => cx.check()?,
     }
     let comment = op.describe();
     // MySQL/MariaDB: a partial index becomes a full one; its statement's comment says so (the

@@ -48,9 +48,23 @@ pub(crate) struct Ctx<'a> {
     /// The schema after the operation, made on first use ([`Ctx::after`]): a copy of the
     /// whole schema, which creating each table of a 1,000-table migration does not need.
     pub after: std::cell::OnceCell<Schema>,
+    /// For an operation confined to one table ([`Op::confined_table`]): the operation applied
+    /// to a copy of that table alone, made on first use ([`Ctx::check`]); that table's state
+    /// after it, without a copy of the rest.
+    pub confined: std::cell::OnceCell<Schema>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(op: &'a Op, d: Dialect, before: &'a Schema) -> Self {
+        Ctx {
+            op,
+            d,
+            before,
+            after: std::cell::OnceCell::new(),
+            confined: std::cell::OnceCell::new(),
+        }
+    }
+
     /// The schema after the operation (the operation applied to a copy of `before`); its
     /// error if the operation does not apply.
     pub fn after(&self) -> Result<&Schema, RenderError> {
@@ -62,6 +76,28 @@ impl Ctx<'_> {
         Ok(self.after.get_or_init(|| a))
     }
 
+    /// Whether the operation applies (its error if not), copying only what decides it: the
+    /// operation's table when it is confined to one, else the whole schema.
+    pub fn check(&self) -> Result<(), RenderError> {
+        match self.op.confined_table() {
+            Some(q) => self.confined(q).map(|_| ()),
+            None => self.after().map(|_| ()),
+        }
+    }
+
+    /// [`Ctx::confined`]'s schema (`q`: the confined table).
+    fn confined(&self, q: &QName) -> Result<&Schema, RenderError> {
+        if let Some(c) = self.confined.get() {
+            return Ok(c);
+        }
+        let mut c = Schema {
+            tables: self.before.table(q).cloned().into_iter().collect(),
+            enums: Vec::new(),
+        };
+        crate::apply(self.op, self.d, &mut c)?;
+        Ok(self.confined.get_or_init(|| c))
+    }
+
     pub fn table_before(&self, q: &QName) -> Result<&Table, RenderError> {
         self.before
             .table(q)
@@ -69,7 +105,12 @@ impl Ctx<'_> {
     }
 
     pub fn table_after(&self, q: &QName) -> Result<&Table, RenderError> {
-        self.after()?
+        let after = match self.op.confined_table() {
+            // The operation's own table: its state after it is the confined copy's.
+            Some(c) if c == q => self.confined(c)?,
+            _ => self.after()?,
+        };
+        after
             .table(q)
             .ok_or_else(|| self.state_error(format!("table `{q}` is not in the schema")))
     }
