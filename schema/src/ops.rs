@@ -346,29 +346,9 @@ impl Op {
     /// operation applies without copying the whole schema.
     pub fn confined_table(&self) -> Option<&QName> {
         match self {
-            Op::DropTable { table }
-            | Op::AddColumn { table, .. }
-            | Op::DropColumn { table, .. }
-            | Op::CreateIndex { table, .. }
-            | Op::DropIndex { table, .. }
-            | Op::AddUnique { table, .. }
-            | Op::DropUnique { table, .. }
-            | Op::AddForeignKey { table, .. }
-            | Op::DropForeignKey { table, .. }
-            | Op::AddCheck { table, .. }
-            | Op::DropCheck { table, .. }
-            | Op::AddPrimaryKey { table, .. }
-            | Op::DropPrimaryKey { table, .. }
-            | Op::SetTableComment { table, .. } => Some(table),
-            Op::AlterColumn(a) => Some(&a.table),
-            Op::CreateTable(_)
-            | Op::RenameTable { .. }
-            | Op::BulkInsert { .. }
-            | Op::CreateEnum(_)
-            | Op::DropEnum { .. }
-            | Op::AddEnumValue { .. }
-            | Op::SetEnumValues { .. }
-            | Op::Sql(_) => None,
+            // A table's new name must be free among all the tables.
+            Op::RenameTable { .. } => None,
+            _ => self.table(),
         }
     }
 
