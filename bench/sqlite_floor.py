@@ -3,33 +3,74 @@ retort's `upgrade head` of the R = 200 bench chain, the `sqlite3` client running
 transaction per migration, and the same client also running the SQL retort adds to each
 migration (`PRAGMA foreign_keys` off/on, `BEGIN IMMEDIATE`, the version table's re-read, a
 savepoint, the log row, `PRAGMA foreign_key_check`). Needs a `bench/run` of R = 200 on SQLite
-first (its workspace and stash). `python3 bench/sqlite_floor.py`"""
-import subprocess,time,statistics,os,re
+first (its workspace and stash). `python3 bench/sqlite_floor.py [runs]`"""
 import pathlib
-HERE=pathlib.Path(__file__).resolve().parent
-W=str(HERE/'work'/'retort-r200')
-tpm=open(str(HERE/'work'/'stash'/'r200-up-tpm-sqlite.sql')).read()
-# the client doing what retort's default does around each migration
-blocks=tpm.split('BEGIN;\n')
-out=["CREATE TABLE IF NOT EXISTS vlog (id INTEGER PRIMARY KEY AUTOINCREMENT, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, file_name VARCHAR(255), applied_at TEXT NOT NULL, duration_ms INTEGER, retort_version VARCHAR(32));\n"]
-for i,b in enumerate(blocks):
-    if "CREATE TABLE alembic_version" in b:
-        out.append("BEGIN;\n"+b); continue
-    if not b.strip(): continue
-    body=b.replace('COMMIT;\n','')
-    out.append("PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\nSELECT version_num FROM alembic_version;\nSAVEPOINT b;\n" + body +
-      f"INSERT INTO vlog (revision,direction,checksum,file_name,applied_at,duration_ms,retort_version) VALUES ('r{i}','upgrade','8855390217085c97','r{i}_x.rs',strftime('%Y-%m-%d %H:%M:%f','now'),1,'0.1.0');\nRELEASE b;\nPRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n")
-open('/tmp/floor.sql','w').write(''.join(out))
-def rm(f):
-    for suf in ['','-journal','-wal','-shm']:
-        try: os.unlink(f+suf)
-        except FileNotFoundError: pass
-def t(argv, stdin=None, cwd=None):
-    t0=time.perf_counter(); subprocess.run(argv,cwd=cwd,check=True,capture_output=True,stdin=open(stdin) if stdin else None); return time.perf_counter()-t0
-R=[];C=[];F=[]
-for k in range(15):
-    rm('/tmp/f-r.db'); R.append(t(['./bin/cli','--url','sqlite:///tmp/f-r.db?mode=rwc','-q','upgrade','head'],cwd=W))
-    rm('/tmp/f-c.db'); C.append(t(['sqlite3','-bail','/tmp/f-c.db'],stdin=str(HERE/'work'/'stash'/'r200-up-tpm-sqlite.sql')))
-    rm('/tmp/f-f.db'); F.append(t(['sqlite3','-bail','/tmp/f-f.db'],stdin='/tmp/floor.sql'))
-m=statistics.median
-print(f"retort {m(R)*1000:.0f} ms | client, per-migration commits {m(C)*1000:.0f} ms | client + retort's per-migration SQL {m(F)*1000:.0f} ms | retort/client {m(R)/m(C):.2f}x, retort/(client+SQL) {m(R)/m(F):.2f}x")
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+WORK = pathlib.Path(__file__).resolve().parent / "work"
+CHAIN = WORK / "retort-r200"
+PER_MIGRATION = WORK / "stash" / "r200-up-tpm-sqlite.sql"
+LOG_TABLE = (
+    "CREATE TABLE vlog (id INTEGER PRIMARY KEY AUTOINCREMENT, revision VARCHAR(255) NOT NULL, "
+    "direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, file_name VARCHAR(255), "
+    "applied_at TEXT NOT NULL, duration_ms INTEGER, retort_version VARCHAR(32));\n"
+)
+
+
+def with_retort_sql(script: str) -> str:
+    """`script` (one `BEGIN; ... COMMIT;` block per migration) with, around each migration, the
+    statements retort's SQLite backend adds."""
+    out = [LOG_TABLE]
+    for i, block in enumerate(script.split("BEGIN;\n")):
+        if not block.strip():
+            continue
+        if "CREATE TABLE alembic_version" in block:
+            out.append("BEGIN;\n" + block)
+            continue
+        out.append(
+            "PRAGMA foreign_keys = OFF;\nBEGIN IMMEDIATE;\nSELECT version_num FROM alembic_version;\n"
+            "SAVEPOINT b;\n" + block.replace("COMMIT;\n", "")
+            + "INSERT INTO vlog (revision, direction, checksum, file_name, applied_at, duration_ms,"
+            f" retort_version) VALUES ('r{i}', 'upgrade', '8855390217085c97', 'r{i}_x.rs',"
+            " strftime('%Y-%m-%d %H:%M:%f', 'now'), 1, '0.1.0');\n"
+            "RELEASE b;\nPRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;\n"
+        )
+    return "".join(out)
+
+
+def timed(argv, cwd=None, stdin=None) -> float:
+    f = open(stdin) if stdin else None
+    t0 = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, check=True, capture_output=True, stdin=f)
+    elapsed = time.perf_counter() - t0
+    if f:
+        f.close()
+    return elapsed
+
+
+def main(runs: int) -> None:
+    for need in (CHAIN / "bin" / "cli", PER_MIGRATION):
+        if not need.exists():
+            sys.exit(f"sqlite_floor: {need} is missing: run `bench/run --db sqlite --n 100 --r 200` first")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        floor = tmp / "floor.sql"
+        floor.write_text(with_retort_sql(PER_MIGRATION.read_text()))
+        times = {"retort": [], "client": [], "client + retort's SQL": []}
+        for k in range(runs):
+            db = lambda name: str(tmp / f"{name}-{k}.db")
+            times["retort"].append(timed(["./bin/cli", "--url", f"sqlite://{db('r')}?mode=rwc", "-q", "upgrade", "head"], cwd=CHAIN))
+            times["client"].append(timed(["sqlite3", "-bail", db("c")], stdin=PER_MIGRATION))
+            times["client + retort's SQL"].append(timed(["sqlite3", "-bail", db("f")], stdin=floor))
+    m = {k: statistics.median(v) for k, v in times.items()}
+    print(" | ".join(f"{k} {v * 1000:.0f} ms" for k, v in m.items()))
+    r, c, f = m["retort"], m["client"], m["client + retort's SQL"]
+    print(f"retort / client {r / c:.2f}x, retort / (client + retort's SQL) {r / f:.2f}x")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)

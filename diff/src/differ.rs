@@ -152,7 +152,7 @@ pub fn diff_to_owned(from: &Schema, mut to: Schema, opts: &Options) -> Diff {
     let mut col_ops = Vec::new();
     let mut adds = Vec::new();
     let mut fk_adds = Vec::new();
-    let by_name: BTreeMap<QName, &Table> = state.tables.iter().map(|t| (t.qname(), t)).collect();
+    let by_name = state.tables_by_name();
     for t in &to.tables {
         let q = t.qname();
         if created_names.contains(&q) {

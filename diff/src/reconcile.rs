@@ -33,7 +33,7 @@ pub fn reconcile(live: &Schema, history: &Schema, d: Dialect) -> Schema {
 /// [`reconcile`] in place: `live` becomes the result, without a second copy of the schema
 /// alive beside it (at 1,000 tables a schema is megabytes; autogenerate holds several).
 pub fn reconcile_in(live: &mut Schema, history: &Schema, d: Dialect) {
-    let by_name: BTreeMap<QName, &Table> = history.tables.iter().map(|h| (h.qname(), h)).collect();
+    let by_name = history.tables_by_name();
     for t in &mut live.tables {
         if let Some(&h) = by_name.get(&t.qname()) {
             reconcile_table(t, h, d);

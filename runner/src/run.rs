@@ -426,7 +426,6 @@ async fn locked_run(
         fk: Default::default(),
         progress_table: false,
         armed: None,
-        armed_plan: None,
         queued: Vec::new(),
     };
     let r = ex.locked(cmd).await;
@@ -498,9 +497,7 @@ struct Exec<'a> {
     /// record (same commit) so that the next revision's first statement goes without a marker
     /// write of its own; taken when that statement is sent, deleted if the revision stops
     /// before it (see [`Exec::arm`]).
-    armed: Option<Progress>,
-    /// The armed revision's statements as [`Exec::arm`] planned them (sent as planned).
-    armed_plan: Option<progress::PlannedSteps>,
+    armed: Option<Armed>,
     /// SQLite: statements of the open transaction not sent yet; they go in one round trip
     /// ([`Exec::flush`]) before anything reads the database, and with the migration's
     /// version-table writes and log row.
@@ -534,6 +531,13 @@ struct StatementAt {
     rows_before: Vec<String>,
     committed: Vec<String>,
     whole_tx: bool,
+}
+
+/// A revision's marker written ahead ([`Exec::arm`]) and the plan it was made from.
+struct Armed {
+    progress: Progress,
+    /// Its statements as planned then (taken by the revision's run, which sends them).
+    plan: Option<progress::PlannedSteps>,
 }
 
 /// The version table's rows once `step` is recorded (sorted), from the rows before it.
@@ -805,7 +809,7 @@ impl Exec<'_> {
         next: Option<(&Step, &[String])>,
     ) -> Result<(), RunError> {
         let started = (Instant::now(), SystemTime::now());
-        let r = self.run_armed(step, rows_before, whole_tx).await;
+        let r = self.run_before_record(step, rows_before, whole_tx).await;
         if let Err(e) = r {
             if self.armed.take().is_some() {
                 // Its marker was written with the previous revision's record, but none of its
@@ -816,20 +820,25 @@ impl Exec<'_> {
             return Err(e);
         }
         let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        let (arm, plan) = match next {
-            Some((n, before)) => self.arm(n, before).await?.unzip(),
-            None => (None, None),
+        let arm = match next {
+            Some((n, before)) => self.arm(n, before).await?,
+            None => None,
         };
-        self.record(&step.revision, step.direction, writes, Some(started), arm)
-            .await?;
-        if self.armed.is_some() {
-            self.armed_plan = plan;
-        }
+        let marker = arm.as_ref().map(|a| &a.progress);
+        self.record(
+            &step.revision,
+            step.direction,
+            writes,
+            Some(started),
+            marker,
+        )
+        .await?;
+        self.armed = arm;
         Ok(())
     }
 
     /// [`Exec::run_step`]'s migration, up to its record.
-    async fn run_armed(
+    async fn run_before_record(
         &mut self,
         step: &Step,
         rows_before: &[String],
@@ -856,11 +865,7 @@ impl Exec<'_> {
     /// a marker write (a commit) of its own. `None` where the plan cannot be made now (the live
     /// schema must be read again first, the next revision has no statement, or it does not
     /// render): the revision then writes its marker itself.
-    async fn arm(
-        &mut self,
-        next: &Step,
-        before: &[String],
-    ) -> Result<Option<(Progress, progress::PlannedSteps)>, RunError> {
+    async fn arm(&mut self, next: &Step, before: &[String]) -> Result<Option<Armed>, RunError> {
         if self.transactional() {
             return Ok(None);
         }
@@ -894,7 +899,10 @@ impl Exec<'_> {
             self.db.execute(&sql).await?;
             self.progress_table = true;
         }
-        Ok(Some((p, planned)))
+        Ok(Some(Armed {
+            progress: p,
+            plan: Some(planned),
+        }))
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -937,19 +945,23 @@ impl Exec<'_> {
         // rendered stops the revision before any of it ran, which matters on MySQL/MariaDB.
         // Armed by the previous revision's record: planned then, against this same live
         // schema (the marker is armed only when the live schema is known and carried).
-        let armed_total = self
-            .armed
-            .as_ref()
-            .filter(|a| marker && resume.is_none() && a.revision == rev && a.direction == direction)
-            .map(|a| a.statements_total);
+        let armed = self.armed.as_mut().filter(|a| {
+            marker
+                && resume.is_none()
+                && a.progress.revision == rev
+                && a.progress.direction == direction
+        });
         // The statements planned, sent as they are while the live schema the plan carried
         // forward is the one the run carries (not resuming, not after a step that makes the run
         // read the database again): each operation rendered once.
         let mut cached: Option<progress::PlannedSteps> = None;
-        let total = match armed_total {
-            Some(t) => {
-                cached = self.armed_plan.take();
-                t
+        // The first statement (or Rust step) the armed marker names as in flight.
+        let mut armed_first: Option<String> = None;
+        let total = match armed {
+            Some(a) => {
+                cached = a.plan.take();
+                armed_first = a.progress.statement.clone();
+                a.progress.statements_total
             }
             None => {
                 let planned = progress::plan_steps(&m, self.d, plan_state).map_err(|source| {
@@ -966,29 +978,14 @@ impl Exec<'_> {
                 total
             }
         };
-        self.armed_plan = None;
+        if armed_first.is_none() && self.armed.take().is_some() {
+            // Armed for another revision: replaced.
+            self.db.execute(&progress::delete_sql(&vt, self.d)).await?;
+        }
         // MySQL/MariaDB: the marker, inserted with the first statement (or Rust step), unless
         // the previous revision's record wrote it (`armed`, planned the same way: then the
         // first statement is sent alone if it is the one the marker names).
         let mut first_marker = None;
-        let mut armed_first: Option<String> = None;
-        if marker && resume.is_none() {
-            match &self.armed {
-                Some(a)
-                    if a.revision == rev
-                        && a.direction == direction
-                        && a.statements_total == total =>
-                {
-                    armed_first = a.statement.clone();
-                }
-                Some(_) => {
-                    // Armed for another plan: replaced.
-                    self.armed = None;
-                    self.db.execute(&progress::delete_sql(&vt, self.d)).await?;
-                }
-                None => {}
-            }
-        }
         if marker && resume.is_none() && armed_first.is_none() {
             if !self.progress_table {
                 // Created by the first revision that needs it, once per run.
@@ -1098,12 +1095,11 @@ impl Exec<'_> {
                             // trip, run first; its failure is that statement's (a failed
                             // first INSERT is the marker's own).
                             let inserting = first_marker.is_some();
+                            self.armed = None;
                             if number == 1 && armed_first.as_deref() == Some(st.sql.as_str()) {
                                 // Its marker is written (armed): the statement alone.
-                                self.armed = None;
                                 self.db.execute(&st.sql).await.map(|_| ())
                             } else {
-                                self.armed = None;
                                 let m = progress::before_sql(
                                     &mut first_marker,
                                     number,
@@ -1227,7 +1223,7 @@ impl Exec<'_> {
         direction: Direction,
         writes: Vec<crate::backend::VersionWrite>,
         started: Option<(Instant, SystemTime)>,
-        arm: Option<Progress>,
+        arm: Option<&Progress>,
     ) -> Result<(), RunError> {
         let rev = rev.to_string();
         let marker = !self.transactional();
@@ -1255,7 +1251,7 @@ impl Exec<'_> {
         if marker {
             let sql = progress::delete_sql(&self.opts.version_table, self.d);
             items.push(write(sql, "progress marker", false));
-            if let Some(p) = &arm {
+            if let Some(p) = arm {
                 let sql = progress::insert_sql(p, &self.opts.version_table, self.d);
                 items.push(write(sql, "progress marker of the next revision", false));
             }
@@ -1277,7 +1273,6 @@ impl Exec<'_> {
         self.check_writes(&items, &rows)?;
         if marker {
             self.commit(&rev).await?;
-            self.armed = arm;
         }
         Ok(())
     }

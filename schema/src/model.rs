@@ -89,6 +89,12 @@ impl Schema {
         self.tables.iter_mut().find(|t| t.is(name))
     }
 
+    /// The tables by name: for looking up many (a [`Schema::table`] per table of another
+    /// schema is quadratic at a thousand tables).
+    pub fn tables_by_name(&self) -> std::collections::BTreeMap<QName, &Table> {
+        self.tables.iter().map(|t| (t.qname(), t)).collect()
+    }
+
     pub fn enum_type(&self, name: &QName) -> Option<&EnumType> {
         self.enums.iter().find(|e| e.is(name))
     }
