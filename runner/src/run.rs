@@ -10,7 +10,7 @@ use retort_schema::{Dialect, QName, Schema};
 
 use crate::backend::{
     backend, create_version_table, purge_version_table, read_heads, table_exists, version_writes,
-    Backend,
+    Backend, Lock,
 };
 use crate::limits::{bounded, classify_error, Timeouts, WaitKind};
 use crate::log::{self as applied_log, Elapsed, LogKind};
@@ -423,6 +423,7 @@ async fn locked_run(
         in_tx: false,
         state: Schema::default(),
         live: None,
+        in_sync: Vec::new(),
         fk: Default::default(),
         progress_table: false,
         armed: None,
@@ -489,6 +490,11 @@ struct Exec<'a> {
     /// needed, and again after a step the carried-forward schema cannot follow (raw SQL, a
     /// Rust hook, migrations another process applied).
     live: Option<Schema>,
+    /// The tables whose live shape was compared with the history's since the live schema was
+    /// last read and found to agree: both sides are then carried forward by the same
+    /// operations, so they still agree (no other process changes them while the run holds the
+    /// lock) and are not compared again.
+    in_sync: Vec<QName>,
     /// SQLite: the tables the open transaction changed, for its foreign-key check.
     fk: crate::fk_scope::FkScope,
     /// MySQL/MariaDB: the progress table is known to exist.
@@ -662,8 +668,12 @@ impl Exec<'_> {
             let step = &plan[i];
             if self.transactional() && per_migration {
                 self.begin(&step.revision).await?;
-                // Re-read under the write lock: on SQLite the lock is this transaction, so
-                // another process may have applied steps since the plan was made.
+            }
+            // Re-read under the write lock where the lock is this transaction (SQLite):
+            // another process may have applied steps since the plan was made. Elsewhere the
+            // run's lock keeps other runs out, and each version write checks the row it
+            // changes.
+            if self.transactional() && per_migration && matches!(self.lock, Lock::None) {
                 let now = read_heads(self.db, &self.opts.version_table).await?;
                 if now != sorted(&rows_before[i]) {
                     let Some(j) =
@@ -728,6 +738,7 @@ impl Exec<'_> {
         if self.live.is_none() {
             // The database as the statements so far leave it.
             self.flush().await?;
+            self.in_sync.clear();
             // A failed catalog query aborts a PostgreSQL transaction: fence it.
             let fenced = self.in_tx && self.b.fence_catalog_reads();
             if fenced {
@@ -759,6 +770,24 @@ impl Exec<'_> {
         Ok(self.live.get_or_insert_with(Schema::default))
     }
 
+    /// A table created, dropped or renamed is compared again when next touched.
+    fn forget_sync(&mut self, op: &retort_schema::Op) {
+        use retort_schema::Op;
+        let gone: Vec<QName> = match op {
+            Op::CreateTable(t) => vec![t.qname()],
+            Op::DropTable { table } => vec![table.clone()],
+            Op::RenameTable { table, new_name } => vec![
+                table.clone(),
+                QName {
+                    schema: table.schema.clone(),
+                    name: new_name.clone(),
+                },
+            ],
+            _ => return,
+        };
+        self.in_sync.retain(|q| !gone.contains(q));
+    }
+
     /// Reports the tables `m` changes whose live shape differs from the history's.
     async fn report_drift(&mut self, revision: &str, m: &crate::Migration) -> Result<(), RunError> {
         let d = self.d;
@@ -766,10 +795,16 @@ impl Exec<'_> {
         let Some(live) = self.live.as_ref() else {
             return Ok(());
         };
-        let found: Vec<(QName, String)> = crate::live::touched(m.ops().into_iter(), live)
-            .into_iter()
-            .filter_map(|q| crate::live::drift(live, &self.state, &q, d).map(|x| (q, x)))
-            .collect();
+        let mut found: Vec<(QName, String)> = Vec::new();
+        for q in crate::live::touched(m.ops().into_iter(), live) {
+            if self.in_sync.contains(&q) {
+                continue;
+            }
+            match crate::live::drift(live, &self.state, &q, d) {
+                Some(x) => found.push((q, x)),
+                None => self.in_sync.push(q),
+            }
+        }
         for (q, differences) in found {
             (self.events)(Event::Drift {
                 revision: revision.to_string(),
@@ -1135,6 +1170,7 @@ impl Exec<'_> {
                         }
                     }
                     let _ = apply_op(op, &mut self.state, Some(self.d));
+                    self.forget_sync(op);
                     if behind {
                         if number >= skip {
                             behind = false;

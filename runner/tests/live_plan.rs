@@ -213,3 +213,96 @@ async fn an_unreadable_database_is_planned_against_the_history() {
 }
 
 fn nothing(_: &mut Migration) {}
+
+per_dialect!(drift_is_reported_at_each_revision_that_touches_a_changed_table);
+
+fn s1_up(m: &mut Migration) {
+    m.create_table(id_text("steady", "a"));
+    m.create_table(id_text("handled", "a"));
+}
+fn s1_down(m: &mut Migration) {
+    m.drop_table("handled");
+    m.drop_table("steady");
+}
+fn s2_up(m: &mut Migration) {
+    m.add_column("steady", col("b", SqlType::Integer).nullable(true));
+    m.add_column("handled", col("b", SqlType::Integer).nullable(true));
+}
+fn s2_down(m: &mut Migration) {
+    m.drop_column("handled", "b");
+    m.drop_column("steady", "b");
+}
+fn s3_up(m: &mut Migration) {
+    m.add_column("steady", col("c", SqlType::Integer).nullable(true));
+    m.add_column("handled", col("c", SqlType::Integer).nullable(true));
+}
+fn s3_down(m: &mut Migration) {
+    m.drop_column("handled", "c");
+    m.drop_column("steady", "c");
+}
+
+/// A table found in step with the history is not compared again while the run carries both
+/// forward; a table changed by hand is reported at every revision that touches it, in both
+/// directions, and a table the run itself created is never reported.
+async fn drift_is_reported_at_each_revision_that_touches_a_changed_table(d: Dialect) {
+    let Some(t) = TestDb::new(d, "drift_at_each_revision").await else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("s1", &[], None, s1_up, s1_down),
+        script("s2", &["s1"], None, s2_up, s2_down),
+        script("s3", &["s2"], None, s3_up, s3_down),
+    ]);
+    let drift = |events: &[Event]| -> Vec<String> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Drift {
+                    revision,
+                    table,
+                    differences,
+                } => Some(format!("{revision} {table}: {differences}")),
+                _ => None,
+            })
+            .collect()
+    };
+    // Created by this run, then touched twice: never reported.
+    let mut events = Vec::new();
+    upgrade(&mut db, &set, "s2", &opts(), &mut |e| events.push(e))
+        .await
+        .unwrap();
+    assert_eq!(drift(&events), Vec::<String>::new(), "{d}");
+    db.execute("ALTER TABLE handled ADD COLUMN extra INTEGER")
+        .await
+        .unwrap();
+
+    let mut events = Vec::new();
+    upgrade(&mut db, &set, "head", &opts(), &mut |e| events.push(e))
+        .await
+        .unwrap();
+    let up = drift(&events);
+    assert_eq!(up.len(), 1, "{d}: {up:?}");
+    assert!(
+        up[0].starts_with("s3 handled:") && up[0].contains("extra"),
+        "{d}: {up:?}"
+    );
+
+    let mut events = Vec::new();
+    downgrade(&mut db, &set, "base", &opts(), &mut |e| events.push(e))
+        .await
+        .unwrap();
+    let down = drift(&events);
+    let at: Vec<&str> = down
+        .iter()
+        .map(|x| x.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        at,
+        vec!["s3 handled", "s2 handled", "s1 handled"],
+        "{d}: {down:?}"
+    );
+    assert!(down.iter().all(|x| x.contains("extra")), "{d}: {down:?}");
+    db.close().await.unwrap();
+    t.drop().await;
+}
