@@ -25,10 +25,17 @@ pub(crate) async fn read(session: &Session<'_>) -> Result<Applied, AppError> {
         });
     }
     let opts = session.run_options();
+    let heads = retort_runner::current(&mut *session.db().await?, &opts).await?;
+    read_at(session, &heads).await
+}
+
+/// The log, and its mismatches against the scripts applied at `heads` (the version table's
+/// rows, read by the caller).
+pub(crate) async fn read_at(session: &Session<'_>, heads: &[String]) -> Result<Applied, AppError> {
+    let opts = session.run_options();
     let mut db = session.db().await?;
-    let heads = retort_runner::current(&mut db, &opts).await?;
     let log = retort_runner::read_log(&mut db, &opts).await?;
-    let mismatches = retort_runner::mismatches(&session.ctx.migrations, &session.map, &heads, &log);
+    let mismatches = retort_runner::mismatches(&session.ctx.migrations, &session.map, heads, &log);
     Ok(Applied { log, mismatches })
 }
 

@@ -196,12 +196,25 @@ impl Db {
                         .map_err(connect_err)?;
                     let version = conn.server_version_num().unwrap_or(0);
                     let mut db = Db::Postgres(conn);
+                    // The session's bounds and the server's version in one round trip.
                     // CockroachDB and YugabyteDB speak PostgreSQL's protocol: refused here,
-                    // before anything relies on PostgreSQL's DDL, locks or catalogs.
-                    let text = db
-                        .query_scalar("SELECT version()")
-                        .await?
-                        .unwrap_or_default();
+                    // before anything relies on PostgreSQL's DDL, locks or catalogs (asked
+                    // again alone if a setting was refused: such an engine may not have it).
+                    let setup = format!(
+                        "{} SELECT version()",
+                        crate::backend::postgres::session_sql(&t, version)
+                    );
+                    let (text, set) = match db.query_strings(&setup).await {
+                        Ok(rows) => (
+                            rows.into_iter()
+                                .next()
+                                .and_then(|r| r.into_iter().next())
+                                .flatten(),
+                            Ok(()),
+                        ),
+                        Err(e) => (db.query_scalar("SELECT version()").await?, Err(e)),
+                    };
+                    let text = text.unwrap_or_default();
                     if let Some(d) = crate::backend::postgres::distributed_engine(&text) {
                         return Err(RunError::UnsupportedEngine {
                             engine: d.engine,
@@ -210,8 +223,7 @@ impl Db {
                             version: text,
                         });
                     }
-                    db.execute(&crate::backend::postgres::session_sql(&t, version))
-                        .await?;
+                    set?;
                     Ok(db)
                 };
                 bounded("PostgreSQL", at).run(setup).await
@@ -230,10 +242,7 @@ impl Db {
                         .await
                         .map_err(connect_err)?;
                     let mut db = Db::Mysql(conn);
-                    let version = db.query_scalar("SELECT VERSION()").await?;
-                    let mariadb = version.is_some_and(|v| v.contains("MariaDB"));
-                    db.execute(&crate::backend::mysql::session_sql(&t, mariadb))
-                        .await?;
+                    db.execute(&crate::backend::mysql::session_sql(&t)).await?;
                     Ok(db)
                 };
                 bounded("MySQL/MariaDB", at).run(setup).await

@@ -19,6 +19,8 @@ pub(crate) struct Comparison {
     /// [`retort_diff::dialect_notes`]).
     pub degraded: Vec<String>,
     pub diff: retort_diff::Diff,
+    /// The version table's rows (the heads the database is at).
+    pub heads: Vec<String>,
 }
 
 /// Refuses unless the database is at every head, then introspects it and diffs it with the
@@ -99,6 +101,7 @@ async fn compare_on(
         dialect,
         degraded,
         diff,
+        heads,
     })
 }
 
@@ -227,7 +230,7 @@ pub(crate) async fn check(
         )));
     }
     let cmp = compare(session).await?;
-    let edited = applied::read(session).await?.mismatches;
+    let edited = applied::read_at(session, &cmp.heads).await?.mismatches;
     let in_sync = cmp.diff.ops.is_empty() && edited.is_empty();
     if json {
         let v = json::Check {

@@ -168,12 +168,16 @@ impl Holders for Mysql {
     }
 }
 
+/// The session's bounds in one statement for MySQL and MariaDB alike (so no round trip asks
+/// which server it is): what only MariaDB has (`max_statement_time`; a lock wait of 0 s, where
+/// MySQL's minimum is 1 s) is in a MariaDB executable comment, which MySQL reads as a comment.
 #[cfg(feature = "mysql")]
-pub(crate) fn session_sql(t: &crate::limits::Timeouts, mariadb: bool) -> String {
-    // MariaDB accepts 0 (do not wait); MySQL's minimum is 1 s.
-    let lock = crate::limits::ceil_secs(t.lock).max(u64::from(!mariadb));
-    let mut s =
-        format!("SET SESSION lock_wait_timeout = {lock}, innodb_lock_wait_timeout = {lock}");
+pub(crate) fn session_sql(t: &crate::limits::Timeouts) -> String {
+    let lock = crate::limits::ceil_secs(t.lock);
+    let mut s = format!(
+        "SET SESSION lock_wait_timeout = {m}, innodb_lock_wait_timeout = {m}",
+        m = lock.max(1)
+    );
     if let Some(rt) = t.round_trip() {
         // A session that stays silent this long is closed by the server, releasing its locks:
         // one second after the client's own bound, so that a client whose round trip got no
@@ -183,12 +187,11 @@ pub(crate) fn session_sql(t: &crate::limits::Timeouts, mariadb: bool) -> String 
             crate::limits::ceil_secs(rt).max(1) + 1
         ));
     }
-    if mariadb {
-        s.push_str(&format!(
-            ", max_statement_time = {:.3}",
-            t.statement.as_secs_f64()
-        ));
+    let mut mariadb = format!(", max_statement_time = {:.3}", t.statement.as_secs_f64());
+    if lock == 0 {
+        mariadb.push_str(", lock_wait_timeout = 0, innodb_lock_wait_timeout = 0");
     }
+    s.push_str(&format!(" /*M!100108 {mariadb} */"));
     s
 }
 
