@@ -38,6 +38,21 @@ fn p2_down(m: &mut Migration) {
     m.alter_column(AlterColumn::new("people", "nickname").ty(SqlType::Varchar(40)));
 }
 
+/// The run's drift reports, as `<revision> <table>: <differences>`.
+fn drift_reported(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Drift {
+                revision,
+                table,
+                differences,
+            } => Some(format!("{revision} {table}: {differences}")),
+            _ => None,
+        })
+        .collect()
+}
+
 async fn text(db: &mut Db, sql: &str) -> String {
     db.query_strings(sql).await.unwrap()[0][0]
         .clone()
@@ -78,17 +93,7 @@ async fn a_history_migration_runs_on_a_database_changed_by_hand(d: Dialect) {
     upgrade(&mut db, &set, "head", &opts(), &mut |e| events.push(e))
         .await
         .unwrap_or_else(|e| panic!("{d}: upgrade on the changed database: {e}"));
-    let drift: Vec<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Drift {
-                revision,
-                table,
-                differences,
-            } => Some(format!("{revision} {table}: {differences}")),
-            _ => None,
-        })
-        .collect();
+    let drift = drift_reported(&events);
     assert_eq!(drift.len(), 1, "{d}: {drift:?}");
     assert!(
         drift[0].starts_with("p2 people:")
@@ -254,25 +259,12 @@ async fn drift_is_reported_at_each_revision_that_touches_a_changed_table(d: Dial
         script("s2", &["s1"], None, s2_up, s2_down),
         script("s3", &["s2"], None, s3_up, s3_down),
     ]);
-    let drift = |events: &[Event]| -> Vec<String> {
-        events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Drift {
-                    revision,
-                    table,
-                    differences,
-                } => Some(format!("{revision} {table}: {differences}")),
-                _ => None,
-            })
-            .collect()
-    };
     // Created by this run, then touched twice: never reported.
     let mut events = Vec::new();
     upgrade(&mut db, &set, "s2", &opts(), &mut |e| events.push(e))
         .await
         .unwrap();
-    assert_eq!(drift(&events), Vec::<String>::new(), "{d}");
+    assert_eq!(drift_reported(&events), Vec::<String>::new(), "{d}");
     db.execute("ALTER TABLE handled ADD COLUMN extra INTEGER")
         .await
         .unwrap();
@@ -281,7 +273,7 @@ async fn drift_is_reported_at_each_revision_that_touches_a_changed_table(d: Dial
     upgrade(&mut db, &set, "head", &opts(), &mut |e| events.push(e))
         .await
         .unwrap();
-    let up = drift(&events);
+    let up = drift_reported(&events);
     assert_eq!(up.len(), 1, "{d}: {up:?}");
     assert!(
         up[0].starts_with("s3 handled:") && up[0].contains("extra"),
@@ -292,7 +284,7 @@ async fn drift_is_reported_at_each_revision_that_touches_a_changed_table(d: Dial
     downgrade(&mut db, &set, "base", &opts(), &mut |e| events.push(e))
         .await
         .unwrap();
-    let down = drift(&events);
+    let down = drift_reported(&events);
     let at: Vec<&str> = down
         .iter()
         .map(|x| x.split(':').next().unwrap_or(""))
