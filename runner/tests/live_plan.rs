@@ -229,21 +229,27 @@ fn s1_down(m: &mut Migration) {
     m.drop_table("handled");
     m.drop_table("steady");
 }
+/// Column `name` added to both tables (dropped in reverse order).
+fn both(m: &mut Migration, name: &str, up: bool) {
+    for t in ["steady", "handled"] {
+        if up {
+            m.add_column(t, col(name, SqlType::Integer).nullable(true));
+        } else {
+            m.drop_column(t, name);
+        }
+    }
+}
 fn s2_up(m: &mut Migration) {
-    m.add_column("steady", col("b", SqlType::Integer).nullable(true));
-    m.add_column("handled", col("b", SqlType::Integer).nullable(true));
+    both(m, "b", true);
 }
 fn s2_down(m: &mut Migration) {
-    m.drop_column("handled", "b");
-    m.drop_column("steady", "b");
+    both(m, "b", false);
 }
 fn s3_up(m: &mut Migration) {
-    m.add_column("steady", col("c", SqlType::Integer).nullable(true));
-    m.add_column("handled", col("c", SqlType::Integer).nullable(true));
+    both(m, "c", true);
 }
 fn s3_down(m: &mut Migration) {
-    m.drop_column("handled", "c");
-    m.drop_column("steady", "c");
+    both(m, "c", false);
 }
 
 /// A table found in step with the history is not compared again while the run carries both
