@@ -23,6 +23,7 @@ per_dialect!(
     ops_on_objects_made_with_raw_sql,
     one_transaction_for_the_whole_run,
     a_revision_is_rendered_whole_before_it_runs,
+    the_session_bounds_are_set_at_connect,
 );
 
 async fn count(db: &mut Db, sql: &str) -> i64 {
@@ -880,5 +881,58 @@ async fn one_transaction_for_the_whole_run(d: Dialect) {
         .await
         .unwrap();
     assert!(r.applied.is_empty());
+    t.drop().await;
+}
+
+// ----- the session's bounds -------------------------------------------------------------
+
+/// `connect_with` sets the lock wait and statement bounds (one round trip on the servers):
+/// a lock timeout of 0 is "do not wait" (MariaDB 0 s; PostgreSQL 1 ms, its 0 being "no
+/// limit"), and MariaDB's statement bound is set though MySQL has none.
+async fn the_session_bounds_are_set_at_connect(d: Dialect) {
+    let Some(t) = TestDb::new(d, "the_session_bounds_are_set_at_connect").await else {
+        return;
+    };
+    for (lock, want_lock) in [(0u64, "0"), (3, "3")] {
+        let bounds = retort_runner::Timeouts {
+            lock: std::time::Duration::from_secs(lock),
+            statement: std::time::Duration::from_secs(7),
+            ..Default::default()
+        };
+        let mut db = Db::connect_with(&t.url, &bounds).await.unwrap();
+        match d {
+            Dialect::Postgres => {
+                let got = db
+                    .query_strings(
+                        "SELECT current_setting('lock_timeout'), current_setting('statement_timeout')",
+                    )
+                    .await
+                    .unwrap();
+                let want = if lock == 0 { "1ms" } else { "3s" };
+                assert_eq!(
+                    got[0],
+                    vec![Some(want.to_string()), Some("7s".to_string())],
+                    "lock {lock} s"
+                );
+            }
+            Dialect::Mysql => {
+                let got = db
+                    .query_strings(
+                        "SELECT CAST(@@lock_wait_timeout AS CHAR), CAST(@@innodb_lock_wait_timeout AS CHAR), CAST(@@max_statement_time AS CHAR)",
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(got[0][0].as_deref(), Some(want_lock), "{got:?}");
+                assert_eq!(got[0][1].as_deref(), Some(want_lock), "{got:?}");
+                let statement: f64 = got[0][2].as_deref().unwrap().parse().unwrap();
+                assert_eq!(statement, 7.0, "{got:?}");
+            }
+            Dialect::Sqlite => {
+                let got = db.query_strings("PRAGMA busy_timeout").await.unwrap();
+                assert_eq!(got[0][0].as_deref(), Some(&*(lock * 1000).to_string()));
+            }
+        }
+        db.close().await.unwrap();
+    }
     t.drop().await;
 }
