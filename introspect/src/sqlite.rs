@@ -252,7 +252,7 @@ pub(crate) fn build(
         let cols: Vec<String> = cols.into_iter().map(|(_, c)| c.to_string()).collect();
         if cols.len() == 1 && !parsed.without_rowid {
             if let Some(c) = t.column_mut(&cols[0]) {
-                let declared_integer = integer.contains(&(&*name, c.name.as_str()));
+                let declared_integer = integer.contains(&(name, c.name.as_str()));
                 if declared_integer {
                     // A rowid alias: auto-assigned, never NULL.
                     c.autoincrement = true;

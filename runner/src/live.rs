@@ -88,6 +88,19 @@ pub(crate) fn reconcile(live: &mut Schema, replay: &Schema, d: Dialect) {
     }
 }
 
+/// The tables whose shape an operation changes (both names of a rename).
+pub(crate) fn op_tables(op: &Op) -> Vec<QName> {
+    match op {
+        Op::CreateTable(t) => vec![t.qname()],
+        Op::RenameTable { table, new_name } => vec![
+            table.clone(),
+            QName::with_schema(table.schema.clone(), new_name.clone()),
+        ],
+        Op::BulkInsert { .. } | Op::Sql(_) => Vec::new(),
+        op => op.table().cloned().into_iter().collect(),
+    }
+}
+
 /// The tables the operations of one migration change that exist before it (in `state`), in
 /// order of first use.
 pub(crate) fn touched<'a>(ops: impl Iterator<Item = &'a Op>, state: &Schema) -> Vec<QName> {

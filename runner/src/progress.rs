@@ -16,7 +16,7 @@
 //! the marker is not needed there and is not written.
 
 use retort_revision::{Direction, RevisionMap};
-use retort_schema::{Dialect, Op, QName, Schema};
+use retort_schema::{Dialect, QName, Schema};
 use retort_sql::{quote_qname, quote_string};
 
 use crate::backend::{backend, table_exists};
@@ -275,19 +275,6 @@ pub(crate) fn plan(
     Ok(out)
 }
 
-/// The tables whose shape an operation changes (both names of a rename).
-fn op_tables(op: &Op) -> Vec<QName> {
-    match op {
-        Op::CreateTable(t) => vec![t.qname()],
-        Op::RenameTable { table, new_name } => vec![
-            table.clone(),
-            QName::with_schema(table.schema.clone(), new_name.clone()),
-        ],
-        Op::BulkInsert { .. } | Op::Sql(_) => Vec::new(),
-        op => op.table().cloned().into_iter().collect(),
-    }
-}
-
 /// Compares the live schema with the schema before and after the operation of the statement
 /// in flight (`p.statement`), planned from the history's replay at `p.version_before`.
 pub(crate) async fn assess(
@@ -343,7 +330,7 @@ pub(crate) async fn assess(
     }
     let mut after = before.clone();
     let _ = apply_op(op, &mut after, Some(d));
-    let tables = op_tables(op);
+    let tables = crate::live::op_tables(op);
     if tables.is_empty() {
         return Ok(InFlight::Unknown(format!(
             "its operation ({}) changes no table shape retort can compare",

@@ -773,19 +773,13 @@ impl Exec<'_> {
     /// A table created, dropped or renamed is compared again when next touched.
     fn forget_sync(&mut self, op: &retort_schema::Op) {
         use retort_schema::Op;
-        let gone: Vec<QName> = match op {
-            Op::CreateTable(t) => vec![t.qname()],
-            Op::DropTable { table } => vec![table.clone()],
-            Op::RenameTable { table, new_name } => vec![
-                table.clone(),
-                QName {
-                    schema: table.schema.clone(),
-                    name: new_name.clone(),
-                },
-            ],
-            _ => return,
-        };
-        self.in_sync.retain(|q| !gone.contains(q));
+        if matches!(
+            op,
+            Op::CreateTable(_) | Op::DropTable { .. } | Op::RenameTable { .. }
+        ) {
+            let gone = crate::live::op_tables(op);
+            self.in_sync.retain(|q| !gone.contains(q));
+        }
     }
 
     /// Reports the tables `m` changes whose live shape differs from the history's.
@@ -929,15 +923,22 @@ impl Exec<'_> {
             version_after: after,
             started_at: String::new(),
         };
+        self.ensure_progress_table().await?;
+        Ok(Some(Armed {
+            progress: p,
+            plan: Some(planned),
+        }))
+    }
+
+    /// MySQL/MariaDB: the progress table, created by the first revision that needs it, once
+    /// per run.
+    async fn ensure_progress_table(&mut self) -> Result<(), RunError> {
         if !self.progress_table {
             let sql = progress::create_sql(&self.opts.version_table, self.d);
             self.db.execute(&sql).await?;
             self.progress_table = true;
         }
-        Ok(Some(Armed {
-            progress: p,
-            plan: Some(planned),
-        }))
+        Ok(())
     }
 
     /// Runs the statements of one migration (on MySQL/MariaDB, with its progress marker).
@@ -1022,12 +1023,7 @@ impl Exec<'_> {
         // first statement is sent alone if it is the one the marker names).
         let mut first_marker = None;
         if marker && resume.is_none() && armed_first.is_none() {
-            if !self.progress_table {
-                // Created by the first revision that needs it, once per run.
-                let sql = progress::create_sql(&vt, self.d);
-                self.db.execute(&sql).await?;
-                self.progress_table = true;
-            }
+            self.ensure_progress_table().await?;
             let p = Progress {
                 revision: rev.clone(),
                 direction,
