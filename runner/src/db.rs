@@ -125,6 +125,8 @@ impl Bound {
 pub(crate) struct BatchError {
     /// Statements completed before the failure (the failing one is `statements[done]`).
     pub done: usize,
+    /// The rows each of them affected.
+    pub rows: Vec<u64>,
     pub error: RunError,
 }
 
@@ -337,6 +339,7 @@ impl Db {
             Ok(()) => Ok(done),
             Err(error) => Err(BatchError {
                 done: done.len().min(statements.len()),
+                rows: done,
                 error,
             }),
         }

@@ -160,12 +160,13 @@ pub fn stamp_log_sql(
             &rev,
             LogKind::Unstamp,
             Elapsed::None,
+            false,
             vt,
             d,
         )?);
     }
     for rev in in_order(map, &added) {
-        out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, vt, d)?);
+        out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, false, vt, d)?);
     }
     Ok(out)
 }
@@ -176,6 +177,7 @@ pub(crate) fn log_insert(
     rev: &str,
     kind: LogKind,
     duration: Elapsed,
+    guard: bool,
     vt: &QName,
     d: Dialect,
 ) -> Result<String, RunError> {
@@ -186,6 +188,7 @@ pub(crate) fn log_insert(
         checksum: &checksum_hex(script.hash()),
         file_name: script.file_name(),
         duration,
+        guard,
     };
     Ok(crate::backend::log_row_sql(&row, vt, d))
 }

@@ -428,6 +428,7 @@ async fn locked_run(
         progress_table: false,
         armed: None,
         queued: Vec::new(),
+        deferred: None,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -508,6 +509,24 @@ struct Exec<'a> {
     /// ([`Exec::flush`]) before anything reads the database, and with the migration's
     /// version-table writes and log row.
     queued: Vec<Queued>,
+    /// MySQL/MariaDB: the migration's last statement, not sent yet: it goes in the round trip
+    /// of the migration's record ([`Exec::record`]), ahead of the record's transaction.
+    deferred: Option<Deferred>,
+}
+
+/// MySQL/MariaDB: a migration's last statement, sent in one round trip with its record (the
+/// server stops a batch at its first failing statement: the record runs only if it ran).
+struct Deferred {
+    /// The progress-marker write sent before it, where none was armed for it.
+    marker: Option<String>,
+    /// That write inserts the revision's marker: its failure is its own.
+    inserting: bool,
+    sql: String,
+    at: StatementAt,
+    /// The migration's statements applied before it.
+    done: Vec<String>,
+    /// The version table's rows once the revision is recorded.
+    rows_after: Vec<String>,
 }
 
 /// A statement waiting in [`Exec::queued`].
@@ -537,6 +556,9 @@ struct StatementAt {
     rows_before: Vec<String>,
     committed: Vec<String>,
     whole_tx: bool,
+    /// MySQL/MariaDB: the statement went in one round trip with its revision's record and
+    /// that record's COMMIT, which leaves the version table at these rows.
+    recorded_with: Option<Vec<String>>,
 }
 
 /// A revision's marker written ahead ([`Exec::arm`]) and the plan it was made from.
@@ -544,6 +566,13 @@ struct Armed {
     progress: Progress,
     /// Its statements as planned then (taken by the revision's run, which sends them).
     plan: Option<progress::PlannedSteps>,
+}
+
+/// MySQL/MariaDB's ER_BAD_NULL_ERROR: a guarded log row was refused ([`crate::backend::LogRow::guard`]).
+fn is_null_refused(e: &RunError) -> bool {
+    e.db_error()
+        .and_then(|x| x.code())
+        .is_some_and(|c| c == "1048")
 }
 
 /// The version table's rows once `step` is recorded (sorted), from the rows before it.
@@ -848,10 +877,27 @@ impl Exec<'_> {
             }
             return Err(e);
         }
-        let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
-        let arm = match next {
-            Some((n, before)) => self.arm(n, before).await?,
-            None => None,
+        let prepared = async {
+            let writes = version_writes(&step.version_change, &self.opts.version_table, self.d)?;
+            let arm = match next {
+                Some((n, before)) => self.arm(n, before).await?,
+                None => None,
+            };
+            Ok::<_, RunError>((writes, arm))
+        }
+        .await;
+        let (writes, arm) = match prepared {
+            Ok(x) => x,
+            Err(e) => {
+                if let Some(d) = self.deferred.take() {
+                    if d.done.is_empty() && d.marker.is_none() {
+                        // Its armed marker names its first statement, which was not sent.
+                        let sql = progress::delete_sql(&self.opts.version_table, self.d);
+                        let _ = self.db.execute(&sql).await;
+                    }
+                }
+                return Err(e);
+            }
         };
         let marker = arm.as_ref().map(|a| &a.progress);
         self.record(
@@ -1075,7 +1121,13 @@ impl Exec<'_> {
                         direction: dir,
                         source,
                     })?;
-                    for st in stmts {
+                    let last = stmts.len();
+                    // MySQL/MariaDB: the migration's last statement goes with its record.
+                    let defer = marker
+                        && resume.is_none()
+                        && step + 1 == m.steps().len()
+                        && !matches!(op, retort_schema::Op::Sql(_));
+                    for (k, st) in stmts.into_iter().enumerate() {
                         number += 1;
                         if number <= skip {
                             // Done by the interrupted run.
@@ -1113,6 +1165,7 @@ impl Exec<'_> {
                             rows_before: rows_before.to_vec(),
                             committed: committed.clone(),
                             whole_tx,
+                            recorded_with: None,
                         };
                         let r = if queue {
                             self.queued.push(Queued {
@@ -1127,22 +1180,30 @@ impl Exec<'_> {
                             // first INSERT is the marker's own).
                             let inserting = first_marker.is_some();
                             self.armed = None;
-                            if number == 1 && armed_first.as_deref() == Some(st.sql.as_str()) {
-                                // Its marker is written (armed): the statement alone.
-                                self.db.execute(&st.sql).await.map(|_| ())
-                            } else {
-                                let m = progress::before_sql(
-                                    &mut first_marker,
-                                    number,
-                                    &st.sql,
-                                    &vt,
-                                    d,
-                                );
-                                match self.db.execute_batch(&[&m, &st.sql]).await {
+                            // Its marker is written (armed): the statement alone.
+                            let m = (number != 1
+                                || armed_first.as_deref() != Some(st.sql.as_str()))
+                            .then(|| {
+                                progress::before_sql(&mut first_marker, number, &st.sql, &vt, d)
+                            });
+                            if defer && k + 1 == last {
+                                self.deferred = Some(Deferred {
+                                    marker: m,
+                                    inserting,
+                                    sql: st.sql,
+                                    at: at(),
+                                    done: std::mem::take(&mut done),
+                                    rows_after: rows_after.to_vec(),
+                                });
+                                continue;
+                            }
+                            match m {
+                                None => self.db.execute(&st.sql).await.map(|_| ()),
+                                Some(m) => match self.db.execute_batch(&[&m, &st.sql]).await {
                                     Ok(_) => Ok(()),
                                     Err(b) if b.done == 0 && inserting => return Err(b.error),
                                     Err(b) => Err(b.error),
-                                }
+                                },
                             }
                         } else {
                             self.flush().await?;
@@ -1274,12 +1335,26 @@ impl Exec<'_> {
                 checked,
             },
         };
+        // MySQL/MariaDB: the COMMIT goes in the same round trip where the server itself can
+        // check the version writes before it: at most one must change one row, it comes last,
+        // and the log row after it is refused unless it did (`LogRow::guard`); the batch then
+        // stops before the COMMIT.
+        let checked: Vec<usize> = (0..writes.len()).filter(|&i| writes[i].checked).collect();
+        let fold = marker
+            && !queue
+            && match checked[..] {
+                [] => true,
+                [i] => i + 1 == writes.len(),
+                _ => false,
+            };
+        let guard = fold && !checked.is_empty();
         let mut items: Vec<Queued> = writes
             .into_iter()
             .map(|w| write(w.sql, "version table", w.checked))
             .collect();
-        let log = self.log_sql(&rev, LogKind::of(direction), duration)?;
+        let log = self.log_sql(&rev, LogKind::of(direction), duration, guard)?;
         items.push(write(log, "applied-migrations log", false));
+        let log_at = items.len() - 1;
         if marker {
             let sql = progress::delete_sql(&self.opts.version_table, self.d);
             items.push(write(sql, "progress marker", false));
@@ -1295,18 +1370,75 @@ impl Exec<'_> {
         for q in &items {
             self.emit(q);
         }
-        let mut stmts: Vec<&str> = Vec::with_capacity(items.len() + 1);
+        // MySQL/MariaDB: the migration's last statement (and its marker write) first.
+        let mut deferred = if marker { self.deferred.take() } else { None };
+        if let Some(d) = deferred.as_mut().filter(|_| fold) {
+            d.at.recorded_with = Some(d.rows_after.clone());
+        }
+        let mut stmts: Vec<&str> = Vec::with_capacity(items.len() + 4);
+        if let Some(d) = &deferred {
+            stmts.extend(d.marker.as_deref());
+            stmts.push(&d.sql);
+        }
+        let lead = stmts.len();
         if marker {
             stmts.push("BEGIN");
             self.in_tx = true;
         }
         stmts.extend(items.iter().map(|q| q.sql.as_str()));
-        let rows = self.db.execute_batch(&stmts).await.map_err(|b| b.error)?;
+        if fold {
+            stmts.push("COMMIT");
+        }
+        let mut rows = match self.db.execute_batch(&stmts).await {
+            Ok(rows) => rows,
+            Err(b) if b.done < lead => {
+                // The statement (or its marker write) failed: the record did not run.
+                self.in_tx = false;
+                let Some(d) = deferred else {
+                    return Err(b.error);
+                };
+                return Err(self.deferred_failed(d, b.done, b.error).await);
+            }
+            Err(b) if guard && b.done == lead + 1 + log_at && is_null_refused(&b.error) => {
+                // The guard: the version write before the log row did not change one row.
+                let w = &items[log_at - 1];
+                return Err(RunError::ConcurrentModification {
+                    revision: rev,
+                    table: self.opts.version_table.to_string(),
+                    sql: w.sql.clone(),
+                    rows: b.rows.last().copied().unwrap_or(0),
+                });
+            }
+            Err(b) => return Err(b.error),
+        };
+        if fold {
+            // Committed with the batch.
+            rows.pop();
+            self.in_tx = false;
+        }
         self.check_writes(&items, &rows)?;
-        if marker {
+        if marker && !fold {
             self.commit(&rev).await?;
         }
         Ok(())
+    }
+
+    /// The error of a [`Deferred`] statement that failed (`done`: the statements of its
+    /// batch that ran), as if it had been sent alone.
+    async fn deferred_failed(&mut self, d: Deferred, done: usize, e: RunError) -> RunError {
+        if done == 0 && d.marker.is_some() && d.inserting {
+            // The revision's own marker could not be written: nothing of the revision ran.
+            return e;
+        }
+        // The server answered with an error (refused or cancelled it): the statement did not
+        // run. If it was the revision's first, nothing of the revision is applied and there is
+        // nothing to resume.
+        let not_run = e.db_error().and_then(|x| x.code()).is_some();
+        if d.done.is_empty() && not_run {
+            let sql = progress::delete_sql(&self.opts.version_table, self.d);
+            let _ = self.db.execute(&sql).await;
+        }
+        self.statement_failed(e, &d.at, &d.sql, d.done)
     }
 
     /// The [`Event::Statement`] of a queued statement, sent when it runs.
@@ -1576,10 +1708,18 @@ impl Exec<'_> {
                         s.push_str(&format!("\n  {}. {a}", i + 1));
                     }
                 }
-                s.push_str(&format!(
-                    "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session one second after that (wait_timeout), which releases the migration lock. The revision's progress is recorded beside the version table: the next run says how far it got, and `retort resume` checks statement {number} against the schema and runs what remains.",
-                    show_rows(rows_before)
-                ));
+                s.push_str(&match &at.recorded_with {
+                    // Sent in one batch with the revision's record and its COMMIT.
+                    Some(after) => format!(
+                        "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it, and the revision's record went in the same batch after it. The version table is at {} if the server stopped before the record's COMMIT, at {} if it ran the whole batch. The server closes the abandoned session one second after that (wait_timeout), which releases the migration lock. The progress marker beside the version table says which: the next run says where the revision stands, and `retort resume` checks any statement in doubt against the schema and runs what remains.",
+                        show_rows(rows_before),
+                        show_rows(after)
+                    ),
+                    None => format!(
+                        "\nWhether statement {number} ran is unknown: the server may have received it and may still be running it. The version table stays at {}. The server closes the abandoned session one second after that (wait_timeout), which releases the migration lock. The revision's progress is recorded beside the version table: the next run says how far it got, and `retort resume` checks statement {number} against the schema and runs what remains.",
+                        show_rows(rows_before)
+                    ),
+                });
                 s
             }
             (_, true) => self.consequence(rows_before, committed, whole_tx),
@@ -1654,19 +1794,27 @@ impl Exec<'_> {
 
     /// One log row for `rev` (in the migration's transaction where the database has one).
     /// The log row of `rev`.
-    fn log_sql(&self, rev: &str, kind: LogKind, duration: Elapsed) -> Result<String, RunError> {
+    /// `guard`: see [`crate::backend::LogRow::guard`].
+    fn log_sql(
+        &self,
+        rev: &str,
+        kind: LogKind,
+        duration: Elapsed,
+        guard: bool,
+    ) -> Result<String, RunError> {
         applied_log::log_insert(
             self.set,
             rev,
             kind,
             duration,
+            guard,
             &self.opts.version_table,
             self.d,
         )
     }
 
     async fn write_log(&mut self, rev: &str, kind: LogKind) -> Result<(), RunError> {
-        let sql = self.log_sql(rev, kind, Elapsed::None)?;
+        let sql = self.log_sql(rev, kind, Elapsed::None, false)?;
         (self.events)(Event::Statement {
             sql: sql.clone(),
             comment: "applied-migrations log".into(),

@@ -305,6 +305,11 @@ pub(crate) struct LogRow<'a> {
     pub checksum: &'a str,
     pub file_name: &'a str,
     pub duration: Elapsed,
+    /// MySQL/MariaDB: the row is refused (a NULL `revision`, error 1048, whatever the
+    /// sql_mode: it is a one-row INSERT), so that a batch stops at it, unless the statement
+    /// before it changed exactly one row: the server checks a version write before the COMMIT
+    /// that follows in the same batch.
+    pub guard: bool,
 }
 
 /// A log row's `duration_ms`.
@@ -325,7 +330,11 @@ pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
     format!(
         "INSERT INTO {} (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ({}, {}, {}, {}, {}, {}, {})",
         quote_qname(&log_table(vt), d),
-        lit(row.revision),
+        if row.guard {
+            format!("IF(ROW_COUNT() = 1, {}, NULL)", lit(row.revision))
+        } else {
+            lit(row.revision)
+        },
         lit(row.kind),
         lit(row.checksum),
         lit(row.file_name),
