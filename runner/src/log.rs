@@ -166,7 +166,15 @@ pub fn stamp_log_sql(
         )?);
     }
     for rev in in_order(map, &added) {
-        out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, false, vt, d)?);
+        out.push(log_insert(
+            set,
+            &rev,
+            LogKind::Stamp,
+            Elapsed::None,
+            false,
+            vt,
+            d,
+        )?);
     }
     Ok(out)
 }
@@ -181,6 +189,19 @@ pub(crate) fn log_insert(
     vt: &QName,
     d: Dialect,
 ) -> Result<String, RunError> {
+    let values = log_values(set, rev, kind, duration, guard, d)?;
+    Ok(crate::backend::log_rows_sql(&[values], vt, d))
+}
+
+/// The values of one log row for revision `rev` of `set` (see [`log_insert`]).
+pub(crate) fn log_values(
+    set: &MigrationSet,
+    rev: &str,
+    kind: LogKind,
+    duration: Elapsed,
+    guard: bool,
+    d: Dialect,
+) -> Result<String, RunError> {
     let script = set.script(rev)?;
     let row = crate::backend::LogRow {
         revision: rev,
@@ -190,7 +211,7 @@ pub(crate) fn log_insert(
         duration,
         guard,
     };
-    Ok(crate::backend::log_row_sql(&row, vt, d))
+    Ok(crate::backend::log_values_sql(&row, d))
 }
 
 /// `heads` and every revision below them (through `Revises:` and `Depends on:`); ids the

@@ -429,6 +429,7 @@ async fn locked_run(
         armed: None,
         queued: Vec::new(),
         deferred: None,
+        held: None,
     };
     let r = ex.locked(cmd).await;
     if r.is_err() && ex.in_tx {
@@ -512,6 +513,26 @@ struct Exec<'a> {
     /// MySQL/MariaDB: the migration's last statement, not sent yet: it goes in the round trip
     /// of the migration's record ([`Exec::record`]), ahead of the record's transaction.
     deferred: Option<Deferred>,
+    /// PostgreSQL, one transaction for the whole run: the records of the revisions run since
+    /// the transaction began, written just before it commits ([`Exec::write_held`]).
+    held: Option<Held>,
+}
+
+/// Records held until the transaction commits (PostgreSQL, `transaction_per_migration =
+/// false`). Inside the transaction no one else sees the version table between revisions, and
+/// a failure rolls the records back with the rest; so the version table moves once, from the
+/// rows the transaction began with to the rows the last revision leaves, and the log rows go
+/// in one INSERT: each revision costs the round trips of its own statements only.
+struct Held {
+    /// The version table's rows when the transaction began (or the held records were last
+    /// written).
+    from: Vec<String>,
+    /// Its rows once the revisions run since are recorded.
+    to: Vec<String>,
+    /// Their log rows ([`crate::backend::log_values_sql`]), in order.
+    log: Vec<String>,
+    /// The last of them.
+    revision: String,
 }
 
 /// MySQL/MariaDB: a migration's last statement, sent in one round trip with its record (the
@@ -634,6 +655,7 @@ impl Exec<'_> {
             return Ok(());
         }
         self.flush().await?;
+        self.write_held().await?;
         // SQLite: the foreign-key check scoped to what this transaction touched (old
         // violations elsewhere are notes), before the backend commits.
         if self.d == Dialect::Sqlite {
@@ -660,6 +682,10 @@ impl Exec<'_> {
         self.in_tx = false;
         self.fk.reset();
         self.queued.clear();
+        if let Some(h) = &mut self.held {
+            h.to = h.from.clone();
+            h.log.clear();
+        }
         self.b.rollback(self.db).await
     }
 
@@ -670,6 +696,16 @@ impl Exec<'_> {
             self.begin("").await?;
         }
         let heads = read_heads(self.db, &self.opts.version_table).await?;
+        if whole_tx && self.d != Dialect::Sqlite {
+            // SQLite queues its records with the statements already (in-process, no round
+            // trip to save).
+            self.held = Some(Held {
+                from: sorted(&heads),
+                to: sorted(&heads),
+                log: Vec::new(),
+                revision: String::new(),
+            });
+        }
         let plan = match dir {
             Direction::Up => self.map.upgrade_plan(&heads, target),
             Direction::Down => self.map.downgrade_plan(&heads, target),
@@ -868,6 +904,23 @@ impl Exec<'_> {
     ) -> Result<(), RunError> {
         let started = (Instant::now(), SystemTime::now());
         let r = self.run_before_record(step, rows_before, whole_tx).await;
+        if r.is_ok() && self.in_tx && self.held.is_some() {
+            let to = rows_after(step, rows_before)?;
+            let values = applied_log::log_values(
+                self.set,
+                &step.revision,
+                LogKind::of(step.direction),
+                Elapsed::Measured(started.0.elapsed()),
+                false,
+                self.d,
+            )?;
+            if let Some(h) = &mut self.held {
+                h.to = to;
+                h.log.push(values);
+                h.revision = step.revision.clone();
+            }
+            return Ok(());
+        }
         if let Err(e) = r {
             if self.armed.take().is_some() {
                 // Its marker was written with the previous revision's record, but none of its
@@ -1421,6 +1474,42 @@ impl Exec<'_> {
             self.commit(&rev).await?;
         }
         Ok(())
+    }
+
+    /// Writes the [`Held`] records, in one round trip inside the transaction, checked before
+    /// it commits.
+    async fn write_held(&mut self) -> Result<(), RunError> {
+        let Some(h) = self.held.as_mut().filter(|h| !h.log.is_empty()) else {
+            return Ok(());
+        };
+        let vt = &self.opts.version_table;
+        let mut items: Vec<Queued> = crate::backend::net_version_writes(&h.from, &h.to, vt, self.d)
+            .into_iter()
+            .map(|w| Queued {
+                sql: w.sql,
+                comment: "version table".into(),
+                failure: Failure::Write {
+                    revision: h.revision.clone(),
+                    checked: w.checked,
+                },
+            })
+            .collect();
+        items.push(Queued {
+            sql: crate::backend::log_rows_sql(&h.log, vt, self.d),
+            comment: "applied-migrations log".into(),
+            failure: Failure::Write {
+                revision: h.revision.clone(),
+                checked: false,
+            },
+        });
+        h.from = h.to.clone();
+        h.log.clear();
+        for q in &items {
+            self.emit(q);
+        }
+        let stmts: Vec<&str> = items.iter().map(|q| q.sql.as_str()).collect();
+        let rows = self.db.execute_batch(&stmts).await.map_err(|b| b.error)?;
+        self.check_writes(&items, &rows)
     }
 
     /// The error of a [`Deferred`] statement that failed (`done`: the statements of its

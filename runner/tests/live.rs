@@ -222,45 +222,51 @@ async fn branches_and_merge(d: Dialect) {
     };
     let mut db = t.connect().await;
     let set = branched_set();
-    let o = opts();
-
-    upgrade(&mut db, &set, "rb01", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(versions(&mut db).await, s(&["rb01"]));
-    // A second branch: INSERT.
-    upgrade(&mut db, &set, "rb02", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
-    assert!(has_table(&mut db, "tb2").await);
-    // The merge: DELETE + UPDATE.
-    let r = upgrade(&mut db, &set, "heads", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(r.applied, s(&["rm03"]));
-    assert_eq!(versions(&mut db).await, s(&["rm03"]));
-    // Downgrading the merge brings both branch heads back.
-    downgrade(&mut db, &set, "rb02", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
-    // Below the branch point: one row left, both branch tables gone.
-    downgrade(&mut db, &set, "ra00", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(versions(&mut db).await, s(&["ra00"]));
-    assert!(!has_table(&mut db, "tb1").await && !has_table(&mut db, "tb2").await);
-    assert!(has_table(&mut db, "ta").await);
-    // `head` is ambiguous on a branched history without the merge, but fine with it.
-    upgrade(&mut db, &set, "head", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert_eq!(versions(&mut db).await, s(&["rm03"]));
-    downgrade(&mut db, &set, "base", &o, &mut no_events())
-        .await
-        .unwrap();
-    assert!(versions(&mut db).await.is_empty());
+    // Each migration in its transaction, then one transaction for each run (whose version
+    // table moves once, at its commit, from the rows it began with).
+    let whole_run = RunOptions {
+        transaction_per_migration: false,
+        ..RunOptions::default()
+    };
+    for o in [opts(), whole_run] {
+        upgrade(&mut db, &set, "rb01", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(versions(&mut db).await, s(&["rb01"]));
+        // A second branch: INSERT.
+        upgrade(&mut db, &set, "rb02", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
+        assert!(has_table(&mut db, "tb2").await);
+        // The merge: DELETE + UPDATE.
+        let r = upgrade(&mut db, &set, "heads", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(r.applied, s(&["rm03"]));
+        assert_eq!(versions(&mut db).await, s(&["rm03"]));
+        // Downgrading the merge brings both branch heads back.
+        downgrade(&mut db, &set, "rb02", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
+        // Below the branch point: one row left, both branch tables gone.
+        downgrade(&mut db, &set, "ra00", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(versions(&mut db).await, s(&["ra00"]));
+        assert!(!has_table(&mut db, "tb1").await && !has_table(&mut db, "tb2").await);
+        assert!(has_table(&mut db, "ta").await);
+        // `head` is ambiguous on a branched history without the merge, but fine with it.
+        upgrade(&mut db, &set, "head", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert_eq!(versions(&mut db).await, s(&["rm03"]));
+        downgrade(&mut db, &set, "base", &o, &mut no_events())
+            .await
+            .unwrap();
+        assert!(versions(&mut db).await.is_empty());
+    }
 
     db.close().await.unwrap();
     t.drop().await;
@@ -839,6 +845,44 @@ async fn postgres_autocommit_split() {
     t.drop().await;
 }
 
+/// One transaction for the run: a statement that runs outside a transaction commits what ran
+/// before it, the records of the revisions done included; a failure after it rolls back only
+/// what came after.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_autocommit_split_in_one_transaction() {
+    let Some(t) = TestDb::new(
+        Dialect::Postgres,
+        "postgres_autocommit_split_in_one_transaction",
+    )
+    .await
+    else {
+        return;
+    };
+    let mut db = t.connect().await;
+    let set = set(vec![
+        script("ac1", &[], None, ac1_up, nothing),
+        script("ac2", &["ac1"], None, ac2_up, nothing),
+        script("ac3", &["ac2"], None, ac3_up, nothing),
+    ]);
+    let o = RunOptions {
+        transaction_per_migration: false,
+        ..RunOptions::default()
+    };
+    let e = upgrade(&mut db, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("duplicate key"), "{e}");
+    // ac3's split committed ac1 and ac2 with their records.
+    assert_eq!(versions(&mut db).await, s(&["ac2"]));
+    assert!(has_table(&mut db, "ac2").await);
+    let log = retort_runner::read_log(&mut db, &o).await.unwrap();
+    let revs: Vec<&str> = log.iter().map(|e| e.revision.as_str()).collect();
+    assert_eq!(revs, vec!["ac1", "ac2"]);
+    db.close().await.unwrap();
+    t.drop().await;
+}
+
 // ----- transaction_per_migration = false, migrate_to_head ---------------------------------
 
 async fn one_transaction_for_the_whole_run(d: Dialect) {
@@ -867,6 +911,44 @@ async fn one_transaction_for_the_whole_run(d: Dialect) {
     }
     db.close().await.unwrap();
 
+    t.drop().await;
+
+    // A run that succeeds records each revision: the version table at the last, a log row for
+    // each in order, with its duration.
+    let t = TestDb::new(d, "one_transaction_for_the_whole_run")
+        .await
+        .unwrap();
+    let mut db = t.connect().await;
+    let set = linear_set();
+    upgrade(&mut db, &set, "head", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["l3"]));
+    downgrade(&mut db, &set, "l1", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert_eq!(versions(&mut db).await, s(&["l1"]));
+    let log = retort_runner::read_log(&mut db, &o).await.unwrap();
+    let rows: Vec<(&str, &str)> = log
+        .iter()
+        .map(|e| (e.revision.as_str(), e.direction.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("l1", "upgrade"),
+            ("l2", "upgrade"),
+            ("l3", "upgrade"),
+            ("l3", "downgrade"),
+            ("l2", "downgrade"),
+        ]
+    );
+    assert!(log.iter().all(|e| e.duration_ms.is_some()), "{log:?}");
+    downgrade(&mut db, &set, "base", &o, &mut no_events())
+        .await
+        .unwrap();
+    assert!(versions(&mut db).await.is_empty());
+    db.close().await.unwrap();
     t.drop().await;
 
     // The embedded entry point: up to every head, idempotent.

@@ -228,24 +228,12 @@ pub(crate) fn version_writes(
     vt: &QName,
     d: Dialect,
 ) -> Result<Vec<VersionWrite>, RunError> {
-    let t = quote_qname(vt, d);
-    let lit = |s: &str| quote_string(s, d);
-    let insert = |new: &str| VersionWrite {
-        sql: format!("INSERT INTO {t} (version_num) VALUES ({})", lit(new)),
-        checked: false,
-    };
-    let update = |old: &str, new: &str| VersionWrite {
-        sql: format!(
-            "UPDATE {t} SET version_num = {} WHERE version_num = {}",
-            lit(new),
-            lit(old)
-        ),
-        checked: true,
-    };
-    let delete = |old: &str| VersionWrite {
-        sql: format!("DELETE FROM {t} WHERE version_num = {}", lit(old)),
-        checked: true,
-    };
+    let w = VersionWrites::new(vt, d);
+    let (insert, update, delete) = (
+        |new: &str| w.insert(new),
+        |old: &str, new: &str| w.update(old, new),
+        |old: &str| w.delete(old),
+    );
     Ok(match change {
         VersionChange::Insert { new } => vec![insert(new)],
         VersionChange::Update { old, new } => vec![update(old, new)],
@@ -274,6 +262,78 @@ pub(crate) fn version_writes(
             })
         }
     })
+}
+
+/// The writes that take the version table from rows `from` to rows `to` (several revisions'
+/// changes at once): an UPDATE for each row that goes paired with one that comes, a DELETE for
+/// each other row that goes, an INSERT for each other row that comes.
+pub(crate) fn net_version_writes(
+    from: &[String],
+    to: &[String],
+    vt: &QName,
+    d: Dialect,
+) -> Vec<VersionWrite> {
+    let w = VersionWrites::new(vt, d);
+    let gone: Vec<&String> = from.iter().filter(|r| !to.contains(r)).collect();
+    let come: Vec<&String> = to.iter().filter(|r| !from.contains(r)).collect();
+    let paired = gone.len().min(come.len());
+    let mut v: Vec<VersionWrite> = gone
+        .iter()
+        .zip(&come)
+        .map(|(o, n)| w.update(o, n))
+        .collect();
+    v.extend(gone[paired..].iter().map(|o| w.delete(o)));
+    v.extend(come[paired..].iter().map(|n| w.insert(n)));
+    v
+}
+
+/// The three version-table writes, for one version table.
+struct VersionWrites {
+    table: String,
+    d: Dialect,
+}
+
+impl VersionWrites {
+    fn new(vt: &QName, d: Dialect) -> Self {
+        VersionWrites {
+            table: quote_qname(vt, d),
+            d,
+        }
+    }
+
+    fn insert(&self, new: &str) -> VersionWrite {
+        VersionWrite {
+            sql: format!(
+                "INSERT INTO {} (version_num) VALUES ({})",
+                self.table,
+                quote_string(new, self.d)
+            ),
+            checked: false,
+        }
+    }
+
+    fn update(&self, old: &str, new: &str) -> VersionWrite {
+        VersionWrite {
+            sql: format!(
+                "UPDATE {} SET version_num = {} WHERE version_num = {}",
+                self.table,
+                quote_string(new, self.d),
+                quote_string(old, self.d)
+            ),
+            checked: true,
+        }
+    }
+
+    fn delete(&self, old: &str) -> VersionWrite {
+        VersionWrite {
+            sql: format!(
+                "DELETE FROM {} WHERE version_num = {}",
+                self.table,
+                quote_string(old, self.d)
+            ),
+            checked: true,
+        }
+    }
 }
 
 /// The retort version written into each log row.
@@ -324,12 +384,20 @@ pub(crate) enum Elapsed {
     Since(SystemTime),
 }
 
-/// The INSERT of one log row.
-pub(crate) fn log_row_sql(row: &LogRow<'_>, vt: &QName, d: Dialect) -> String {
+/// The INSERT of log rows, each [`log_values_sql`], in one statement.
+pub(crate) fn log_rows_sql(values: &[String], vt: &QName, d: Dialect) -> String {
+    format!(
+        "INSERT INTO {} (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES {}",
+        quote_qname(&log_table(vt), d),
+        values.join(", ")
+    )
+}
+
+/// One log row's values, `(...)`.
+pub(crate) fn log_values_sql(row: &LogRow<'_>, d: Dialect) -> String {
     let lit = |s: &str| quote_string(s, d);
     format!(
-        "INSERT INTO {} (revision, direction, checksum, file_name, applied_at, duration_ms, retort_version) VALUES ({}, {}, {}, {}, {}, {}, {})",
-        quote_qname(&log_table(vt), d),
+        "({}, {}, {}, {}, {}, {}, {})",
         if row.guard {
             format!("IF(ROW_COUNT() = 1, {}, NULL)", lit(row.revision))
         } else {
