@@ -39,6 +39,13 @@
 //! statement runs on its own, a new transaction begins ([`Event::AutocommitSplit`]); a later
 //! failure cannot roll back what was committed, and the error lists it.
 //!
+//! PostgreSQL with `transaction_per_migration = false`: the revisions' records (version-table
+//! writes, log rows) are held and written just before the transaction commits (or splits),
+//! in one round trip: the version table moves once, from the rows the transaction began with
+//! to the rows its last revision leaves, and the log rows go in one INSERT. Nothing outside
+//! the transaction could see the rows in between; a Rust step that reads the version table
+//! inside such a run sees the rows the transaction began with.
+//!
 //! SQLite: `PRAGMA foreign_keys = OFF` before `BEGIN` (it cannot change inside a transaction;
 //! `retort-sql`'s table rebuilds rely on it), `PRAGMA foreign_key_check` before each `COMMIT`
 //! (violations in or pointing at a table the transaction changed, or grown by its raw SQL or
@@ -47,7 +54,10 @@
 //!
 //! MySQL/MariaDB commit every DDL statement implicitly: statements run one by one in autocommit
 //! mode, and the version table, the log row and the removal of the revision's progress marker
-//! are one transaction right after the migration's last statement; on failure,
+//! are one transaction right after the migration's last statement, sent in the same round
+//! trip as that statement, `COMMIT` included where the server can check the version write
+//! itself (the log row after it is refused unless it changed one row, which stops the batch
+//! before `COMMIT`); on failure,
 //! [`RunError::PartiallyApplied`] lists the statements of the failing migration that had been
 //! applied, and the version table stays at the previous revision.
 //!

@@ -1,6 +1,7 @@
 //! A migration's statements sent in few round trips (SQLite: one batch with the version-table
-//! writes and the log row; MySQL/MariaDB: each progress-marker write with its statement; the
-//! record in one batch checked before COMMIT): what a failure names, what a success records.
+//! writes and the log row; MySQL/MariaDB: each progress-marker write with its statement, the
+//! last statement with the record and its COMMIT, the version write checked by the server):
+//! what a failure names, what a success records.
 
 mod common;
 
