@@ -141,29 +141,36 @@ impl Counter {
     pub(crate) async fn fetch<'q, 'c, DB, R, A, E>(
         &mut self,
         what: &'static str,
-        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        query: sqlx::query::Query<'q, DB, A>,
         conn: E,
     ) -> Result<Vec<R>, IntrospectError>
     where
         DB: sqlx::Database,
-        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row>,
         A: 'q + sqlx::IntoArguments<'q, DB>,
         E: 'q + sqlx::Executor<'c, Database = DB>,
     {
         self.0 += 1;
-        query.fetch_all(conn).await.map_err(query_err(what))
+        // The rows first, decoded after: decoding each as it arrives makes SQLite's worker
+        // thread outrun this one and stop every 50 rows (sqlx's row buffer), two thread
+        // switches each time.
+        let rows = query.fetch_all(conn).await.map_err(query_err(what))?;
+        rows.iter()
+            .map(|r| R::from_row(r))
+            .collect::<Result<_, _>>()
+            .map_err(query_err(what))
     }
 
     /// [`Counter::fetch`] for a query that returns exactly one row.
     pub(crate) async fn fetch_one<'q, 'c, DB, R, A, E>(
         &mut self,
         what: &'static str,
-        query: sqlx::query::QueryAs<'q, DB, R, A>,
+        query: sqlx::query::Query<'q, DB, A>,
         conn: E,
     ) -> Result<R, IntrospectError>
     where
         DB: sqlx::Database,
-        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row> + 'q,
+        R: Send + Unpin + for<'r> sqlx::FromRow<'r, DB::Row>,
         A: 'q + sqlx::IntoArguments<'q, DB>,
         E: 'q + sqlx::Executor<'c, Database = DB>,
     {

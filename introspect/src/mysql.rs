@@ -76,7 +76,7 @@ pub async fn mysql(
 ) -> Result<Introspection, IntrospectError> {
     let mut n = Counter::default();
     let meta: MetaRow = n
-        .fetch_one("DATABASE(), VERSION()", sqlx::query_as(Q_META), &mut *conn)
+        .fetch_one("DATABASE(), VERSION()", sqlx::query(Q_META), &mut *conn)
         .await?;
     let schemas: Vec<String> = if opts.schemas.is_empty() {
         vec![meta.db.clone().ok_or(IntrospectError::NoDatabase)?]
@@ -156,7 +156,7 @@ impl Catalog<'_> {
         let query = self
             .schemas
             .iter()
-            .fold(sqlx::query_as(&text), |q, s| q.bind(s.as_str()));
+            .fold(sqlx::query(&text), |q, s| q.bind(s.as_str()));
         self.n.fetch(what, query, &mut *self.conn).await
     }
 }

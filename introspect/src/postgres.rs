@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use retort_schema::{
     Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, SqlType, Unique,
 };
-use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Postgres};
 
 use crate::common::{decimal, qname, qualify, split_type, Counter, Tables};
@@ -101,7 +100,7 @@ pub async fn postgres(
 ) -> Result<Introspection, IntrospectError> {
     let mut n = Counter::default();
     let current = n
-        .fetch_one::<_, CurrentRow, _, _>("current_schema()", sqlx::query_as(Q_CURRENT), &mut *conn)
+        .fetch_one::<_, CurrentRow, _, _>("current_schema()", sqlx::query(Q_CURRENT), &mut *conn)
         .await?
         .s
         .unwrap_or_else(|| "public".to_string());
@@ -147,14 +146,11 @@ pub async fn postgres(
 }
 
 /// A catalog query over the schemas read (bound as `$1`).
-fn over<'q, R>(
+fn over<'q>(
     sql: &'q str,
     schemas: &'q [String],
-) -> sqlx::query::QueryAs<'q, Postgres, R, <Postgres as sqlx::Database>::Arguments<'q>>
-where
-    R: for<'r> sqlx::FromRow<'r, PgRow>,
-{
-    sqlx::query_as(sql).bind(schemas)
+) -> sqlx::query::Query<'q, Postgres, <Postgres as sqlx::Database>::Arguments<'q>> {
+    sqlx::query(sql).bind(schemas)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,18 +50,18 @@ pub async fn sqlite(
     }
     let mut n = Counter::default();
     let master: Vec<MasterRow> = n
-        .fetch("sqlite_schema", sqlx::query_as(Q_MASTER), &mut *conn)
+        .fetch("sqlite_schema", sqlx::query(Q_MASTER), &mut *conn)
         .await?;
     let columns: Vec<ColumnRow> = n
-        .fetch("pragma_table_xinfo", sqlx::query_as(Q_COLUMNS), &mut *conn)
+        .fetch("pragma_table_xinfo", sqlx::query(Q_COLUMNS), &mut *conn)
         .await?;
     let indexes: Vec<IndexRow> = n
-        .fetch("pragma_index_list", sqlx::query_as(Q_INDEXES), &mut *conn)
+        .fetch("pragma_index_list", sqlx::query(Q_INDEXES), &mut *conn)
         .await?;
     let fks: Vec<FkRow> = n
         .fetch(
             "pragma_foreign_key_list",
-            sqlx::query_as(Q_FOREIGN_KEYS),
+            sqlx::query(Q_FOREIGN_KEYS),
             &mut *conn,
         )
         .await?;
