@@ -146,14 +146,8 @@ pub async fn upgrade(
     opts: &RunOptions,
     events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Report, RunError> {
-    run_command(
-        db,
-        set,
-        opts,
-        events,
-        Command::Migrate(Direction::Up, target),
-    )
-    .await
+    let cmd = Command::Migrate(Direction::Up, target);
+    run_command(db, set, opts, events, cmd).await
 }
 
 /// Runs `downgrade()` of every applied migration above `target` (`base`, a revision, `-N`,
@@ -165,14 +159,8 @@ pub async fn downgrade(
     opts: &RunOptions,
     events: &mut (dyn FnMut(Event) + Send),
 ) -> Result<Report, RunError> {
-    run_command(
-        db,
-        set,
-        opts,
-        events,
-        Command::Migrate(Direction::Down, target),
-    )
-    .await
+    let cmd = Command::Migrate(Direction::Down, target);
+    run_command(db, set, opts, events, cmd).await
 }
 
 /// Writes the version table as if `targets` were applied, without running migrations.

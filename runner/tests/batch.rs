@@ -203,12 +203,8 @@ async fn a_batched_apply_records_versions_and_log(d: Dialect) {
     assert!(has_table(&mut db, "b_one").await && has_table(&mut db, "b_three").await);
     assert!(!has_table(&mut db, "b_two").await);
     let log = read_log(&mut db, &opts()).await.unwrap();
-    let rows: Vec<(&str, &str)> = log
-        .iter()
-        .map(|e| (e.revision.as_str(), e.direction.as_str()))
-        .collect();
     assert_eq!(
-        rows,
+        log_rows(&log),
         vec![("b1", "upgrade"), ("b2", "upgrade"), ("b3", "upgrade")]
     );
     let elapsed = before.elapsed().unwrap().as_millis() as i64;

@@ -222,50 +222,46 @@ async fn branches_and_merge(d: Dialect) {
     };
     let mut db = t.connect().await;
     let set = branched_set();
+    // (up or down, target, what it applies, the version table after)
+    let steps: [(bool, &str, &[&str], &[&str]); 7] = [
+        (true, "rb01", &["ra00", "rb01"], &["rb01"]),
+        // A second branch: INSERT.
+        (true, "rb02", &["rb02"], &["rb01", "rb02"]),
+        // The merge: DELETE + UPDATE.
+        (true, "heads", &["rm03"], &["rm03"]),
+        // Downgrading the merge brings both branch heads back.
+        (false, "rb02", &["rm03"], &["rb01", "rb02"]),
+        // Below the branch point: one row left, both branch tables gone.
+        (false, "ra00", &["rb02", "rb01"], &["ra00"]),
+        // `head` is ambiguous on a branched history without the merge, but fine with it.
+        (true, "head", &["rb01", "rb02", "rm03"], &["rm03"]),
+        (false, "base", &["rm03", "rb02", "rb01", "ra00"], &[]),
+    ];
     // Each migration in its transaction, then one transaction for each run (whose version
     // table moves once, at its commit, from the rows it began with).
-    let whole_run = RunOptions {
-        transaction_per_migration: false,
-        ..RunOptions::default()
-    };
-    for o in [opts(), whole_run] {
-        upgrade(&mut db, &set, "rb01", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(versions(&mut db).await, s(&["rb01"]));
-        // A second branch: INSERT.
-        upgrade(&mut db, &set, "rb02", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
-        assert!(has_table(&mut db, "tb2").await);
-        // The merge: DELETE + UPDATE.
-        let r = upgrade(&mut db, &set, "heads", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(r.applied, s(&["rm03"]));
-        assert_eq!(versions(&mut db).await, s(&["rm03"]));
-        // Downgrading the merge brings both branch heads back.
-        downgrade(&mut db, &set, "rb02", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(versions(&mut db).await, s(&["rb01", "rb02"]));
-        // Below the branch point: one row left, both branch tables gone.
-        downgrade(&mut db, &set, "ra00", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(versions(&mut db).await, s(&["ra00"]));
-        assert!(!has_table(&mut db, "tb1").await && !has_table(&mut db, "tb2").await);
-        assert!(has_table(&mut db, "ta").await);
-        // `head` is ambiguous on a branched history without the merge, but fine with it.
-        upgrade(&mut db, &set, "head", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert_eq!(versions(&mut db).await, s(&["rm03"]));
-        downgrade(&mut db, &set, "base", &o, &mut no_events())
-            .await
-            .unwrap();
-        assert!(versions(&mut db).await.is_empty());
+    for o in [opts(), one_transaction()] {
+        for (up, target, applied, after) in steps {
+            let r = if up {
+                upgrade(&mut db, &set, target, &o, &mut no_events()).await
+            } else {
+                downgrade(&mut db, &set, target, &o, &mut no_events()).await
+            };
+            let mut got = r.unwrap().applied;
+            let mut want = s(applied);
+            // Independent branches run in either order.
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{target}");
+            assert_eq!(versions(&mut db).await, s(after), "{target}");
+            match target {
+                "rb02" if up => assert!(has_table(&mut db, "tb2").await),
+                "ra00" => {
+                    assert!(!has_table(&mut db, "tb1").await && !has_table(&mut db, "tb2").await);
+                    assert!(has_table(&mut db, "ta").await);
+                }
+                _ => {}
+            }
+        }
     }
 
     db.close().await.unwrap();
@@ -776,6 +772,14 @@ fn ac3_up(m: &mut Migration) {
     m.execute("INSERT INTO ac (id, name) VALUES (1, 'duplicate key')");
 }
 
+fn ac_set() -> MigrationSet {
+    set(vec![
+        script("ac1", &[], None, ac1_up, nothing),
+        script("ac2", &["ac1"], None, ac2_up, nothing),
+        script("ac3", &["ac2"], None, ac3_up, nothing),
+    ])
+}
+
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_autocommit_split() {
@@ -783,11 +787,7 @@ async fn postgres_autocommit_split() {
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("ac1", &[], None, ac1_up, nothing),
-        script("ac2", &["ac1"], None, ac2_up, nothing),
-        script("ac3", &["ac2"], None, ac3_up, nothing),
-    ]);
+    let set = ac_set();
     let mut splits = Vec::new();
     upgrade(&mut db, &set, "ac2", &opts(), &mut |e| {
         if let Event::AutocommitSplit { revision, sql } = e {
@@ -860,15 +860,8 @@ async fn postgres_autocommit_split_in_one_transaction() {
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("ac1", &[], None, ac1_up, nothing),
-        script("ac2", &["ac1"], None, ac2_up, nothing),
-        script("ac3", &["ac2"], None, ac3_up, nothing),
-    ]);
-    let o = RunOptions {
-        transaction_per_migration: false,
-        ..RunOptions::default()
-    };
+    let set = ac_set();
+    let o = one_transaction();
     let e = upgrade(&mut db, &set, "head", &o, &mut no_events())
         .await
         .unwrap_err();
@@ -893,10 +886,7 @@ async fn one_transaction_for_the_whole_run(d: Dialect) {
         script("f1", &[], None, f1_up, f1_down),
         script("f2", &["f1"], None, f2_up, f2_down),
     ]);
-    let o = RunOptions {
-        transaction_per_migration: false,
-        ..RunOptions::default()
-    };
+    let o = one_transaction();
     let mut db = t.connect().await;
     let e = upgrade(&mut db, &set, "head", &o, &mut no_events())
         .await
@@ -929,12 +919,8 @@ async fn one_transaction_for_the_whole_run(d: Dialect) {
         .unwrap();
     assert_eq!(versions(&mut db).await, s(&["l1"]));
     let log = retort_runner::read_log(&mut db, &o).await.unwrap();
-    let rows: Vec<(&str, &str)> = log
-        .iter()
-        .map(|e| (e.revision.as_str(), e.direction.as_str()))
-        .collect();
     assert_eq!(
-        rows,
+        log_rows(&log),
         vec![
             ("l1", "upgrade"),
             ("l2", "upgrade"),

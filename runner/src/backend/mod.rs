@@ -302,37 +302,34 @@ impl VersionWrites {
     }
 
     fn insert(&self, new: &str) -> VersionWrite {
+        let sql = format!(
+            "INSERT INTO {} (version_num) VALUES ({})",
+            self.table,
+            self.lit(new)
+        );
         VersionWrite {
-            sql: format!(
-                "INSERT INTO {} (version_num) VALUES ({})",
-                self.table,
-                quote_string(new, self.d)
-            ),
+            sql,
             checked: false,
         }
     }
 
     fn update(&self, old: &str, new: &str) -> VersionWrite {
-        VersionWrite {
-            sql: format!(
-                "UPDATE {} SET version_num = {} WHERE version_num = {}",
-                self.table,
-                quote_string(new, self.d),
-                quote_string(old, self.d)
-            ),
-            checked: true,
-        }
+        let (t, new, old) = (&self.table, self.lit(new), self.lit(old));
+        let sql = format!("UPDATE {t} SET version_num = {new} WHERE version_num = {old}");
+        VersionWrite { sql, checked: true }
     }
 
     fn delete(&self, old: &str) -> VersionWrite {
-        VersionWrite {
-            sql: format!(
-                "DELETE FROM {} WHERE version_num = {}",
-                self.table,
-                quote_string(old, self.d)
-            ),
-            checked: true,
-        }
+        let sql = format!(
+            "DELETE FROM {} WHERE version_num = {}",
+            self.table,
+            self.lit(old)
+        );
+        VersionWrite { sql, checked: true }
+    }
+
+    fn lit(&self, s: &str) -> String {
+        quote_string(s, self.d)
     }
 }
 

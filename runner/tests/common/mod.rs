@@ -207,9 +207,12 @@ pub fn set(scripts: Vec<Script>) -> MigrationSet {
     MigrationSet::new("", scripts)
 }
 
+/// A revision id and its `upgrade()`.
+pub type UpStep<'a> = (&'a str, fn(&mut Migration));
+
 /// A linear history of `(revision, upgrade)` steps, each revising the one before, with
 /// downgrades that do nothing.
-pub fn linear(steps: &[(&str, fn(&mut Migration))]) -> MigrationSet {
+pub fn linear(steps: &[UpStep<'_>]) -> MigrationSet {
     set(steps
         .iter()
         .enumerate()
@@ -323,4 +326,19 @@ macro_rules! chain_history {
             script(&r, &parents, None, chain_up::<$n>, chain_down::<$n>)
         }),*]
     };
+}
+
+/// The applied-migrations log's rows as (revision, direction), oldest first.
+pub fn log_rows(log: &[retort_runner::LogEntry]) -> Vec<(&str, &str)> {
+    log.iter()
+        .map(|e| (e.revision.as_str(), e.direction.as_str()))
+        .collect()
+}
+
+/// One transaction for the whole run (`transaction_per_migration = false`).
+pub fn one_transaction() -> RunOptions {
+    RunOptions {
+        transaction_per_migration: false,
+        ..RunOptions::default()
+    }
 }
