@@ -160,21 +160,12 @@ pub fn stamp_log_sql(
             &rev,
             LogKind::Unstamp,
             Elapsed::None,
-            false,
             vt,
             d,
         )?);
     }
     for rev in in_order(map, &added) {
-        out.push(log_insert(
-            set,
-            &rev,
-            LogKind::Stamp,
-            Elapsed::None,
-            false,
-            vt,
-            d,
-        )?);
+        out.push(log_insert(set, &rev, LogKind::Stamp, Elapsed::None, vt, d)?);
     }
     Ok(out)
 }
@@ -185,11 +176,10 @@ pub(crate) fn log_insert(
     rev: &str,
     kind: LogKind,
     duration: Elapsed,
-    guard: bool,
     vt: &QName,
     d: Dialect,
 ) -> Result<String, RunError> {
-    let values = log_values(set, rev, kind, duration, guard, d)?;
+    let values = log_values(set, rev, kind, duration, false, d)?;
     Ok(crate::backend::log_rows_sql(&[values], vt, d))
 }
 

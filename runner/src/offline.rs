@@ -148,7 +148,6 @@ pub fn offline_with_events(
             &step.revision,
             kind,
             crate::log::Elapsed::None,
-            false,
             &opts.version_table,
             d,
         )?);

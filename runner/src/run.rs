@@ -3,6 +3,7 @@
 //! behind [`crate::backend::Backend`].
 
 use crate::words::direction_word;
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant, SystemTime};
 
 use retort_revision::{Direction, RevisionMap, Step};
@@ -411,7 +412,7 @@ async fn locked_run(
         in_tx: false,
         state: Schema::default(),
         live: None,
-        in_sync: Vec::new(),
+        in_sync: BTreeSet::new(),
         fk: Default::default(),
         progress_table: false,
         armed: None,
@@ -484,7 +485,7 @@ struct Exec<'a> {
     /// last read and found to agree: both sides are then carried forward by the same
     /// operations, so they still agree (no other process changes them while the run holds the
     /// lock) and are not compared again.
-    in_sync: Vec<QName>,
+    in_sync: BTreeSet<QName>,
     /// SQLite: the tables the open transaction changed, for its foreign-key check.
     fk: crate::fk_scope::FkScope,
     /// MySQL/MariaDB: the progress table is known to exist.
@@ -534,8 +535,6 @@ struct Deferred {
     at: StatementAt,
     /// The migration's statements applied before it.
     done: Vec<String>,
-    /// The version table's rows once the revision is recorded.
-    rows_after: Vec<String>,
 }
 
 /// A statement waiting in [`Exec::queued`].
@@ -565,7 +564,7 @@ struct StatementAt {
     rows_before: Vec<String>,
     committed: Vec<String>,
     whole_tx: bool,
-    /// MySQL/MariaDB: the statement went in one round trip with its revision's record and
+    /// MySQL/MariaDB: the statement goes in one round trip with its revision's record and
     /// that record's COMMIT, which leaves the version table at these rows.
     recorded_with: Option<Vec<String>>,
 }
@@ -687,9 +686,10 @@ impl Exec<'_> {
         if whole_tx && self.d != Dialect::Sqlite {
             // SQLite queues its records with the statements already (in-process, no round
             // trip to save).
+            let rows = sorted(&heads);
             self.held = Some(Held {
-                from: sorted(&heads),
-                to: sorted(&heads),
+                from: rows.clone(),
+                to: rows,
                 log: Vec::new(),
                 revision: String::new(),
             });
@@ -830,8 +830,9 @@ impl Exec<'_> {
             op,
             Op::CreateTable(_) | Op::DropTable { .. } | Op::RenameTable { .. }
         ) {
-            let gone = crate::live::op_tables(op);
-            self.in_sync.retain(|q| !gone.contains(q));
+            for q in crate::live::op_tables(op) {
+                self.in_sync.remove(&q);
+            }
         }
     }
 
@@ -849,7 +850,9 @@ impl Exec<'_> {
             }
             match crate::live::drift(live, &self.state, &q, d) {
                 Some(x) => found.push((q, x)),
-                None => self.in_sync.push(q),
+                None => {
+                    self.in_sync.insert(q);
+                }
             }
         }
         for (q, differences) in found {
@@ -1232,9 +1235,11 @@ impl Exec<'_> {
                                     marker: m,
                                     inserting,
                                     sql: st.sql,
-                                    at: at(),
+                                    at: StatementAt {
+                                        recorded_with: Some(rows_after.to_vec()),
+                                        ..at()
+                                    },
                                     done: std::mem::take(&mut done),
-                                    rows_after: rows_after.to_vec(),
                                 });
                                 continue;
                             }
@@ -1251,14 +1256,7 @@ impl Exec<'_> {
                             self.db.execute(&st.sql).await.map(|_| ())
                         };
                         if let Err(e) = r {
-                            // The server answered with an error (refused or cancelled it): the
-                            // statement did not run. If it was the revision's first, nothing of
-                            // the revision is applied and there is nothing to resume.
-                            let not_run = e.db_error().and_then(|x| x.code()).is_some();
-                            if marker && done.is_empty() && not_run {
-                                let _ = self.db.execute(&progress::delete_sql(&vt, d)).await;
-                            }
-                            return Err(self.statement_failed(e, &at(), &st.sql, done));
+                            return Err(self.failed(e, &at(), &st.sql, done).await);
                         }
                         if outside {
                             committed.push(st.sql.clone());
@@ -1380,15 +1378,10 @@ impl Exec<'_> {
         // check the version writes before it: at most one must change one row, it comes last,
         // and the log row after it is refused unless it did (`LogRow::guard`); the batch then
         // stops before the COMMIT.
-        let checked: Vec<usize> = (0..writes.len()).filter(|&i| writes[i].checked).collect();
-        let fold = marker
-            && !queue
-            && match checked[..] {
-                [] => true,
-                [i] => i + 1 == writes.len(),
-                _ => false,
-            };
-        let guard = fold && !checked.is_empty();
+        let checked = writes.iter().filter(|w| w.checked).count();
+        let last_checked = writes.last().is_some_and(|w| w.checked);
+        let fold = marker && !queue && (checked == 0 || (checked == 1 && last_checked));
+        let guard = fold && checked == 1;
         let mut items: Vec<Queued> = writes
             .into_iter()
             .map(|w| write(w.sql, "version table", w.checked))
@@ -1413,8 +1406,9 @@ impl Exec<'_> {
         }
         // MySQL/MariaDB: the migration's last statement (and its marker write) first.
         let mut deferred = if marker { self.deferred.take() } else { None };
-        if let Some(d) = deferred.as_mut().filter(|_| fold) {
-            d.at.recorded_with = Some(d.rows_after.clone());
+        if let Some(d) = deferred.as_mut().filter(|_| !fold) {
+            // Its record commits in a round trip of its own.
+            d.at.recorded_with = None;
         }
         let mut stmts: Vec<&str> = Vec::with_capacity(items.len() + 4);
         if let Some(d) = &deferred {
@@ -1503,19 +1497,30 @@ impl Exec<'_> {
     /// The error of a [`Deferred`] statement that failed (`done`: the statements of its
     /// batch that ran), as if it had been sent alone.
     async fn deferred_failed(&mut self, d: Deferred, done: usize, e: RunError) -> RunError {
-        if done == 0 && d.marker.is_some() && d.inserting {
+        if done == 0 && d.inserting {
             // The revision's own marker could not be written: nothing of the revision ran.
             return e;
         }
-        // The server answered with an error (refused or cancelled it): the statement did not
-        // run. If it was the revision's first, nothing of the revision is applied and there is
-        // nothing to resume.
+        self.failed(e, &d.at, &d.sql, d.done).await
+    }
+
+    /// The error of a migration's statement `sql` that failed with `e` (`done`: the
+    /// migration's statements applied before it). MySQL/MariaDB: if the server answered with
+    /// an error (refused or cancelled it), the statement did not run; if it was the revision's
+    /// first, nothing of the revision is applied, and its marker is cleared: nothing to resume.
+    async fn failed(
+        &mut self,
+        e: RunError,
+        at: &StatementAt,
+        sql: &str,
+        done: Vec<String>,
+    ) -> RunError {
         let not_run = e.db_error().and_then(|x| x.code()).is_some();
-        if d.done.is_empty() && not_run {
+        if !self.transactional() && done.is_empty() && not_run {
             let sql = progress::delete_sql(&self.opts.version_table, self.d);
             let _ = self.db.execute(&sql).await;
         }
-        self.statement_failed(e, &d.at, &d.sql, d.done)
+        self.statement_failed(e, at, sql, done)
     }
 
     /// The [`Event::Statement`] of a queued statement, sent when it runs.
@@ -1879,15 +1884,12 @@ impl Exec<'_> {
         duration: Elapsed,
         guard: bool,
     ) -> Result<String, RunError> {
-        applied_log::log_insert(
-            self.set,
-            rev,
-            kind,
-            duration,
-            guard,
+        let values = applied_log::log_values(self.set, rev, kind, duration, guard, self.d)?;
+        Ok(crate::backend::log_rows_sql(
+            &[values],
             &self.opts.version_table,
             self.d,
-        )
+        ))
     }
 
     async fn write_log(&mut self, rev: &str, kind: LogKind) -> Result<(), RunError> {

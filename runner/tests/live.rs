@@ -773,11 +773,7 @@ fn ac3_up(m: &mut Migration) {
 }
 
 fn ac_set() -> MigrationSet {
-    set(vec![
-        script("ac1", &[], None, ac1_up, nothing),
-        script("ac2", &["ac1"], None, ac2_up, nothing),
-        script("ac3", &["ac2"], None, ac3_up, nothing),
-    ])
+    linear(&[("ac1", ac1_up), ("ac2", ac2_up), ("ac3", ac3_up)])
 }
 
 #[cfg(feature = "postgres")]

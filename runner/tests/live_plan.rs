@@ -260,10 +260,10 @@ async fn drift_is_reported_at_each_revision_that_touches_a_changed_table(d: Dial
         return;
     };
     let mut db = t.connect().await;
-    let set = set(vec![
-        script("s1", &[], None, s1_up, s1_down),
-        script("s2", &["s1"], None, s2_up, s2_down),
-        script("s3", &["s2"], None, s3_up, s3_down),
+    let set = chain(&[
+        ("s1", s1_up, s1_down),
+        ("s2", s2_up, s2_down),
+        ("s3", s3_up, s3_down),
     ]);
     // Created by this run, then touched twice: never reported.
     let mut events = Vec::new();

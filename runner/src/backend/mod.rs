@@ -229,22 +229,17 @@ pub(crate) fn version_writes(
     d: Dialect,
 ) -> Result<Vec<VersionWrite>, RunError> {
     let w = VersionWrites::new(vt, d);
-    let (insert, update, delete) = (
-        |new: &str| w.insert(new),
-        |old: &str, new: &str| w.update(old, new),
-        |old: &str| w.delete(old),
-    );
     Ok(match change {
-        VersionChange::Insert { new } => vec![insert(new)],
-        VersionChange::Update { old, new } => vec![update(old, new)],
-        VersionChange::Delete { old } => vec![delete(old)],
+        VersionChange::Insert { new } => vec![w.insert(new)],
+        VersionChange::Update { old, new } => vec![w.update(old, new)],
+        VersionChange::Delete { old } => vec![w.delete(old)],
         VersionChange::MergeUp {
             delete: gone,
             update_from,
             new,
         } => {
-            let mut v: Vec<VersionWrite> = gone.iter().map(|g| delete(g)).collect();
-            v.push(update(update_from, new));
+            let mut v: Vec<VersionWrite> = gone.iter().map(|g| w.delete(g)).collect();
+            v.push(w.update(update_from, new));
             v
         }
         VersionChange::Unmerge {
@@ -252,8 +247,8 @@ pub(crate) fn version_writes(
             insert: ins,
             update_to,
         } => {
-            let mut v = vec![update(old, update_to)];
-            v.extend(ins.iter().map(|i| insert(i)));
+            let mut v = vec![w.update(old, update_to)];
+            v.extend(ins.iter().map(|i| w.insert(i)));
             v
         }
         other => {

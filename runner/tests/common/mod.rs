@@ -210,15 +210,25 @@ pub fn set(scripts: Vec<Script>) -> MigrationSet {
 /// A revision id and its `upgrade()`.
 pub type UpStep<'a> = (&'a str, fn(&mut Migration));
 
+/// A revision id, its `upgrade()` and its `downgrade()`.
+pub type Step<'a> = (&'a str, fn(&mut Migration), fn(&mut Migration));
+
 /// A linear history of `(revision, upgrade)` steps, each revising the one before, with
 /// downgrades that do nothing.
 pub fn linear(steps: &[UpStep<'_>]) -> MigrationSet {
+    let nothing: fn(&mut Migration) = |_| {};
+    let steps: Vec<Step<'_>> = steps.iter().map(|&(rev, up)| (rev, up, nothing)).collect();
+    chain(&steps)
+}
+
+/// A linear history of `(revision, upgrade, downgrade)` steps, each revising the one before.
+pub fn chain(steps: &[Step<'_>]) -> MigrationSet {
     set(steps
         .iter()
         .enumerate()
-        .map(|(i, &(rev, up))| {
+        .map(|(i, &(rev, up, down))| {
             let parents: &[&str] = if i == 0 { &[] } else { &[steps[i - 1].0] };
-            script(rev, parents, None, up, |_| {})
+            script(rev, parents, None, up, down)
         })
         .collect())
 }
